@@ -1,0 +1,34 @@
+package dev.redrive.runner.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the phase-runner ({@code redrive.runner.*}).
+ *
+ * @param pipelines where the pipeline definitions are (a Spring resource location such as {@code
+ *     classpath:pipelines/} or {@code file:/etc/redrive/pipelines/}); every *.yaml there is loaded
+ *     and validated at start
+ * @param workspaceRoot folder under which each execution gets its workspace
+ * @param workers phases that may run at the same time
+ * @param outputLimitBytes bytes of a command's output kept in memory (head and tail)
+ * @param eventExcerptChars characters of output carried in an AttemptFailed event
+ * @param firstAttemptMaxAttempts attempt bound shown to a first attempt (REDRIVE_MAX_ATTEMPTS)
+ *     before the coordinator has said anything; keep it equal to the coordinator's max attempts
+ * @param source name written in the {@code source} field of the events the runner produces
+ */
+@Validated
+@ConfigurationProperties("redrive.runner")
+public record RunnerProperties(
+    @DefaultValue("classpath:pipelines/") @NotBlank String pipelines,
+    @NotNull Path workspaceRoot,
+    @DefaultValue("4") @Min(1) int workers,
+    @DefaultValue("65536") @Min(1024) int outputLimitBytes,
+    @DefaultValue("16384") @Min(256) int eventExcerptChars,
+    @DefaultValue("2") @Min(1) int firstAttemptMaxAttempts,
+    @DefaultValue("redrive-runner") @NotBlank String source) {}

@@ -1,0 +1,60 @@
+package dev.redrive.runner.kafka;
+
+import dev.redrive.avro.AttemptSummary;
+import dev.redrive.avro.CommandEvent;
+import dev.redrive.avro.RetryCommand;
+import dev.redrive.avro.StartExecution;
+import dev.redrive.runner.app.ExecutionService;
+import dev.redrive.runner.app.RetryInstructions;
+import dev.redrive.support.kafka.Envelopes;
+import dev.redrive.support.kafka.InvalidEventException;
+import java.util.List;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Transport only: takes a CommandEvent apart and makes one call into {@link ExecutionService}. */
+@Component
+class CommandListener {
+
+  private final ExecutionService executions;
+  private final JsonMapper json;
+
+  CommandListener(ExecutionService executions, JsonMapper json) {
+    this.executions = executions;
+    this.json = json;
+  }
+
+  @KafkaListener(
+      id = "runner-commands",
+      topics = "#{T(dev.redrive.support.topic.RedriveTopics).COMMANDS.name()}")
+  void on(CommandEvent event) {
+    Envelopes.requireEnvelope(event);
+    Object payload = event.getPayload();
+    if (payload instanceof RetryCommand retry) {
+      executions.retry(
+          event.getExecutionId(),
+          retry.getPhase(),
+          new RetryInstructions(
+              retry.getCommandId(),
+              retry.getAttemptNumber(),
+              retry.getMaxAttempts(),
+              previousError(retry.getContext().getPriorAttempts()),
+              json.writeValueAsString(ContextJson.of(retry))));
+    } else if (payload instanceof StartExecution start) {
+      executions.start(start.getPipeline(), start.getParameters(), start.getCommandId());
+    } else {
+      throw new InvalidEventException(
+          "%s %s: this phase-runner handles RetryCommand and StartExecution only"
+              .formatted(Envelopes.eventType(event), event.getEventId()));
+    }
+  }
+
+  private static String previousError(List<AttemptSummary> prior) {
+    if (prior.isEmpty()) {
+      return "";
+    }
+    AttemptSummary last = prior.get(prior.size() - 1);
+    return last.getFailureType() + ": " + last.getMessage();
+  }
+}

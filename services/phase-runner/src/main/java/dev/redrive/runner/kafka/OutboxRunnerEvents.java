@@ -1,0 +1,170 @@
+package dev.redrive.runner.kafka;
+
+import dev.redrive.avro.AttemptEvent;
+import dev.redrive.avro.AttemptFailed;
+import dev.redrive.avro.AttemptStarted;
+import dev.redrive.avro.AttemptSucceeded;
+import dev.redrive.avro.CheckResult;
+import dev.redrive.avro.CheckpointCreated;
+import dev.redrive.avro.ExecutionStarted;
+import dev.redrive.avro.ExecutionSucceeded;
+import dev.redrive.avro.FailureType;
+import dev.redrive.avro.PhaseStarted;
+import dev.redrive.avro.ProcessEvent;
+import dev.redrive.avro.Retryability;
+import dev.redrive.runner.app.RunnerEvents;
+import dev.redrive.runner.config.RunnerProperties;
+import dev.redrive.runner.domain.AttemptOutcome;
+import dev.redrive.runner.domain.Pipeline;
+import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
+import dev.redrive.support.outbox.Outbox;
+import dev.redrive.support.topic.RedriveTopics;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Writes the runner's attempt and process events as Avro to the outbox. */
+@Component
+class OutboxRunnerEvents implements RunnerEvents {
+
+  private final Outbox outbox;
+  private final Clock clock;
+  private final RunnerProperties properties;
+
+  OutboxRunnerEvents(Outbox outbox, Clock clock, RunnerProperties properties) {
+    this.outbox = outbox;
+    this.clock = clock;
+    this.properties = properties;
+  }
+
+  @Override
+  public void executionStarted(
+      String executionId, Pipeline pipeline, Map<String, String> parameters) {
+    process(
+        executionId,
+        pipeline.name(),
+        ExecutionStarted.newBuilder()
+            .setPhases(pipeline.phaseNames())
+            .setParameters(parameters)
+            .build());
+  }
+
+  @Override
+  public void attemptStarted(String pipeline, AttemptRow attempt) {
+    attempt(
+        attempt.executionId(),
+        pipeline,
+        AttemptStarted.newBuilder()
+            .setAttemptId(attempt.attemptId())
+            .setPhase(attempt.phase())
+            .setAttemptNumber(attempt.attemptNumber())
+            .setCommandId(attempt.commandId())
+            .build());
+    process(
+        attempt.executionId(),
+        pipeline,
+        PhaseStarted.newBuilder()
+            .setPhase(attempt.phase())
+            .setAttemptNumber(attempt.attemptNumber())
+            .build());
+  }
+
+  @Override
+  public void attemptSucceeded(
+      String pipeline, AttemptRow attempt, AttemptOutcome outcome, Map<String, String> checkpoint) {
+    attempt(
+        attempt.executionId(),
+        pipeline,
+        AttemptSucceeded.newBuilder()
+            .setAttemptId(attempt.attemptId())
+            .setPhase(attempt.phase())
+            .setAttemptNumber(attempt.attemptNumber())
+            .setDurationMs(outcome.durationMs())
+            .build());
+    process(
+        attempt.executionId(),
+        pipeline,
+        CheckpointCreated.newBuilder().setPhase(attempt.phase()).setFiles(checkpoint).build());
+  }
+
+  @Override
+  public void attemptFailed(
+      String pipeline,
+      AttemptRow attempt,
+      AttemptOutcome outcome,
+      String archive,
+      String errorReport) {
+    attempt(
+        attempt.executionId(),
+        pipeline,
+        AttemptFailed.newBuilder()
+            .setAttemptId(attempt.attemptId())
+            .setPhase(attempt.phase())
+            .setAttemptNumber(attempt.attemptNumber())
+            .setFailureType(FailureType.valueOf(outcome.failureType().name()))
+            .setRetryable(outcome.hard() ? Retryability.HARD : Retryability.SOFT)
+            .setErrorType(outcome.errorType())
+            .setErrorMessage(outcome.message())
+            .setExitCode(outcome.exitCode())
+            .setChecks(
+                outcome.checks().stream()
+                    .map(
+                        c ->
+                            CheckResult.newBuilder()
+                                .setName(c.name())
+                                .setPassed(c.passed())
+                                .setOutputExcerpt(excerpt(c.outputExcerpt()))
+                                .build())
+                    .toList())
+            .setFailedExitCriteria(outcome.failedCheckNames())
+            .setLogExcerpt(excerpt(outcome.logExcerpt()))
+            .setArtifactsLocation(archive)
+            .setErrorReport(errorReport)
+            .setDurationMs(outcome.durationMs())
+            .build());
+  }
+
+  @Override
+  public void executionSucceeded(String executionId, String pipeline, long durationMs) {
+    process(
+        executionId, pipeline, ExecutionSucceeded.newBuilder().setDurationMs(durationMs).build());
+  }
+
+  private String excerpt(String text) {
+    int limit = properties.eventExcerptChars();
+    if (text == null || text.length() <= limit) {
+      return text;
+    }
+    return "[... "
+        + (text.length() - limit)
+        + " chars omitted ...]\n"
+        + text.substring(text.length() - limit);
+  }
+
+  private void attempt(String executionId, String pipeline, Object payload) {
+    outbox.publish(
+        RedriveTopics.ATTEMPTS,
+        AttemptEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setExecutionId(executionId)
+            .setOccurredAt(clock.instant())
+            .setSource(properties.source())
+            .setPipeline(pipeline)
+            .setPayload(payload)
+            .build());
+  }
+
+  private void process(String executionId, String pipeline, Object payload) {
+    outbox.publish(
+        RedriveTopics.PROCESS_EVENTS,
+        ProcessEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setExecutionId(executionId)
+            .setOccurredAt(clock.instant())
+            .setSource(properties.source())
+            .setPipeline(pipeline)
+            .setPayload(payload)
+            .build());
+  }
+}

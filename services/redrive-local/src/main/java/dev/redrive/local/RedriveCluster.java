@@ -1,0 +1,104 @@
+package dev.redrive.local;
+
+import dev.redrive.audit.AuditApplication;
+import dev.redrive.coordinator.RetryCoordinatorApplication;
+import dev.redrive.runner.PhaseRunnerApplication;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The three Redrive services as separate Spring contexts in one JVM, pointed at one Kafka broker,
+ * one PostgreSQL database (a schema each) and one schema registry. Used by the local launcher and
+ * by the end-to-end test; in production each service is its own process.
+ */
+public final class RedriveCluster implements AutoCloseable {
+
+  /**
+   * Where the cluster's parts are.
+   *
+   * @param ports HTTP ports of runner, coordinator and audit (0 = any free port)
+   */
+  public record Settings(
+      String kafkaBootstrapServers,
+      String jdbcUrl,
+      String jdbcUser,
+      String jdbcPassword,
+      String schemaRegistryUrl,
+      Path workspaceRoot,
+      int[] ports,
+      Map<String, String> extraProperties) {}
+
+  private final List<ConfigurableApplicationContext> contexts;
+
+  private RedriveCluster(List<ConfigurableApplicationContext> contexts) {
+    this.contexts = contexts;
+  }
+
+  /** Starts coordinator, audit and runner (the runner last, so nothing it reports is missed). */
+  public static RedriveCluster start(Settings settings) {
+    List<ConfigurableApplicationContext> started = new ArrayList<>();
+    try {
+      started.add(
+          run(RetryCoordinatorApplication.builder(), settings, settings.ports()[1], Map.of()));
+      started.add(run(AuditApplication.builder(), settings, settings.ports()[2], Map.of()));
+      started.add(
+          run(
+              PhaseRunnerApplication.builder(),
+              settings,
+              settings.ports()[0],
+              Map.of("redrive.runner.workspace-root", settings.workspaceRoot().toString())));
+    } catch (RuntimeException e) {
+      started.forEach(ConfigurableApplicationContext::close);
+      throw e;
+    }
+    return new RedriveCluster(started);
+  }
+
+  private static ConfigurableApplicationContext run(
+      SpringApplicationBuilder builder, Settings settings, int port, Map<String, String> own) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("spring.datasource.url", settings.jdbcUrl());
+    properties.put("spring.datasource.username", settings.jdbcUser());
+    properties.put("spring.datasource.password", settings.jdbcPassword());
+    properties.put("spring.kafka.bootstrap-servers", settings.kafkaBootstrapServers());
+    properties.put("spring.kafka.properties.schema.registry.url", settings.schemaRegistryUrl());
+    properties.put("server.port", port);
+    properties.put("spring.main.banner-mode", "off");
+    properties.putAll(settings.extraProperties());
+    properties.putAll(own);
+    String[] args =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    return builder.run(args);
+  }
+
+  public ConfigurableApplicationContext runner() {
+    return contexts.get(2);
+  }
+
+  public ConfigurableApplicationContext coordinator() {
+    return contexts.get(0);
+  }
+
+  public ConfigurableApplicationContext audit() {
+    return contexts.get(1);
+  }
+
+  public static int port(ConfigurableApplicationContext context) {
+    return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+  }
+
+  /** Stops the runner first, then audit and coordinator. */
+  @Override
+  public void close() {
+    for (int i = contexts.size() - 1; i >= 0; i--) {
+      contexts.get(i).close();
+    }
+  }
+}

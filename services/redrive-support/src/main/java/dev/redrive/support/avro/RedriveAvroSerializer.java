@@ -1,0 +1,218 @@
+package dev.redrive.support.avro;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (generated {@code SpecificRecord}s or {@code GenericRecord}s) in the
+ * Confluent wire format: byte 0 is 0 (magic), bytes 1-4 the schema id as a big-endian int, then the
+ * Avro binary encoding.
+ *
+ * <p>The subject is {@code <topic>-value}, or {@code <topic>-key} for keys (Confluent's
+ * TopicNameStrategy). Settings: see {@link AvroSerdeConfig}. A {@code null} value is written as
+ * {@code null} (a tombstone). Failures are {@link SerializationException}s.
+ */
+public class RedriveAvroSerializer implements Serializer<Object> {
+
+  /** The magic byte that starts every Confluent-framed message. */
+  public static final byte MAGIC_BYTE = 0;
+
+  /** Bytes before the Avro body: the magic byte and the 4-byte schema id. */
+  public static final int HEADER_SIZE = 5;
+
+  private final Map<Class<?>, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+  private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+  private final Map<List<Schema>, DatumReader<Object>> converters = new ConcurrentHashMap<>();
+  private SchemaRegistryClient registry;
+  private boolean isKey;
+  private boolean autoRegisterSchemas = true;
+  private boolean useLatestVersion;
+
+  /** Creates a serializer whose registry comes from {@code schema.registry.url} in configure. */
+  public RedriveAvroSerializer() {}
+
+  /**
+   * Creates a serializer that uses this registry; {@code schema.registry.url} is then not needed.
+   */
+  public RedriveAvroSerializer(SchemaRegistryClient registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * Returns the subject of a topic's keys or values: {@code <topic>-key} or {@code <topic>-value}.
+   */
+  public static String subjectFor(String topic, boolean isKey) {
+    return topic + (isKey ? "-key" : "-value");
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    AvroSerdeConfig config = AvroSerdeConfig.from(configs);
+    if (registry == null) {
+      registry = SchemaRegistryClients.create(config);
+    }
+    this.isKey = isKey;
+    this.autoRegisterSchemas = config.autoRegisterSchemas();
+    this.useLatestVersion = config.useLatestVersion();
+  }
+
+  @Override
+  public byte[] serialize(String topic, Object data) {
+    if (data == null) {
+      return null;
+    }
+    if (!(data instanceof GenericContainer record)) {
+      throw new SerializationException(
+          "Cannot write "
+              + data.getClass().getName()
+              + " as Avro (topic "
+              + topic
+              + "): expected a generated SpecificRecord or a GenericRecord");
+    }
+    if (registry == null) {
+      throw new SerializationException(
+          "RedriveAvroSerializer is not configured: call configure() with "
+              + AvroSerdeConfig.SCHEMA_REGISTRY_URL);
+    }
+    String subject = subjectFor(topic, isKey);
+    Schema schema = record.getSchema();
+    if (useLatestVersion) {
+      RegisteredSchema latest = latestVersion(subject, topic);
+      if (latest.schema().equals(schema)) {
+        return frame(latest.id(), record, writerFor(record), topic);
+      }
+      GenericContainer converted = convert(record, latest, topic);
+      return frame(latest.id(), converted, genericWriter(latest.schema()), topic);
+    }
+    return frame(schemaId(subject, schema, topic), record, writerFor(record), topic);
+  }
+
+  private int schemaId(String subject, Schema schema, String topic) {
+    try {
+      return autoRegisterSchemas
+          ? registry.register(subject, schema)
+          : registry.lookup(subject, schema);
+    } catch (SchemaRegistryException e) {
+      String action =
+          autoRegisterSchemas
+              ? "register the schema of "
+              : "find the schema of (auto.register.schemas=false) ";
+      throw new SerializationException(
+          "Cannot "
+              + action
+              + schema.getFullName()
+              + " under subject '"
+              + subject
+              + "' (topic "
+              + topic
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private RegisteredSchema latestVersion(String subject, String topic) {
+    try {
+      return registry.latest(subject);
+    } catch (SchemaRegistryException e) {
+      throw new SerializationException(
+          "Cannot find the latest schema of subject '"
+              + subject
+              + "' (topic "
+              + topic
+              + ", use.latest.version=true): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private byte[] frame(int id, GenericContainer datum, DatumWriter<Object> writer, String topic) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(MAGIC_BYTE);
+    out.write(id >>> 24);
+    out.write(id >>> 16);
+    out.write(id >>> 8);
+    out.write(id);
+    try {
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+      writer.write(datum, encoder);
+      encoder.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot write "
+              + datum.getSchema().getFullName()
+              + " as Avro with schema id "
+              + id
+              + " (topic "
+              + topic
+              + "): "
+              + e,
+          e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Re-reads a record with the latest schema, the way a consumer with that schema would. */
+  private GenericContainer convert(GenericContainer record, RegisteredSchema latest, String topic) {
+    Schema own = record.getSchema();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+    try {
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);
+      writerFor(record).write(record, encoder);
+      encoder.flush();
+      DatumReader<Object> reader =
+          converters.computeIfAbsent(
+              List.of(own, latest.schema()),
+              pair -> new GenericDatumReader<>(own, latest.schema(), GenericData.get()));
+      return (GenericContainer)
+          reader.read(null, DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot write "
+              + own.getFullName()
+              + " with the latest schema of subject '"
+              + latest.subject()
+              + "' (id "
+              + latest.id()
+              + ", version "
+              + latest.version()
+              + ", topic "
+              + topic
+              + "): "
+              + e,
+          e);
+    }
+  }
+
+  private DatumWriter<Object> writerFor(GenericContainer record) {
+    if (record instanceof SpecificRecord) {
+      return specificWriters.computeIfAbsent(
+          record.getClass(),
+          type -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(type)));
+    }
+    return genericWriter(record.getSchema());
+  }
+
+  private DatumWriter<Object> genericWriter(Schema schema) {
+    return genericWriters.computeIfAbsent(
+        schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.redrive.support.outbox;
+
+import java.time.Duration;
+
+/**
+ * How the outbox relay works.
+ *
+ * @param pollInterval longest wait between two looks at the outbox when nobody wakes the relay
+ * @param batchSize rows published per transaction
+ * @param sendTimeout how long the relay waits for the broker to acknowledge a batch
+ * @param retryBackoff wait after a failed batch (broker or database down) before trying again
+ */
+public record OutboxSettings(
+    Duration pollInterval, int batchSize, Duration sendTimeout, Duration retryBackoff) {}

@@ -1,0 +1,71 @@
+package dev.redrive.testkit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** An in-process single-node KRaft broker and an embedded PostgreSQL server: no Docker needed. */
+public final class EmbeddedInfrastructure implements RedriveInfrastructure {
+
+  /** Broker settings that let transactions and compacted internal topics work on one node. */
+  static final Map<String, String> SINGLE_NODE_BROKER =
+      Map.of(
+          "transaction.state.log.replication.factor", "1",
+          "transaction.state.log.min.isr", "1",
+          "offsets.topic.replication.factor", "1",
+          "auto.create.topics.enable", "false",
+          "group.initial.rebalance.delay.ms", "0");
+
+  private final EmbeddedKafkaKraftBroker kafka;
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedInfrastructure(EmbeddedKafkaKraftBroker kafka, EmbeddedPostgres postgres) {
+    this.kafka = kafka;
+    this.postgres = postgres;
+  }
+
+  /** Starts both; each listens on a free port of the loopback interface. */
+  public static EmbeddedInfrastructure start() {
+    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
+    kafka.brokerProperties(SINGLE_NODE_BROKER);
+    kafka.afterPropertiesSet();
+    try {
+      return new EmbeddedInfrastructure(kafka, EmbeddedPostgres.builder().start());
+    } catch (IOException e) {
+      kafka.destroy();
+      throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+    }
+  }
+
+  @Override
+  public String kafkaBootstrapServers() {
+    return kafka.getBrokersAsString();
+  }
+
+  @Override
+  public String jdbcUrl(String database) {
+    return postgres.getJdbcUrl("postgres", database);
+  }
+
+  @Override
+  public String jdbcUser() {
+    return "postgres";
+  }
+
+  @Override
+  public String jdbcPassword() {
+    return "postgres";
+  }
+
+  @Override
+  public void close() {
+    kafka.destroy();
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.redrive.coordinator.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the retry context from every earlier failure of a phase (not only the last), with guidance
+ * that gets more specific with each attempt, bounded in size: the oldest excerpts are trimmed first
+ * and marked.
+ */
+public final class RetryContextAssembler {
+
+  static final String TRIM_MARKER = " [...trimmed]";
+  private static final int TRIMMED_EXCERPT = 200;
+
+  private final int maxChars;
+
+  /**
+   * @param maxChars rough bound on the characters of messages and excerpts in one context
+   */
+  public RetryContextAssembler(int maxChars) {
+    this.maxChars = maxChars;
+  }
+
+  public RetryContext assemble(
+      String executionId,
+      String phase,
+      int currentAttempt,
+      int maxAttempts,
+      List<Failure> earlierFailures,
+      List<String> notes) {
+    List<AttemptSummary> summaries =
+        new ArrayList<>(
+            earlierFailures.stream()
+                .sorted(Comparator.comparingInt(Failure::attemptNumber))
+                .map(AttemptSummary::of)
+                .toList());
+    boolean truncated = false;
+    for (int i = 0; i < summaries.size() && total(summaries) > maxChars; i++) {
+      summaries.set(i, summaries.get(i).trimmed(TRIMMED_EXCERPT));
+      truncated = true;
+    }
+    return new RetryContext(
+        executionId,
+        phase,
+        currentAttempt,
+        maxAttempts,
+        List.copyOf(summaries),
+        List.copyOf(notes),
+        guidance(phase, currentAttempt, maxAttempts, summaries, notes),
+        truncated);
+  }
+
+  /**
+   * Attempt 2: what failed. Attempt 3 and later: the concrete list of errors and failed checks of
+   * every attempt, and which of them keep coming back.
+   */
+  static String guidance(
+      String phase,
+      int currentAttempt,
+      int maxAttempts,
+      List<AttemptSummary> earlier,
+      List<String> notes) {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        "This is attempt %d of %d for phase '%s'.".formatted(currentAttempt, maxAttempts, phase));
+    if (earlier.isEmpty()) {
+      text.append(" No earlier attempt failed.");
+    } else if (earlier.size() == 1) {
+      AttemptSummary last = earlier.get(0);
+      text.append(
+          " Attempt %d failed with %s: %s."
+              .formatted(last.attemptNumber(), last.failureType(), oneLine(last.message())));
+      for (CheckOutcome check : last.failedChecks()) {
+        text.append(" Check '%s' did not pass.".formatted(check.name()));
+      }
+      text.append(
+          " Keep the artifacts that are already correct and fix what failed (fix, don't redo).");
+    } else {
+      text.append(" Earlier attempts failed; fix each of these:");
+      Set<String> repeated = new LinkedHashSet<>();
+      Set<String> seen = new LinkedHashSet<>();
+      for (AttemptSummary attempt : earlier) {
+        text.append(
+            "\n- attempt %d: %s%s: %s"
+                .formatted(
+                    attempt.attemptNumber(),
+                    attempt.failureType(),
+                    attempt.exitCode() == null ? "" : " (exit " + attempt.exitCode() + ")",
+                    oneLine(attempt.message())));
+        for (CheckOutcome check : attempt.failedChecks()) {
+          text.append("\n  - check '%s' failed".formatted(check.name()));
+          if (!seen.add("check " + check.name())) {
+            repeated.add("check '" + check.name() + "'");
+          }
+        }
+        if (!seen.add("type " + attempt.failureType())) {
+          repeated.add(attempt.failureType().toString());
+        }
+      }
+      if (!repeated.isEmpty()) {
+        text.append(
+            "\nFailing again the same way: %s. The previous fix did not work; change the approach."
+                .formatted(String.join(", ", repeated)));
+      }
+      text.append("\nKeep what already works; change only what the list above names.");
+    }
+    for (String note : notes) {
+      text.append("\nNote from a person: ").append(note);
+    }
+    return text.toString();
+  }
+
+  static String trim(String value, int max) {
+    if (value == null || value.length() <= max) {
+      return value;
+    }
+    return value.substring(0, max) + TRIM_MARKER;
+  }
+
+  private static int total(List<AttemptSummary> summaries) {
+    return summaries.stream().mapToInt(AttemptSummary::size).sum();
+  }
+
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    String line = message.strip().replace('\n', ' ');
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.redrive.coordinator.domain;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Retry policy as data, and the one pure function that applies it.
+ *
+ * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)
+ * @param initialInterval back-off before the first retry
+ * @param multiplier growth of the back-off per further retry
+ * @param maxInterval cap on any back-off, including a reporter's own retry-after
+ * @param jitter how the back-off is randomised
+ * @param nonRetryable failure types that always go to a person
+ */
+public record RetryPolicy(
+    int maxAttempts,
+    Duration initialInterval,
+    double multiplier,
+    Duration maxInterval,
+    Jitter jitter,
+    Set<FailureType> nonRetryable) {
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+    }
+    if (initialInterval.isNegative() || maxInterval.isNegative()) {
+      throw new IllegalArgumentException("intervals must not be negative");
+    }
+    if (multiplier < 1.0) {
+      throw new IllegalArgumentException("multiplier must be at least 1.0, was " + multiplier);
+    }
+    nonRetryable = nonRetryable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nonRetryable));
+  }
+
+  /** Two attempts (one automatic retry) after up to a second, as the reference describes. */
+  public static RetryPolicy defaults() {
+    return new RetryPolicy(
+        2, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), Jitter.FULL, Set.of());
+  }
+
+  /**
+   * Decides what follows a failure.
+   *
+   * @param failedAttempts failures of this phase counted so far, this one included
+   * @param failure the failure just reported
+   * @param random source of jitter (seeded in tests)
+   */
+  public Decision decide(int failedAttempts, Failure failure, RandomGenerator random) {
+    if (failure.hard()) {
+      return new Decision.Intervene(
+          "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type()),
+          RecommendedActions.forFailure(failure));
+    }
+    if (failure.type() == FailureType.UNAUTHORIZED_WRITE) {
+      return new Decision.Intervene(
+          "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must review it",
+          RecommendedActions.forFailure(failure));
+    }
+    if (nonRetryable.contains(failure.type())) {
+      return new Decision.Intervene(
+          "%s is not retryable under this policy".formatted(failure.type()),
+          RecommendedActions.forFailure(failure));
+    }
+    if (failedAttempts >= maxAttempts) {
+      return new Decision.Intervene(
+          "attempts exhausted (%d/%d)".formatted(failedAttempts, maxAttempts),
+          RecommendedActions.forFailure(failure));
+    }
+    Duration delay =
+        failure.retryAfter() != null
+            ? min(failure.retryAfter(), maxInterval)
+            : backoff(failedAttempts, random);
+    return new Decision.Retry(
+        failedAttempts + 1,
+        delay,
+        "SOFT failure %s, attempt %d/%d".formatted(failure.type(), failedAttempts, maxAttempts));
+  }
+
+  /**
+   * The back-off before the retry that follows {@code failedAttempts} failures: {@code initial *
+   * multiplier^(failedAttempts-1)}, capped at {@code maxInterval} without overflowing, then
+   * jittered.
+   */
+  Duration backoff(int failedAttempts, RandomGenerator random) {
+    double exponential =
+        initialInterval.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
+    long capMillis = maxInterval.toMillis();
+    long millis = exponential >= capMillis ? capMillis : (long) exponential;
+    if (jitter == Jitter.FULL && millis > 0) {
+      millis = random.nextLong(millis + 1);
+    }
+    return Duration.ofMillis(millis);
+  }
+
+  /** The policy in words, for decision events. */
+  public String describe() {
+    return "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s"
+        .formatted(
+            maxAttempts,
+            initialInterval.toMillis(),
+            multiplier,
+            maxInterval.toMillis(),
+            jitter,
+            nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

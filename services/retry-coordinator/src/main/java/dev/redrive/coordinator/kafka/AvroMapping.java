@@ -1,0 +1,121 @@
+package dev.redrive.coordinator.kafka;
+
+import dev.redrive.avro.AttemptEvent;
+import dev.redrive.avro.AttemptFailed;
+import dev.redrive.avro.CheckResult;
+import dev.redrive.avro.ProcessEvent;
+import dev.redrive.avro.Retryability;
+import dev.redrive.coordinator.app.EventMeta;
+import dev.redrive.coordinator.domain.AttemptSummary;
+import dev.redrive.coordinator.domain.CheckOutcome;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.support.kafka.InvalidEventException;
+import java.time.Duration;
+import java.util.List;
+
+/** Translates between the Avro contract and the coordinator's domain. */
+final class AvroMapping {
+
+  private AvroMapping() {}
+
+  static EventMeta meta(AttemptEvent event) {
+    return new EventMeta(
+        event.getEventId(),
+        event.getExecutionId(),
+        event.getPipeline(),
+        event.getSource(),
+        event.getOccurredAt(),
+        event.getCorrelationId());
+  }
+
+  static EventMeta meta(ProcessEvent event) {
+    return new EventMeta(
+        event.getEventId(),
+        event.getExecutionId(),
+        event.getPipeline(),
+        event.getSource(),
+        event.getOccurredAt(),
+        event.getCorrelationId());
+  }
+
+  static Failure failure(AttemptEvent event, AttemptFailed failed) {
+    if (failed.getPhase().isBlank() || failed.getAttemptId().isBlank()) {
+      throw new InvalidEventException(
+          "AttemptFailed " + event.getEventId() + " needs a phase and an attemptId");
+    }
+    if (failed.getAttemptNumber() < 1) {
+      throw new InvalidEventException(
+          "AttemptFailed "
+              + event.getEventId()
+              + " has attemptNumber "
+              + failed.getAttemptNumber()
+              + "; attempts count from 1");
+    }
+    return new Failure(
+        failed.getAttemptId(),
+        failed.getPhase(),
+        failed.getAttemptNumber(),
+        FailureType.valueOf(failed.getFailureType().name()),
+        failed.getRetryable() == Retryability.HARD,
+        failed.getErrorType(),
+        failed.getErrorMessage(),
+        failed.getExitCode(),
+        failed.getChecks().stream()
+            .map(c -> new CheckOutcome(c.getName(), c.getPassed(), c.getOutputExcerpt()))
+            .toList(),
+        failed.getDurationMs(),
+        failed.getArtifactsLocation(),
+        event.getOccurredAt(),
+        failed.getRetryAfterMs() == null ? null : Duration.ofMillis(failed.getRetryAfterMs()));
+  }
+
+  static dev.redrive.avro.RetryContext context(RetryContext context) {
+    return dev.redrive.avro.RetryContext.newBuilder()
+        .setExecutionId(context.executionId())
+        .setPhase(context.phase())
+        .setCurrentAttempt(context.currentAttempt())
+        .setMaxAttempts(context.maxAttempts())
+        .setPriorAttempts(context.priorAttempts().stream().map(AvroMapping::summary).toList())
+        .setNotes(context.notes())
+        .setGuidance(context.guidance())
+        .setTruncated(context.truncated())
+        .build();
+  }
+
+  private static dev.redrive.avro.AttemptSummary summary(AttemptSummary summary) {
+    return dev.redrive.avro.AttemptSummary.newBuilder()
+        .setAttemptId(summary.attemptId())
+        .setAttemptNumber(summary.attemptNumber())
+        .setFailureType(dev.redrive.avro.FailureType.valueOf(summary.failureType().name()))
+        .setErrorType(nullToEmpty(summary.errorType()))
+        .setMessage(nullToEmpty(summary.message()))
+        .setExitCode(summary.exitCode())
+        .setFailedChecks(checks(summary.failedChecks()))
+        .setDurationMs(summary.durationMs())
+        .setArtifactsLocation(summary.artifactsLocation())
+        .setOccurredAt(summary.occurredAt())
+        .build();
+  }
+
+  static List<CheckResult> checks(List<CheckOutcome> checks) {
+    return checks.stream()
+        .map(
+            c ->
+                CheckResult.newBuilder()
+                    .setName(c.name())
+                    .setPassed(c.passed())
+                    .setOutputExcerpt(c.outputExcerpt())
+                    .build())
+        .toList();
+  }
+
+  static dev.redrive.avro.FailureType failureType(FailureType type) {
+    return dev.redrive.avro.FailureType.valueOf(type.name());
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}
