@@ -1,0 +1,45 @@
+package dev.redrive.runner;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.redrive.testkit.RedriveInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pipeline file that is wrong stops the runner at start, naming file, line and field. */
+class PipelineValidationAtStartIT {
+
+  private static final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
+
+  @Test
+  void runnerRefusesToStartWithAPipelineFileThatHasAnUnknownKey(@TempDir Path pipelines)
+      throws Exception {
+    Files.writeString(
+        pipelines.resolve("broken.yaml"),
+        """
+        name: broken
+        phases:
+          - name: build
+            comand:
+              argv: [make]
+        """);
+
+    assertThatThrownBy(
+            () ->
+                PhaseRunnerApplication.builder()
+                    .run(
+                        "--spring.datasource.url=" + infrastructure.createDatabase("runner_start"),
+                        "--spring.datasource.username=" + infrastructure.jdbcUser(),
+                        "--spring.datasource.password=" + infrastructure.jdbcPassword(),
+                        "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers(),
+                        "--spring.kafka.properties.schema.registry.url=mock://runner-start",
+                        "--server.port=0",
+                        "--redrive.runner.pipelines=file:" + pipelines + "/",
+                        "--redrive.runner.workspace-root=" + pipelines.resolve("ws"))
+                    .close())
+        .rootCause()
+        .hasMessageContaining("broken.yaml:4: phases[0].comand: unknown key");
+  }
+}
