@@ -33,7 +33,8 @@ class PipelineValidationAtStartIT {
                         "--spring.datasource.url=" + infrastructure.createDatabase("runner_start"),
                         "--spring.datasource.username=" + infrastructure.jdbcUser(),
                         "--spring.datasource.password=" + infrastructure.jdbcPassword(),
-                        "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers(),
+                        "--spring.kafka.bootstrap-servers="
+                            + infrastructure.kafkaBootstrapServers(),
                         "--spring.kafka.properties.schema.registry.url=mock://runner-start",
                         "--server.port=0",
                         "--redrive.runner.pipelines=file:" + pipelines + "/",

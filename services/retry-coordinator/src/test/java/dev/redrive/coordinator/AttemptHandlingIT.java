@@ -10,10 +10,10 @@ import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.InterventionRequired;
-import dev.redrive.avro.Retryability;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryScheduled;
+import dev.redrive.avro.Retryability;
 import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.RedriveHeaders;
@@ -93,13 +93,18 @@ class AttemptHandlingIT {
     RetryCommand retry = (RetryCommand) commands.get(0).getPayload();
     assertThat(retry.getPhase()).isEqualTo("charge");
     assertThat(retry.getAttemptNumber()).isEqualTo(2);
-    assertThat(retry.getContext().getPriorAttempts()).singleElement()
-        .satisfies(prior -> {
-          assertThat(prior.getFailureType()).isEqualTo(FailureType.EXIT_CRITERIA_NOT_MET);
-          assertThat(prior.getFailedChecks()).extracting(CheckResult::getName).containsExactly("balance");
-        });
+    assertThat(retry.getContext().getPriorAttempts())
+        .singleElement()
+        .satisfies(
+            prior -> {
+              assertThat(prior.getFailureType()).isEqualTo(FailureType.EXIT_CRITERIA_NOT_MET);
+              assertThat(prior.getFailedChecks())
+                  .extracting(CheckResult::getName)
+                  .containsExactly("balance");
+            });
     List<Object> decisions = decisionsFor(executionId, 2);
-    assertThat(decisions).hasAtLeastOneElementOfType(RetryScheduled.class)
+    assertThat(decisions)
+        .hasAtLeastOneElementOfType(RetryScheduled.class)
         .hasAtLeastOneElementOfType(RetryContextAssembled.class);
     assertThat(row(executionId)).containsEntry("status", "RETRY_SCHEDULED");
 
@@ -108,10 +113,11 @@ class AttemptHandlingIT {
 
     // then the execution is paused for a person, with no further command
     InterventionRequired intervention =
-        (InterventionRequired) decisionsFor(executionId, 3).stream()
-            .filter(InterventionRequired.class::isInstance)
-            .findFirst()
-            .orElseThrow();
+        (InterventionRequired)
+            decisionsFor(executionId, 3).stream()
+                .filter(InterventionRequired.class::isInstance)
+                .findFirst()
+                .orElseThrow();
     assertThat(intervention.getReason()).isEqualTo("attempts exhausted (2/2)");
     assertThat(row(executionId)).containsEntry("status", "PAUSED");
     assertThat(commandsFor(executionId, 1)).hasSize(1);
@@ -138,7 +144,9 @@ class AttemptHandlingIT {
 
     send(failure(executionId, "attempt-1", 1, Retryability.HARD));
 
-    assertThat(decisionsFor(executionId, 1)).singleElement().isInstanceOf(InterventionRequired.class);
+    assertThat(decisionsFor(executionId, 1))
+        .singleElement()
+        .isInstanceOf(InterventionRequired.class);
     assertThat(row(executionId)).containsEntry("status", "PAUSED");
     assertThat(commandsFor(executionId, 0)).isEmpty();
   }
@@ -153,13 +161,19 @@ class AttemptHandlingIT {
     ConsumerRecord<String, byte[]> dead =
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> firstWithKey(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId), r -> r != null);
-    assertThat(new String(dead.headers().lastHeader(RedriveHeaders.DLT_REASON).value(), StandardCharsets.UTF_8))
+            .until(
+                () -> firstWithKey(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId),
+                r -> r != null);
+    assertThat(
+            new String(
+                dead.headers().lastHeader(RedriveHeaders.DLT_REASON).value(),
+                StandardCharsets.UTF_8))
         .contains("attempts count from 1");
     assertThat(commandsFor(executionId, 0)).isEmpty();
   }
 
-  private static AttemptEvent failure(String executionId, String attemptId, int attemptNumber, Retryability retryable) {
+  private static AttemptEvent failure(
+      String executionId, String attemptId, int attemptNumber, Retryability retryable) {
     return AttemptEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
         .setExecutionId(executionId)
@@ -177,14 +191,20 @@ class AttemptHandlingIT {
                 .setErrorMessage("balance check failed")
                 .setChecks(
                     List.of(
-                        CheckResult.newBuilder().setName("balance").setPassed(false).setOutputExcerpt("-3.00").build(),
+                        CheckResult.newBuilder()
+                            .setName("balance")
+                            .setPassed(false)
+                            .setOutputExcerpt("-3.00")
+                            .build(),
                         CheckResult.newBuilder().setName("currency").setPassed(true).build()))
                 .build())
         .build();
   }
 
   private static void send(AttemptEvent event) throws Exception {
-    producer.send(new ProducerRecord<>(RedriveTopics.ATTEMPTS.name(), event.getExecutionId(), event)).get();
+    producer
+        .send(new ProducerRecord<>(RedriveTopics.ATTEMPTS.name(), event.getExecutionId(), event))
+        .get();
   }
 
   private static Map<String, Object> row(String executionId) {
@@ -192,13 +212,18 @@ class AttemptHandlingIT {
     return await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> jdbc.sql("SELECT status FROM execution WHERE execution_id = ?").param(executionId).query().listOfRows(),
+            () ->
+                jdbc.sql("SELECT status FROM execution WHERE execution_id = ?")
+                    .param(executionId)
+                    .query()
+                    .listOfRows(),
             rows -> !rows.isEmpty())
         .get(0);
   }
 
   private static int failedAttempts(String executionId) {
-    return coordinator.getBean(JdbcClient.class)
+    return coordinator
+        .getBean(JdbcClient.class)
         .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id = ?")
         .param(executionId)
         .query(Integer.class)
@@ -207,7 +232,9 @@ class AttemptHandlingIT {
 
   /** Reads the topic until {@code expected} commands for the execution arrived, then 2 s more. */
   private static List<CommandEvent> commandsFor(String executionId, int expected) {
-    return read(RedriveTopics.COMMANDS.name(), executionId, expected).stream().map(CommandEvent.class::cast).toList();
+    return read(RedriveTopics.COMMANDS.name(), executionId, expected).stream()
+        .map(CommandEvent.class::cast)
+        .toList();
   }
 
   private static List<Object> decisionsFor(String executionId, int expected) {
@@ -218,14 +245,19 @@ class AttemptHandlingIT {
 
   private static List<Object> read(String topic, String key, int expected) {
     RedriveAvroDeserializer deserializer = new RedriveAvroDeserializer();
-    deserializer.configure(Map.of("schema.registry.url", REGISTRY, "specific.avro.reader", true), false);
+    deserializer.configure(
+        Map.of("schema.registry.url", REGISTRY, "specific.avro.reader", true), false);
     List<Object> found = new ArrayList<>();
-    try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), deserializer)) {
+    try (KafkaConsumer<String, Object> consumer =
+        new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), deserializer)) {
       consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        poll(consumer, key, found);
-        return found.size() >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                poll(consumer, key, found);
+                return found.size() >= expected;
+              });
       long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < settle) {
         poll(consumer, key, found);
@@ -243,7 +275,9 @@ class AttemptHandlingIT {
   }
 
   private static ConsumerRecord<String, byte[]> firstWithKey(String topic, String key) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       for (int i = 0; i < 10; i++) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {

@@ -121,7 +121,7 @@ public class PhaseExecutor {
       ProcessRun.Result checkResult =
           ProcessRun.run(check.command(), workspace.root(), env, outputLimit);
       boolean passed = checkResult.exitCode() != null && checkResult.exitCode() == 0;
-      checks.add(new CheckResult(check.name(), passed, checkResult.output()));
+      checks.add(new CheckResult(check.name(), passed, checkOutput(check, checkResult)));
     }
     List<String> failed = checks.stream().filter(c -> !c.passed()).map(CheckResult::name).toList();
     if (!failed.isEmpty()) {
@@ -148,6 +148,16 @@ public class PhaseExecutor {
       String log,
       long durationMs) {
     return new AttemptOutcome(type, hard, errorType, message, exitCode, checks, log, durationMs);
+  }
+
+  private static String checkOutput(CheckSpec check, ProcessRun.Result result) {
+    if (result.startError() != null) {
+      return "check could not start: " + result.startError();
+    }
+    if (result.timedOut()) {
+      return result.output() + "\n[check timed out after " + check.command().timeout() + "]";
+    }
+    return result.output();
   }
 
   private static String lastLine(String output, String fallback) {

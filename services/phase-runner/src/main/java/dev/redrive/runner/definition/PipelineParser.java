@@ -6,6 +6,7 @@ import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -47,6 +48,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class PipelineParser {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+  private static final Duration LONGEST_TIMEOUT = Duration.ofDays(7);
   private static final Set<String> PIPELINE_KEYS = Set.of("name", "description", "phases");
   private static final Set<String> PHASE_KEYS =
       Set.of("name", "command", "expected-outputs", "exit-criteria");
@@ -119,6 +121,12 @@ public final class PipelineParser {
       for (int i = 0; i < outputNodes.size(); i++) {
         String output = scalar(outputNodes.get(i), path + ".expected-outputs[" + i + "]");
         requireInsideWorkspace(outputNodes.get(i), path + ".expected-outputs[" + i + "]", output);
+        if (Path.of(output).normalize().toString().isEmpty()) {
+          throw error(
+              outputNodes.get(i),
+              path + ".expected-outputs[" + i + "]",
+              "'" + output + "' names the workspace itself; name a file or folder inside it");
+        }
         outputs.add(output);
       }
     }
@@ -170,6 +178,14 @@ public final class PipelineParser {
   }
 
   private Duration duration(Node node, String path, String text) {
+    Duration duration = parseDuration(node, path, text);
+    if (duration.isNegative() || duration.isZero() || duration.compareTo(LONGEST_TIMEOUT) > 0) {
+      throw error(node, path, "'" + text + "' must be more than zero and at most 7 days");
+    }
+    return duration;
+  }
+
+  private Duration parseDuration(Node node, String path, String text) {
     String value = text.trim().toLowerCase();
     try {
       if (value.matches("\\d+ms")) {
@@ -190,7 +206,12 @@ public final class PipelineParser {
   }
 
   private void requireInsideWorkspace(Node node, String path, String value) {
-    Path normalized = Path.of(value).normalize();
+    Path normalized;
+    try {
+      normalized = Path.of(value).normalize();
+    } catch (InvalidPathException e) {
+      throw error(node, path, "'" + value + "' is not a valid path: " + e.getReason());
+    }
     if (normalized.isAbsolute() || normalized.startsWith("..")) {
       throw error(node, path, "'" + value + "' escapes the workspace; use a path relative to it");
     }

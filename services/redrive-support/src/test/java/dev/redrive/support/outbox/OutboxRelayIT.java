@@ -181,10 +181,14 @@ class OutboxRelayIT {
   private OutboxRelay startRelay() {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            infrastructure.kafkaBootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
     OutboxRelay relay =
         new OutboxRelay(
             jdbc,
@@ -239,7 +243,9 @@ class OutboxRelayIT {
   }
 
   private static void keep(
-      ConsumerRecord<String, Object> record, String key, List<ConsumerRecord<String, Object>> into) {
+      ConsumerRecord<String, Object> record,
+      String key,
+      List<ConsumerRecord<String, Object>> into) {
     if (key.equals(record.key())) {
       into.add(record);
     }

@@ -18,8 +18,10 @@ public final class RecommendedActions {
           case UNAUTHORIZED_WRITE ->
               "Review the files quarantined in artifacts/_untrusted/" + failure.phase();
           case COMMAND_FAILED ->
-              "Read the error report and the log excerpt (exit code %s)"
-                  .formatted(failure.exitCode());
+              failure.exitCode() == null
+                  ? "Read the error report and the log excerpt"
+                  : "Read the error report and the log excerpt (exit code %d)"
+                      .formatted(failure.exitCode());
           case TIMEOUT -> "Find out why the phase ran past its timeout, or raise the timeout";
           case INTERRUPTED -> "Check why the runner stopped while the phase ran";
           case INFRASTRUCTURE -> "Check that the phase's command and environment are available";

@@ -39,9 +39,11 @@ public final class RetryContextAssembler {
                 .map(AttemptSummary::of)
                 .toList());
     boolean truncated = false;
+    // oldest first; the newest is trimmed only when trimming all the others was not enough
     for (int i = 0; i < summaries.size() && total(summaries) > maxChars; i++) {
-      summaries.set(i, summaries.get(i).trimmed(TRIMMED_EXCERPT));
-      truncated = true;
+      AttemptSummary trimmed = summaries.get(i).trimmed(TRIMMED_EXCERPT);
+      truncated |= !trimmed.equals(summaries.get(i));
+      summaries.set(i, trimmed);
     }
     return new RetryContext(
         executionId,

@@ -2,6 +2,7 @@ package dev.redrive.coordinator.domain;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -23,6 +24,9 @@ public record RetryPolicy(
     Jitter jitter,
     Set<FailureType> nonRetryable) {
 
+  /** Longest back-off a policy may configure; longer waits are a person's decision. */
+  public static final Duration LONGEST_INTERVAL = Duration.ofDays(365);
+
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
@@ -30,7 +34,12 @@ public record RetryPolicy(
     if (initialInterval.isNegative() || maxInterval.isNegative()) {
       throw new IllegalArgumentException("intervals must not be negative");
     }
-    if (multiplier < 1.0) {
+    if (initialInterval.compareTo(LONGEST_INTERVAL) > 0
+        || maxInterval.compareTo(LONGEST_INTERVAL) > 0) {
+      throw new IllegalArgumentException(
+          "intervals must not exceed " + LONGEST_INTERVAL.toDays() + " days");
+    }
+    if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be at least 1.0, was " + multiplier);
     }
     nonRetryable = nonRetryable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nonRetryable));
@@ -72,7 +81,7 @@ public record RetryPolicy(
     }
     Duration delay =
         failure.retryAfter() != null
-            ? min(failure.retryAfter(), maxInterval)
+            ? clamp(failure.retryAfter())
             : backoff(failedAttempts, random);
     return new Decision.Retry(
         failedAttempts + 1,
@@ -98,17 +107,22 @@ public record RetryPolicy(
 
   /** The policy in words, for decision events. */
   public String describe() {
-    return "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s"
-        .formatted(
-            maxAttempts,
-            initialInterval.toMillis(),
-            multiplier,
-            maxInterval.toMillis(),
-            jitter,
-            nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable);
+    return String.format(
+        Locale.ROOT,
+        "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s",
+        maxAttempts,
+        initialInterval.toMillis(),
+        multiplier,
+        maxInterval.toMillis(),
+        jitter,
+        nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable);
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  /** A reporter's own delay, kept between zero and {@code maxInterval}. */
+  private Duration clamp(Duration retryAfter) {
+    if (retryAfter.isNegative()) {
+      return Duration.ZERO;
+    }
+    return retryAfter.compareTo(maxInterval) <= 0 ? retryAfter : maxInterval;
   }
 }

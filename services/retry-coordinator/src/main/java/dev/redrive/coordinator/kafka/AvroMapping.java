@@ -3,7 +3,6 @@ package dev.redrive.coordinator.kafka;
 import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CheckResult;
-import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.Retryability;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.domain.AttemptSummary;
@@ -11,33 +10,32 @@ import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
 import java.time.Duration;
 import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 
 /** Translates between the Avro contract and the coordinator's domain. */
 final class AvroMapping {
 
   private AvroMapping() {}
 
-  static EventMeta meta(AttemptEvent event) {
+  /** The envelope of any Redrive event (every envelope has the same metadata fields). */
+  static EventMeta meta(SpecificRecord event) {
+    GenericRecord envelope = (GenericRecord) event;
+    Object pipeline =
+        envelope.getSchema().getField("pipeline") == null ? null : envelope.get("pipeline");
+    Object source = envelope.get("source");
+    Object correlationId = envelope.get("correlationId");
     return new EventMeta(
-        event.getEventId(),
-        event.getExecutionId(),
-        event.getPipeline(),
-        event.getSource(),
-        event.getOccurredAt(),
-        event.getCorrelationId());
-  }
-
-  static EventMeta meta(ProcessEvent event) {
-    return new EventMeta(
-        event.getEventId(),
-        event.getExecutionId(),
-        event.getPipeline(),
-        event.getSource(),
-        event.getOccurredAt(),
-        event.getCorrelationId());
+        Envelopes.eventId(envelope),
+        Envelopes.executionId(envelope),
+        pipeline == null ? null : pipeline.toString(),
+        source == null ? null : source.toString(),
+        Envelopes.occurredAt(envelope),
+        correlationId == null ? null : correlationId.toString());
   }
 
   static Failure failure(AttemptEvent event, AttemptFailed failed) {
