@@ -12,7 +12,7 @@ CREATE TABLE execution (
 );
 
 -- One row per attempt of a phase. QUEUED -> RUNNING -> SUCCEEDED | FAILED. A row left RUNNING
--- by a crash is reported as INTERRUPTED at the next start.
+-- by a crash is reported as INTERRUPTED when the same runner instance (runner_instance) starts again.
 CREATE TABLE phase_attempt (
     attempt_id     TEXT PRIMARY KEY,
     execution_id   TEXT        NOT NULL REFERENCES execution (execution_id),
@@ -23,6 +23,7 @@ CREATE TABLE phase_attempt (
     context_file   TEXT,
     previous_error TEXT,
     status         TEXT        NOT NULL,
+    runner_instance TEXT,
     queued_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     started_at     TIMESTAMPTZ,
     finished_at    TIMESTAMPTZ

@@ -30,7 +30,7 @@ public final class LocalRedrive {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.redrive");
     boolean demo = !java.util.Arrays.asList(args).contains("--no-demo");
-    int basePort = Integer.getInteger("redrive.local.port", 8081);
+    int basePort = Integer.getInteger("redrive.local.port", 8091);
     Path workspaces = Files.createTempDirectory("redrive-workspaces");
 
     say("Starting embedded Kafka (KRaft) and PostgreSQL ...");

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * retry commands into new attempts. Every state change and the events that report it commit in one
  * transaction; the phase itself runs outside any transaction.
  */
-public class ExecutionService {
+public class ExecutionService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
 
@@ -42,6 +43,8 @@ public class ExecutionService {
   private final TransactionTemplate transaction;
   private final ExecutorService workers;
   private final Path workspaceRoot;
+  private final String runnerInstance;
+  private final Duration shutdownGrace;
   private final int firstAttemptMaxAttempts;
   private final Clock clock;
   private final MeterRegistry meters;
@@ -55,6 +58,8 @@ public class ExecutionService {
       TransactionTemplate transaction,
       ExecutorService workers,
       Path workspaceRoot,
+      String runnerInstance,
+      Duration shutdownGrace,
       int firstAttemptMaxAttempts,
       Clock clock,
       MeterRegistry meters) {
@@ -66,6 +71,8 @@ public class ExecutionService {
     this.transaction = transaction;
     this.workers = workers;
     this.workspaceRoot = workspaceRoot;
+    this.runnerInstance = runnerInstance;
+    this.shutdownGrace = shutdownGrace;
     this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
     this.clock = clock;
     this.meters = meters;
@@ -101,18 +108,25 @@ public class ExecutionService {
             null,
             null,
             "QUEUED");
-    Boolean started =
-        transaction.execute(
-            status -> {
-              if (commandId != null && !processed.firstDelivery(commandId)) {
-                return false;
-              }
-              store.createExecution(executionId, pipeline.name(), workspace.root().toString());
-              store.queueAttempt(attempt);
-              events.executionStarted(executionId, pipeline, parameters);
-              return true;
-            });
+    Boolean started;
+    try {
+      started =
+          transaction.execute(
+              status -> {
+                if (commandId != null && !processed.firstDelivery(commandId)) {
+                  return false;
+                }
+                store.createExecution(executionId, pipeline.name(), workspace.root().toString());
+                store.queueAttempt(attempt);
+                events.executionStarted(executionId, pipeline, parameters);
+                return true;
+              });
+    } catch (RuntimeException e) {
+      workspace.delete();
+      throw e;
+    }
     if (!Boolean.TRUE.equals(started)) {
+      workspace.delete();
       log.info("start command {} was already handled", commandId);
       return null;
     }
@@ -180,11 +194,12 @@ public class ExecutionService {
   }
 
   /**
-   * Recovers after a restart: attempts left RUNNING are reported as INTERRUPTED (a soft failure the
-   * coordinator can retry), attempts left QUEUED are run.
+   * Recovers after a restart: attempts this runner instance left RUNNING are reported as
+   * INTERRUPTED (a soft failure the coordinator can retry), attempts left QUEUED are run (by
+   * whichever instance claims them first). Attempts RUNNING on other instances are theirs.
    */
   public void recover() {
-    for (AttemptRow attempt : store.attemptsWithStatus("RUNNING")) {
+    for (AttemptRow attempt : store.runningOn(runnerInstance)) {
       ExecutionRow execution = store.execution(attempt.executionId()).orElseThrow();
       AttemptOutcome interrupted =
           new AttemptOutcome(
@@ -218,7 +233,7 @@ public class ExecutionService {
     Boolean claimed =
         transaction.execute(
             status -> {
-              if (!store.markRunning(attemptId)) {
+              if (!store.markRunning(attemptId, runnerInstance)) {
                 return false;
               }
               store.updateExecution(execution.executionId(), "RUNNING", attempt.phase());
@@ -338,6 +353,24 @@ public class ExecutionService {
         attempt.maxAttempts(),
         outcome.failureType(),
         outcome.message());
+  }
+
+  /**
+   * Lets running phases finish (up to the shutdown grace) before the runner stops; a phase still
+   * running after it is interrupted and reported INTERRUPTED at the next start.
+   */
+  @Override
+  public void close() {
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("phases still running after {}; interrupting them", shutdownGrace);
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Map<String, String> retryEnvironment(Workspace workspace, AttemptRow attempt) {

@@ -20,12 +20,16 @@ import java.util.Map;
 public class PhaseExecutor {
 
   private final int outputLimit;
+  private final Map<String, String> inheritedEnvironment;
 
   /**
    * @param outputLimit bytes of output kept per command (head and tail), the rest is dropped
+   * @param inheritedEnvironment the runner's environment variables a phase sees (PATH, HOME...);
+   *     nothing else of the runner's environment reaches a phase
    */
-  public PhaseExecutor(int outputLimit) {
+  public PhaseExecutor(int outputLimit, Map<String, String> inheritedEnvironment) {
     this.outputLimit = outputLimit;
+    this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
   }
 
   /** Environment a phase sees: which execution, phase and attempt, and where things are. */
@@ -65,7 +69,8 @@ public class PhaseExecutor {
       }
     }
     workspace.prepare(phase);
-    Map<String, String> env = environment(executionId, phase, workspace, attempt, maxAttempts);
+    Map<String, String> env = new LinkedHashMap<>(inheritedEnvironment);
+    env.putAll(environment(executionId, phase, workspace, attempt, maxAttempts));
     env.putAll(retryEnvironment);
 
     ProcessRun.Result result = ProcessRun.run(phase.command(), workspace.root(), env, outputLimit);

@@ -29,6 +29,10 @@ final class ProcessRun {
 
   private ProcessRun() {}
 
+  /**
+   * Runs the command with exactly the given environment plus the command's own {@code env}: nothing
+   * of the runner's environment (database passwords...) leaks into a phase unless given here.
+   */
   static Result run(CommandSpec command, Path workspace, Map<String, String> env, int outputLimit) {
     long started = System.nanoTime();
     List<String> argv = new ArrayList<>();
@@ -41,6 +45,7 @@ final class ProcessRun {
             .directory(workspace.resolve(command.workingDir()).normalize().toFile())
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().clear();
     builder.environment().putAll(env);
     builder.environment().putAll(command.env());
     String program = command.argv().get(0);
@@ -142,10 +147,11 @@ final class ProcessRun {
     if (program.contains("/")) {
       return Files.isExecutable(workingDir.resolve(program));
     }
-    if (path == null) {
+    String searchPath = path != null ? path : System.getenv("PATH");
+    if (searchPath == null) {
       return false;
     }
-    for (String dir : path.split(":")) {
+    for (String dir : searchPath.split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
       }

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +35,20 @@ public record Workspace(Path root) {
       throw new UncheckedIOException("could not create workspace " + workspace.root, e);
     }
     return workspace;
+  }
+
+  /** Removes the workspace (an execution that was never recorded). */
+  public void delete() {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete workspace " + root, e);
+    }
   }
 
   public Path resolve(String relative) {

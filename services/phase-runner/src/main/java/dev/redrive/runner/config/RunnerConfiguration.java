@@ -7,7 +7,12 @@ import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.persistence.RunnerStore;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +37,8 @@ class RunnerConfiguration {
     return PipelineCatalog.load(resolver, properties.pipelines());
   }
 
-  @Bean(destroyMethod = "shutdownNow")
+  /** Shut down by {@link ExecutionService#close()}, which lets running phases finish first. */
+  @Bean(destroyMethod = "")
   ExecutorService phaseWorkers(RunnerProperties properties) {
     AtomicInteger count = new AtomicInteger();
     return Executors.newFixedThreadPool(
@@ -52,16 +58,42 @@ class RunnerConfiguration {
       MeterRegistry meters) {
     return new ExecutionService(
         catalog,
-        new PhaseExecutor(properties.outputLimitBytes()),
+        new PhaseExecutor(
+            properties.outputLimitBytes(), inherited(properties.inheritedEnvironment())),
         store,
         events,
         processed,
         transaction,
         phaseWorkers,
         properties.workspaceRoot(),
+        instanceId(properties),
+        properties.shutdownGrace(),
         properties.firstAttemptMaxAttempts(),
         clock,
         meters);
+  }
+
+  private static Map<String, String> inherited(List<String> names) {
+    Map<String, String> inherited = new LinkedHashMap<>();
+    for (String name : names) {
+      String value = System.getenv(name);
+      if (value != null) {
+        inherited.put(name, value);
+      }
+    }
+    return inherited;
+  }
+
+  private static String instanceId(RunnerProperties properties) {
+    if (!properties.instanceId().isBlank()) {
+      return properties.instanceId();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "cannot tell this host's name; set redrive.runner.instance-id", e);
+    }
   }
 
   /** After a restart: report phases that were running as INTERRUPTED, run queued ones. */

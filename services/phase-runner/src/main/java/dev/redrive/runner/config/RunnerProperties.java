@@ -4,6 +4,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -21,6 +23,13 @@ import org.springframework.validation.annotation.Validated;
  * @param firstAttemptMaxAttempts attempt bound shown to a first attempt (REDRIVE_MAX_ATTEMPTS)
  *     before the coordinator has said anything; keep it equal to the coordinator's max attempts
  * @param source name written in the {@code source} field of the events the runner produces
+ * @param instanceId this runner instance; at start it reports as INTERRUPTED only the attempts that
+ *     it left running itself, so several runners can share one database. Keep it stable across
+ *     restarts (a StatefulSet pod name, a host name); empty = the host name
+ * @param inheritedEnvironment the runner's environment variables that phases see; every other
+ *     variable of the runner (database passwords...) is withheld. A phase's own {@code env} adds
+ *     more
+ * @param shutdownGrace how long running phases may finish when the runner stops
  */
 @Validated
 @ConfigurationProperties("redrive.runner")
@@ -31,4 +40,8 @@ public record RunnerProperties(
     @DefaultValue("65536") @Min(1024) int outputLimitBytes,
     @DefaultValue("16384") @Min(256) int eventExcerptChars,
     @DefaultValue("2") @Min(1) int firstAttemptMaxAttempts,
-    @DefaultValue("redrive-runner") @NotBlank String source) {}
+    @DefaultValue("redrive-runner") @NotBlank String source,
+    @DefaultValue("") String instanceId,
+    @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TZ", "TMPDIR"})
+        List<String> inheritedEnvironment,
+    @DefaultValue("30s") @NotNull Duration shutdownGrace) {}

@@ -67,15 +67,29 @@ public class RunnerStore {
         .update();
   }
 
-  /** Moves a QUEUED attempt to RUNNING; false if another worker or a duplicate already did. */
-  public boolean markRunning(String attemptId) {
+  /**
+   * Moves a QUEUED attempt to RUNNING on this runner instance; false if another worker or a
+   * duplicate already did.
+   */
+  public boolean markRunning(String attemptId, String runnerInstance) {
     return jdbc.sql(
                 """
-                UPDATE phase_attempt SET status = 'RUNNING', started_at = now()
+                UPDATE phase_attempt SET status = 'RUNNING', started_at = now(), runner_instance = ?
                 WHERE attempt_id = ? AND status = 'QUEUED'""")
-            .param(attemptId)
+            .params(runnerInstance, attemptId)
             .update()
         == 1;
+  }
+
+  /** Attempts this runner instance left RUNNING (it stopped while they ran). */
+  public List<AttemptRow> runningOn(String runnerInstance) {
+    return jdbc.sql(
+            """
+            SELECT * FROM phase_attempt WHERE status = 'RUNNING' AND runner_instance = ?
+            ORDER BY queued_at""")
+        .param(runnerInstance)
+        .query(RunnerStore::attemptRow)
+        .list();
   }
 
   public void finishAttempt(String attemptId, String status) {

@@ -35,7 +35,8 @@ class PhaseExecutorTest {
   @TempDir Path workspaces;
 
   private Workspace workspace;
-  private final PhaseExecutor executor = new PhaseExecutor(64 * 1024);
+  private final PhaseExecutor executor =
+      new PhaseExecutor(64 * 1024, Map.of("PATH", System.getenv("PATH")));
 
   @BeforeEach
   void createWorkspace() {
@@ -330,7 +331,7 @@ class PhaseExecutorTest {
     @Test
     void shouldKeepTheHeadAndTailOfAMegabyteOfOutputWithAnOmittedMarker() {
       // given
-      PhaseExecutor small = new PhaseExecutor(4 * 1024);
+      PhaseExecutor small = new PhaseExecutor(4 * 1024, Map.of("PATH", System.getenv("PATH")));
       Phase chatty =
           phase(
               "chatty",

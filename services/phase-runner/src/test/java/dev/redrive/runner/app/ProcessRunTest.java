@@ -148,4 +148,25 @@ class ProcessRunTest {
     assertThat(result.startError()).contains("no-such-program-here");
     assertThat(result.exitCode()).isNull();
   }
+
+  @Test
+  void shouldGiveTheCommandOnlyTheEnvironmentItIsGiven() {
+    // when
+    ProcessRun.Result result =
+        ProcessRun.run(
+            sh("env", Map.of("OWN", "1"), Duration.ofSeconds(10)),
+            workspace,
+            Map.of("GIVEN", "2"),
+            64 * 1024);
+
+    // then nothing of the runner's own environment reaches the command
+    List<String> names =
+        result.output().lines().map(line -> line.substring(0, line.indexOf('='))).toList();
+    assertThat(names).contains("OWN", "GIVEN");
+    assertThat(names)
+        .doesNotContainAnyElementsOf(
+            System.getenv().keySet().stream()
+                .filter(name -> !List.of("PWD", "SHLVL", "_", "OLDPWD").contains(name))
+                .toList());
+  }
 }
