@@ -2,6 +2,7 @@ package dev.redrive.support.outbox;
 
 import dev.redrive.support.kafka.RedriveHeaders;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +42,9 @@ public class OutboxRelay implements SmartLifecycle {
   private final KafkaTemplate<String, byte[]> kafka;
   private final OutboxSettings settings;
   private final Semaphore wakeUp = new Semaphore(0);
-  private final Counter published;
-  private final Timer publishLag;
+  private final MeterRegistry meters;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong oldestAgeMillis = new AtomicLong();
   private volatile boolean running;
   private Thread worker;
 
@@ -57,16 +58,14 @@ public class OutboxRelay implements SmartLifecycle {
     this.transaction = transaction;
     this.kafka = kafka;
     this.settings = settings;
-    this.published =
-        Counter.builder("redrive.outbox.published")
-            .description("Outbox rows published to Kafka")
-            .register(meters);
-    this.publishLag =
-        Timer.builder("redrive.outbox.lag")
-            .description("Time from an outbox row's due time to its publication")
-            .publishPercentileHistogram()
-            .register(meters);
-    meters.gauge("redrive.outbox.backlog", backlog);
+    this.meters = meters;
+    Gauge.builder("redrive.outbox.backlog", backlog, AtomicLong::get)
+        .description("Outbox rows waiting (due or scheduled)")
+        .register(meters);
+    Gauge.builder("redrive.outbox.oldest.age", oldestAgeMillis, a -> a.get() / 1000.0)
+        .description("Seconds the oldest due outbox row has been waiting")
+        .baseUnit("seconds")
+        .register(meters);
   }
 
   /** Asks the relay to look for due rows now (called after a transaction that added rows). */
@@ -158,11 +157,13 @@ public class OutboxRelay implements SmartLifecycle {
     }
     awaitAll(acks);
     Instant now = Instant.now();
-    rows.forEach(row -> publishLag.record(Duration.between(row.dueAt(), now)));
+    for (OutboxRow row : rows) {
+      lag(row.topic()).record(Duration.between(row.dueAt(), now));
+      published(row.topic()).increment();
+    }
     jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)")
         .param(rows.stream().mapToLong(OutboxRow::id).boxed().toArray(Long[]::new))
         .update();
-    published.increment(rows.size());
     log.debug("published {} outbox rows", rows.size());
     return rows.size();
   }
@@ -180,13 +181,21 @@ public class OutboxRelay implements SmartLifecycle {
   }
 
   private void waitForWork() {
-    Instant nextDue =
-        jdbc.sql("SELECT min(due_at) FROM outbox")
-            .query((rs, n) -> rs.getTimestamp(1))
-            .optional()
-            .map(Timestamp::toInstant)
-            .orElse(null);
-    backlog.set(jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single());
+    Instant now = Instant.now();
+    OutboxState state =
+        jdbc.sql(
+                """
+                SELECT count(*), min(due_at),
+                  min(due_at) FILTER (WHERE due_at <= now()) FROM outbox""")
+            .query(
+                (rs, n) ->
+                    new OutboxState(
+                        rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))))
+            .single();
+    backlog.set(state.rows());
+    oldestAgeMillis.set(
+        state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
+    Instant nextDue = state.nextDue();
     Duration wait = settings.pollInterval();
     if (nextDue != null) {
       Duration untilDue = Duration.between(Instant.now(), nextDue);
@@ -207,6 +216,31 @@ public class OutboxRelay implements SmartLifecycle {
       running = false;
     }
   }
+
+  /**
+   * Time from a row's due time to its publication, by topic: on {@code redrive.commands} this is
+   * the lateness of scheduled retries.
+   */
+  private Timer lag(String topic) {
+    return Timer.builder("redrive.outbox.lag")
+        .description("Time from an outbox row's due time to its publication")
+        .tag("topic", topic)
+        .publishPercentileHistogram()
+        .register(meters);
+  }
+
+  private Counter published(String topic) {
+    return Counter.builder("redrive.outbox.published")
+        .description("Outbox rows published to Kafka")
+        .tag("topic", topic)
+        .register(meters);
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private record OutboxState(long rows, Instant nextDue, Instant oldestDue) {}
 
   private static byte[] utf8(String value) {
     return value.getBytes(StandardCharsets.UTF_8);
