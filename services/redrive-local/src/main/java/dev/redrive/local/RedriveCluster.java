@@ -69,6 +69,8 @@ public final class RedriveCluster implements AutoCloseable {
     properties.put("spring.kafka.properties.schema.registry.url", settings.schemaRegistryUrl());
     properties.put("server.port", port);
     properties.put("spring.main.banner-mode", "off");
+    // one machine, one person: the coordinator's POST endpoints are open unless a token is given
+    properties.put("spring.profiles.active", "local");
     properties.putAll(settings.extraProperties());
     properties.putAll(own);
     String[] args =

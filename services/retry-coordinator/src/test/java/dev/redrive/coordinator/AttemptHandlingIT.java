@@ -66,6 +66,7 @@ class AttemptHandlingIT {
                 "--spring.kafka.properties.schema.registry.url=" + REGISTRY,
                 "--spring.kafka.consumer.group-id=coordinator-it-" + UUID.randomUUID(),
                 "--server.port=0",
+                "--redrive.coordinator.api-token=attempt-handling-it",
                 "--redrive.coordinator.policy.initial-interval=100ms",
                 "--redrive.kafka.handler-retry-interval=100ms");
     Properties properties = new Properties();

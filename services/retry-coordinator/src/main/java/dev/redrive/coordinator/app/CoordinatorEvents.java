@@ -5,12 +5,16 @@ import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the coordinator tells the world. Implemented by the Kafka adapter, which writes to the
- * outbox in the caller's transaction.
+ * outbox in the caller's transaction; commands go to the topic of the execution's source.
  */
 public interface CoordinatorEvents {
+
+  /** Who asked for a retry; null for an automatic one. */
+  record Requester(String requestId, String requestedBy, boolean forced) {}
 
   /**
    * A RetryCommand due at {@code notBefore}, and the RetryScheduled and RetryContextAssembled
@@ -22,13 +26,40 @@ public interface CoordinatorEvents {
       Decision.Retry retry,
       RetryContext context,
       Instant notBefore,
-      RetryPolicy policy);
+      RetryPolicy policy,
+      Requester requester);
 
-  /** An InterventionRequired decision: the execution is paused. */
+  /** An InterventionRequired decision with the phase's failure history: the execution is paused. */
   void interventionRequired(
       EventMeta cause,
       Failure failure,
-      int failedAttempts,
       int maxAttempts,
-      Decision.Intervene decision);
+      Decision.Intervene decision,
+      List<Failure> history);
+
+  /** A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision. */
+  void resumeRequested(
+      EventMeta cause,
+      String commandId,
+      String toPhase,
+      int attemptNumber,
+      String note,
+      Instant notBefore,
+      RetryPolicy policy,
+      Requester requester);
+
+  /** A StartExecution command for the new execution, and the ExecutionResubmitted decision. */
+  void resubmitted(EventMeta cause, String newExecutionId, Instant notBefore, Requester requester);
+
+  /** A RetryRejected decision. */
+  void retryRejected(EventMeta cause, String requestId, String reason, String currentStatus);
+
+  /** An AttemptCountReset decision. */
+  void attemptCountReset(
+      EventMeta cause,
+      String requestId,
+      String phase,
+      int previousCount,
+      String requestedBy,
+      String note);
 }

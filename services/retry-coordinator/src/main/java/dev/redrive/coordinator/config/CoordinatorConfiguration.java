@@ -1,12 +1,29 @@
 package dev.redrive.coordinator.config;
 
+import dev.redrive.coordinator.app.RequestRetry;
+import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
-import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.support.config.RedriveProperties;
+import dev.redrive.support.topic.Topic;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** Turns the coordinator's settings into the domain objects the use cases need. */
 @Configuration
@@ -14,8 +31,37 @@ import org.springframework.context.annotation.Configuration;
 class CoordinatorConfiguration {
 
   @Bean
-  RetryPolicy retryPolicy(CoordinatorProperties properties) {
-    return properties.policy().toRetryPolicy();
+  PolicyCatalog policyCatalog(CoordinatorProperties properties) {
+    Map<String, PolicyOverride> bySource = new HashMap<>();
+    properties
+        .sources()
+        .forEach(
+            (name, source) -> {
+              if (source.policy() != null) {
+                bySource.put(name, source.policy().toOverride());
+              }
+            });
+    Map<String, PolicyOverride> byPipeline = new HashMap<>();
+    Map<String, Map<String, PolicyOverride>> byPhase = new HashMap<>();
+    properties
+        .pipelines()
+        .forEach(
+            (name, pipeline) -> {
+              if (pipeline.policy() != null) {
+                byPipeline.put(name, pipeline.policy().toOverride());
+              }
+              if (pipeline.phases() != null) {
+                Map<String, PolicyOverride> phases = new HashMap<>();
+                pipeline.phases().forEach((phase, p) -> phases.put(phase, p.toOverride()));
+                byPhase.put(name, phases);
+              }
+            });
+    return new PolicyCatalog(properties.policy().toRetryPolicy(), bySource, byPipeline, byPhase);
+  }
+
+  @Bean
+  RetryBudget retryBudget(CoordinatorProperties properties) {
+    return properties.budget().toRetryBudget();
   }
 
   @Bean
@@ -26,5 +72,65 @@ class CoordinatorConfiguration {
   @Bean
   RandomGenerator jitterRandom() {
     return new SecureRandom();
+  }
+
+  @Bean
+  CommandRouting commandRouting(CoordinatorProperties properties) {
+    return CommandRouting.from(properties);
+  }
+
+  @Bean
+  RequestRetry.RunnerSource runnerSource(CoordinatorProperties properties) {
+    return new RequestRetry.RunnerSource(properties.runnerSource());
+  }
+
+  /** The sources' failure topics and command topics, and their dead-letter topics. */
+  @Bean
+  KafkaAdmin.NewTopics sourceTopics(CoordinatorProperties properties, RedriveProperties redrive) {
+    List<NewTopic> topics = new ArrayList<>();
+    if (redrive.kafka().createTopics()) {
+      properties
+          .sources()
+          .values()
+          .forEach(
+              source -> {
+                List<String> names =
+                    new ArrayList<>(List.of(source.topic(), source.topic() + Topic.DLT_SUFFIX));
+                if (!source.commandTopic().isBlank()) {
+                  names.add(source.commandTopic());
+                }
+                names.forEach(
+                    name ->
+                        topics.add(
+                            TopicBuilder.name(name)
+                                .partitions(redrive.kafka().partitions())
+                                .replicas(redrive.kafka().replicationFactor())
+                                .build()));
+              });
+    }
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  /** PAUSED executions right now (one query per scrape). */
+  @Bean
+  Gauge pausedExecutions(MeterRegistry meters, CoordinatorStore store) {
+    return Gauge.builder("redrive.executions.paused", store, CoordinatorStore::countPaused)
+        .description("Executions paused for a person")
+        .register(meters);
+  }
+
+  /**
+   * Mutating endpoints need a token; only the {@code local} profile may run without one, and then
+   * they are open.
+   */
+  @Bean
+  ApiToken apiToken(CoordinatorProperties properties, Environment environment) {
+    if (properties.apiToken().isBlank() && !environment.acceptsProfiles(Profiles.of("local"))) {
+      throw new IllegalStateException(
+          "redrive.coordinator.api-token (env REDRIVE_API_TOKEN) is not set: the coordinator's"
+              + " POST endpoints need a bearer token. Set it, or run with the 'local' profile"
+              + " (spring.profiles.active=local) for an open local setup.");
+    }
+    return new ApiToken(properties.apiToken());
   }
 }

@@ -2,13 +2,18 @@ package dev.redrive.coordinator.config;
 
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.Jitter;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,13 +25,25 @@ import org.springframework.validation.annotation.Validated;
  * @param source name written in the {@code source} field of the events the coordinator produces
  * @param policy the default retry policy
  * @param contextMaxChars bound on the characters of messages and excerpts in one retry context
+ * @param budget the retry budget, applied per pipeline and per source
+ * @param pipelines policy overrides per pipeline, and per phase of a pipeline
+ * @param sources other systems' failure topics, how to read them, and where their retry commands go
+ * @param apiToken bearer token that mutating REST endpoints require (env REDRIVE_API_TOKEN); may be
+ *     empty only with the {@code local} profile
+ * @param runnerSource the {@code source} name of Redrive's own phase-runner (only its executions
+ *     can be resubmitted as new)
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
 public record CoordinatorProperties(
     @DefaultValue("redrive-coordinator") @NotBlank String source,
     @DefaultValue @Valid @NotNull Policy policy,
-    @DefaultValue("65536") @Min(1024) int contextMaxChars) {
+    @DefaultValue("65536") @Min(1024) int contextMaxChars,
+    @DefaultValue @Valid @NotNull Budget budget,
+    @DefaultValue Map<String, @Valid PipelineSettings> pipelines,
+    @DefaultValue Map<String, @Valid SourceSettings> sources,
+    @DefaultValue("") String apiToken,
+    @DefaultValue("redrive-runner") @NotBlank String runnerSource) {
 
   /**
    * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)
@@ -35,6 +52,7 @@ public record CoordinatorProperties(
    * @param maxInterval cap on any back-off
    * @param jitter FULL (random between zero and the back-off) or NONE
    * @param nonRetryable failure types that always go to a person
+   * @param deadline how long after a phase's first failure retries may still start (empty = none)
    */
   public record Policy(
       @DefaultValue("2") @Min(1) int maxAttempts,
@@ -42,7 +60,8 @@ public record CoordinatorProperties(
       @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
       @DefaultValue("5m") @NotNull Duration maxInterval,
       @DefaultValue("FULL") @NotNull Jitter jitter,
-      @DefaultValue Set<FailureType> nonRetryable) {
+      @DefaultValue Set<FailureType> nonRetryable,
+      Duration deadline) {
 
     public RetryPolicy toRetryPolicy() {
       return new RetryPolicy(
@@ -51,7 +70,89 @@ public record CoordinatorProperties(
           multiplier,
           maxInterval,
           jitter,
-          nonRetryable == null ? Set.of() : nonRetryable);
+          nonRetryable == null ? Set.of() : nonRetryable,
+          deadline);
     }
   }
+
+  /** Part of a policy: what is set replaces the value it overrides. */
+  public record PolicyOverrideSettings(
+      @Min(1) Integer maxAttempts,
+      Duration initialInterval,
+      @DecimalMin("1.0") Double multiplier,
+      Duration maxInterval,
+      Jitter jitter,
+      Set<FailureType> nonRetryable,
+      Duration deadline) {
+
+    public PolicyOverride toOverride() {
+      return new PolicyOverride(
+          maxAttempts, initialInterval, multiplier, maxInterval, jitter, nonRetryable, deadline);
+    }
+  }
+
+  /**
+   * @param policy overrides for every phase of the pipeline
+   * @param phases overrides for one phase (applied after the pipeline's)
+   */
+  public record PipelineSettings(
+      @Valid PolicyOverrideSettings policy, Map<String, @Valid PolicyOverrideSettings> phases) {}
+
+  /**
+   * @param ratio retries per attempt allowed in the window (0.2 = at most 20% of attempts are
+   *     retries)
+   * @param window how far back attempts and retries are counted
+   * @param minRetries retries always allowed in a window, whatever the ratio
+   */
+  public record Budget(
+      @DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("1.0") double ratio,
+      @DefaultValue("1m") @NotNull Duration window,
+      @DefaultValue("10") @Min(0) int minRetries) {
+
+    public RetryBudget toRetryBudget() {
+      return new RetryBudget(ratio, window, minRetries);
+    }
+  }
+
+  /** How the records of another system's failure topic are read. */
+  public enum Format {
+    JSON,
+    AVRO
+  }
+
+  /**
+   * A system that publishes failures on a topic of its own, in its own format.
+   *
+   * @param topic the topic its failures arrive on
+   * @param format JSON, or AVRO (Confluent wire format, with the configured registry)
+   * @param commandTopic where its RetryCommands go (CommandEvent, Avro); empty = redrive.commands
+   * @param policy overrides of the default policy for its failures
+   * @param mapping where each field of a failure is in its records
+   * @param attributes further field paths kept with the attempt as attributes
+   */
+  public record SourceSettings(
+      @NotBlank String topic,
+      @DefaultValue("JSON") @NotNull Format format,
+      @DefaultValue("") String commandTopic,
+      @Valid PolicyOverrideSettings policy,
+      @Valid @NotNull Mapping mapping,
+      @DefaultValue List<String> attributes) {}
+
+  /**
+   * Field paths (dot-separated: {@code order.id}) of a failure in a source's records. Required:
+   * execution id, phase and message; the rest may be absent (attempt numbers are then counted by
+   * Redrive, ids come from the record's topic, partition and offset).
+   */
+  public record Mapping(
+      @NotBlank String executionId,
+      @NotBlank String phase,
+      @NotBlank String message,
+      String pipeline,
+      String attempt,
+      String attemptId,
+      String eventId,
+      String failureType,
+      String errorType,
+      String retryable,
+      String retryAfterMs) {}
 }

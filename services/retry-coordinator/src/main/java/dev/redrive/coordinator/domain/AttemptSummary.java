@@ -16,7 +16,7 @@ public record AttemptSummary(
     String artifactsLocation,
     Instant occurredAt) {
 
-  static AttemptSummary of(Failure failure) {
+  public static AttemptSummary of(Failure failure) {
     return new AttemptSummary(
         failure.attemptId(),
         failure.attemptNumber(),

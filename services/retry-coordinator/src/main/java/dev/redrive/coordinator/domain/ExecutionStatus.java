@@ -6,7 +6,10 @@ public enum ExecutionStatus {
   RUNNING,
   /** A phase failed and a retry command is scheduled. */
   RETRY_SCHEDULED,
-  /** A phase failed and Redrive will not retry it without a person's request. */
+  /**
+   * A phase failed and Redrive will not retry it without a person's request: the "failed" status a
+   * retry request needs.
+   */
   PAUSED,
   /** The runner reported the execution complete. */
   SUCCEEDED,

@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.domain;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +16,8 @@ import java.util.random.RandomGenerator;
  * @param maxInterval cap on any back-off, including a reporter's own retry-after
  * @param jitter how the back-off is randomised
  * @param nonRetryable failure types that always go to a person
+ * @param deadline how long after the phase's first failure retries may still start; null = no
+ *     deadline
  */
 public record RetryPolicy(
     int maxAttempts,
@@ -22,7 +25,8 @@ public record RetryPolicy(
     double multiplier,
     Duration maxInterval,
     Jitter jitter,
-    Set<FailureType> nonRetryable) {
+    Set<FailureType> nonRetryable,
+    Duration deadline) {
 
   /** Longest back-off a policy may configure; longer waits are a person's decision. */
   public static final Duration LONGEST_INTERVAL = Duration.ofDays(365);
@@ -43,6 +47,20 @@ public record RetryPolicy(
       throw new IllegalArgumentException("multiplier must be at least 1.0, was " + multiplier);
     }
     nonRetryable = nonRetryable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nonRetryable));
+    if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+      throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+    }
+  }
+
+  /** A policy without a deadline. */
+  public RetryPolicy(
+      int maxAttempts,
+      Duration initialInterval,
+      double multiplier,
+      Duration maxInterval,
+      Jitter jitter,
+      Set<FailureType> nonRetryable) {
+    this(maxAttempts, initialInterval, multiplier, maxInterval, jitter, nonRetryable, null);
   }
 
   /** Two attempts (one automatic retry) after up to a second, as the reference describes. */
@@ -59,6 +77,29 @@ public record RetryPolicy(
    * @param random source of jitter (seeded in tests)
    */
   public Decision decide(int failedAttempts, Failure failure, RandomGenerator random) {
+    return decide(failedAttempts, failure.occurredAt(), failure, random);
+  }
+
+  /**
+   * Decides what follows a failure, with the retry deadline counted from {@code firstFailureAt}
+   * (the phase's first failure): a retry that could not start before the deadline is not made.
+   */
+  public Decision decide(
+      int failedAttempts, Instant firstFailureAt, Failure failure, RandomGenerator random) {
+    Decision decision = decideIgnoringDeadline(failedAttempts, failure, random);
+    if (deadline != null
+        && decision instanceof Decision.Retry retry
+        && failure.occurredAt().plus(retry.delay()).isAfter(firstFailureAt.plus(deadline))) {
+      return new Decision.Intervene(
+          "retry deadline passed: no retry may start later than %s after the first failure"
+              .formatted(deadline),
+          RecommendedActions.forFailure(failure));
+    }
+    return decision;
+  }
+
+  private Decision decideIgnoringDeadline(
+      int failedAttempts, Failure failure, RandomGenerator random) {
     if (failure.hard()) {
       return new Decision.Intervene(
           "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type()),
@@ -109,13 +150,14 @@ public record RetryPolicy(
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s",
+        "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s%s",
         maxAttempts,
         initialInterval.toMillis(),
         multiplier,
         maxInterval.toMillis(),
         jitter,
-        nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable);
+        nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable,
+        deadline == null ? "" : ", deadline " + deadline);
   }
 
   /** A reporter's own delay, kept between zero and {@code maxInterval}. */

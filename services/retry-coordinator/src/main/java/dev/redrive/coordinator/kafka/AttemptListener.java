@@ -43,7 +43,11 @@ class AttemptListener {
           succeeded.getAttemptNumber(),
           succeeded.getDurationMs());
     } else if (payload instanceof AttemptFailed failed) {
-      recordAttempt.failed(meta, AvroMapping.failure(event, failed));
+      recordAttempt.failed(
+          meta,
+          AvroMapping.failure(event, failed),
+          DeclaredPolicy.from(failed.getAttributes()),
+          failed.getAttributes());
     } else {
       throw new InvalidEventException(
           "AttemptEvent " + event.getEventId() + " has an unknown payload");

@@ -82,6 +82,10 @@ final class AvroMapping {
         .build();
   }
 
+  static List<dev.redrive.avro.AttemptSummary> history(List<Failure> failures) {
+    return failures.stream().map(AttemptSummary::of).map(AvroMapping::summary).toList();
+  }
+
   private static dev.redrive.avro.AttemptSummary summary(AttemptSummary summary) {
     return dev.redrive.avro.AttemptSummary.newBuilder()
         .setAttemptId(summary.attemptId())

@@ -1,13 +1,19 @@
 package dev.redrive.coordinator.kafka;
 
+import dev.redrive.avro.AttemptCountReset;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.ExecutionResubmitted;
 import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContextAssembled;
+import dev.redrive.avro.RetryRejected;
 import dev.redrive.avro.RetryScheduled;
+import dev.redrive.avro.Rollback;
+import dev.redrive.avro.StartExecution;
 import dev.redrive.coordinator.app.CoordinatorEvents;
 import dev.redrive.coordinator.app.EventMeta;
+import dev.redrive.coordinator.config.CommandRouting;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
@@ -16,22 +22,31 @@ import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Writes the coordinator's commands and decisions as Avro events to the outbox. */
+/**
+ * Writes the coordinator's commands and decisions as Avro events to the outbox. Commands go to the
+ * command topic of the execution's source ({@code redrive.commands} for Redrive's own runner).
+ */
 @Component
 class OutboxCoordinatorEvents implements CoordinatorEvents {
 
   private final Outbox outbox;
   private final Clock clock;
   private final String source;
+  private final CommandRouting routing;
 
-  OutboxCoordinatorEvents(Outbox outbox, Clock clock, CoordinatorProperties properties) {
+  OutboxCoordinatorEvents(
+      Outbox outbox, Clock clock, CoordinatorProperties properties, CommandRouting routing) {
     this.outbox = outbox;
     this.clock = clock;
     this.source = properties.source();
+    this.routing = routing;
   }
 
   @Override
@@ -41,42 +56,34 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       Decision.Retry retry,
       RetryContext context,
       Instant notBefore,
-      RetryPolicy policy) {
+      RetryPolicy policy,
+      Requester requester) {
     dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
-    RetryCommand command =
+    decision(
+        cause,
+        scheduled(
+            commandId,
+            context.phase(),
+            retry.nextAttempt(),
+            context.maxAttempts(),
+            notBefore,
+            retry.reason(),
+            policy,
+            requester));
+    decision(
+        cause,
+        RetryContextAssembled.newBuilder().setCommandId(commandId).setContext(avroContext).build());
+    command(
+        cause,
+        commandId,
         RetryCommand.newBuilder()
             .setCommandId(commandId)
             .setPipeline(cause.pipeline())
             .setPhase(context.phase())
             .setAttemptNumber(retry.nextAttempt())
-            .setMaxAttempts(policy.maxAttempts())
+            .setMaxAttempts(context.maxAttempts())
             .setNotBefore(notBefore)
             .setContext(avroContext)
-            .build();
-    decision(
-        cause,
-        RetryScheduled.newBuilder()
-            .setCommandId(commandId)
-            .setPhase(context.phase())
-            .setAttemptNumber(retry.nextAttempt())
-            .setMaxAttempts(policy.maxAttempts())
-            .setNotBefore(notBefore)
-            .setDelayMs(retry.delay().toMillis())
-            .setReason(retry.reason())
-            .setPolicy(policy.describe())
-            .build());
-    decision(
-        cause,
-        RetryContextAssembled.newBuilder().setCommandId(commandId).setContext(avroContext).build());
-    outbox.schedule(
-        RedriveTopics.COMMANDS,
-        CommandEvent.newBuilder()
-            .setEventId(commandId)
-            .setExecutionId(cause.executionId())
-            .setOccurredAt(clock.instant())
-            .setSource(source)
-            .setCorrelationId(cause.eventId())
-            .setPayload(command)
             .build(),
         notBefore);
   }
@@ -85,9 +92,9 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   public void interventionRequired(
       EventMeta cause,
       Failure failure,
-      int failedAttempts,
       int maxAttempts,
-      Decision.Intervene decision) {
+      Decision.Intervene decision,
+      List<Failure> history) {
     decision(
         cause,
         InterventionRequired.newBuilder()
@@ -97,7 +104,142 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
             .setFailureType(AvroMapping.failureType(failure.type()))
             .setReason(decision.reason())
             .setRecommendedAction(decision.recommendedAction())
+            .setHistory(AvroMapping.history(history))
             .build());
+  }
+
+  @Override
+  public void resumeRequested(
+      EventMeta cause,
+      String commandId,
+      String toPhase,
+      int attemptNumber,
+      String note,
+      Instant notBefore,
+      RetryPolicy policy,
+      Requester requester) {
+    decision(
+        cause,
+        scheduled(
+            commandId,
+            toPhase,
+            attemptNumber,
+            Math.max(attemptNumber, policy.maxAttempts()),
+            notBefore,
+            "resume from phase %s requested by %s%s"
+                .formatted(toPhase, requester.requestedBy(), requester.forced() ? " (forced)" : ""),
+            policy,
+            requester));
+    command(
+        cause,
+        commandId,
+        Rollback.newBuilder()
+            .setCommandId(commandId)
+            .setToPhase(toPhase)
+            .setNote(note)
+            .setRequestedBy(requester.requestedBy())
+            .build(),
+        notBefore);
+  }
+
+  @Override
+  public void resubmitted(
+      EventMeta cause, String newExecutionId, Instant notBefore, Requester requester) {
+    decision(
+        cause,
+        ExecutionResubmitted.newBuilder()
+            .setRequestId(requester.requestId())
+            .setOriginalExecutionId(cause.executionId())
+            .setNewExecutionId(newExecutionId)
+            .build());
+    String commandId = UUID.randomUUID().toString();
+    outbox.schedule(
+        routing.commandTopic(cause.source()),
+        CommandEvent.newBuilder()
+            .setEventId(commandId)
+            .setExecutionId(newExecutionId)
+            .setOccurredAt(clock.instant())
+            .setSource(source)
+            .setCorrelationId(cause.eventId())
+            .setPayload(
+                StartExecution.newBuilder()
+                    .setCommandId(commandId)
+                    .setPipeline(cause.pipeline())
+                    .setParameters(Map.of())
+                    .setResubmitOf(cause.executionId())
+                    .setRequestedBy(requester.requestedBy())
+                    .build())
+            .build(),
+        notBefore);
+  }
+
+  @Override
+  public void retryRejected(
+      EventMeta cause, String requestId, String reason, String currentStatus) {
+    decision(
+        cause,
+        RetryRejected.newBuilder()
+            .setRequestId(requestId)
+            .setReason(reason)
+            .setCurrentStatus(currentStatus)
+            .build());
+  }
+
+  @Override
+  public void attemptCountReset(
+      EventMeta cause,
+      String requestId,
+      String phase,
+      int previousCount,
+      String requestedBy,
+      String note) {
+    decision(
+        cause,
+        AttemptCountReset.newBuilder()
+            .setRequestId(requestId)
+            .setPhase(phase)
+            .setPreviousCount(previousCount)
+            .setRequestedBy(requestedBy == null ? "unknown" : requestedBy)
+            .setNote(note)
+            .build());
+  }
+
+  private RetryScheduled scheduled(
+      String commandId,
+      String phase,
+      int attemptNumber,
+      int maxAttempts,
+      Instant notBefore,
+      String reason,
+      RetryPolicy policy,
+      Requester requester) {
+    return RetryScheduled.newBuilder()
+        .setCommandId(commandId)
+        .setPhase(phase)
+        .setAttemptNumber(attemptNumber)
+        .setMaxAttempts(maxAttempts)
+        .setNotBefore(notBefore)
+        .setDelayMs(Math.max(0, Duration.between(clock.instant(), notBefore).toMillis()))
+        .setReason(reason)
+        .setPolicy(policy.describe())
+        .setRequestId(requester == null ? null : requester.requestId())
+        .setRequestedBy(requester == null ? null : requester.requestedBy())
+        .setForced(requester != null && requester.forced())
+        .build();
+  }
+
+  private void command(EventMeta cause, String commandId, Object payload, Instant notBefore) {
+    outbox.schedule(
+        routing.commandTopic(cause.source()),
+        CommandEvent.newBuilder()
+            .setEventId(commandId)
+            .setExecutionId(cause.executionId())
+            .setOccurredAt(clock.instant())
+            .setSource(source)
+            .setCorrelationId(cause.eventId())
+            .setPayload(payload)
+            .build(),
+        notBefore);
   }
 
   private void decision(EventMeta cause, Object payload) {

@@ -9,6 +9,7 @@ import dev.redrive.coordinator.domain.RetryContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,58 +58,67 @@ public class CoordinatorStore {
   }
 
   public void recordStarted(
-      String executionId,
-      String attemptId,
-      String phase,
-      int attemptNumber,
-      String commandId,
-      Instant at) {
+      EventMeta meta, String attemptId, String phase, int attemptNumber, String commandId) {
     jdbc.sql(
             """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome, command_id,
-              occurred_at)
-            VALUES (?, ?, ?, ?, 'STARTED', ?, ?) ON CONFLICT (attempt_id) DO NOTHING""")
-        .params(attemptId, executionId, phase, attemptNumber, commandId, Timestamp.from(at))
+              occurred_at, pipeline, source)
+            VALUES (?, ?, ?, ?, 'STARTED', ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING""")
+        .params(
+            attemptId,
+            meta.executionId(),
+            phase,
+            attemptNumber,
+            commandId,
+            Timestamp.from(meta.occurredAt()),
+            meta.pipeline(),
+            meta.source())
         .update();
+    knowPhase(meta.executionId(), phase);
   }
 
   public void recordSucceeded(
-      String executionId,
-      String attemptId,
-      String phase,
-      int attemptNumber,
-      long durationMs,
-      Instant at) {
+      EventMeta meta, String attemptId, String phase, int attemptNumber, long durationMs) {
     jdbc.sql(
             """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
-              duration_ms, occurred_at)
-            VALUES (?, ?, ?, ?, 'SUCCEEDED', ?, ?)
+              duration_ms, occurred_at, pipeline, source)
+            VALUES (?, ?, ?, ?, 'SUCCEEDED', ?, ?, ?, ?)
             ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'SUCCEEDED',
               duration_ms = excluded.duration_ms, occurred_at = excluded.occurred_at
             WHERE attempt.outcome = 'STARTED'""")
-        .params(attemptId, executionId, phase, attemptNumber, durationMs, Timestamp.from(at))
+        .params(
+            attemptId,
+            meta.executionId(),
+            phase,
+            attemptNumber,
+            durationMs,
+            Timestamp.from(meta.occurredAt()),
+            meta.pipeline(),
+            meta.source())
         .update();
+    knowPhase(meta.executionId(), phase);
   }
 
   /**
    * Records a failure; false when this attempt already ended (a duplicate report under another
    * event id), in which case nothing is counted.
    */
-  public boolean recordFailure(String executionId, Failure failure) {
+  public boolean recordFailure(EventMeta meta, Failure failure, Map<String, String> attributes) {
+    String executionId = meta.executionId();
     int rows =
         jdbc.sql(
                 """
                 INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
                   failure_type, hard, error_type, error_message, exit_code, duration_ms,
-                  artifacts_location, occurred_at)
-                VALUES (?, ?, ?, ?, 'FAILED', ?, ?, ?, ?, ?, ?, ?, ?)
+                  artifacts_location, occurred_at, pipeline, source, attributes)
+                VALUES (?, ?, ?, ?, 'FAILED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
                   failure_type = excluded.failure_type, hard = excluded.hard,
                   error_type = excluded.error_type, error_message = excluded.error_message,
                   exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
                   artifacts_location = excluded.artifacts_location,
-                  occurred_at = excluded.occurred_at
+                  occurred_at = excluded.occurred_at, attributes = excluded.attributes
                 WHERE attempt.outcome = 'STARTED'""")
             .params(
                 failure.attemptId(),
@@ -122,11 +132,18 @@ public class CoordinatorStore {
                 failure.exitCode(),
                 failure.durationMs(),
                 failure.artifactsLocation(),
-                Timestamp.from(failure.occurredAt()))
+                Timestamp.from(failure.occurredAt()),
+                meta.pipeline(),
+                meta.source(),
+                json.writeValueAsString(attributes))
             .update();
     if (rows == 0) {
       return false;
     }
+    knowPhase(executionId, failure.phase());
+    jdbc.sql("UPDATE execution SET last_failure_type = ? WHERE execution_id = ?")
+        .params(failure.type().name(), executionId)
+        .update();
     List<CheckOutcome> checks = failure.checks();
     for (int i = 0; i < checks.size(); i++) {
       CheckOutcome check = checks.get(i);
@@ -186,18 +203,242 @@ public class CoordinatorStore {
         .list();
   }
 
-  public void saveContext(String commandId, RetryContext context) {
+  /**
+   * Stores the context a retry command carries; {@code automatic} retries (not requested by a
+   * person) are what the retry budget counts.
+   */
+  public void saveContext(
+      String commandId, RetryContext context, EventMeta cause, boolean automatic) {
     jdbc.sql(
             """
-            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context)
-            VALUES (?, ?, ?, ?, ?::jsonb)""")
+            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
+              pipeline, source, automatic)
+            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
         .params(
             commandId,
             context.executionId(),
             context.phase(),
             context.currentAttempt(),
-            json.writeValueAsString(context))
+            json.writeValueAsString(context),
+            cause.pipeline(),
+            cause.source(),
+            automatic)
         .update();
+  }
+
+  /** Automatic retries and all attempts of a pipeline (or a source) in the budget's window. */
+  public BudgetCounts budgetCounts(String column, String value, Duration window) {
+    if (!column.equals("pipeline") && !column.equals("source")) {
+      throw new IllegalArgumentException("budget scope must be pipeline or source: " + column);
+    }
+    long retries =
+        jdbc.sql(
+                "SELECT count(*) FROM retry_context WHERE automatic AND "
+                    + column
+                    + " = ? AND created_at > now() - make_interval(secs => ?)")
+            .params(value, window.toMillis() / 1000.0)
+            .query(Long.class)
+            .single();
+    long attempts =
+        jdbc.sql(
+                "SELECT count(*) FROM attempt WHERE "
+                    + column
+                    + " = ? AND recorded_at > now() - make_interval(secs => ?)")
+            .params(value, window.toMillis() / 1000.0)
+            .query(Long.class)
+            .single();
+    return new BudgetCounts(retries, attempts);
+  }
+
+  /** What the retry budget counted in its window. */
+  public record BudgetCounts(long retries, long attempts) {}
+
+  /** Remembers a phase of the execution (in the order phases are first named). */
+  public void knowPhase(String executionId, String phase) {
+    jdbc.sql(
+            """
+            INSERT INTO execution_phase (execution_id, position, phase)
+            SELECT ?, coalesce(max(position) + 1, 0), ? FROM execution_phase WHERE execution_id = ?
+            ON CONFLICT DO NOTHING""")
+        .params(executionId, phase, executionId)
+        .update();
+  }
+
+  /** The phases of a pipeline run, as the runner announced them (replacing what was guessed). */
+  public void setPhases(String executionId, List<String> phases) {
+    jdbc.sql("DELETE FROM execution_phase WHERE execution_id = ?").param(executionId).update();
+    for (int i = 0; i < phases.size(); i++) {
+      jdbc.sql("INSERT INTO execution_phase (execution_id, position, phase) VALUES (?, ?, ?)")
+          .params(executionId, i, phases.get(i))
+          .update();
+    }
+  }
+
+  public List<String> phases(String executionId) {
+    return jdbc.sql("SELECT phase FROM execution_phase WHERE execution_id = ? ORDER BY position")
+        .param(executionId)
+        .query(String.class)
+        .list();
+  }
+
+  public void saveCheckpoint(String executionId, String phase, Map<String, String> outputs) {
+    jdbc.sql(
+            """
+            INSERT INTO phase_checkpoint (execution_id, phase, outputs) VALUES (?, ?, ?::jsonb)
+            ON CONFLICT (execution_id, phase)
+            DO UPDATE SET outputs = excluded.outputs, created_at = now()""")
+        .params(executionId, phase, json.writeValueAsString(outputs))
+        .update();
+  }
+
+  public void clearCheckpoints(String executionId, List<String> phases) {
+    jdbc.sql("DELETE FROM phase_checkpoint WHERE execution_id = ? AND phase = ANY(?)")
+        .params(executionId, phases.toArray(String[]::new))
+        .update();
+  }
+
+  /** Outputs of completed phases, by phase. */
+  public Map<String, Map<String, String>> checkpoints(String executionId) {
+    Map<String, Map<String, String>> checkpoints = new java.util.LinkedHashMap<>();
+    jdbc.sql("SELECT phase, outputs::text FROM phase_checkpoint WHERE execution_id = ?")
+        .param(executionId)
+        .query(
+            (rs, n) -> {
+              checkpoints.put(rs.getString(1), json.readValue(rs.getString(2), OUTPUTS_TYPE));
+              return null;
+            })
+        .list();
+    return checkpoints;
+  }
+
+  private static final tools.jackson.core.type.TypeReference<Map<String, String>> OUTPUTS_TYPE =
+      new tools.jackson.core.type.TypeReference<>() {};
+
+  /** Sets the failure count of a phase to zero and returns what it was. */
+  public int resetCount(String executionId, String phase) {
+    Integer previous =
+        jdbc.sql(
+                "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ? FOR UPDATE")
+            .params(executionId, phase)
+            .query(Integer.class)
+            .optional()
+            .orElse(0);
+    jdbc.sql("UPDATE phase_counter SET failed_attempts = 0 WHERE execution_id = ? AND phase = ?")
+        .params(executionId, phase)
+        .update();
+    return previous;
+  }
+
+  public int failedAttempts(String executionId, String phase) {
+    return jdbc.sql(
+            "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ?")
+        .params(executionId, phase)
+        .query(Integer.class)
+        .optional()
+        .orElse(0);
+  }
+
+  /** The highest attempt number the phase has had. */
+  public int lastAttemptNumber(String executionId, String phase) {
+    return jdbc.sql(
+            "SELECT coalesce(max(attempt_number), 0) FROM attempt WHERE execution_id = ? AND phase = ?")
+        .params(executionId, phase)
+        .query(Integer.class)
+        .single();
+  }
+
+  public void addNote(String executionId, String phase, String note, String requestedBy) {
+    jdbc.sql("INSERT INTO retry_note (execution_id, phase, note, requested_by) VALUES (?, ?, ?, ?)")
+        .params(executionId, phase, note, requestedBy)
+        .update();
+  }
+
+  /** Notes people left for the phase, oldest first, as they go into a context. */
+  public List<String> notes(String executionId, String phase) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(requested_by || ': ', '') || note FROM retry_note
+            WHERE execution_id = ? AND phase = ? ORDER BY id""")
+        .params(executionId, phase)
+        .query(String.class)
+        .list();
+  }
+
+  /** The answer a retry request got, if this request id was seen before. */
+  public Optional<String> requestOutcome(String requestId) {
+    return jdbc.sql("SELECT outcome::text FROM retry_request WHERE request_id = ?")
+        .param(requestId)
+        .query(String.class)
+        .optional();
+  }
+
+  /** Records a request and its answer; false if the request id was already recorded. */
+  public boolean saveRequest(String requestId, String executionId, Object outcome) {
+    return jdbc.sql(
+                """
+                INSERT INTO retry_request (request_id, execution_id, outcome) VALUES (?, ?, ?::jsonb)
+                ON CONFLICT DO NOTHING""")
+            .params(requestId, executionId, json.writeValueAsString(outcome))
+            .update()
+        == 1;
+  }
+
+  public void createResubmitted(
+      String newExecutionId, String pipeline, String source, String originalExecutionId) {
+    jdbc.sql(
+            """
+            INSERT INTO execution (execution_id, pipeline, source, status, resubmitted_from)
+            VALUES (?, ?, ?, 'RUNNING', ?)""")
+        .params(newExecutionId, pipeline, source, originalExecutionId)
+        .update();
+  }
+
+  /** Moves an execution to a status whatever it was (a person's forced retry may reopen it). */
+  public void reopen(String executionId, ExecutionStatus status, String currentPhase) {
+    jdbc.sql(
+            """
+            UPDATE execution SET status = ?, current_phase = coalesce(?, current_phase),
+              updated_at = now() WHERE execution_id = ?""")
+        .params(status.name(), currentPhase, executionId)
+        .update();
+  }
+
+  /** PAUSED executions that match a bulk retry's filters, oldest first. */
+  public List<String> pausedMatching(
+      String pipeline, String phase, String failureType, Instant from, Instant to, int limit) {
+    return jdbc.sql(
+            """
+            SELECT execution_id FROM execution WHERE status = 'PAUSED'
+              AND (CAST(? AS TEXT) IS NULL OR pipeline = ?)
+              AND (CAST(? AS TEXT) IS NULL OR current_phase = ?)
+              AND (CAST(? AS TEXT) IS NULL OR last_failure_type = ?)
+              AND (CAST(? AS TIMESTAMPTZ) IS NULL OR updated_at >= ?)
+              AND (CAST(? AS TIMESTAMPTZ) IS NULL OR updated_at < ?)
+            ORDER BY updated_at LIMIT ?""")
+        .params(
+            pipeline,
+            pipeline,
+            phase,
+            phase,
+            failureType,
+            failureType,
+            timestamp(from),
+            timestamp(from),
+            timestamp(to),
+            timestamp(to),
+            limit)
+        .query(String.class)
+        .list();
+  }
+
+  public long countPaused() {
+    return jdbc.sql("SELECT count(*) FROM execution WHERE status = 'PAUSED'")
+        .query(Long.class)
+        .single();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
   }
 
   public Optional<ExecutionView> execution(String executionId) {
@@ -212,6 +453,7 @@ public class CoordinatorStore {
                     ExecutionStatus.valueOf(rs.getString("status")),
                     rs.getString("current_phase"),
                     rs.getString("last_error"),
+                    rs.getString("resubmitted_from"),
                     rs.getTimestamp("created_at").toInstant(),
                     rs.getTimestamp("updated_at").toInstant()))
         .optional();
@@ -291,6 +533,7 @@ public class CoordinatorStore {
       ExecutionStatus status,
       String currentPhase,
       String lastError,
+      String resubmittedFrom,
       Instant createdAt,
       Instant updatedAt) {}
 

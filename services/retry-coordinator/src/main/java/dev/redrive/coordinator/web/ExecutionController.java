@@ -3,7 +3,9 @@ package dev.redrive.coordinator.web;
 import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.coordinator.persistence.CoordinatorStore.AttemptView;
 import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionView;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -40,8 +42,10 @@ class ExecutionController {
     body.put("status", execution.status());
     body.put("currentPhase", execution.currentPhase());
     body.put("lastError", execution.lastError());
+    body.put("resubmittedFrom", execution.resubmittedFrom());
     body.put("failedAttemptsByPhase", store.counters(executionId));
     body.put("attempts", store.attempts(executionId));
+    body.put("chain", chain(executionId, store.attempts(executionId)));
     body.put("createdAt", execution.createdAt());
     body.put("updatedAt", execution.updatedAt());
     return body;
@@ -77,6 +81,40 @@ class ExecutionController {
               : store.contextJson(attempt.commandId()).map(this::parse).orElse(null));
     }
     return body;
+  }
+
+  /**
+   * Which phases completed with what outputs, which failed and why, and what remains: what a person
+   * needs when an execution pauses.
+   */
+  private List<Map<String, Object>> chain(String executionId, List<AttemptView> attempts) {
+    Map<String, Map<String, String>> checkpoints = store.checkpoints(executionId);
+    List<Map<String, Object>> chain = new ArrayList<>();
+    for (String phase : store.phases(executionId)) {
+      AttemptView last = null;
+      for (AttemptView attempt : attempts) {
+        if (attempt.phase().equals(phase)) {
+          last = attempt;
+        }
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("phase", phase);
+      if (checkpoints.containsKey(phase)) {
+        entry.put("state", "COMPLETED");
+        entry.put("outputs", checkpoints.get(phase));
+      } else if (last != null && last.outcome().equals("FAILED")) {
+        entry.put("state", "FAILED");
+        entry.put("lastError", last.failureType() + ": " + last.errorMessage());
+      } else if (last != null && !last.outcome().equals("SUCCEEDED")) {
+        entry.put("state", "RUNNING");
+      } else if (last != null) {
+        entry.put("state", "COMPLETED");
+      } else {
+        entry.put("state", "PENDING");
+      }
+      chain.add(entry);
+    }
+    return chain;
   }
 
   private JsonNode parse(String text) {

@@ -1,0 +1,87 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Retries every PAUSED execution that matches a query, the n-th one {@code n * stagger} later, so
+ * that a mass redrive after an outage does not become a retry storm. Each execution's retry is its
+ * own request (and transaction).
+ */
+@Service
+public class BulkRetry {
+
+  private static final Logger log = LoggerFactory.getLogger(BulkRetry.class);
+
+  private final CoordinatorStore store;
+  private final RequestRetry requestRetry;
+  private final Clock clock;
+
+  public BulkRetry(CoordinatorStore store, RequestRetry requestRetry, Clock clock) {
+    this.store = store;
+    this.requestRetry = requestRetry;
+    this.clock = clock;
+  }
+
+  /** Which PAUSED executions to retry; null filters match everything. */
+  public record Query(
+      String pipeline,
+      String phase,
+      String failureType,
+      Instant from,
+      Instant to,
+      int limit,
+      Duration stagger,
+      String note,
+      String requestedBy,
+      boolean dryRun) {}
+
+  /** The executions matched and the request id of each one's retry. */
+  public record Result(int matched, List<String> executionIds, List<String> requestIds) {}
+
+  public Result retryPaused(Query query) {
+    List<String> executions =
+        store.pausedMatching(
+            query.pipeline(),
+            query.phase(),
+            query.failureType(),
+            query.from(),
+            query.to(),
+            query.limit());
+    if (query.dryRun()) {
+      return new Result(executions.size(), executions, List.of());
+    }
+    Instant start = clock.instant();
+    List<String> requestIds = new ArrayList<>();
+    for (int i = 0; i < executions.size(); i++) {
+      String requestId = UUID.randomUUID().toString();
+      requestRetry.request(
+          new RetryRequest(
+              requestId,
+              executions.get(i),
+              false,
+              false,
+              false,
+              null,
+              query.note(),
+              false,
+              query.requestedBy(),
+              start.plus(query.stagger().multipliedBy(i))));
+      requestIds.add(requestId);
+    }
+    log.info(
+        "bulk retry by {}: {} paused executions, staggered by {}",
+        query.requestedBy(),
+        executions.size(),
+        query.stagger());
+    return new Result(executions.size(), executions, requestIds);
+  }
+}

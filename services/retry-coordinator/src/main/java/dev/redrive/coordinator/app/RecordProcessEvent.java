@@ -1,0 +1,80 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.support.outbox.ProcessedEvents;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What the coordinator keeps of the runner's process events: an execution's phases, what each
+ * completed phase produced (the chain state a person sees when it pauses), rollbacks, and its end.
+ */
+@Service
+public class RecordProcessEvent {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordProcessEvent.class);
+
+  private final CoordinatorStore store;
+  private final ProcessedEvents processed;
+
+  public RecordProcessEvent(CoordinatorStore store, ProcessedEvents processed) {
+    this.store = store;
+    this.processed = processed;
+  }
+
+  @Transactional
+  public void started(EventMeta meta, List<String> phases) {
+    if (firstDelivery(meta)) {
+      store.setPhases(meta.executionId(), phases);
+    }
+  }
+
+  @Transactional
+  public void checkpoint(EventMeta meta, String phase, Map<String, String> outputs) {
+    if (firstDelivery(meta)) {
+      store.saveCheckpoint(meta.executionId(), phase, outputs);
+    }
+  }
+
+  @Transactional
+  public void rolledBack(EventMeta meta, String toPhase, List<String> clearedPhases) {
+    if (firstDelivery(meta)) {
+      store.clearCheckpoints(meta.executionId(), clearedPhases);
+      log.info(
+          "execution {} rolled back to {} (cleared {})",
+          meta.executionId(),
+          toPhase,
+          clearedPhases);
+    }
+  }
+
+  @Transactional
+  public void succeeded(EventMeta meta) {
+    end(meta, ExecutionStatus.SUCCEEDED);
+  }
+
+  @Transactional
+  public void cancelled(EventMeta meta) {
+    end(meta, ExecutionStatus.CANCELLED);
+  }
+
+  private void end(EventMeta meta, ExecutionStatus status) {
+    if (firstDelivery(meta)) {
+      store.reopen(meta.executionId(), status, null);
+      log.info("execution {} {}", meta.executionId(), status);
+    }
+  }
+
+  private boolean firstDelivery(EventMeta meta) {
+    if (!processed.firstDelivery(meta.eventId())) {
+      return false;
+    }
+    store.ensureExecution(meta);
+    return true;
+  }
+}

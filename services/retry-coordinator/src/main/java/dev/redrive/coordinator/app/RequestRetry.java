@@ -1,0 +1,321 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.app.CoordinatorEvents.Requester;
+import dev.redrive.coordinator.app.RetryAnswer.Result;
+import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.domain.RetryRequestRules;
+import dev.redrive.coordinator.domain.RetryRequestRules.Refusal;
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionView;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A person's (or a system's) retry request: retry in place, resume from a phase, or resubmit as a
+ * new execution; with force, a reset of the count, a note. Refusals are decisions too
+ * (RetryRejected), and every request id is answered once and the same way after.
+ */
+@Service
+public class RequestRetry {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestRetry.class);
+
+  private final CoordinatorStore store;
+  private final CoordinatorEvents events;
+  private final PolicyCatalog policies;
+  private final RetryContextAssembler assembler;
+  private final Clock clock;
+  private final JsonMapper json;
+  private final MeterRegistry meters;
+  private final String runnerSource;
+
+  public RequestRetry(
+      CoordinatorStore store,
+      CoordinatorEvents events,
+      PolicyCatalog policies,
+      RetryContextAssembler assembler,
+      Clock clock,
+      JsonMapper json,
+      MeterRegistry meters,
+      RunnerSource runnerSource) {
+    this.store = store;
+    this.events = events;
+    this.policies = policies;
+    this.assembler = assembler;
+    this.clock = clock;
+    this.json = json;
+    this.meters = meters;
+    this.runnerSource = runnerSource.name();
+  }
+
+  /** The name the phase-runner writes as the source of its events. */
+  public record RunnerSource(String name) {}
+
+  @Transactional
+  public RetryAnswer request(RetryRequest request) {
+    String requestId =
+        request.requestId() == null || request.requestId().isBlank()
+            ? UUID.randomUUID().toString()
+            : request.requestId();
+    Optional<String> earlier = store.requestOutcome(requestId);
+    if (earlier.isPresent()) {
+      log.info("retry request {} was already answered", requestId);
+      return json.readValue(earlier.get(), RetryAnswer.class);
+    }
+    RetryAnswer answer = decide(requestId, request);
+    if (!answer.result().equals(Result.DRY_RUN)) {
+      store.saveRequest(requestId, request.executionId(), answer);
+    }
+    meters
+        .counter(
+            "redrive.retry.requests",
+            "mode",
+            request.resubmit() ? "RESUBMIT_AS_NEW" : "RETRY_IN_PLACE",
+            "result",
+            answer.result().name())
+        .increment();
+    if (answer.result().refused()) {
+      meters.counter("redrive.retries.refused", "reason", "request").increment();
+      log.info(
+          "retry request {} for {} refused: {}",
+          requestId,
+          request.executionId(),
+          answer.message());
+    } else {
+      log.info("retry request {} by {}: {}", requestId, request.requestedBy(), answer.message());
+    }
+    return answer;
+  }
+
+  private RetryAnswer decide(String requestId, RetryRequest request) {
+    Instant now = clock.instant();
+    Optional<ExecutionView> found = store.execution(request.executionId());
+    if (found.isEmpty()) {
+      EventMeta cause = new EventMeta(requestId, request.executionId(), null, null, now, requestId);
+      String reason =
+          "No execution '%s' is known to the coordinator.".formatted(request.executionId());
+      events.retryRejected(cause, requestId, reason, "UNKNOWN");
+      return refused(Result.NOT_FOUND, requestId, request, reason, "UNKNOWN", List.of());
+    }
+    ExecutionView execution = found.get();
+    EventMeta cause =
+        new EventMeta(
+            requestId,
+            execution.executionId(),
+            execution.pipeline(),
+            execution.source(),
+            now,
+            requestId);
+    List<String> phases = store.phases(execution.executionId());
+    Optional<Refusal> refusal =
+        RetryRequestRules.check(
+            execution.status(),
+            request.force(),
+            request.fromPhase(),
+            phases,
+            request.resubmit(),
+            runnerSource.equals(execution.source()));
+    if (refusal.isPresent()) {
+      events.retryRejected(cause, requestId, refusal.get().reason(), execution.status().name());
+      return refused(
+          Result.valueOf(refusal.get().kind().name()),
+          requestId,
+          request,
+          refusal.get().reason(),
+          execution.status().name(),
+          refusal.get().kind() == Refusal.Kind.UNKNOWN_PHASE ? phases : List.of());
+    }
+    String phase = request.fromPhase() != null ? request.fromPhase() : execution.currentPhase();
+    if (request.dryRun()) {
+      List<String> toRun =
+          request.resubmit() ? phases : RetryRequestRules.phasesToRun(phases, phase);
+      return new RetryAnswer(
+          Result.DRY_RUN,
+          requestId,
+          execution.executionId(),
+          null,
+          mode(request),
+          phase,
+          request.force(),
+          request.resetCount(),
+          toRun,
+          List.of(),
+          execution.status().name(),
+          "Dry run: would run " + String.join(", ", toRun));
+    }
+    Instant notBefore = request.notBefore() != null ? request.notBefore() : now;
+    Requester requester = new Requester(requestId, request.requestedBy(), request.force());
+    if (request.resetCount() && phase != null) {
+      int previous = store.resetCount(execution.executionId(), phase);
+      events.attemptCountReset(
+          cause, requestId, phase, previous, request.requestedBy(), request.note());
+    }
+    if (request.note() != null && !request.note().isBlank() && phase != null) {
+      store.addNote(execution.executionId(), phase, request.note(), request.requestedBy());
+    }
+    if (request.resubmit()) {
+      return resubmit(cause, execution, request, requester, notBefore);
+    }
+    if (request.fromPhase() != null) {
+      return resume(cause, execution, request, requester, notBefore, phases);
+    }
+    return retryInPlace(cause, execution, request, requester, notBefore, phase);
+  }
+
+  private RetryAnswer resubmit(
+      EventMeta cause,
+      ExecutionView execution,
+      RetryRequest request,
+      Requester requester,
+      Instant notBefore) {
+    String newId = "exec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    store.createResubmitted(
+        newId, execution.pipeline(), execution.source(), execution.executionId());
+    events.resubmitted(cause, newId, notBefore, requester);
+    return new RetryAnswer(
+        Result.ACCEPTED,
+        requester.requestId(),
+        newId,
+        execution.executionId(),
+        mode(request),
+        null,
+        request.force(),
+        request.resetCount(),
+        List.of(),
+        List.of(),
+        "RUNNING",
+        "Retry started: " + newId);
+  }
+
+  private RetryAnswer resume(
+      EventMeta cause,
+      ExecutionView execution,
+      RetryRequest request,
+      Requester requester,
+      Instant notBefore,
+      List<String> phases) {
+    String phase = request.fromPhase();
+    int attemptNumber = store.lastAttemptNumber(execution.executionId(), phase) + 1;
+    RetryPolicy policy = policy(execution, phase);
+    store.clearCheckpoints(execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
+    store.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    events.resumeRequested(
+        cause,
+        UUID.randomUUID().toString(),
+        phase,
+        attemptNumber,
+        request.note(),
+        notBefore,
+        policy,
+        requester);
+    return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
+  }
+
+  private RetryAnswer retryInPlace(
+      EventMeta cause,
+      ExecutionView execution,
+      RetryRequest request,
+      Requester requester,
+      Instant notBefore,
+      String phase) {
+    RetryPolicy policy = policy(execution, phase);
+    int attemptNumber = store.lastAttemptNumber(execution.executionId(), phase) + 1;
+    int counted = store.failedAttempts(execution.executionId(), phase);
+    int maxAttempts = Math.max(attemptNumber, policy.maxAttempts() + (attemptNumber - 1 - counted));
+    List<Failure> history = store.failures(execution.executionId(), phase);
+    RetryContext context =
+        assembler.assemble(
+            execution.executionId(),
+            phase,
+            attemptNumber,
+            maxAttempts,
+            history,
+            store.notes(execution.executionId(), phase));
+    String commandId = UUID.randomUUID().toString();
+    store.saveContext(commandId, context, cause, false);
+    store.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    String reason =
+        "retry requested by %s%s%s"
+            .formatted(
+                request.requestedBy(),
+                request.force() ? " (forced)" : "",
+                request.resetCount() ? ", attempt count reset" : "");
+    events.retryScheduled(
+        cause,
+        commandId,
+        new Decision.Retry(attemptNumber, Duration.between(clock.instant(), notBefore), reason),
+        context,
+        notBefore,
+        policy,
+        requester);
+    return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
+  }
+
+  private RetryPolicy policy(ExecutionView execution, String phase) {
+    return policies.resolve(execution.source(), execution.pipeline(), phase, PolicyOverride.NONE);
+  }
+
+  private static RetryAnswer accepted(
+      RetryRequest request,
+      Requester requester,
+      ExecutionView execution,
+      String phase,
+      String message) {
+    return new RetryAnswer(
+        Result.ACCEPTED,
+        requester.requestId(),
+        execution.executionId(),
+        null,
+        mode(request),
+        phase,
+        request.force(),
+        request.resetCount(),
+        List.of(),
+        List.of(),
+        "queued",
+        message.formatted(execution.executionId(), phase));
+  }
+
+  private static RetryAnswer refused(
+      Result result,
+      String requestId,
+      RetryRequest request,
+      String reason,
+      String status,
+      List<String> validPhases) {
+    return new RetryAnswer(
+        result,
+        requestId,
+        request.executionId(),
+        null,
+        mode(request),
+        request.fromPhase(),
+        request.force(),
+        request.resetCount(),
+        List.of(),
+        validPhases,
+        status,
+        reason);
+  }
+
+  private static String mode(RetryRequest request) {
+    return request.resubmit() ? "RESUBMIT_AS_NEW" : "RETRY_IN_PLACE";
+  }
+}

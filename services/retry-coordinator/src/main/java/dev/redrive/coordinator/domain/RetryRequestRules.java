@@ -1,0 +1,67 @@
+package dev.redrive.coordinator.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Whether a person's retry request may go ahead, and if not, what to tell them. */
+public final class RetryRequestRules {
+
+  private RetryRequestRules() {}
+
+  /** Why a request is refused, in the words a person reads. */
+  public record Refusal(Kind kind, String reason) {
+
+    /** The kind of refusal (the REST status follows from it). */
+    public enum Kind {
+      NOT_FAILED,
+      UNKNOWN_PHASE,
+      NOT_RESUBMITTABLE
+    }
+  }
+
+  /**
+   * @param status the execution's status
+   * @param force retry whatever the status (audited as forced)
+   * @param fromPhase the phase to resume from, or null
+   * @param knownPhases the execution's phases, in order
+   * @param resubmit the request asks for a new execution
+   * @param runByRedrive the execution runs on Redrive's phase-runner (only those can be
+   *     resubmitted)
+   */
+  public static Optional<Refusal> check(
+      ExecutionStatus status,
+      boolean force,
+      String fromPhase,
+      List<String> knownPhases,
+      boolean resubmit,
+      boolean runByRedrive) {
+    if (fromPhase != null && !knownPhases.contains(fromPhase)) {
+      return Optional.of(
+          new Refusal(
+              Refusal.Kind.UNKNOWN_PHASE,
+              "Unknown phase '%s'. Valid phases: %s"
+                  .formatted(fromPhase, String.join(", ", knownPhases))));
+    }
+    if (resubmit && !runByRedrive) {
+      return Optional.of(
+          new Refusal(
+              Refusal.Kind.NOT_RESUBMITTABLE,
+              "Only executions run by the Redrive phase-runner can be resubmitted as new; "
+                  + "retry this one in place."));
+    }
+    if (!force && status != ExecutionStatus.PAUSED) {
+      return Optional.of(
+          new Refusal(
+              Refusal.Kind.NOT_FAILED,
+              "Cannot retry - process is not in failed status. Current status: %s. Retry is only available for failed processes; use force to retry anyway."
+                  .formatted(status)));
+    }
+    return Optional.empty();
+  }
+
+  /** The phases a resume would run again: from the given phase to the end. */
+  public static List<String> phasesToRun(List<String> knownPhases, String fromPhase) {
+    int start = knownPhases.indexOf(fromPhase);
+    return start < 0 ? List.of(fromPhase) : knownPhases.subList(start, knownPhases.size());
+  }
+}
