@@ -42,11 +42,11 @@ class RetryController {
   record RetryBody(
       String requestId,
       Mode mode,
-      boolean force,
-      boolean resetCount,
+      Boolean force,
+      Boolean resetCount,
       String fromPhase,
       String note,
-      boolean dryRun,
+      Boolean dryRun,
       String requestedBy) {}
 
   /** How to retry. */
@@ -59,18 +59,18 @@ class RetryController {
   ResponseEntity<?> retry(
       @PathVariable String executionId, @RequestBody(required = false) RetryBody body) {
     RetryBody request =
-        body != null ? body : new RetryBody(null, null, false, false, null, null, false, null);
+        body != null ? body : new RetryBody(null, null, null, null, null, null, null, null);
     RetryAnswer answer =
         requestRetry.request(
             new RetryRequest(
                 request.requestId(),
                 executionId,
                 request.mode() == Mode.RESUBMIT_AS_NEW,
-                request.force(),
-                request.resetCount(),
+                Boolean.TRUE.equals(request.force()),
+                Boolean.TRUE.equals(request.resetCount()),
                 blankToNull(request.fromPhase()),
                 request.note(),
-                request.dryRun(),
+                Boolean.TRUE.equals(request.dryRun()),
                 request.requestedBy() == null ? "api" : request.requestedBy(),
                 null));
     return switch (answer.result()) {
@@ -94,7 +94,7 @@ class RetryController {
       Duration stagger,
       String note,
       String requestedBy,
-      boolean dryRun) {}
+      Boolean dryRun) {}
 
   @PostMapping("/retries")
   ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body) {
@@ -110,8 +110,10 @@ class RetryController {
                 body.stagger() == null ? Duration.ofSeconds(1) : body.stagger(),
                 body.note(),
                 body.requestedBy() == null ? "api" : body.requestedBy(),
-                body.dryRun()));
-    return ResponseEntity.status(body.dryRun() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(result);
+                Boolean.TRUE.equals(body.dryRun())));
+    return ResponseEntity.status(
+            Boolean.TRUE.equals(body.dryRun()) ? HttpStatus.OK : HttpStatus.ACCEPTED)
+        .body(result);
   }
 
   private static Map<String, Object> accepted(RetryAnswer answer) {

@@ -1,0 +1,125 @@
+package dev.redrive.coordinator;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.redrive.support.avro.RedriveAvroDeserializer;
+import dev.redrive.support.avro.RedriveAvroSerializer;
+import dev.redrive.testkit.RedriveInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Typed send and read helpers for tests, on the real broker, with the test's schema registry. */
+final class KafkaProbe implements AutoCloseable {
+
+  private final RedriveInfrastructure infrastructure;
+  private final String registryUrl;
+  private final KafkaProducer<String, Object> avroProducer;
+  private final KafkaProducer<String, byte[]> rawProducer;
+
+  KafkaProbe(RedriveInfrastructure infrastructure, String registryUrl) {
+    this.infrastructure = infrastructure;
+    this.registryUrl = registryUrl;
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
+    RedriveAvroSerializer serializer = new RedriveAvroSerializer();
+    serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+    this.avroProducer = new KafkaProducer<>(properties, new StringSerializer(), serializer);
+    this.rawProducer =
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  void send(String topic, String key, Object value) throws Exception {
+    avroProducer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  void sendRaw(String topic, String key, byte[] value) throws Exception {
+    rawProducer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  /**
+   * The values with this key: waits until {@code expected} arrived, then reads 2 s more so that an
+   * extra one would be seen.
+   */
+  List<Object> read(String topic, String key, int expected) {
+    RedriveAvroDeserializer deserializer = new RedriveAvroDeserializer();
+    deserializer.configure(
+        Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    List<Object> found = new ArrayList<>();
+    try (KafkaConsumer<String, Object> consumer =
+        new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), deserializer)) {
+      consumer.subscribe(List.of(topic));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                poll(consumer, key, found);
+                return found.size() >= expected;
+              });
+      long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < settle) {
+        poll(consumer, key, found);
+      }
+    }
+    return found;
+  }
+
+  /** The first raw record with this key (e.g. on a dead-letter topic), waiting up to 30 s. */
+  ConsumerRecord<String, byte[]> firstRaw(String topic, String key) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  if (key.equals(record.key())) {
+                    found.add(record);
+                  }
+                }
+                return !found.isEmpty();
+              });
+      return found.get(0);
+    }
+  }
+
+  private static <V> void poll(KafkaConsumer<String, V> consumer, String key, List<Object> into) {
+    for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+      if (key.equals(record.key())) {
+        into.add(record.value());
+      }
+    }
+  }
+
+  private Properties consumerProperties() {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return properties;
+  }
+
+  @Override
+  public void close() {
+    avroProducer.close();
+    rawProducer.close();
+  }
+}
