@@ -239,7 +239,7 @@ public class RecordAttempt {
             history,
             store.notes(meta.executionId(), failure.phase()));
     String commandId = UUID.randomUUID().toString();
-    Instant notBefore = clock.instant().plus(retry.delay());
+    Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
     store.saveContext(commandId, context, meta, true);
     store.updateExecution(
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), lastError);

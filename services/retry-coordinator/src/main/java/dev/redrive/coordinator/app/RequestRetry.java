@@ -160,7 +160,7 @@ public class RequestRetry {
           execution.status().name(),
           "Dry run: would run " + String.join(", ", toRun));
     }
-    Instant notBefore = request.notBefore() != null ? request.notBefore() : now;
+    Instant notBefore = DueTimes.atMillis(request.notBefore() != null ? request.notBefore() : now);
     Requester requester = new Requester(requestId, request.requestedBy(), request.force());
     if (request.resetCount() && phase != null) {
       int previous = store.resetCount(execution.executionId(), phase);

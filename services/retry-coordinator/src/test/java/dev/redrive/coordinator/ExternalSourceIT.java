@@ -1,0 +1,158 @@
+package dev.redrive.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.avro.CommandEvent;
+import dev.redrive.avro.RetryCommand;
+import dev.redrive.support.kafka.RedriveHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Other systems' failures in their own topics and formats (JSON, and Avro with the registry),
+ * mapped by field paths; their retry commands go to their own topics.
+ */
+class ExternalSourceIT {
+
+  private static final String BILLING = "billing.failures." + UUID.randomUUID();
+  private static final String BILLING_COMMANDS = "billing.retries." + UUID.randomUUID();
+  private static final String SHIPPING = "shipping.failures." + UUID.randomUUID();
+  private static final String SHIPPING_COMMANDS = "shipping.retries." + UUID.randomUUID();
+
+  private static final Schema SHIPMENT_FAILED =
+      new Schema.Parser()
+          .parse(
+              """
+              {"type": "record", "name": "ShipmentFailed", "namespace": "com.example.shipping",
+               "fields": [
+                 {"name": "shipmentId", "type": "string"},
+                 {"name": "stage", "type": "string"},
+                 {"name": "reason", "type": "string"},
+                 {"name": "carrier", "type": ["null", "string"], "default": null}
+               ]}""");
+
+  private static CoordinatorUnderTest coordinator;
+  private static KafkaProbe kafka;
+
+  @BeforeAll
+  static void startCoordinator() {
+    coordinator =
+        new CoordinatorUnderTest(
+            "redrive.coordinator.policy.initial-interval=100ms",
+            "redrive.coordinator.sources.billing.topic=" + BILLING,
+            "redrive.coordinator.sources.billing.format=JSON",
+            "redrive.coordinator.sources.billing.command-topic=" + BILLING_COMMANDS,
+            "redrive.coordinator.sources.billing.policy.max-attempts=3",
+            "redrive.coordinator.sources.billing.mapping.execution-id=order.id",
+            "redrive.coordinator.sources.billing.mapping.phase=step",
+            "redrive.coordinator.sources.billing.mapping.message=error.text",
+            "redrive.coordinator.sources.billing.mapping.failure-type=error.kind",
+            "redrive.coordinator.sources.billing.mapping.retryable=error.retryable",
+            "redrive.coordinator.sources.billing.mapping.attempt=attempt",
+            "redrive.coordinator.sources.billing.attributes[0]=customer",
+            "redrive.coordinator.sources.shipping.topic=" + SHIPPING,
+            "redrive.coordinator.sources.shipping.format=AVRO",
+            "redrive.coordinator.sources.shipping.command-topic=" + SHIPPING_COMMANDS,
+            "redrive.coordinator.sources.shipping.mapping.execution-id=shipmentId",
+            "redrive.coordinator.sources.shipping.mapping.phase=stage",
+            "redrive.coordinator.sources.shipping.mapping.message=reason",
+            "redrive.coordinator.sources.shipping.attributes[0]=carrier");
+    kafka = new KafkaProbe(coordinator.infrastructure, coordinator.registryUrl);
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.close();
+    coordinator.close();
+  }
+
+  @Test
+  void jsonFailureOfAnotherSystemGetsARetryCommandOnItsOwnTopic() throws Exception {
+    String order = "order-" + UUID.randomUUID();
+
+    kafka.sendRaw(
+        BILLING,
+        order,
+        """
+        {"order": {"id": "%s"}, "step": "charge", "attempt": 1, "customer": "acme",
+         "error": {"text": "card declined by issuer", "kind": "command_failed", "retryable": true}}"""
+            .formatted(order)
+            .getBytes(StandardCharsets.UTF_8));
+
+    RetryCommand retry =
+        (RetryCommand) ((CommandEvent) kafka.read(BILLING_COMMANDS, order, 1).get(0)).getPayload();
+    assertThat(retry.getPhase()).isEqualTo("charge");
+    assertThat(retry.getAttemptNumber()).isEqualTo(2);
+    assertThat(retry.getMaxAttempts()).isEqualTo(3);
+    assertThat(retry.getContext().getPriorAttempts().get(0).getMessage())
+        .isEqualTo("card declined by issuer");
+    assertThat(retry.getContext().getPriorAttempts().get(0).getFailureType().name())
+        .isEqualTo("COMMAND_FAILED");
+    assertThat(
+            coordinator
+                .jdbc()
+                .sql("SELECT attributes ->> 'customer' FROM attempt WHERE execution_id = ?")
+                .param(order)
+                .query(String.class)
+                .single())
+        .isEqualTo("acme");
+  }
+
+  @Test
+  void jsonRecordWithoutARequiredFieldGoesToTheDeadLetterTopicNamingIt() throws Exception {
+    String key = "broken-" + UUID.randomUUID();
+
+    kafka.sendRaw(
+        BILLING,
+        key,
+        "{\"step\": \"charge\", \"error\": {\"text\": \"x\"}}".getBytes(StandardCharsets.UTF_8));
+    kafka.sendRaw(BILLING, key + "-garbage", "not json at all".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(BILLING + ".DLT", key)
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains("source billing: field 'order.id' (execution-id) is missing or empty");
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(BILLING + ".DLT", key + "-garbage")
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains("not valid JSON");
+  }
+
+  @Test
+  void avroFailureOfAnotherSystemIsReadWithTheRegistry() throws Exception {
+    String shipment = "shipment-" + UUID.randomUUID();
+    GenericRecord failed = new GenericData.Record(SHIPMENT_FAILED);
+    failed.put("shipmentId", shipment);
+    failed.put("stage", "label");
+    failed.put("reason", "carrier API timed out");
+    failed.put("carrier", "ups");
+
+    kafka.send(SHIPPING, shipment, failed);
+
+    RetryCommand retry =
+        (RetryCommand)
+            ((CommandEvent) kafka.read(SHIPPING_COMMANDS, shipment, 1).get(0)).getPayload();
+    assertThat(retry.getPhase()).isEqualTo("label");
+    assertThat(retry.getAttemptNumber()).isEqualTo(2);
+    assertThat(retry.getContext().getPriorAttempts().get(0).getMessage())
+        .isEqualTo("carrier API timed out");
+  }
+
+  private static String reason(byte[] header) {
+    return new String(header, StandardCharsets.UTF_8);
+  }
+}
