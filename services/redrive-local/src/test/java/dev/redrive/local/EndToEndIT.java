@@ -64,7 +64,7 @@ class EndToEndIT {
   @BeforeAll
   static void startRedrive() throws Exception {
     infrastructure = RedriveInfrastructure.shared();
-    registryUrl = "mock://e2e-" + UUID.randomUUID();
+    registryUrl = infrastructure.schemaRegistryUrl();
     cluster =
         RedriveCluster.start(
             new RedriveCluster.Settings(

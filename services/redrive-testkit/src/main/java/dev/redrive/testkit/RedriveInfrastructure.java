@@ -27,6 +27,15 @@ public interface RedriveInfrastructure extends AutoCloseable {
 
   String jdbcPassword();
 
+  /**
+   * The schema registry every test in this JVM uses (in memory). One registry for one broker: the
+   * Redrive topics are shared by all tests of a JVM, so every reader must resolve every writer's
+   * schema ids.
+   */
+  default String schemaRegistryUrl() {
+    return "mock://redrive-tests";
+  }
+
   @Override
   void close();
 

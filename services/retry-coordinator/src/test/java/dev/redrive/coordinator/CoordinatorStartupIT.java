@@ -48,7 +48,8 @@ class CoordinatorStartupIT {
                 "--spring.datasource.username=" + infrastructure.jdbcUser(),
                 "--spring.datasource.password=" + infrastructure.jdbcPassword(),
                 "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers(),
-                "--spring.kafka.properties.schema.registry.url=mock://coordinator-start",
+                "--spring.kafka.properties.schema.registry.url="
+                    + infrastructure.schemaRegistryUrl(),
                 "--server.port=0"));
     args.addAll(List.of(extra));
     return RetryCoordinatorApplication.builder().run(args.toArray(String[]::new));

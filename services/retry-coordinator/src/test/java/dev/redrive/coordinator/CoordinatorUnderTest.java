@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +20,7 @@ final class CoordinatorUnderTest implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
-  final String registryUrl = "mock://coordinator-" + UUID.randomUUID();
+  final String registryUrl = infrastructure.schemaRegistryUrl();
   final String databaseUrl;
   private ConfigurableApplicationContext context;
   private final List<String> settings;
