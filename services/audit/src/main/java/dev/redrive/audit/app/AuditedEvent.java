@@ -2,7 +2,22 @@ package dev.redrive.audit.app;
 
 import java.time.Instant;
 
-/** One event as the audit trail keeps it: where it came from and its payload as JSON. */
+/**
+ * One event as the audit trail keeps it: where it came from, what it is about, and the whole
+ * decoded event as JSON.
+ *
+ * @param eventId the event's id, unique across Redrive (the idempotency key)
+ * @param executionId the execution it belongs to
+ * @param eventType the payload's record name, e.g. {@code AttemptFailed}
+ * @param topic the topic it was read from
+ * @param partition its partition
+ * @param offset its offset
+ * @param source the system that produced it
+ * @param pipeline the pipeline, when the event names one
+ * @param failureType the failure type, when the event is about a failure
+ * @param occurredAt when it happened, by its producer's clock
+ * @param payloadJson the whole event (envelope and payload) as JSON
+ */
 public record AuditedEvent(
     String eventId,
     String executionId,
@@ -11,5 +26,7 @@ public record AuditedEvent(
     int partition,
     long offset,
     String source,
+    String pipeline,
+    String failureType,
     Instant occurredAt,
     String payloadJson) {}

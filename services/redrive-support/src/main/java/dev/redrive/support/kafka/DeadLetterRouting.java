@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -27,8 +27,9 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 /**
  * Sends a record that cannot be handled to {@code <topic>.DLT} with the exception in its headers
  * ({@code kafka_dlt-exception-*}): the original bytes when it did not decode, the decoded event
- * when its handler failed. The root cause, in words, is in header {@link
- * RedriveHeaders#DLT_REASON}. Counts each one in {@code redrive.dlt.records{topic}} and logs it.
+ * (generated or generic Avro) when its handler failed. The root cause, in words, is in header
+ * {@link RedriveHeaders#DLT_REASON}. Counts each one in {@code redrive.dlt.records{topic}} and logs
+ * it.
  */
 public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBean {
 
@@ -46,7 +47,7 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
     byType.put(byte[].class, new ByteArraySerializer());
-    byType.put(SpecificRecord.class, eventSerializer);
+    byType.put(GenericContainer.class, eventSerializer);
     this.producers =
         new DefaultKafkaProducerFactory<>(
             config, null, new DelegatingByTypeSerializer(byType, true));

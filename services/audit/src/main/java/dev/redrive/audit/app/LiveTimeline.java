@@ -1,0 +1,253 @@
+package dev.redrive.audit.app;
+
+import dev.redrive.audit.persistence.AuditStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Live timelines: a client follows an execution and gets the events stored so far, then each new
+ * one as it is stored, each once.
+ *
+ * <p>New events come from two places. {@link #publish} hands over what this instance stored, right
+ * after each commit. {@link #catchUp} (on a schedule) reads the ids of the followed executions from
+ * the database and sends whatever a client has not had yet: the events other audit instances
+ * stored, since each instance consumes only some partitions. It also writes a heartbeat, which is
+ * how a client that went away is noticed and its stream closed.
+ *
+ * <p>Each client is written to by one thread at a time, from a pool of its own, so a slow client
+ * never holds up the Kafka consumer or another client.
+ */
+@Service
+public class LiveTimeline implements DisposableBean {
+
+  private final AuditStore store;
+  private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
+  private final ExecutorService delivery = Executors.newCachedThreadPool(new DeliveryThreads());
+
+  public LiveTimeline(AuditStore store, MeterRegistry meters) {
+    this.store = store;
+    Gauge.builder("redrive.audit.stream.clients", followers, Set::size)
+        .description("Clients following an execution's events live")
+        .register(meters);
+  }
+
+  /**
+   * Starts following an execution: first its events so far (oldest first; with {@code lastEventId},
+   * only those stored after that event), then new ones in the order they are stored. Call {@link
+   * Follower#stop()} when the client is gone.
+   */
+  public Follower follow(String executionId, String lastEventId, EventSink sink) {
+    Follower follower = new Follower(executionId, sink);
+    // registered before reading, so that an event stored in between is not missed
+    followers.add(follower);
+    boolean started = false;
+    try {
+      long after =
+          lastEventId == null
+              ? 0
+              : store
+                  .find(lastEventId)
+                  .filter(last -> last.executionId().equals(executionId))
+                  .map(StoredEvent::id)
+                  .orElse(0L);
+      follower.start(store.timeline(executionId), after);
+      started = true;
+    } finally {
+      if (!started) {
+        follower.stop();
+      }
+    }
+    return follower;
+  }
+
+  /** Hands events this instance just committed to the clients that follow their executions. */
+  public void publish(List<StoredEvent> committed) {
+    if (committed.isEmpty() || followers.isEmpty()) {
+      return;
+    }
+    Map<String, List<StoredEvent>> byExecution =
+        committed.stream().collect(Collectors.groupingBy(StoredEvent::executionId));
+    for (Follower follower : followers) {
+      List<StoredEvent> events = byExecution.get(follower.executionId);
+      if (events != null) {
+        follower.offer(events);
+      }
+    }
+  }
+
+  /**
+   * Sends each client the events of its execution that are in the database but not yet sent to it,
+   * then a heartbeat.
+   */
+  public void catchUp() {
+    if (followers.isEmpty()) {
+      return;
+    }
+    Set<String> executions = followers.stream().map(f -> f.executionId).collect(Collectors.toSet());
+    Map<String, Set<String>> stored = store.eventIdsOf(executions);
+    Set<String> missing = new HashSet<>();
+    for (Follower follower : followers) {
+      missing.addAll(follower.unsent(stored.getOrDefault(follower.executionId, Set.of())));
+    }
+    if (!missing.isEmpty()) {
+      publish(store.findAll(missing));
+    }
+    followers.forEach(Follower::heartbeat);
+  }
+
+  /**
+   * Ends every stream when the service stops, before the web server waits for open requests: an
+   * open stream never ends on its own. Clients reconnect (to another instance) with {@code
+   * Last-Event-ID}.
+   */
+  @EventListener(ContextClosedEvent.class)
+  public void closeAll() {
+    for (Follower follower : followers) {
+      follower.stop();
+      follower.sink.close();
+    }
+  }
+
+  @Override
+  public void destroy() {
+    delivery.shutdownNow();
+  }
+
+  /** One client following one execution. */
+  public final class Follower {
+
+    private final String executionId;
+    private final EventSink sink;
+    // guarded by this
+    private final Set<String> known = new HashSet<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private boolean started;
+    private boolean draining;
+    private boolean stopped;
+
+    private Follower(String executionId, EventSink sink) {
+      this.executionId = executionId;
+      this.sink = sink;
+    }
+
+    /** Ends following; called when the client has gone or the stream timed out. */
+    public void stop() {
+      synchronized (this) {
+        stopped = true;
+        queue.clear();
+      }
+      followers.remove(this);
+    }
+
+    private synchronized void start(List<StoredEvent> existing, long afterId) {
+      ArrayDeque<Delivery> first = new ArrayDeque<>();
+      for (StoredEvent event : existing) {
+        if (known.add(event.eventId()) && event.id() > afterId) {
+          first.add(sink -> sink.send(event));
+        }
+      }
+      // events published while the existing ones were read come after them
+      first.addAll(queue);
+      queue.clear();
+      queue.addAll(first);
+      started = true;
+      drainLater();
+    }
+
+    private synchronized void offer(Collection<StoredEvent> events) {
+      if (stopped) {
+        return;
+      }
+      for (StoredEvent event : events) {
+        if (event.executionId().equals(executionId) && known.add(event.eventId())) {
+          queue.add(sink -> sink.send(event));
+        }
+      }
+      drainLater();
+    }
+
+    private synchronized List<String> unsent(Set<String> storedIds) {
+      List<String> unsent = new ArrayList<>();
+      for (String id : storedIds) {
+        if (!known.contains(id)) {
+          unsent.add(id);
+        }
+      }
+      return unsent;
+    }
+
+    private synchronized void heartbeat() {
+      if (queue.isEmpty()) {
+        queue.add(EventSink::heartbeat);
+        drainLater();
+      }
+    }
+
+    private void drainLater() {
+      if (started && !stopped && !draining && !queue.isEmpty()) {
+        draining = true;
+        try {
+          delivery.execute(this::drain);
+        } catch (RejectedExecutionException shuttingDown) {
+          draining = false;
+        }
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Delivery next;
+        synchronized (this) {
+          next = stopped ? null : queue.poll();
+          if (next == null) {
+            draining = false;
+            return;
+          }
+        }
+        try {
+          next.writeTo(sink);
+        } catch (IOException | RuntimeException e) {
+          stop();
+          sink.failed(e);
+          return;
+        }
+      }
+    }
+  }
+
+  /** One write to a client. */
+  @FunctionalInterface
+  private interface Delivery {
+    void writeTo(EventSink sink) throws IOException;
+  }
+
+  private static final class DeliveryThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "audit-stream-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

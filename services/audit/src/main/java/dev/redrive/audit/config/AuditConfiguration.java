@@ -1,0 +1,24 @@
+package dev.redrive.audit.config;
+
+import dev.redrive.audit.app.PurgeExpiredEvents;
+import dev.redrive.audit.persistence.AuditStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Turns the audit's settings into the objects the use cases need. */
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(AuditProperties.class)
+class AuditConfiguration {
+
+  @Bean
+  PurgeExpiredEvents purgeExpiredEvents(
+      AuditStore store, AuditProperties properties, Clock clock, MeterRegistry meters) {
+    return new PurgeExpiredEvents(
+        store, properties.toRetention(), properties.retentionBatchSize(), clock, meters);
+  }
+}

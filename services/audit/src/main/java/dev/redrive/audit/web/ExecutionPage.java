@@ -1,0 +1,450 @@
+package dev.redrive.audit.web;
+
+import static dev.redrive.audit.web.EventSummaries.body;
+import static dev.redrive.audit.web.EventSummaries.has;
+import static dev.redrive.audit.web.EventSummaries.text;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTML page of one execution, rendered on the server from its timeline: the attempts with their
+ * outcome and failure type, the retry context each retry carried (guidance, prior attempts, notes),
+ * the decisions with their reasons, what people did, and every event.
+ */
+final class ExecutionPage {
+
+  private static final Set<String> DECISIONS =
+      Set.of(
+          "RetryScheduled",
+          "RetryRejected",
+          "InterventionRequired",
+          "ExecutionResubmitted",
+          "AttemptCountReset");
+
+  private static final String STYLE =
+      """
+      body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#1d2330}
+      h1{font-size:1.5rem;margin:0 0 .3rem} h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #dde2ea}
+      h3{font-size:1rem;margin:.2rem 0 .4rem} h4{font-size:.9rem;margin:.6rem 0 .2rem}
+      code,pre{font-family:ui-monospace,monospace;font-size:.85rem}
+      pre{white-space:pre-wrap;word-break:break-word;background:#f5f7fa;padding:.5rem;margin:.3rem 0}
+      table{border-collapse:collapse;width:100%} th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #eef1f5}
+      th{font-size:.8rem;text-transform:uppercase;color:#5b6575}
+      .status,.failure-type,.outcome{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem;font-weight:600}
+      .status-SUCCEEDED,.outcome-succeeded{background:#dff5e3;color:#17612a}
+      .status-PAUSED,.status-HALTED,.status-FAILED,.outcome-failed{background:#fde2e1;color:#8c1d18}
+      .status-RUNNING,.status-RETRY_SCHEDULED,.outcome-running{background:#e3edfd;color:#1b4b91}
+      .status-CANCELLED{background:#eceff3;color:#444}
+      .failure-type{background:#fff1d6;color:#7a4b00}
+      .context{border-left:3px solid #6f8fd8;padding:.2rem .8rem;background:#f7f9fe}
+      .meta,.muted{color:#5b6575} ol.timeline{padding-left:1.2rem} ol.timeline li{margin:.25rem 0}
+      .type{font-weight:600} time{color:#5b6575;font-size:.85rem;margin-right:.4rem}
+      details summary{cursor:pointer;color:#5b6575;font-size:.85rem}
+      """;
+
+  private ExecutionPage() {}
+
+  /** The page of an execution with at least one event. */
+  static String render(String executionId, List<TimelineEntry> timeline) {
+    Html html = new Html();
+    String pipeline =
+        timeline.stream()
+            .map(TimelineEntry::pipeline)
+            .filter(p -> p != null)
+            .findFirst()
+            .orElse("(not named)");
+    String status = status(timeline);
+    html.raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .raw("<title>Execution ")
+        .text(executionId)
+        .raw(" · Redrive audit</title><style>")
+        .raw(STYLE)
+        .raw("</style></head><body><header><h1>Execution <code id=\"execution-id\">")
+        .text(executionId)
+        .raw("</code></h1><p class=\"meta\">Pipeline <b id=\"pipeline\">")
+        .text(pipeline)
+        .raw("</b> · status <span id=\"status\" class=\"status status-")
+        .text(status)
+        .raw("\">")
+        .text(status)
+        .raw("</span> · ")
+        .text(String.valueOf(timeline.size()))
+        .raw(" events from ")
+        .time(timeline.get(0).occurredAt())
+        .raw(" to ")
+        .time(timeline.get(timeline.size() - 1).occurredAt())
+        .raw("</p><p class=\"meta\">")
+        .link("/api/v1/executions/" + executionId + "/events", "timeline as JSON")
+        .raw(" · ")
+        .link("/api/v1/executions/" + executionId + "/report", "error report")
+        .raw(" · ")
+        .link("/api/v1/executions/" + executionId + "/events/stream", "live event stream")
+        .raw("</p></header>");
+    attempts(html, timeline);
+    decisions(html, timeline);
+    humanActions(html, timeline);
+    events(html, timeline);
+    return html.raw("</body></html>").toString();
+  }
+
+  /** The page for an execution of which the audit trail has no event. */
+  static String notFound(String executionId) {
+    return new Html()
+        .raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unknown")
+        .raw(" execution · Redrive audit</title></head><body><h1>No events for execution <code>")
+        .text(executionId)
+        .raw("</code></h1><p>The audit trail has no event of this execution: check the id, or")
+        .raw(" its events may be older than the retention.</p></body></html>")
+        .toString();
+  }
+
+  /** The status as the audit trail tells it: the last event that changes it decides. */
+  static String status(List<TimelineEntry> timeline) {
+    String status = "RUNNING";
+    for (TimelineEntry entry : timeline) {
+      status =
+          switch (entry.type()) {
+            case "ExecutionStarted", "AttemptStarted", "PhaseStarted", "RolledBack" -> "RUNNING";
+            case "AttemptFailed" -> "FAILED";
+            case "RetryScheduled" -> "RETRY_SCHEDULED";
+            case "InterventionRequired" -> "PAUSED";
+            case "ExecutionHalted" -> "HALTED";
+            case "ExecutionSucceeded" -> "SUCCEEDED";
+            case "ExecutionCancelled" -> "CANCELLED";
+            default -> status;
+          };
+    }
+    return status;
+  }
+
+  private static void attempts(Html html, List<TimelineEntry> timeline) {
+    Map<String, Attempt> attempts = new LinkedHashMap<>();
+    Map<String, JsonNode> contextsByCommand = new HashMap<>();
+    Map<String, Integer> maxAttemptsByPhase = new HashMap<>();
+    for (TimelineEntry entry : timeline) {
+      JsonNode p = body(entry.payload());
+      switch (entry.type()) {
+        case "AttemptStarted", "AttemptSucceeded", "AttemptFailed" -> {
+          Attempt attempt =
+              attempts.computeIfAbsent(
+                  text(p, "phase") + "#" + text(p, "attemptNumber"),
+                  key -> new Attempt(text(p, "phase"), p.path("attemptNumber").asInt()));
+          attempt.record(entry, p);
+        }
+        case "RetryContextAssembled", "RetryCommand" -> {
+          contextsByCommand.putIfAbsent(text(p, "commandId"), p.path("context"));
+          JsonNode context = p.path("context");
+          maxAttemptsByPhase.put(text(context, "phase"), context.path("maxAttempts").asInt());
+        }
+        case "RetryScheduled", "InterventionRequired" ->
+            maxAttemptsByPhase.put(text(p, "phase"), p.path("maxAttempts").asInt());
+        default -> {}
+      }
+    }
+    html.raw("<section id=\"attempts\"><h2>Attempts</h2>");
+    if (attempts.isEmpty()) {
+      html.raw("<p class=\"muted\">No attempt has been reported yet.</p></section>");
+      return;
+    }
+    html.raw("<table><thead><tr><th>Phase</th><th>Attempt</th><th>Outcome</th>")
+        .raw("<th>Failure type</th><th>What happened</th><th>Started</th></tr></thead><tbody>");
+    for (Attempt attempt : attempts.values()) {
+      Integer max = maxAttemptsByPhase.get(attempt.phase);
+      html.raw("<tr class=\"attempt ")
+          .text(attempt.outcome)
+          .raw("\" data-phase=\"")
+          .text(attempt.phase)
+          .raw("\" data-attempt=\"")
+          .text(String.valueOf(attempt.number))
+          .raw("\"><td>")
+          .text(attempt.phase)
+          .raw("</td><td>")
+          .text(attempt.number + (max == null ? "" : "/" + max))
+          .raw("</td><td><span class=\"outcome outcome-")
+          .text(attempt.outcome)
+          .raw("\">")
+          .text(attempt.outcome)
+          .raw("</span></td><td>");
+      if (attempt.failureType != null) {
+        html.raw("<span class=\"failure-type\">")
+            .text(attempt.failureType)
+            .raw("</span> ")
+            .text(attempt.retryable == null ? "" : attempt.retryable);
+      }
+      html.raw("</td><td>").text(attempt.details()).raw("</td><td>");
+      if (attempt.startedAt != null) {
+        html.time(attempt.startedAt);
+      }
+      html.raw("</td></tr>");
+      JsonNode context = contextFor(attempt, contextsByCommand);
+      if (context != null) {
+        contextRow(html, attempt, context);
+      }
+    }
+    html.raw("</tbody></table></section>");
+  }
+
+  private static JsonNode contextFor(Attempt attempt, Map<String, JsonNode> contextsByCommand) {
+    if (attempt.commandId != null && contextsByCommand.containsKey(attempt.commandId)) {
+      return contextsByCommand.get(attempt.commandId);
+    }
+    for (JsonNode context : contextsByCommand.values()) {
+      if (attempt.phase.equals(text(context, "phase"))
+          && context.path("currentAttempt").asInt() == attempt.number) {
+        return context;
+      }
+    }
+    return null;
+  }
+
+  private static void contextRow(Html html, Attempt attempt, JsonNode context) {
+    html.raw("<tr class=\"context-row\"><td colspan=\"6\"><div class=\"context\" data-phase=\"")
+        .text(attempt.phase)
+        .raw("\" data-attempt=\"")
+        .text(String.valueOf(attempt.number))
+        .raw("\"><h3>Retry context carried by ")
+        .text(attempt.phase)
+        .raw(" attempt ")
+        .text(String.valueOf(attempt.number))
+        .raw("</h3><h4>Guidance</h4><pre class=\"guidance\">")
+        .text(text(context, "guidance"))
+        .raw("</pre><h4>Prior attempts</h4><ul class=\"prior-attempts\">");
+    for (JsonNode prior : context.path("priorAttempts")) {
+      html.raw("<li>Attempt ")
+          .text(text(prior, "attemptNumber"))
+          .raw(": <span class=\"failure-type\">")
+          .text(text(prior, "failureType"))
+          .raw("</span> ")
+          .text(text(prior, "message"));
+      List<String> failedChecks = new ArrayList<>();
+      prior.path("failedChecks").forEach(check -> failedChecks.add(text(check, "name")));
+      if (!failedChecks.isEmpty()) {
+        html.text("; failed checks: " + String.join(", ", failedChecks));
+      }
+      html.raw("</li>");
+    }
+    html.raw("</ul>");
+    if (!context.path("notes").isEmpty()) {
+      html.raw("<h4>Notes from people</h4><ul class=\"notes\">");
+      context.path("notes").forEach(note -> html.raw("<li>").text(note.asString()).raw("</li>"));
+      html.raw("</ul>");
+    }
+    if (context.path("truncated").asBoolean()) {
+      html.raw("<p class=\"muted\">Older excerpts were trimmed to bound the size.</p>");
+    }
+    html.raw("</div></td></tr>");
+  }
+
+  private static void decisions(Html html, List<TimelineEntry> timeline) {
+    html.raw("<section id=\"decisions\"><h2>Decisions</h2>");
+    List<TimelineEntry> decisions =
+        timeline.stream().filter(e -> DECISIONS.contains(e.type())).toList();
+    if (decisions.isEmpty()) {
+      html.raw("<p class=\"muted\">No decision yet.</p></section>");
+      return;
+    }
+    html.raw("<ol class=\"decisions\">");
+    for (TimelineEntry decision : decisions) {
+      html.raw("<li class=\"decision\">")
+          .time(decision.occurredAt())
+          .raw("<span class=\"type\">")
+          .text(decision.type())
+          .raw("</span> ")
+          .text(decision.summary())
+          .raw("</li>");
+    }
+    html.raw("</ol></section>");
+  }
+
+  private static void humanActions(Html html, List<TimelineEntry> timeline) {
+    html.raw("<section id=\"human-actions\"><h2>Human actions</h2>");
+    List<String[]> actions = new ArrayList<>();
+    for (TimelineEntry entry : timeline) {
+      JsonNode p = body(entry.payload());
+      String who = text(p, "requestedBy");
+      boolean human =
+          switch (entry.type()) {
+            case "RetryRequested", "AttemptCountReset", "Rollback", "Cancel" -> true;
+            case "StartExecution", "RetryScheduled" -> has(p, "requestedBy");
+            default -> false;
+          };
+      if (human) {
+        actions.add(
+            new String[] {
+              entry.occurredAt().truncatedTo(ChronoUnit.MILLIS).toString(),
+              who == null ? "(not named)" : who,
+              entry.type(),
+              entry.summary(),
+              text(p, "note")
+            });
+      }
+    }
+    if (actions.isEmpty()) {
+      html.raw("<p class=\"muted\">No person has acted on this execution.</p></section>");
+      return;
+    }
+    html.raw("<table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>What</th>")
+        .raw("<th>Note</th></tr></thead><tbody>");
+    for (String[] action : actions) {
+      html.raw("<tr class=\"human-action\"><td><time>")
+          .text(action[0])
+          .raw("</time></td><td class=\"who\">")
+          .text(action[1])
+          .raw("</td><td>")
+          .text(action[2])
+          .raw("</td><td>")
+          .text(action[3])
+          .raw("</td><td class=\"note\">")
+          .text(action[4] == null ? "" : action[4])
+          .raw("</td></tr>");
+    }
+    html.raw("</tbody></table></section>");
+  }
+
+  private static void events(Html html, List<TimelineEntry> timeline) {
+    html.raw("<section id=\"timeline\"><h2>Every event</h2><ol class=\"timeline\">");
+    for (TimelineEntry entry : timeline) {
+      html.raw("<li class=\"event\" id=\"event-")
+          .text(entry.eventId())
+          .raw("\" data-type=\"")
+          .text(entry.type())
+          .raw("\">")
+          .time(entry.occurredAt())
+          .raw("<span class=\"type\">")
+          .text(entry.type())
+          .raw("</span> <span class=\"summary\">")
+          .text(entry.summary())
+          .raw("</span><details><summary>")
+          .text(
+              entry.topic()
+                  + " "
+                  + entry.partition()
+                  + "@"
+                  + entry.offset()
+                  + ", from "
+                  + entry.source())
+          .raw("</summary><pre>")
+          .text(entry.payload().toString())
+          .raw("</pre></details></li>");
+    }
+    html.raw("</ol></section>");
+  }
+
+  /** What the timeline says about one attempt of one phase. */
+  private static final class Attempt {
+    private final String phase;
+    private final int number;
+    private String outcome = "running";
+    private String commandId;
+    private Instant startedAt;
+    private String failureType;
+    private String retryable;
+    private String errorType;
+    private String errorMessage;
+    private final List<String> failedChecks = new ArrayList<>();
+    private String durationMs;
+
+    private Attempt(String phase, int number) {
+      this.phase = phase;
+      this.number = number;
+    }
+
+    private void record(TimelineEntry entry, JsonNode p) {
+      switch (entry.type()) {
+        case "AttemptStarted" -> {
+          startedAt = entry.occurredAt();
+          commandId = text(p, "commandId");
+        }
+        case "AttemptSucceeded" -> {
+          outcome = "succeeded";
+          durationMs = text(p, "durationMs");
+        }
+        case "AttemptFailed" -> {
+          outcome = "failed";
+          failureType = text(p, "failureType");
+          retryable = text(p, "retryable");
+          errorType = text(p, "errorType");
+          errorMessage = text(p, "errorMessage");
+          durationMs = text(p, "durationMs");
+          p.path("checks")
+              .forEach(
+                  check -> {
+                    if (!check.path("passed").asBoolean()) {
+                      failedChecks.add(text(check, "name"));
+                    }
+                  });
+        }
+        default -> {}
+      }
+    }
+
+    private String details() {
+      StringBuilder details = new StringBuilder();
+      if (errorType != null && !errorType.isBlank()) {
+        details.append(errorType).append(": ");
+      }
+      if (errorMessage != null) {
+        details.append(errorMessage);
+      }
+      if (!failedChecks.isEmpty()) {
+        details.append(details.isEmpty() ? "" : "; ").append("failed checks: ");
+        details.append(String.join(", ", failedChecks));
+      }
+      if (durationMs != null && !"0".equals(durationMs)) {
+        details.append(details.isEmpty() ? "" : " ").append("(").append(durationMs).append(" ms)");
+      }
+      return details.toString();
+    }
+  }
+
+  /** A small HTML writer that escapes every text it is given. */
+  private static final class Html {
+    private final StringBuilder out = new StringBuilder();
+
+    Html raw(String markup) {
+      out.append(markup);
+      return this;
+    }
+
+    Html text(String text) {
+      if (text == null) {
+        return this;
+      }
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        switch (c) {
+          case '&' -> out.append("&amp;");
+          case '<' -> out.append("&lt;");
+          case '>' -> out.append("&gt;");
+          case '"' -> out.append("&quot;");
+          case '\'' -> out.append("&#39;");
+          default -> out.append(c);
+        }
+      }
+      return this;
+    }
+
+    Html time(Instant at) {
+      String iso = at.truncatedTo(ChronoUnit.MILLIS).toString();
+      return raw("<time datetime=\"").text(iso).raw("\">").text(iso).raw("</time>");
+    }
+
+    Html link(String href, String label) {
+      return raw("<a href=\"").text(href).raw("\">").text(label).raw("</a>");
+    }
+
+    @Override
+    public String toString() {
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.redrive.audit;
+
+import static dev.redrive.audit.Events.attemptCountReset;
+import static dev.redrive.audit.Events.attemptFailed;
+import static dev.redrive.audit.Events.attemptStarted;
+import static dev.redrive.audit.Events.attemptSucceeded;
+import static dev.redrive.audit.Events.context;
+import static dev.redrive.audit.Events.contextAssembled;
+import static dev.redrive.audit.Events.executionStarted;
+import static dev.redrive.audit.Events.executionSucceeded;
+import static dev.redrive.audit.Events.interventionRequired;
+import static dev.redrive.audit.Events.retryCommand;
+import static dev.redrive.audit.Events.retryRequested;
+import static dev.redrive.audit.Events.retryScheduled;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.avro.FailureType;
+import dev.redrive.avro.RetryContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The execution page as a browser shows it: headless Chromium (Debian's {@code chromium} package)
+ * loads it from the running audit; the test reads the rendered DOM and saves a screenshot in {@code
+ * target/}.
+ */
+class ExecutionPageIT {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final String GUIDANCE =
+      "This is attempt 2 of 2 for phase 'build'. Attempt 1 failed with COMMAND_FAILED: error:"
+          + " cannot find module 'data'. Keep artifacts/build as it is; create"
+          + " artifacts/prepare/data.txt first.";
+
+  private static RunningAudit audit;
+
+  @BeforeAll
+  static void start() {
+    audit = RunningAudit.start("page");
+  }
+
+  @AfterAll
+  static void stop() {
+    audit.close();
+  }
+
+  @Test
+  void pageShowsAttemptsFailureTypesRetryContextAndHumanActions() throws Exception {
+    // given an execution whose build failed twice, was paused, and was retried by a person
+    String executionId = "exec_" + UUID.randomUUID().toString().substring(0, 12);
+    Instant t0 = Instant.parse("2026-11-23T15:41:51Z");
+    RetryContext secondContext = context(executionId, "build", 2, GUIDANCE, List.of());
+    RetryContext thirdContext =
+        context(
+            executionId,
+            "build",
+            3,
+            "Attempt 3: read the note from alice.",
+            List.of("use the cached data set"));
+    audit.send(
+        executionStarted(executionId, "demo", t0),
+        attemptStarted(executionId, "demo", "build", 1, null, t0.plusSeconds(1)),
+        attemptFailed(
+            executionId,
+            "demo",
+            "build",
+            1,
+            FailureType.COMMAND_FAILED,
+            "error: cannot find module 'data'",
+            null,
+            t0.plusSeconds(2)),
+        retryScheduled(executionId, "cmd-2", "build", 2, null, false, t0.plusSeconds(3)),
+        contextAssembled(executionId, "cmd-2", secondContext, t0.plusSeconds(3)),
+        retryCommand(executionId, "demo", "cmd-2", secondContext, t0.plusSeconds(3)),
+        attemptStarted(executionId, "demo", "build", 2, "cmd-2", t0.plusSeconds(4)),
+        attemptFailed(
+            executionId,
+            "demo",
+            "build",
+            2,
+            FailureType.EXIT_CRITERIA_NOT_MET,
+            "unit-tests failed <3 of 10>",
+            null,
+            t0.plusSeconds(5)),
+        interventionRequired(
+            executionId, "build", 2, FailureType.EXIT_CRITERIA_NOT_MET, t0.plusSeconds(6)),
+        retryRequested(executionId, "alice", "use the cached data set", true, t0.plusSeconds(60)),
+        attemptCountReset(
+            executionId, "build", "alice", "use the cached data set", t0.plusSeconds(61)),
+        retryScheduled(executionId, "cmd-3", "build", 3, "alice", true, t0.plusSeconds(61)),
+        contextAssembled(executionId, "cmd-3", thirdContext, t0.plusSeconds(61)),
+        attemptStarted(executionId, "demo", "build", 3, "cmd-3", t0.plusSeconds(62)),
+        attemptSucceeded(executionId, "demo", "build", 3, t0.plusSeconds(63)),
+        executionSucceeded(executionId, "demo", t0.plusSeconds(64)));
+    audit.timeline(executionId, 16);
+
+    // when a browser opens the page
+    String url = audit.baseUrl + "/executions/" + executionId;
+    String dom = chromium("--dump-dom", url);
+
+    // then it shows each attempt with its outcome and failure type
+    assertThat(dom)
+        .contains("<h1>Execution <code id=\"execution-id\">" + executionId + "</code></h1>")
+        .contains("id=\"status\" class=\"status status-SUCCEEDED\"")
+        .contains(
+            "data-phase=\"build\" data-attempt=\"1\"", "data-phase=\"build\" data-attempt=\"2\"")
+        .contains("<span class=\"failure-type\">COMMAND_FAILED</span>")
+        .contains("<span class=\"failure-type\">EXIT_CRITERIA_NOT_MET</span>")
+        .contains("unit-tests failed &lt;3 of 10&gt;")
+        .contains("<span class=\"outcome outcome-succeeded\">succeeded</span>");
+    // and the context each retry carried: guidance, prior attempts, notes
+    assertThat(dom)
+        .contains("Retry context carried by build attempt 2")
+        .contains("This is attempt 2 of 2 for phase 'build'. Attempt 1 failed with COMMAND_FAILED")
+        .contains(
+            "Attempt 1: <span class=\"failure-type\">COMMAND_FAILED</span> error: cannot find module 'data'")
+        .contains("Retry context carried by build attempt 3")
+        .contains("<ul class=\"notes\"><li>use the cached data set</li></ul>");
+    // and the decisions with their reasons, and what alice did
+    assertThat(dom)
+        .contains("attempts exhausted (2/2)")
+        .contains("policy: max 2 attempts")
+        .contains("requested by alice, forced")
+        .contains("<td class=\"who\">alice</td>")
+        .contains("alice asked for a retry (RETRY_IN_PLACE, force, reset count)");
+
+    // and a screenshot is kept with the test output
+    Path screenshot = Path.of("target", "execution-page.png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    chromium("--screenshot=" + screenshot, "--window-size=1280,2200", url);
+    assertThat(screenshot).exists();
+    assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+  }
+
+  @Test
+  void unknownExecutionIsANotFoundPage() {
+    var response = audit.get("/executions/no-such-execution");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    assertThat(response.body()).contains("No events for execution <code>no-such-execution</code>");
+  }
+
+  /** Runs headless Chromium with a profile of its own; returns what it wrote on stdout. */
+  private static String chromium(String... arguments) throws IOException, InterruptedException {
+    assertThat(CHROMIUM)
+        .as("the page test needs Debian's chromium package (apt-get install -y chromium)")
+        .isExecutable();
+    Path work = Files.createTempDirectory("audit-chromium-");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + work.resolve("profile")));
+    command.addAll(List.of(arguments));
+    Path stdout = work.resolve("stdout");
+    Path stderr = work.resolve("stderr");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    try {
+      boolean finished = process.waitFor(90, TimeUnit.SECONDS);
+      assertThat(finished).as("chromium finished within 90 s").isTrue();
+      assertThat(process.exitValue())
+          .as("chromium's exit code; it said: %s", Files.readString(stderr))
+          .isZero();
+      return Files.readString(stdout, StandardCharsets.UTF_8);
+    } finally {
+      process.destroyForcibly();
+      FileSystemUtils.deleteRecursively(work);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.redrive.audit.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class EventSummariesTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Test
+  void automaticRetrySaysWhyAndUnderWhichPolicy() {
+    String summary =
+        EventSummaries.describe(
+            "RetryScheduled",
+            event(
+                """
+                {"payload": {"phase": "build", "attemptNumber": 2, "maxAttempts": 2, "delayMs": 925,
+                 "reason": "SOFT failure COMMAND_FAILED, attempt 1/2", "policy": "max 2 attempts",
+                 "requestId": null, "requestedBy": null, "forced": false}}"""));
+
+    assertThat(summary)
+        .isEqualTo(
+            "retry of build as attempt 2/2 in 925 ms, because \"SOFT failure COMMAND_FAILED,"
+                + " attempt 1/2\"; policy: max 2 attempts; automatic");
+  }
+
+  @Test
+  void requestedRetrySaysByWhomAndWhetherItWasForced() {
+    String summary =
+        EventSummaries.describe(
+            "RetryScheduled",
+            event(
+                """
+                {"payload": {"phase": "build", "attemptNumber": 3, "maxAttempts": 3, "delayMs": 0,
+                 "reason": "requested", "policy": "max 2 attempts", "requestId": "r-1",
+                 "requestedBy": "alice", "forced": true}}"""));
+
+    assertThat(summary).endsWith("; requested by alice, forced (request r-1)");
+  }
+
+  @Test
+  void refusalAndInterventionSayWhyNot() {
+    assertThat(
+            EventSummaries.describe(
+                "RetryRejected",
+                event(
+                    """
+                    {"payload": {"requestId": "r-2", "reason": "Cannot retry - process is not in failed status.",
+                     "currentStatus": "RUNNING"}}""")))
+        .isEqualTo(
+            "retry refused: \"Cannot retry - process is not in failed status.\" (status RUNNING);"
+                + " request r-2");
+    assertThat(
+            EventSummaries.describe(
+                "InterventionRequired",
+                event(
+                    """
+                    {"payload": {"phase": "build", "attemptNumber": 2, "maxAttempts": 2,
+                     "failureType": "TIMEOUT", "reason": "attempts exhausted (2/2)",
+                     "recommendedAction": "redrive retry exec_1"}}""")))
+        .isEqualTo(
+            "build needs a person after attempt 2/2 (TIMEOUT): \"attempts exhausted (2/2)\";"
+                + " recommended: \"redrive retry exec_1\"");
+  }
+
+  @Test
+  void retryRequestIsAFlatEventAndNamesWhoAskedWithWhatNote() {
+    String summary =
+        EventSummaries.describe(
+            "RetryRequested",
+            event(
+                """
+                {"eventId": "e", "requestId": "r", "mode": "RESUBMIT_AS_NEW", "force": false,
+                 "resetCount": false, "fromPhase": "deploy", "note": "try the new mirror",
+                 "requestedBy": "bob", "dryRun": true}"""));
+
+    assertThat(summary)
+        .isEqualTo(
+            "bob asked for a retry (RESUBMIT_AS_NEW, from deploy, dry run): \"try the new mirror\"");
+  }
+
+  @Test
+  void failureNamesItsTypeMessageAndFailedChecks() {
+    String summary =
+        EventSummaries.describe(
+            "AttemptFailed",
+            event(
+                """
+                {"payload": {"phase": "build", "attemptNumber": 1, "failureType": "EXIT_CRITERIA_NOT_MET",
+                 "retryable": "SOFT", "errorMessage": "checks failed\\nsecond line",
+                 "checks": [{"name": "tests", "passed": false}, {"name": "lint", "passed": true}]}}"""));
+
+    assertThat(summary)
+        .isEqualTo(
+            "build attempt 1 failed: EXIT_CRITERIA_NOT_MET (SOFT) \"checks failed second line\";"
+                + " failed checks: tests");
+  }
+
+  @Test
+  void longTextsAreShortenedAndUnknownTypesNamedOnly() {
+    String summary =
+        EventSummaries.describe(
+            "ExecutionCancelled",
+            event("{\"payload\": {\"reason\": \"" + "x".repeat(500) + "\"}}"));
+
+    assertThat(summary).hasSizeLessThan(250).endsWith("...\"");
+    assertThat(EventSummaries.describe("SomethingNew", event("{}"))).isEqualTo("SomethingNew");
+  }
+
+  private static JsonNode event(String json) {
+    return JSON.readTree(json);
+  }
+}
