@@ -1,0 +1,82 @@
+package dev.redrive.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to the services: resolves the settings, runs, and turns what went wrong into
+ * a message and an exit code ({@link ExitCodes}).
+ */
+abstract class ApiCommand implements Callable<Integer> {
+
+  @Mixin CommonOptions options;
+
+  @Spec CommandSpec spec;
+
+  protected final Console console;
+
+  ApiCommand(Console console) {
+    this.console = console;
+  }
+
+  /** Does the command's work; errors are thrown, not printed. */
+  abstract int run(RedriveClient client) throws Exception;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return run(new RedriveClient(options.settings(console)));
+    } catch (UsageException e) {
+      err().println("Error: " + e.getMessage());
+      err().println("Try '" + spec.qualifiedName() + " --help' for more information.");
+      return ExitCodes.USAGE;
+    } catch (ApiException e) {
+      return failed(e);
+    } catch (UnreachableException e) {
+      err().println(e.getMessage());
+      return ExitCodes.UNREACHABLE;
+    } catch (UncheckedIOException e) {
+      err().println("Error: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+  }
+
+  /** Prints an error answer (the server's JSON with {@code --json}) and picks the exit code. */
+  int failed(ApiException e) {
+    if (options.json && e.problem() != null) {
+      out().println(e.body());
+    }
+    String prefix =
+        switch (e.status()) {
+          case 404 -> "Not found: ";
+          case 409 -> "Refused: ";
+          case 401 -> "Unauthorized (set --token or REDRIVE_API_TOKEN): ";
+          default -> "Error: ";
+        };
+    err().println(prefix + e.explanation());
+    return ExitCodes.forStatus(e.status());
+  }
+
+  boolean json() {
+    return options.json;
+  }
+
+  PrintWriter out() {
+    return console.out();
+  }
+
+  PrintWriter err() {
+    return console.err();
+  }
+
+  /** An id or name as one URL path segment. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

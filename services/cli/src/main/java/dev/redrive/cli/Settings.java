@@ -1,0 +1,118 @@
+package dev.redrive.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the services are and which token to send. Each value comes from the first place that has
+ * it: the command-line flag, the environment, the config file, the default.
+ *
+ * @param configFile the config file that was read, or null when there was none
+ */
+record Settings(Map<Service, URI> urls, String token, Path configFile) {
+
+  /** The config file read when {@code --config} is not given, relative to the home folder. */
+  static final String DEFAULT_CONFIG = ".config/redrive/config.properties";
+
+  static final String TOKEN_VARIABLE = "REDRIVE_API_TOKEN";
+  static final String TOKEN_KEY = "token";
+
+  URI url(Service service) {
+    return urls.get(service);
+  }
+
+  /**
+   * @param flagUrls service addresses given as flags (missing or null = not given)
+   * @param flagToken the {@code --token} flag, or null
+   * @param flagConfig the {@code --config} flag, or null (then the default file, when it exists)
+   * @param environment the process environment
+   * @param home the user's home folder
+   */
+  static Settings resolve(
+      Map<Service, String> flagUrls,
+      String flagToken,
+      Path flagConfig,
+      Map<String, String> environment,
+      Path home) {
+    Path configFile = flagConfig;
+    if (configFile == null && home != null && Files.isRegularFile(home.resolve(DEFAULT_CONFIG))) {
+      configFile = home.resolve(DEFAULT_CONFIG);
+    }
+    Properties file = configFile == null ? new Properties() : load(configFile);
+    Map<Service, URI> urls = new EnumMap<>(Service.class);
+    for (Service service : Service.values()) {
+      String fromFlag = flagUrls.get(service);
+      String fromEnvironment = environment.get(service.environmentVariable());
+      String fromFile = file.getProperty(service.configKey());
+      String value;
+      String origin;
+      if (present(fromFlag)) {
+        value = fromFlag;
+        origin = service.option();
+      } else if (present(fromEnvironment)) {
+        value = fromEnvironment;
+        origin = service.environmentVariable();
+      } else if (present(fromFile)) {
+        value = fromFile;
+        origin = service.configKey() + " in " + configFile;
+      } else {
+        value = service.defaultUrl();
+        origin = "default";
+      }
+      urls.put(service, url(value.strip(), origin));
+    }
+    String token = flagToken;
+    if (!present(token)) {
+      token = environment.get(TOKEN_VARIABLE);
+    }
+    if (!present(token)) {
+      token = file.getProperty(TOKEN_KEY);
+    }
+    return new Settings(urls, present(token) ? token.strip() : null, configFile);
+  }
+
+  private static boolean present(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  private static URI url(String value, String origin) {
+    String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    URI uri;
+    try {
+      uri = URI.create(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw notAnUrl(value, origin);
+    }
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        || uri.getHost() == null) {
+      throw notAnUrl(value, origin);
+    }
+    return uri;
+  }
+
+  private static UsageException notAnUrl(String value, String origin) {
+    return new UsageException(
+        "'%s' (from %s) is not an http:// or https:// address".formatted(value, origin));
+  }
+
+  private static Properties load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException("Config file not found: " + file);
+    }
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UsageException("Cannot read config file " + file + ": " + e.getMessage());
+    }
+    return properties;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.redrive.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventsAndReportTest extends AgainstFakeServices {
+
+  private static final String STREAM = "GET /api/v1/executions/exec_abc123/events/stream";
+
+  @Test
+  void shouldListEventsOneLineEach() {
+    audit.json(
+        "GET /api/v1/executions/exec_abc123/events?limit=500&offset=0",
+        200,
+        "[" + Contract.STARTED_EVENT + ", " + Contract.FAILED_EVENT + "]");
+
+    Cli.Result result = cli.run("events", "list", "exec_abc123");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsExactly(
+            "2026-11-23T15:41:51.268Z  ExecutionStarted",
+            "2026-11-23T15:41:51.462Z  AttemptFailed          phase=build attemptNumber=1"
+                + " failureType=COMMAND_FAILED errorMessage=error: cannot find module 'data'");
+  }
+
+  @Test
+  void shouldPreferTheAuditsOwnSummaryOfAnEvent() {
+    audit.json(
+        "GET /api/v1/executions/exec_abc123/events?limit=500&offset=0",
+        200,
+        "["
+            + Contract.FAILED_EVENT.replace(
+                "\"source\"", "\"summary\": \"build attempt 1 failed: COMMAND_FAILED\", \"source\"")
+            + "]");
+
+    Cli.Result result = cli.run("events", "list", "exec_abc123");
+
+    assertThat(result.outLines())
+        .containsExactly(
+            "2026-11-23T15:41:51.462Z  AttemptFailed          build attempt 1 failed: COMMAND_FAILED");
+  }
+
+  @Test
+  void shouldPageThroughALongTimelineAndPrintItAsOneJsonArray() {
+    audit.json(
+        "GET /api/v1/executions/exec_abc123/events?limit=2&offset=1",
+        200,
+        "[" + Contract.STARTED_EVENT + ", " + Contract.FAILED_EVENT + "]");
+
+    Cli.Result result =
+        cli.run("events", "list", "exec_abc123", "--limit", "2", "--offset", "1", "--json");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(Json.parse(result.out()).size()).isEqualTo(2);
+    assertThat(Json.parse(result.out()).get(1).path("eventId").asString()).isEqualTo("ev2");
+  }
+
+  @Test
+  void shouldSaySoWhenThereAreNoEvents() {
+    audit.json("GET /api/v1/executions/exec_none/events?limit=500&offset=0", 200, "[]");
+
+    Cli.Result result = cli.run("events", "list", "exec_none");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("No events of exec_none in the audit trail.");
+  }
+
+  @Test
+  void shouldExitFiveWhenTheAuditIsNotRunning() {
+    audit.close();
+
+    assertThat(cli.run("events", "list", "exec_abc123").exitCode())
+        .isEqualTo(ExitCodes.UNREACHABLE);
+  }
+
+  @Test
+  void shouldStreamEventsUntilTheExecutionNeedsAPerson() {
+    // given a stream the server closes after two events, and that replays them on reconnection
+    audit.eventStream(
+        STREAM,
+        List.of(sse("ev1", "ExecutionStarted", Contract.STARTED_EVENT), ": keep-alive\n\n"));
+    audit.eventStream(
+        STREAM,
+        List.of(
+            sse("ev1", "ExecutionStarted", Contract.STARTED_EVENT),
+            sse("ev2", "AttemptFailed", Contract.FAILED_EVENT),
+            sse("ev3", "InterventionRequired", Contract.INTERVENTION_EVENT),
+            sse("ev4", "RetryRequested", Contract.STARTED_EVENT.replace("ev1", "ev4"))));
+
+    // when
+    Cli.Result result =
+        cli.run("events", "stream", "exec_abc123", "--until-end", "--reconnect-delay", "1ms");
+
+    // then every event is printed once, and nothing after the one that needs a person
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsExactly(
+            "2026-11-23T15:41:51.268Z  ExecutionStarted",
+            "2026-11-23T15:41:51.462Z  AttemptFailed          phase=build attemptNumber=1"
+                + " failureType=COMMAND_FAILED errorMessage=error: cannot find module 'data'",
+            "2026-11-23T15:41:53.020Z  InterventionRequired   phase=build attemptNumber=2"
+                + " reason=attempts exhausted (2/2)");
+    assertThat(audit.requests()).hasSize(2);
+    assertThat(audit.requests().get(0).headers())
+        .containsEntry("accept", "text/event-stream")
+        .doesNotContainKey("last-event-id");
+    assertThat(audit.requests().get(1).headers()).containsEntry("last-event-id", "ev1");
+  }
+
+  @Test
+  void shouldStreamEachEventAsOneLineOfJson() {
+    audit.eventStream(
+        STREAM,
+        List.of(
+            sse("ev2", "AttemptFailed", Contract.FAILED_EVENT),
+            sse("ev3", "InterventionRequired", Contract.INTERVENTION_EVENT)));
+
+    Cli.Result result = cli.run("events", "stream", "exec_abc123", "--until-end", "--json");
+
+    assertThat(result.outLines()).hasSize(2);
+    assertThat(Json.parse(result.outLines().get(1)).path("type").asString())
+        .isEqualTo("InterventionRequired");
+  }
+
+  @Test
+  void shouldExitFourWhenTheStreamIsNotThere() {
+    Cli.Result result = cli.run("events", "stream", "exec_abc123");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void shouldPrintTheErrorReport() {
+    audit.text("GET /api/v1/executions/exec_abc123/report", 200, Contract.REPORT);
+
+    Cli.Result result = cli.run("report", "exec_abc123");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo(Contract.REPORT);
+  }
+
+  @Test
+  void shouldWrapTheReportInJsonWithJson() {
+    audit.text("GET /api/v1/executions/exec_abc123/report", 200, Contract.REPORT);
+
+    Cli.Result result = cli.run("report", "exec_abc123", "--json");
+
+    assertThat(Json.parse(result.out()).path("report").asString()).isEqualTo(Contract.REPORT);
+    assertThat(Json.parse(result.out()).path("executionId").asString()).isEqualTo("exec_abc123");
+  }
+
+  @Test
+  void shouldExitFourWhenThereIsNoReport() {
+    audit.json(
+        "GET /api/v1/executions/exec_ok/report",
+        404,
+        "{\"title\": \"No report\", \"status\": 404, \"detail\": \"exec_ok has no error report.\"}");
+
+    Cli.Result result = cli.run("report", "exec_ok");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(result.err()).contains("exec_ok has no error report.");
+  }
+
+  private static String sse(String id, String type, String data) {
+    return "event: " + type + "\nid: " + id + "\ndata: " + data + "\n\n";
+  }
+}

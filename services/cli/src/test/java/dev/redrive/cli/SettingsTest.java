@@ -1,0 +1,134 @@
+package dev.redrive.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where each address and the token come from: flag, then environment, then file, then default. */
+class SettingsTest {
+
+  @TempDir Path home;
+
+  @Test
+  void shouldUseTheDefaultsWhenNothingIsSet() {
+    Settings settings = Settings.resolve(Map.of(), null, null, Map.of(), home);
+
+    assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://localhost:8091"));
+    assertThat(settings.url(Service.COORDINATOR)).isEqualTo(URI.create("http://localhost:8092"));
+    assertThat(settings.url(Service.AUDIT)).isEqualTo(URI.create("http://localhost:8093"));
+    assertThat(settings.token()).isNull();
+    assertThat(settings.configFile()).isNull();
+  }
+
+  @Test
+  void shouldPreferFlagOverEnvironmentOverFileOverDefault() throws IOException {
+    // given the config file in its default place sets all three addresses and the token
+    Path file = home.resolve(".config/redrive/config.properties");
+    Files.createDirectories(file.getParent());
+    Files.writeString(
+        file,
+        """
+        runner-url=http://file-runner:1
+        coordinator-url=http://file-coordinator:2
+        audit-url=http://file-audit:3
+        token=file-token
+        """);
+    // and the environment sets two of them, and the flags one
+    Map<String, String> environment =
+        Map.of(
+            "REDRIVE_COORDINATOR_URL", "http://env-coordinator:2",
+            "REDRIVE_AUDIT_URL", "http://env-audit:3",
+            "REDRIVE_API_TOKEN", "env-token");
+    Map<Service, String> flags = Map.of(Service.AUDIT, "http://flag-audit:3/");
+
+    Settings settings = Settings.resolve(flags, null, null, environment, home);
+
+    assertThat(settings.url(Service.AUDIT)).isEqualTo(URI.create("http://flag-audit:3"));
+    assertThat(settings.url(Service.COORDINATOR)).isEqualTo(URI.create("http://env-coordinator:2"));
+    assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://file-runner:1"));
+    assertThat(settings.token()).isEqualTo("env-token");
+    assertThat(settings.configFile()).isEqualTo(file);
+    assertThat(Settings.resolve(flags, "flag-token", null, environment, home).token())
+        .isEqualTo("flag-token");
+    assertThat(Settings.resolve(flags, null, null, Map.of(), home).token()).isEqualTo("file-token");
+  }
+
+  @Test
+  void shouldReadTheConfigFileNamedByTheFlagInsteadOfTheDefaultOne() throws IOException {
+    Path defaultFile = home.resolve(".config/redrive/config.properties");
+    Files.createDirectories(defaultFile.getParent());
+    Files.writeString(defaultFile, "coordinator-url=http://default-file:2\n");
+    Path other =
+        Files.writeString(home.resolve("prod.properties"), "coordinator-url=https://prod\n");
+
+    Settings settings = Settings.resolve(Map.of(), null, other, Map.of(), home);
+
+    assertThat(settings.url(Service.COORDINATOR)).isEqualTo(URI.create("https://prod"));
+  }
+
+  @Test
+  void shouldIgnoreBlankValues() {
+    Settings settings =
+        Settings.resolve(
+            Map.of(), null, null, Map.of("REDRIVE_RUNNER_URL", " ", "REDRIVE_API_TOKEN", ""), home);
+
+    assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://localhost:8091"));
+    assertThat(settings.token()).isNull();
+  }
+
+  @Test
+  void shouldRefuseAConfigFileThatDoesNotExist() {
+    Path missing = home.resolve("missing.properties");
+
+    assertThatThrownBy(() -> Settings.resolve(Map.of(), null, missing, Map.of(), home))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("Config file not found")
+        .hasMessageContaining("missing.properties");
+  }
+
+  @Test
+  void shouldNameWhereABadAddressCameFrom() {
+    assertThatThrownBy(
+            () ->
+                Settings.resolve(
+                    Map.of(), null, null, Map.of("REDRIVE_AUDIT_URL", "ftp://audit"), home))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("'ftp://audit' (from REDRIVE_AUDIT_URL)");
+  }
+
+  @Test
+  void shouldExitWithUsageErrorForAMissingConfigFileOnTheCommandLine() {
+    Cli.Result result =
+        new Cli(home).run("status", "exec_1", "--config", home.resolve("nope").toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("Config file not found");
+  }
+
+  @Test
+  void shouldSendTheTokenFromTheConfigFileToTheServer() throws IOException {
+    try (FakeService coordinator = new FakeService()) {
+      coordinator.json(
+          "GET /api/v1/executions/exec_1",
+          200,
+          "{\"executionId\":\"exec_1\",\"status\":\"RUNNING\"}");
+      Path file =
+          Files.writeString(
+              home.resolve("redrive.properties"),
+              "coordinator-url=" + coordinator.url() + "\ntoken=s3cret\n");
+
+      Cli.Result result = new Cli(home).run("status", "exec_1", "--config", file.toString());
+
+      assertThat(result.exitCode()).isZero();
+      assertThat(coordinator.onlyRequest("GET", "/api/v1/executions/exec_1").headers())
+          .containsEntry("authorization", "Bearer s3cret");
+    }
+  }
+}
