@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,6 +48,22 @@ class SchemaCompatibilityTest {
             "%s is not BACKWARD compatible with the released schema: %s",
             current.getName(), result.getIncompatibilities())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+  }
+
+  @Test
+  void theGuardCatchesABreakingChange() {
+    // a new required field (no default): records written with the released schema lack it
+    Schema released = RetryRequested.getClassSchema();
+    List<Schema.Field> fields =
+        new java.util.ArrayList<>(
+            released.getFields().stream().map(f -> new Schema.Field(f, f.schema())).toList());
+    fields.add(new Schema.Field("priority", Schema.create(Schema.Type.INT), "breaking", null));
+    Schema breaking =
+        Schema.createRecord(released.getName(), null, released.getNamespace(), false, fields);
+
+    var result = SchemaCompatibility.checkReaderWriterCompatibility(breaking, released).getResult();
+
+    assertThat(result.getCompatibility()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -35,12 +35,54 @@ class PipelineValidationAtStartIT {
                         "--spring.datasource.password=" + infrastructure.jdbcPassword(),
                         "--spring.kafka.bootstrap-servers="
                             + infrastructure.kafkaBootstrapServers(),
-                        "--spring.kafka.properties.schema.registry.url=mock://runner-start",
+                        "--spring.kafka.properties.schema.registry.url="
+                            + infrastructure.schemaRegistryUrl(),
                         "--server.port=0",
                         "--redrive.runner.pipelines=file:" + pipelines + "/",
                         "--redrive.runner.workspace-root=" + pipelines.resolve("ws"))
                     .close())
         .rootCause()
         .hasMessageContaining("broken.yaml:4: phases[0].comand: unknown key");
+  }
+
+  @Test
+  void runnerRefusesToStartWithALoopBackToAPhaseThatDoesNotComeEarlier(@TempDir Path pipelines)
+      throws Exception {
+    Files.writeString(
+        pipelines.resolve("loops.yaml"),
+        """
+        name: loops
+        phases:
+          - name: develop
+            command:
+              argv: [make]
+          - name: review
+            command:
+              argv: [review]
+            exit-criteria:
+              - name: approved
+                argv: [check]
+            loop: {on-check: approved, go-to: design, max-iterations: 3}
+        """);
+
+    assertThatThrownBy(
+            () ->
+                PhaseRunnerApplication.builder()
+                    .run(
+                        "--spring.datasource.url=" + infrastructure.createDatabase("runner_start"),
+                        "--spring.datasource.username=" + infrastructure.jdbcUser(),
+                        "--spring.datasource.password=" + infrastructure.jdbcPassword(),
+                        "--spring.kafka.bootstrap-servers="
+                            + infrastructure.kafkaBootstrapServers(),
+                        "--spring.kafka.properties.schema.registry.url="
+                            + infrastructure.schemaRegistryUrl(),
+                        "--server.port=0",
+                        "--redrive.runner.pipelines=file:" + pipelines + "/",
+                        "--redrive.runner.workspace-root=" + pipelines.resolve("ws"))
+                    .close())
+        .rootCause()
+        .hasMessage(
+            "loops.yaml:12: phases[1].loop.go-to: no phase 'design' before 'review'; earlier"
+                + " phases: [develop]");
   }
 }

@@ -253,6 +253,74 @@ class EndToEndIT {
                             .asString()));
   }
 
+  @Test
+  void personResumesAPausedExecutionFromItsPhaseWithAFreshCount() throws Exception {
+    // given an execution paused after two failed attempts
+    String executionId = start("always-fails");
+    awaitStatus(executionId, "PAUSED");
+
+    // when a person resumes it from the phase, resetting the count
+    HttpResponse<String> response =
+        post(
+            coordinator + "/api/v1/executions/" + executionId + "/retry",
+            "{\"fromPhase\": \"flaky\", \"resetCount\": true, \"note\": \"upstream is back\", \"requestedBy\": \"alice\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+
+    // then the runner rolls back and runs the phase again; with a fresh count it is retried once
+    // more automatically, and pauses again
+    List<String> types =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> timelineTypes(executionId),
+                t -> t.stream().filter("InterventionRequired"::equals).count() == 2);
+    assertThat(types).contains("AttemptCountReset", "RolledBack");
+    assertThat(types.stream().filter("AttemptFailed"::equals)).hasSize(4);
+    awaitStatus(executionId, "PAUSED");
+  }
+
+  @Test
+  void personResubmitsAPausedExecutionAsANewOneWithTheSameInputs() throws Exception {
+    // given an execution paused after two failed attempts
+    String executionId = start("always-fails");
+    awaitStatus(executionId, "PAUSED");
+
+    // when a person asks for a new execution
+    HttpResponse<String> response =
+        post(
+            coordinator + "/api/v1/executions/" + executionId + "/retry",
+            "{\"mode\": \"RESUBMIT_AS_NEW\", \"requestedBy\": \"bob\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    String newId = JSON.readTree(response.body()).path("executionId").asString();
+
+    // then the runner starts it under the id the person was given, and it runs its phases
+    awaitStatus(newId, "PAUSED");
+    assertThat(timelineTypes(newId)).contains("ExecutionStarted");
+    assertThat(get(coordinator + "/api/v1/executions/" + newId).path("resubmittedFrom").asString())
+        .isEqualTo(executionId);
+    assertThat(timelineTypes(executionId)).contains("ExecutionResubmitted");
+  }
+
+  private static void awaitStatus(String executionId, String status) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                status.equals(
+                    get(coordinator + "/api/v1/executions/" + executionId + "/status")
+                        .path("status")
+                        .asString()));
+  }
+
+  private static HttpResponse<String> post(String url, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String start(String pipeline) throws Exception {
     HttpResponse<String> response =
         HTTP.send(

@@ -1,81 +1,110 @@
 package dev.redrive.runner.app;
 
 import dev.redrive.runner.definition.PipelineCatalog;
-import dev.redrive.runner.domain.AttemptOutcome;
-import dev.redrive.runner.domain.ErrorReport;
-import dev.redrive.runner.domain.FailureType;
+import dev.redrive.runner.domain.FileFingerprint;
+import dev.redrive.runner.domain.Guidance;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.runner.persistence.RunnerStore;
 import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
+import dev.redrive.runner.persistence.RunnerStore.CheckpointRow;
 import dev.redrive.runner.persistence.RunnerStore.ExecutionRow;
+import dev.redrive.runner.persistence.RunnerStore.RollbackRow;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Starts executions, runs their phases one attempt at a time on a bounded worker pool, and turns
- * retry commands into new attempts. Every state change and the events that report it commit in one
- * transaction; the phase itself runs outside any transaction.
+ * What people and the coordinator can ask of the runner: start an execution (possibly as a
+ * resubmission of another), retry a phase, roll back to a phase (or resume), cancel. Each request
+ * is one transaction with its processed-command entry, its state change and its events; the phases
+ * themselves run on the {@link AttemptWorker}'s pool, so a caller (a Kafka listener) never waits
+ * for one.
  */
 public class ExecutionService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
+  private static final Pattern EXECUTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final PipelineCatalog catalog;
-  private final PhaseExecutor executor;
   private final RunnerStore store;
   private final RunnerEvents events;
   private final ProcessedEvents processed;
   private final TransactionTemplate transaction;
-  private final ExecutorService workers;
+  private final AttemptWorker worker;
+  private final StateFile stateFile;
+  private final ExecutionViews views;
+  private final JsonMapper json;
   private final Path workspaceRoot;
-  private final String runnerInstance;
-  private final Duration shutdownGrace;
-  private final int firstAttemptMaxAttempts;
   private final Clock clock;
   private final MeterRegistry meters;
 
   public ExecutionService(
       PipelineCatalog catalog,
-      PhaseExecutor executor,
       RunnerStore store,
       RunnerEvents events,
       ProcessedEvents processed,
       TransactionTemplate transaction,
-      ExecutorService workers,
+      AttemptWorker worker,
+      StateFile stateFile,
+      ExecutionViews views,
+      JsonMapper json,
       Path workspaceRoot,
-      String runnerInstance,
-      Duration shutdownGrace,
-      int firstAttemptMaxAttempts,
       Clock clock,
       MeterRegistry meters) {
     this.catalog = catalog;
-    this.executor = executor;
     this.store = store;
     this.events = events;
     this.processed = processed;
     this.transaction = transaction;
-    this.workers = workers;
+    this.worker = worker;
+    this.stateFile = stateFile;
+    this.views = views;
+    this.json = json;
     this.workspaceRoot = workspaceRoot;
-    this.runnerInstance = runnerInstance;
-    this.shutdownGrace = shutdownGrace;
-    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
     this.clock = clock;
     this.meters = meters;
+  }
+
+  /**
+   * A request to start an execution.
+   *
+   * @param inputFiles files for {@code input/}, by name relative to it
+   * @param executionId the id the execution must get, or null for a new one
+   * @param commandId idempotency key (the command's), or null
+   * @param resubmitOf copy this execution's {@code input/} first (retry as a new execution)
+   */
+  public record StartRequest(
+      String pipeline,
+      Map<String, String> parameters,
+      Map<String, byte[]> inputFiles,
+      String executionId,
+      String commandId,
+      String resubmitOf,
+      String requestedBy) {
+
+    public StartRequest {
+      parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+      inputFiles = inputFiles == null ? Map.of() : Map.copyOf(inputFiles);
+    }
   }
 
   /**
@@ -84,55 +113,135 @@ public class ExecutionService implements AutoCloseable {
    * @throws UnknownPipelineException when no pipeline has that name
    */
   public String start(String pipelineName, Map<String, String> parameters) {
-    return start(pipelineName, parameters, null);
+    return start(new StartRequest(pipelineName, parameters, Map.of(), null, null, null, null));
   }
 
-  /** As {@link #start(String, Map)}, idempotent by {@code commandId} when one is given. */
-  public String start(String pipelineName, Map<String, String> parameters, String commandId) {
+  /**
+   * Starts an execution; returns its id, or null when the command was handled before (nothing is
+   * done twice).
+   *
+   * @throws UnknownPipelineException when no pipeline has that name
+   * @throws UnknownExecutionException when {@code resubmitOf} names an unknown execution
+   * @throws InvalidStartException when an id, a file name or a declared input is wrong
+   * @throws ExecutionConflictException when an execution with that id exists already
+   */
+  public String start(StartRequest request) {
     Pipeline pipeline =
         catalog
-            .find(pipelineName)
-            .orElseThrow(() -> new UnknownPipelineException(pipelineName, catalog));
-    String executionId = "exec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    Workspace workspace = Workspace.create(workspaceRoot, executionId);
-    workspace.write("input/parameters.properties", properties(parameters));
-    Phase first = pipeline.phases().get(0);
-    AttemptRow attempt =
-        new AttemptRow(
-            newAttemptId(),
-            executionId,
-            first.name(),
-            1,
-            firstAttemptMaxAttempts,
-            null,
-            null,
-            null,
-            "QUEUED");
-    Boolean started;
+            .find(request.pipeline())
+            .orElseThrow(() -> new UnknownPipelineException(request.pipeline(), catalog));
+    String executionId =
+        request.executionId() != null
+            ? requireSafeId(request.executionId())
+            : "exec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Map<String, String> inputFiles = new LinkedHashMap<>();
+    request.inputFiles().keySet().forEach(name -> inputFiles.put(name, inputPath(name)));
+    ExecutionRow original =
+        request.resubmitOf() == null
+            ? null
+            : store
+                .execution(request.resubmitOf())
+                .orElseThrow(
+                    () ->
+                        new UnknownExecutionException(
+                            "cannot resubmit execution %s: this runner does not know it"
+                                .formatted(request.resubmitOf())));
+    Workspace workspace = new Workspace(workspaceRoot.resolve(executionId).toAbsolutePath());
+    AtomicBoolean created = new AtomicBoolean();
+    AttemptRow first;
     try {
-      started =
+      first =
           transaction.execute(
               status -> {
-                if (commandId != null && !processed.firstDelivery(commandId)) {
-                  return false;
+                if (request.commandId() != null && !processed.firstDelivery(request.commandId())) {
+                  return null;
                 }
-                store.createExecution(executionId, pipeline.name(), workspace.root().toString());
-                store.queueAttempt(attempt);
-                events.executionStarted(executionId, pipeline, parameters);
-                return true;
+                return create(
+                    pipeline, executionId, workspace, original, request, inputFiles, created);
               });
     } catch (RuntimeException e) {
-      workspace.delete();
+      if (created.get()) {
+        workspace.delete();
+      }
       throw e;
     }
-    if (!Boolean.TRUE.equals(started)) {
-      workspace.delete();
-      log.info("start command {} was already handled", commandId);
+    if (first == null) {
+      log.info("start command {} was already handled", request.commandId());
       return null;
     }
-    log.info("execution {} of pipeline {} started", executionId, pipeline.name());
-    submit(attempt.attemptId());
+    meters
+        .counter(
+            "redrive.runner.executions.started",
+            "pipeline",
+            pipeline.name(),
+            "kind",
+            original == null ? "new" : "resubmit")
+        .increment();
+    log.info(
+        "execution {} of pipeline {} started{}",
+        executionId,
+        pipeline.name(),
+        original == null ? "" : " as a resubmission of " + original.executionId());
+    stateFile.write(executionId);
+    worker.submit(first.attemptId());
     return executionId;
+  }
+
+  /** Records the execution, fills its workspace and queues its first phase (in the transaction). */
+  private AttemptRow create(
+      Pipeline pipeline,
+      String executionId,
+      Workspace workspace,
+      ExecutionRow original,
+      StartRequest request,
+      Map<String, String> inputFiles,
+      AtomicBoolean created) {
+    if (!store.createExecution(
+        executionId,
+        pipeline.name(),
+        workspace.root().toString(),
+        request.resubmitOf(),
+        request.requestedBy())) {
+      throw new ExecutionConflictException("execution %s exists already".formatted(executionId));
+    }
+    workspace.delete();
+    Workspace.create(workspaceRoot, executionId);
+    created.set(true);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (original != null) {
+      Workspace from = new Workspace(Path.of(original.workspace()));
+      workspace.copyInputFrom(from);
+      parameters.putAll(from.parameters());
+    }
+    parameters.putAll(request.parameters());
+    List<String> missing = pipeline.missingInputs(parameters);
+    if (!missing.isEmpty()) {
+      throw new InvalidStartException(
+          "pipeline %s needs the inputs %s, which were not given"
+              .formatted(pipeline.name(), missing));
+    }
+    workspace.writeParameters(parameters);
+    request.inputFiles().forEach((name, content) -> workspace.write(inputFiles.get(name), content));
+    Map<String, FileFingerprint> inputs =
+        Checkpoints.record(workspace, Checkpoints.INPUT, Checkpoints.inputScope());
+    store.recordCheckpoint(
+        AttemptWorker.newId("cp_"), executionId, Checkpoints.INPUT, null, inputs);
+    Phase phase = pipeline.phases().get(0);
+    AttemptRow attempt =
+        AttemptRow.queued(
+            AttemptWorker.newId("att_"),
+            executionId,
+            phase.name(),
+            1,
+            worker.maxAttemptsFor(phase, 1),
+            null,
+            null,
+            null,
+            "CHAIN",
+            null);
+    store.queueAttempt(attempt);
+    events.executionStarted(executionId, pipeline, parameters);
+    return attempt;
   }
 
   /**
@@ -140,26 +249,27 @@ public class ExecutionService implements AutoCloseable {
    * Duplicate commands (same command id) run nothing twice.
    */
   public void retry(String executionId, String phaseName, RetryInstructions retry) {
-    ExecutionRow execution =
+    ExecutionRow known =
         store
             .execution(executionId)
             .orElseThrow(
                 () ->
-                    new InvalidEventException(
+                    new UnknownExecutionException(
                         "RetryCommand %s names execution %s, which this runner does not know"
                             .formatted(retry.commandId(), executionId)));
-    Pipeline pipeline = pipeline(execution);
+    Pipeline pipeline = pipeline(known);
     if (pipeline.phase(phaseName).isEmpty()) {
-      throw new InvalidEventException(
+      throw new UnknownPhaseException(
           "RetryCommand %s names phase '%s'; pipeline %s has %s"
-              .formatted(retry.commandId(), phaseName, pipeline.name(), pipeline.phaseNames()));
+              .formatted(retry.commandId(), phaseName, pipeline.name(), pipeline.phaseNames()),
+          pipeline.phaseNames());
     }
-    Workspace workspace = new Workspace(Path.of(execution.workspace()));
+    Workspace workspace = new Workspace(Path.of(known.workspace()));
     String contextFile =
         ".redrive/context-%s-attempt-%d.json".formatted(phaseName, retry.attemptNumber());
     AttemptRow attempt =
-        new AttemptRow(
-            newAttemptId(),
+        AttemptRow.queued(
+            AttemptWorker.newId("att_"),
             executionId,
             phaseName,
             retry.attemptNumber(),
@@ -167,30 +277,265 @@ public class ExecutionService implements AutoCloseable {
             retry.commandId(),
             contextFile,
             retry.previousError(),
-            "QUEUED");
+            "RETRY",
+            null);
     Boolean queued =
         transaction.execute(
             status -> {
               if (!processed.firstDelivery(retry.commandId())) {
                 return false;
               }
+              ExecutionRow execution = store.lockExecution(executionId).orElseThrow();
+              requireNotCancelled(execution, "RetryCommand " + retry.commandId());
+              requireIdle(execution, "RetryCommand " + retry.commandId());
               workspace.write(contextFile, retry.contextJson());
               store.queueAttempt(attempt);
               store.updateExecution(executionId, "RUNNING", phaseName);
               return true;
             });
-    if (Boolean.TRUE.equals(queued)) {
-      log.info(
-          "execution {}: retrying phase {} as attempt {}/{} (command {})",
-          executionId,
-          phaseName,
-          retry.attemptNumber(),
-          retry.maxAttempts(),
-          retry.commandId());
-      submit(attempt.attemptId());
-    } else {
+    if (!Boolean.TRUE.equals(queued)) {
       log.info("retry command {} was already handled", retry.commandId());
+      return;
     }
+    log.info(
+        "execution {}: retrying phase {} as attempt {}/{} (command {})",
+        executionId,
+        phaseName,
+        retry.attemptNumber(),
+        retry.maxAttempts(),
+        retry.commandId());
+    stateFile.write(executionId);
+    worker.submit(attempt.attemptId());
+  }
+
+  /**
+   * A request to go back to a phase: restore its inputs to their checkpoints, archive what it and
+   * every later phase produced, and run it again.
+   *
+   * @param toPhase the phase, or null to resume at the first phase that is not complete
+   * @param note a person's note for the phase ({@code REDRIVE_NOTE} and the context file)
+   * @param commandId idempotency key
+   */
+  public record RollbackRequest(
+      String executionId, String toPhase, String note, String requestedBy, String commandId) {}
+
+  /** What a rollback did; {@code repeated} when the command had been handled before. */
+  public record RollbackResult(RollbackRow rollback, int attemptNumber, boolean repeated) {}
+
+  /**
+   * Rolls back to a phase (a Rollback command, or a resume). Duplicate commands change nothing and
+   * answer what the first one did.
+   *
+   * @throws UnknownExecutionException when the execution is unknown
+   * @throws UnknownPhaseException when the phase is not one of the pipeline's
+   * @throws ExecutionConflictException when a phase of the execution is running, or nothing is left
+   *     to resume
+   */
+  public RollbackResult rollback(RollbackRequest request) {
+    ExecutionRow known =
+        store
+            .execution(request.executionId())
+            .orElseThrow(
+                () ->
+                    new UnknownExecutionException(
+                        "no execution %s on this runner".formatted(request.executionId())));
+    Pipeline pipeline = pipeline(known);
+    if (request.toPhase() != null && pipeline.phase(request.toPhase()).isEmpty()) {
+      throw new UnknownPhaseException(
+          "no phase '%s' in pipeline %s; valid phases: %s"
+              .formatted(request.toPhase(), pipeline.name(), pipeline.phaseNames()),
+          pipeline.phaseNames());
+    }
+    RollbackResult result =
+        transaction.execute(
+            status -> {
+              if (!processed.firstDelivery(request.commandId())) {
+                return store
+                    .rollbackByCommand(request.commandId())
+                    .map(r -> new RollbackResult(r, 0, true))
+                    .orElse(null);
+              }
+              ExecutionRow execution = store.lockExecution(request.executionId()).orElseThrow();
+              return rollBack(execution, pipeline, request);
+            });
+    if (result == null || result.repeated()) {
+      log.info("rollback command {} was already handled", request.commandId());
+      return result;
+    }
+    RollbackRow rollback = result.rollback();
+    meters
+        .counter(
+            "redrive.runner.rollbacks", "pipeline", pipeline.name(), "phase", rollback.toPhase())
+        .increment();
+    log.info(
+        "execution {}: rolled back to phase {} (cleared {}, archived in {}); running it as attempt {}",
+        rollback.executionId(),
+        rollback.toPhase(),
+        rollback.clearedPhases(),
+        rollback.archive(),
+        result.attemptNumber());
+    stateFile.write(rollback.executionId());
+    worker.submit(rollback.attemptId());
+    return result;
+  }
+
+  private RollbackResult rollBack(
+      ExecutionRow execution, Pipeline pipeline, RollbackRequest request) {
+    String executionId = execution.executionId();
+    List<AttemptRow> active = store.activeAttempts(executionId);
+    for (AttemptRow attempt : active) {
+      if (!"QUEUED".equals(attempt.status())) {
+        throw new ExecutionConflictException(
+            "execution %s is running phase %s (attempt %d); cancel it or wait before rolling back"
+                .formatted(executionId, attempt.phase(), attempt.attemptNumber()));
+      }
+    }
+    String toPhase = request.toPhase();
+    if (toPhase == null) {
+      ExecutionView view = views.view(executionId).orElseThrow();
+      toPhase = view.resumeFrom();
+      if (toPhase == null) {
+        throw new ExecutionConflictException(
+            "every phase of execution %s is complete; name a phase to run again"
+                .formatted(executionId));
+      }
+    }
+    store.cancelQueued(executionId);
+    Workspace workspace = new Workspace(Path.of(execution.workspace()));
+    Map<String, CheckpointRow> checkpoints = store.activeCheckpoints(executionId);
+    String stamp = STAMP.format(clock.instant());
+    List<String> cleared = pipeline.fromPhase(toPhase).stream().map(Phase::name).toList();
+    List<String> archived = new ArrayList<>();
+    for (Phase phase : pipeline.fromPhase(toPhase)) {
+      CheckpointRow checkpoint = checkpoints.get(phase.name());
+      String archive = "artifacts/_rolled_back/%s/%s/".formatted(phase.name(), stamp);
+      if (Checkpoints.archivePhase(
+          workspace,
+          phase.artifactsDir(),
+          checkpoint == null ? Map.of() : checkpoint.files(),
+          archive)) {
+        archived.add(archive);
+      }
+      Checkpoints.discard(workspace, phase.name());
+    }
+    List<String> restored = new ArrayList<>();
+    CheckpointRow input = checkpoints.get(Checkpoints.INPUT);
+    if (input != null) {
+      restored.addAll(Checkpoints.restore(workspace, Checkpoints.INPUT, input.files()));
+    }
+    for (Phase earlier : pipeline.before(toPhase)) {
+      CheckpointRow checkpoint = checkpoints.get(earlier.name());
+      if (checkpoint != null) {
+        Checkpoints.archiveExtras(
+            workspace,
+            earlier.writePaths(),
+            checkpoint.files(),
+            "artifacts/_rolled_back/%s/%s/".formatted(earlier.name(), stamp));
+        restored.addAll(Checkpoints.restore(workspace, earlier.name(), checkpoint.files()));
+      }
+    }
+    if (!restored.isEmpty()) {
+      log.info("execution {}: restored from checkpoints: {}", executionId, restored);
+    }
+    store.deactivateCheckpoints(executionId, cleared);
+    store.supersede(executionId, cleared);
+    store.resetLoops(executionId, cleared);
+    Phase phase = pipeline.phase(toPhase).orElseThrow();
+    int number = store.maxAttemptNumber(executionId, toPhase) + 1;
+    int max = worker.maxAttemptsFor(phase, number);
+    List<String> notes =
+        request.note() == null || request.note().isBlank() ? List.of() : List.of(request.note());
+    ContextJson context =
+        new ContextJson(
+            request.commandId(),
+            executionId,
+            toPhase,
+            number,
+            max,
+            List.of(),
+            notes,
+            Guidance.rollback(toPhase, request.requestedBy(), request.note()),
+            false);
+    String contextFile = ".redrive/rollback-%s-attempt-%d.json".formatted(toPhase, number);
+    workspace.write(contextFile, json.writeValueAsString(context));
+    AttemptRow attempt =
+        AttemptRow.queued(
+            AttemptWorker.newId("att_"),
+            executionId,
+            toPhase,
+            number,
+            max,
+            request.commandId(),
+            contextFile,
+            "ROLLBACK: " + (request.note() == null ? "rolled back to " + toPhase : request.note()),
+            "ROLLBACK",
+            request.note());
+    store.queueAttempt(attempt);
+    store.updateExecution(executionId, "RUNNING", toPhase);
+    RollbackRow rollback =
+        new RollbackRow(
+            AttemptWorker.newId("rb_"),
+            executionId,
+            request.commandId(),
+            toPhase,
+            cleared,
+            archived.isEmpty() ? null : String.join(",", archived),
+            attempt.attemptId(),
+            request.note(),
+            request.requestedBy(),
+            clock.instant());
+    store.recordRollback(rollback);
+    events.rolledBack(executionId, pipeline.name(), toPhase, cleared);
+    return new RollbackResult(rollback, number, false);
+  }
+
+  /**
+   * Cancels the execution: queued attempts are dropped, a running phase is stopped (its process
+   * group killed), the execution is CANCELLED. Repeated cancels change nothing.
+   *
+   * @throws UnknownExecutionException when the execution is unknown
+   */
+  public void cancel(String executionId, String reason, String commandId) {
+    if (store.execution(executionId).isEmpty()) {
+      throw new UnknownExecutionException(
+          "Cancel %s names execution %s, which this runner does not know"
+              .formatted(commandId, executionId));
+    }
+    List<AttemptRow> stopped =
+        transaction.execute(
+            status -> {
+              if (!processed.firstDelivery(commandId)) {
+                return null;
+              }
+              ExecutionRow execution = store.lockExecution(executionId).orElseThrow();
+              if ("CANCELLED".equals(execution.status())
+                  || "SUCCEEDED".equals(execution.status())) {
+                log.info(
+                    "execution {} is {} already; cancel {} changes nothing",
+                    executionId,
+                    execution.status(),
+                    commandId);
+                return null;
+              }
+              store.cancelQueued(executionId);
+              List<AttemptRow> running = store.markCancelling(executionId);
+              store.updateExecution(executionId, "CANCELLED", null);
+              events.executionCancelled(executionId, execution.pipeline(), reason);
+              meters
+                  .counter("redrive.runner.cancellations", "pipeline", execution.pipeline())
+                  .increment();
+              return running;
+            });
+    if (stopped == null) {
+      return;
+    }
+    log.info(
+        "execution {} cancelled ({}); stopping {}",
+        executionId,
+        reason,
+        stopped.stream().map(AttemptRow::phase).toList());
+    stopped.forEach(a -> worker.stop(a.attemptId()));
+    stateFile.write(executionId);
   }
 
   /**
@@ -199,188 +544,68 @@ public class ExecutionService implements AutoCloseable {
    * whichever instance claims them first). Attempts RUNNING on other instances are theirs.
    */
   public void recover() {
-    for (AttemptRow attempt : store.runningOn(runnerInstance)) {
-      ExecutionRow execution = store.execution(attempt.executionId()).orElseThrow();
-      AttemptOutcome interrupted =
-          new AttemptOutcome(
-              FailureType.INTERRUPTED,
-              false,
-              "interrupted",
-              "the runner stopped while phase %s was running".formatted(attempt.phase()),
-              null,
-              List.of(),
-              "",
-              0);
-      log.warn(
-          "execution {}: phase {} attempt {} was running when the runner stopped; reporting INTERRUPTED",
-          attempt.executionId(),
-          attempt.phase(),
-          attempt.attemptNumber());
-      fail(execution, pipeline(execution), attempt, interrupted);
-    }
-    store.attemptsWithStatus("QUEUED").forEach(a -> submit(a.attemptId()));
+    worker.recover();
   }
 
-  private void submit(String attemptId) {
-    workers.execute(() -> runAttempt(attemptId));
-  }
-
-  /** Runs one queued attempt; a duplicate submission finds it no longer QUEUED and does nothing. */
-  void runAttempt(String attemptId) {
-    AttemptRow attempt = store.attempt(attemptId).orElseThrow();
-    ExecutionRow execution = store.execution(attempt.executionId()).orElseThrow();
-    Pipeline pipeline = pipeline(execution);
-    Boolean claimed =
-        transaction.execute(
-            status -> {
-              if (!store.markRunning(attemptId, runnerInstance)) {
-                return false;
-              }
-              store.updateExecution(execution.executionId(), "RUNNING", attempt.phase());
-              events.attemptStarted(pipeline.name(), attempt);
-              return true;
-            });
-    if (!Boolean.TRUE.equals(claimed)) {
-      return;
-    }
-    Phase phase = pipeline.phase(attempt.phase()).orElseThrow();
-    Workspace workspace = new Workspace(Path.of(execution.workspace()));
-    AttemptOutcome outcome =
-        executor.run(
-            execution.executionId(),
-            pipeline,
-            phase,
-            workspace,
-            attempt.attemptNumber(),
-            attempt.maxAttempts(),
-            retryEnvironment(workspace, attempt));
-    if (Thread.currentThread().isInterrupted()) {
-      log.warn(
-          "attempt {} interrupted by shutdown; it will be reported at the next start", attemptId);
-      return;
-    }
-    Timer.builder("redrive.phase.duration")
-        .description("How long phase attempts ran")
-        .tags(
-            "pipeline",
-            pipeline.name(),
-            "phase",
-            phase.name(),
-            "outcome",
-            outcome.succeeded() ? "success" : "failure")
-        .register(meters)
-        .record(Duration.ofMillis(outcome.durationMs()));
-    if (outcome.succeeded()) {
-      succeed(execution, pipeline, phase, workspace, attempt, outcome);
-    } else {
-      fail(execution, pipeline, attempt, outcome);
-    }
-  }
-
-  private void succeed(
-      ExecutionRow execution,
-      Pipeline pipeline,
-      Phase phase,
-      Workspace workspace,
-      AttemptRow attempt,
-      AttemptOutcome outcome) {
-    Map<String, String> checkpoint = workspace.checksums(phase);
-    AttemptRow next =
-        pipeline
-            .after(phase.name())
-            .map(
-                p ->
-                    new AttemptRow(
-                        newAttemptId(),
-                        execution.executionId(),
-                        p.name(),
-                        1,
-                        firstAttemptMaxAttempts,
-                        null,
-                        null,
-                        null,
-                        "QUEUED"))
-            .orElse(null);
-    transaction.executeWithoutResult(
-        status -> {
-          store.finishAttempt(attempt.attemptId(), "SUCCEEDED");
-          events.attemptSucceeded(pipeline.name(), attempt, outcome, checkpoint);
-          if (next != null) {
-            store.queueAttempt(next);
-          } else {
-            store.updateExecution(execution.executionId(), "SUCCEEDED", phase.name());
-            events.executionSucceeded(execution.executionId(), pipeline.name(), 0);
-          }
-        });
-    log.info(
-        "execution {}: phase {} attempt {} succeeded",
-        execution.executionId(),
-        phase.name(),
-        attempt.attemptNumber());
-    if (next != null) {
-      submit(next.attemptId());
-    } else {
-      log.info("execution {} of pipeline {} succeeded", execution.executionId(), pipeline.name());
-    }
-  }
-
-  private void fail(
-      ExecutionRow execution, Pipeline pipeline, AttemptRow attempt, AttemptOutcome outcome) {
-    Workspace workspace = new Workspace(Path.of(execution.workspace()));
-    Phase phase = pipeline.phase(attempt.phase()).orElseThrow();
-    String archive = workspace.archiveFailed(phase, attempt.attemptNumber());
-    String report =
-        ErrorReport.format(
-            clock.instant(),
-            phase.name(),
-            attempt.attemptNumber(),
-            attempt.maxAttempts(),
-            outcome,
-            archive,
-            ErrorReport.recommendedAction(phase.name(), outcome));
-    workspace.writeErrorReport(archive, report);
-    transaction.executeWithoutResult(
-        status -> {
-          store.finishAttempt(attempt.attemptId(), "FAILED");
-          store.updateExecution(execution.executionId(), "FAILED", phase.name());
-          events.attemptFailed(pipeline.name(), attempt, outcome, archive, report);
-        });
-    log.warn(
-        "execution {}: phase {} attempt {}/{} failed: {} {}",
-        execution.executionId(),
-        phase.name(),
-        attempt.attemptNumber(),
-        attempt.maxAttempts(),
-        outcome.failureType(),
-        outcome.message());
-  }
-
-  /**
-   * Lets running phases finish (up to the shutdown grace) before the runner stops; a phase still
-   * running after it is interrupted and reported INTERRUPTED at the next start.
-   */
+  /** Lets running phases finish (up to the shutdown grace) before the runner stops. */
   @Override
   public void close() {
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("phases still running after {}; interrupting them", shutdownGrace);
-        workers.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
+    worker.close();
+  }
+
+  private void requireNotCancelled(ExecutionRow execution, String command) {
+    if ("CANCELLED".equals(execution.status())) {
+      throw new ExecutionConflictException(
+          "%s: execution %s was cancelled; roll it back or resume it to run it again"
+              .formatted(command, execution.executionId()));
     }
   }
 
-  private Map<String, String> retryEnvironment(Workspace workspace, AttemptRow attempt) {
-    Map<String, String> env = new LinkedHashMap<>();
-    if (attempt.contextFile() != null) {
-      env.put("REDRIVE_CONTEXT_FILE", workspace.resolve(attempt.contextFile()).toString());
-      env.put(
-          "REDRIVE_PREVIOUS_ERROR", attempt.previousError() == null ? "" : attempt.previousError());
+  private void requireIdle(ExecutionRow execution, String command) {
+    List<AttemptRow> active = store.activeAttempts(execution.executionId());
+    if (!active.isEmpty()) {
+      AttemptRow busy = active.get(0);
+      throw new ExecutionConflictException(
+          "%s: execution %s has phase %s %s (attempt %d); one phase runs at a time"
+              .formatted(
+                  command,
+                  execution.executionId(),
+                  busy.phase(),
+                  busy.status(),
+                  busy.attemptNumber()));
     }
-    return env;
+  }
+
+  private static String requireSafeId(String executionId) {
+    if (!EXECUTION_ID.matcher(executionId).matches()) {
+      throw new InvalidStartException(
+          "execution id '%s' must be 1-128 letters, digits, '.', '_' or '-' (it names a folder)"
+              .formatted(executionId));
+    }
+    return executionId;
+  }
+
+  /** The workspace-relative path of an input file; refuses names that leave {@code input/}. */
+  static String inputPath(String name) {
+    Path relative;
+    try {
+      relative = Path.of(name).normalize();
+    } catch (InvalidPathException e) {
+      throw new InvalidStartException("input file name '%s' is not a path".formatted(name));
+    }
+    if (name.isBlank()
+        || relative.isAbsolute()
+        || relative.toString().isEmpty()
+        || relative.startsWith("..")) {
+      throw new InvalidStartException(
+          "input file '%s' must stay inside input/ (a relative path without '..')".formatted(name));
+    }
+    String path = "input/" + relative;
+    if (path.equals(Workspace.PARAMETERS)) {
+      throw new InvalidStartException(
+          "input file name 'parameters.properties' is reserved for the parameters");
+    }
+    return path;
   }
 
   private Pipeline pipeline(ExecutionRow execution) {
@@ -388,18 +613,8 @@ public class ExecutionService implements AutoCloseable {
         .find(execution.pipeline())
         .orElseThrow(
             () ->
-                new IllegalStateException(
+                new InvalidEventException(
                     "execution %s uses pipeline %s, which is no longer defined"
                         .formatted(execution.executionId(), execution.pipeline())));
-  }
-
-  private static String properties(Map<String, String> parameters) {
-    StringBuilder text = new StringBuilder();
-    parameters.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    return text.toString();
-  }
-
-  private static String newAttemptId() {
-    return "att_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   }
 }

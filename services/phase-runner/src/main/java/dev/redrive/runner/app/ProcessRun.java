@@ -34,6 +34,19 @@ final class ProcessRun {
    * of the runner's environment (database passwords...) leaks into a phase unless given here.
    */
   static Result run(CommandSpec command, Path workspace, Map<String, String> env, int outputLimit) {
+    return run(command, workspace, env, outputLimit, new PhaseControl());
+  }
+
+  /**
+   * As {@link #run(CommandSpec, Path, Map, int)}; {@link PhaseControl#stop()} kills the process
+   * group at once, and the command ends as if it had been killed from outside.
+   */
+  static Result run(
+      CommandSpec command,
+      Path workspace,
+      Map<String, String> env,
+      int outputLimit,
+      PhaseControl control) {
     long started = System.nanoTime();
     List<String> argv = new ArrayList<>();
     if (SETSID != null) {
@@ -60,12 +73,16 @@ final class ProcessRun {
           "",
           elapsed(started));
     }
+    if (control.stopped()) {
+      return new Result(null, false, "stopped before it started", "", elapsed(started));
+    }
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
       return new Result(null, false, e.getMessage(), "", elapsed(started));
     }
+    control.onStop(() -> killGroup(process));
     BoundedOutput output = new BoundedOutput(outputLimit);
     InputStream stdout = process.getInputStream();
     Thread drain = new Thread(() -> drain(stdout, output), "phase-output-" + process.pid());
@@ -73,6 +90,7 @@ final class ProcessRun {
     drain.start();
     try {
       boolean finished = process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      control.clear();
       killGroup(process);
       awaitDrain(drain, stdout);
       if (!finished) {
@@ -80,6 +98,7 @@ final class ProcessRun {
       }
       return new Result(process.exitValue(), false, null, output.text(), elapsed(started));
     } catch (InterruptedException e) {
+      control.clear();
       killGroup(process);
       Thread.currentThread().interrupt();
       return new Result(null, false, "interrupted", output.text(), elapsed(started));

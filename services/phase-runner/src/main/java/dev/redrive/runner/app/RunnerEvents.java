@@ -3,6 +3,7 @@ package dev.redrive.runner.app;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
+import java.util.List;
 import java.util.Map;
 
 /** What the runner reports, written to the outbox in the caller's transaction. */
@@ -12,6 +13,7 @@ public interface RunnerEvents {
 
   void attemptStarted(String pipeline, AttemptRow attempt);
 
+  /** The attempt succeeded; {@code checkpoint} is the phase's files (path to SHA-256). */
   void attemptSucceeded(
       String pipeline, AttemptRow attempt, AttemptOutcome outcome, Map<String, String> checkpoint);
 
@@ -23,4 +25,15 @@ public interface RunnerEvents {
       String errorReport);
 
   void executionSucceeded(String executionId, String pipeline, long durationMs);
+
+  /** The chain stopped before {@code phase} because an earlier phase's output is missing. */
+  void executionHalted(String executionId, String pipeline, String phase, String reason);
+
+  /**
+   * The execution went back to {@code toPhase}: a rollback (the cleared phases' artifacts were
+   * archived) or a loop iteration (nothing cleared).
+   */
+  void rolledBack(String executionId, String pipeline, String toPhase, List<String> clearedPhases);
+
+  void executionCancelled(String executionId, String pipeline, String reason);
 }

@@ -2,28 +2,37 @@ package dev.redrive.runner.app;
 
 import dev.redrive.runner.domain.Phase;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 /**
- * The folder of one execution: {@code input/}, {@code artifacts/<phase>/}, {@code
- * artifacts/_failed/<phase>/attempt-<N>/}, {@code error.log} and {@code .redrive/} (retry
- * contexts).
+ * The folder of one execution: {@code input/} (parameters and input files), {@code
+ * artifacts/<phase>/}, {@code artifacts/_failed/<phase>/attempt-<N>/}, {@code
+ * artifacts/_untrusted/<phase>/}, {@code artifacts/_rolled_back/<phase>/<time>/}, {@code error.log}
+ * and {@code .redrive/} (the state file, retry contexts, checkpoint copies).
  */
 public record Workspace(Path root) {
+
+  /** The parameters of the execution, in {@code java.util.Properties} format. */
+  public static final String PARAMETERS = "input/parameters.properties";
+
+  /** The execution's phases and their status, rewritten on every change. */
+  public static final String STATE_FILE = ".redrive/state.json";
+
+  /** Folders the runner keeps; phases may not write them and checkpoints never include them. */
+  public static final List<String> RUNNER_AREAS =
+      List.of(".redrive", "artifacts/_failed", "artifacts/_untrusted", "artifacts/_rolled_back");
 
   public static Workspace create(Path workspaceRoot, String executionId) {
     Workspace workspace = new Workspace(workspaceRoot.resolve(executionId).toAbsolutePath());
@@ -39,20 +48,16 @@ public record Workspace(Path root) {
 
   /** Removes the workspace (an execution that was never recorded). */
   public void delete() {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete workspace " + root, e);
-    }
+    FileTree.deleteTree(root);
   }
 
   public Path resolve(String relative) {
     return root.resolve(relative).normalize();
+  }
+
+  /** Whether a workspace-relative path lies in a folder the runner keeps. */
+  public static boolean isRunnerArea(String relative) {
+    return RUNNER_AREAS.stream().anyMatch(a -> relative.equals(a) || relative.startsWith(a + "/"));
   }
 
   /** Creates {@code artifacts/<phase>/} if needed; a retry keeps what is already there. */
@@ -70,20 +75,8 @@ public record Workspace(Path root) {
     Path source = resolve(phase.artifactsDir());
     Path target = resolve(archive);
     createDirectories(target);
-    if (Files.isDirectory(source)) {
-      try (Stream<Path> files = Files.walk(source)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Path copy = target.resolve(source.relativize(file).toString());
-          if (Files.isDirectory(file)) {
-            createDirectories(copy);
-          } else {
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not archive " + source + " to " + target, e);
-      }
-    }
+    FileTree.files(source, source, f -> false)
+        .forEach((relative, file) -> FileTree.copy(file, target.resolve(relative)));
     return archive + "/";
   }
 
@@ -94,45 +87,83 @@ public record Workspace(Path root) {
   }
 
   public Path write(String relative, String content) {
+    return write(relative, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Path write(String relative, byte[] content) {
     Path file = resolve(relative);
     createDirectories(file.getParent());
     try {
-      return Files.writeString(file, content, StandardCharsets.UTF_8);
+      return Files.write(file, content);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + file, e);
     }
+  }
+
+  /** Writes a file so that a reader sees the old content or the new one, never a mix. */
+  public void writeAtomically(String relative, String content) {
+    Path file = resolve(relative);
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    write(root.relativize(temporary).toString(), content);
+    try {
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      FileTree.move(temporary, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + file, e);
+    }
+  }
+
+  /** The execution's parameters ({@value #PARAMETERS}); empty when there are none. */
+  public Map<String, String> parameters() {
+    Path file = resolve(PARAMETERS);
+    if (!Files.isRegularFile(file)) {
+      return Map.of();
+    }
+    Properties properties = new Properties();
+    try {
+      properties.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file, e);
+    }
+    return properties.stringPropertyNames().stream()
+        .collect(Collectors.toMap(k -> k, properties::getProperty, (a, b) -> b, TreeMap::new));
+  }
+
+  /** Writes the parameters as {@code key=value} lines (escaped as {@code Properties} does). */
+  public void writeParameters(Map<String, String> parameters) {
+    Properties properties = new Properties();
+    properties.putAll(parameters);
+    StringWriter text = new StringWriter();
+    try {
+      properties.store(text, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not format parameters", e);
+    }
+    String lines =
+        text.toString()
+            .lines()
+            .filter(line -> !line.startsWith("#"))
+            .sorted()
+            .collect(Collectors.joining("\n", "", "\n"));
+    write(PARAMETERS, parameters.isEmpty() ? "" : lines);
+  }
+
+  /** Copies every file of another workspace's {@code input/} into this one's. */
+  public void copyInputFrom(Workspace original) {
+    Path source = original.resolve("input");
+    FileTree.files(source, source, f -> false)
+        .forEach((relative, file) -> FileTree.copy(file, resolve("input").resolve(relative)));
   }
 
   /** SHA-256 of every file under the phase's artifacts, by workspace-relative path. */
   public Map<String, String> checksums(Phase phase) {
     Map<String, String> sums = new TreeMap<>();
     Path dir = resolve(phase.artifactsDir());
-    if (!Files.isDirectory(dir)) {
-      return sums;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        sums.put(root.relativize(file).toString(), sha256(file));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + dir, e);
-    }
+    FileTree.files(root, dir, f -> false)
+        .forEach((relative, file) -> sums.put(relative, FileTree.sha256(file)));
     return sums;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    }
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   private static void createDirectories(Path dir) {

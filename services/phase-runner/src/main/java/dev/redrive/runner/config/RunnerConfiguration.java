@@ -1,8 +1,11 @@
 package dev.redrive.runner.config;
 
+import dev.redrive.runner.app.AttemptWorker;
 import dev.redrive.runner.app.ExecutionService;
+import dev.redrive.runner.app.ExecutionViews;
 import dev.redrive.runner.app.PhaseExecutor;
 import dev.redrive.runner.app.RunnerEvents;
+import dev.redrive.runner.app.StateFile;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.persistence.RunnerStore;
 import dev.redrive.support.outbox.ProcessedEvents;
@@ -23,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the runner's use cases from its settings. */
 @Configuration
@@ -37,12 +41,54 @@ class RunnerConfiguration {
     return PipelineCatalog.load(resolver, properties.pipelines());
   }
 
-  /** Shut down by {@link ExecutionService#close()}, which lets running phases finish first. */
+  /** Shut down by {@link AttemptWorker#close()}, which lets running phases finish first. */
   @Bean(destroyMethod = "")
   ExecutorService phaseWorkers(RunnerProperties properties) {
     AtomicInteger count = new AtomicInteger();
     return Executors.newFixedThreadPool(
         properties.workers(), task -> new Thread(task, "phase-worker-" + count.incrementAndGet()));
+  }
+
+  @Bean
+  ExecutionViews executionViews(RunnerStore store, PipelineCatalog catalog) {
+    return new ExecutionViews(store, catalog);
+  }
+
+  @Bean
+  StateFile stateFile(ExecutionViews views, JsonMapper json) {
+    return new StateFile(views, json);
+  }
+
+  /** Closed by {@link ExecutionService#close()}. */
+  @Bean(destroyMethod = "")
+  AttemptWorker attemptWorker(
+      PipelineCatalog catalog,
+      RunnerStore store,
+      RunnerEvents events,
+      TransactionTemplate transaction,
+      ExecutorService phaseWorkers,
+      StateFile stateFile,
+      JsonMapper json,
+      RunnerProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
+    return new AttemptWorker(
+        catalog,
+        new PhaseExecutor(
+            properties.outputLimitBytes(), inherited(properties.inheritedEnvironment())),
+        store,
+        events,
+        transaction,
+        phaseWorkers,
+        stateFile,
+        json,
+        new AttemptWorker.Settings(
+            instanceId(properties),
+            properties.firstAttemptMaxAttempts(),
+            properties.shutdownGrace(),
+            properties.stopPollInterval()),
+        clock,
+        meters);
   }
 
   @Bean
@@ -52,23 +98,24 @@ class RunnerConfiguration {
       RunnerEvents events,
       ProcessedEvents processed,
       TransactionTemplate transaction,
-      ExecutorService phaseWorkers,
+      AttemptWorker attemptWorker,
+      StateFile stateFile,
+      ExecutionViews views,
+      JsonMapper json,
       RunnerProperties properties,
       Clock clock,
       MeterRegistry meters) {
     return new ExecutionService(
         catalog,
-        new PhaseExecutor(
-            properties.outputLimitBytes(), inherited(properties.inheritedEnvironment())),
         store,
         events,
         processed,
         transaction,
-        phaseWorkers,
+        attemptWorker,
+        stateFile,
+        views,
+        json,
         properties.workspaceRoot(),
-        instanceId(properties),
-        properties.shutdownGrace(),
-        properties.firstAttemptMaxAttempts(),
         clock,
         meters);
   }

@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *     variable of the runner (database passwords...) is withheld. A phase's own {@code env} adds
  *     more
  * @param shutdownGrace how long running phases may finish when the runner stops
+ * @param stopPollInterval how often a runner looks for cancels of the phases it runs that another
+ *     runner instance received (a cancel received by the runner that runs the phase stops it at
+ *     once)
  */
 @Validated
 @ConfigurationProperties("redrive.runner")
@@ -44,4 +47,5 @@ public record RunnerProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TZ", "TMPDIR"})
         List<String> inheritedEnvironment,
-    @DefaultValue("30s") @NotNull Duration shutdownGrace) {}
+    @DefaultValue("30s") @NotNull Duration shutdownGrace,
+    @DefaultValue("1s") @NotNull Duration stopPollInterval) {}

@@ -9,7 +9,8 @@ import java.util.Map;
  * directory relative to the workspace, and a timeout after which the process tree is killed.
  */
 public record CommandSpec(
-    List<String> argv, Map<String, String> env, String workingDir, Duration timeout) {
+    List<String> argv, Map<String, String> env, String workingDir, Duration timeout)
+    implements Handler {
 
   public CommandSpec {
     argv = List.copyOf(argv);

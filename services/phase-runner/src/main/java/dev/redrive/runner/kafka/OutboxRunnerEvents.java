@@ -6,12 +6,15 @@ import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.AttemptSucceeded;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CheckpointCreated;
+import dev.redrive.avro.ExecutionCancelled;
+import dev.redrive.avro.ExecutionHalted;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.PhaseStarted;
 import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.Retryability;
+import dev.redrive.avro.RolledBack;
 import dev.redrive.runner.app.RunnerEvents;
 import dev.redrive.runner.config.RunnerProperties;
 import dev.redrive.runner.domain.AttemptOutcome;
@@ -20,6 +23,7 @@ import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -122,6 +126,8 @@ class OutboxRunnerEvents implements RunnerEvents {
             .setArtifactsLocation(archive)
             .setErrorReport(errorReport)
             .setDurationMs(outcome.durationMs())
+            .setRetryAfterMs(outcome.retryAfterMs())
+            .setAttributes(outcome.attributes())
             .build());
   }
 
@@ -129,6 +135,28 @@ class OutboxRunnerEvents implements RunnerEvents {
   public void executionSucceeded(String executionId, String pipeline, long durationMs) {
     process(
         executionId, pipeline, ExecutionSucceeded.newBuilder().setDurationMs(durationMs).build());
+  }
+
+  @Override
+  public void executionHalted(String executionId, String pipeline, String phase, String reason) {
+    process(
+        executionId,
+        pipeline,
+        ExecutionHalted.newBuilder().setPhase(phase).setReason(reason).build());
+  }
+
+  @Override
+  public void rolledBack(
+      String executionId, String pipeline, String toPhase, List<String> clearedPhases) {
+    process(
+        executionId,
+        pipeline,
+        RolledBack.newBuilder().setToPhase(toPhase).setClearedPhases(clearedPhases).build());
+  }
+
+  @Override
+  public void executionCancelled(String executionId, String pipeline, String reason) {
+    process(executionId, pipeline, ExecutionCancelled.newBuilder().setReason(reason).build());
   }
 
   private String excerpt(String text) {

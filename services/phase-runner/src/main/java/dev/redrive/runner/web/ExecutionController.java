@@ -1,17 +1,27 @@
 package dev.redrive.runner.web;
 
+import dev.redrive.runner.app.ExecutionConflictException;
 import dev.redrive.runner.app.ExecutionService;
+import dev.redrive.runner.app.ExecutionService.RollbackRequest;
+import dev.redrive.runner.app.ExecutionService.RollbackResult;
+import dev.redrive.runner.app.ExecutionService.StartRequest;
+import dev.redrive.runner.app.ExecutionView;
+import dev.redrive.runner.app.ExecutionViews;
+import dev.redrive.runner.app.InvalidStartException;
+import dev.redrive.runner.app.UnknownExecutionException;
+import dev.redrive.runner.app.UnknownPhaseException;
 import dev.redrive.runner.app.UnknownPipelineException;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.domain.Phase;
-import dev.redrive.runner.persistence.RunnerStore;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,24 +31,49 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Pipelines and executions as the runner sees them; starting an execution. */
+/**
+ * Pipelines and executions as the runner sees them: start an execution, show its phases, resume it
+ * (the same code path as a Rollback command) or cancel it (the same as a Cancel command).
+ */
 @RestController
 @RequestMapping("/api/v1")
 class ExecutionController {
 
   private final ExecutionService executions;
+  private final ExecutionViews views;
   private final PipelineCatalog catalog;
-  private final RunnerStore store;
 
-  ExecutionController(ExecutionService executions, PipelineCatalog catalog, RunnerStore store) {
+  ExecutionController(ExecutionService executions, ExecutionViews views, PipelineCatalog catalog) {
     this.executions = executions;
+    this.views = views;
     this.catalog = catalog;
-    this.store = store;
   }
 
-  record StartRequest(@NotBlank String pipeline, Map<String, String> parameters) {}
+  /**
+   * @param inputFiles files for the execution's {@code input/} folder: name (relative to it) to
+   *     base64 content
+   */
+  record StartBody(
+      @NotBlank String pipeline, Map<String, String> parameters, Map<String, String> inputFiles) {}
 
   record Started(String executionId, String pipeline, String status) {}
+
+  /** Every member optional; {@code requestId} is the idempotency key (generated when absent). */
+  record ResumeBody(String fromPhase, String note, String requestedBy, String requestId) {}
+
+  record Resumed(
+      String requestId,
+      String executionId,
+      String phase,
+      int attemptNumber,
+      List<String> clearedPhases,
+      String archive,
+      String status,
+      String message) {}
+
+  record CancelBody(String reason, String requestedBy, String requestId) {}
+
+  record Cancelled(String requestId, String executionId, String status) {}
 
   @GetMapping("/pipelines")
   List<Map<String, Object>> pipelines() {
@@ -54,34 +89,120 @@ class ExecutionController {
 
   @PostMapping("/executions")
   @ResponseStatus(HttpStatus.CREATED)
-  Started start(@Valid @RequestBody StartRequest request) {
+  Started start(@Valid @RequestBody StartBody body) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    if (body.inputFiles() != null) {
+      body.inputFiles().forEach((name, content) -> files.put(name, decode(name, content)));
+    }
     String id =
         executions.start(
-            request.pipeline(), request.parameters() == null ? Map.of() : request.parameters());
-    return new Started(id, request.pipeline(), "RUNNING");
+            new StartRequest(body.pipeline(), body.parameters(), files, null, null, null, null));
+    return new Started(id, body.pipeline(), "RUNNING");
   }
 
   @GetMapping("/executions/{executionId}/phases")
-  Map<String, Object> phases(@PathVariable String executionId) {
-    var execution =
-        store
-            .execution(executionId)
-            .orElseThrow(
-                () -> {
-                  ProblemDetail problem =
-                      ProblemDetail.forStatusAndDetail(
-                          HttpStatus.NOT_FOUND,
-                          "No execution '%s' on this runner.".formatted(executionId));
-                  return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
-                });
-    return Map.of("execution", execution, "attempts", store.attempts(executionId));
+  ExecutionView phases(@PathVariable String executionId) {
+    return views
+        .view(executionId)
+        .orElseThrow(
+            () ->
+                new UnknownExecutionException(
+                    "No execution '%s' on this runner.".formatted(executionId)));
+  }
+
+  /**
+   * Resumes at {@code fromPhase}, or at the first phase that is not complete: its inputs are
+   * restored to their checkpoints, it and every later phase are archived and cleared, and it runs
+   * again.
+   */
+  @PostMapping("/executions/{executionId}/resume")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  Resumed resume(@PathVariable String executionId, @RequestBody(required = false) ResumeBody body) {
+    ResumeBody request = body == null ? new ResumeBody(null, null, null, null) : body;
+    String requestId =
+        request.requestId() == null || request.requestId().isBlank()
+            ? UUID.randomUUID().toString()
+            : request.requestId();
+    RollbackResult result =
+        executions.rollback(
+            new RollbackRequest(
+                executionId,
+                request.fromPhase(),
+                request.note(),
+                request.requestedBy(),
+                requestId));
+    if (result == null) {
+      throw new ExecutionConflictException(
+          "request %s was handled before, but not as a resume".formatted(requestId));
+    }
+    var rollback = result.rollback();
+    return new Resumed(
+        requestId,
+        rollback.executionId(),
+        rollback.toPhase(),
+        result.repeated() ? 0 : result.attemptNumber(),
+        rollback.clearedPhases(),
+        rollback.archive(),
+        "queued",
+        "Resumed %s from phase %s".formatted(rollback.executionId(), rollback.toPhase()));
+  }
+
+  @PostMapping("/executions/{executionId}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  Cancelled cancel(
+      @PathVariable String executionId, @RequestBody(required = false) CancelBody body) {
+    CancelBody request = body == null ? new CancelBody(null, null, null) : body;
+    String requestId =
+        request.requestId() == null || request.requestId().isBlank()
+            ? UUID.randomUUID().toString()
+            : request.requestId();
+    String reason =
+        request.reason() == null || request.reason().isBlank()
+            ? "cancelled by " + (request.requestedBy() == null ? "a person" : request.requestedBy())
+            : request.reason();
+    executions.cancel(executionId, reason, requestId);
+    return new Cancelled(requestId, executionId, "CANCELLED");
+  }
+
+  private static byte[] decode(String name, String base64) {
+    try {
+      return Base64.getDecoder().decode(base64 == null ? "" : base64);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidStartException(
+          "input file '%s' is not valid base64: %s".formatted(name, e.getMessage()));
+    }
   }
 
   @ExceptionHandler(UnknownPipelineException.class)
   ProblemDetail unknownPipeline(UnknownPipelineException e) {
-    ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-    problem.setTitle("Unknown pipeline");
+    return problem(HttpStatus.BAD_REQUEST, "Unknown pipeline", e.getMessage());
+  }
+
+  @ExceptionHandler(InvalidStartException.class)
+  ProblemDetail invalidStart(InvalidStartException e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid start request", e.getMessage());
+  }
+
+  @ExceptionHandler(UnknownPhaseException.class)
+  ProblemDetail unknownPhase(UnknownPhaseException e) {
+    ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Unknown phase", e.getMessage());
+    problem.setProperty("validPhases", e.validPhases());
+    return problem;
+  }
+
+  @ExceptionHandler(UnknownExecutionException.class)
+  ProblemDetail unknownExecution(UnknownExecutionException e) {
+    return problem(HttpStatus.NOT_FOUND, "Unknown execution", e.getMessage());
+  }
+
+  @ExceptionHandler(ExecutionConflictException.class)
+  ProblemDetail conflict(ExecutionConflictException e) {
+    return problem(HttpStatus.CONFLICT, "Not possible now", e.getMessage());
+  }
+
+  private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle(title);
     return problem;
   }
 }

@@ -324,7 +324,13 @@ class PhaseExecutorTest {
                   null,
                   List.of(),
                   "",
-                  0));
+                  0,
+                  null,
+                  Map.of(
+                      AttemptOutcome.MISSING_OUTPUT_PHASE,
+                      "prepare",
+                      AttemptOutcome.MISSING_OUTPUT_PATH,
+                      "artifacts/prepare/data.txt")));
       assertThat(file("command-ran")).doesNotExist();
     }
 
@@ -459,7 +465,7 @@ class PhaseExecutorTest {
       Phase slow =
           phase(
               "slow",
-              sh("echo $$ > sh.pid; echo waiting; sleep 30", Duration.ofMillis(300)),
+              sh("echo $$ > artifacts/slow/sh.pid; echo waiting; sleep 30", Duration.ofMillis(300)),
               List.of());
 
       // when
@@ -473,14 +479,15 @@ class PhaseExecutorTest {
       assertThat(outcome.exitCode()).isNull();
       assertThat(outcome.logExcerpt()).isEqualTo("waiting\n");
       assertThat(outcome.durationMs()).isBetween(300L, 10_000L);
-      awaitGone(pids("sh.pid"));
+      awaitGone(pids("artifacts/slow/sh.pid"));
     }
 
     @Test
     void shouldKillTheWholeProcessTreeAtTheTimeout() throws IOException {
-      // given a shell with a background child, and a nested shell with a child of its own
+      // given a shell with a background child, and a nested shell with a child of its own (each
+      // writes its pid into the phase's artifacts, where it may write)
       String script =
-          "echo $$ > sh.pid;"
+          "cd artifacts/slow; echo $$ > sh.pid;"
               + " sleep 30 & echo $! > child.pid;"
               + " sh -c 'echo $$ > nested.pid; sleep 30 & echo $! > grandchild.pid; sleep 30' &"
               + " sleep 30";
@@ -492,7 +499,12 @@ class PhaseExecutorTest {
       // then
       assertThat(outcome.failureType()).isEqualTo(FailureType.TIMEOUT);
       assertThat(outcome.durationMs()).isLessThan(10_000L);
-      awaitGone(pids("sh.pid", "child.pid", "nested.pid", "grandchild.pid"));
+      awaitGone(
+          pids(
+              "artifacts/slow/sh.pid",
+              "artifacts/slow/child.pid",
+              "artifacts/slow/nested.pid",
+              "artifacts/slow/grandchild.pid"));
     }
 
     @Test

@@ -188,4 +188,54 @@ class WorkspaceTest {
     // then
     assertThat(sums).isEmpty();
   }
+
+  @Test
+  void shouldKeepParametersWithAnyCharactersThroughAWriteAndARead() {
+    // given
+    Map<String, String> parameters =
+        Map.of("plain", "value", "tricky key", "a=b:c\nnext line", "empty", "");
+
+    // when
+    workspace.writeParameters(parameters);
+
+    // then
+    assertThat(workspace.parameters()).containsExactlyInAnyOrderEntriesOf(parameters);
+    assertThat(workspace.resolve(Workspace.PARAMETERS)).content().doesNotStartWith("#");
+  }
+
+  @Test
+  void shouldCopyTheInputFolderOfAnotherWorkspace() {
+    // given
+    Workspace original = Workspace.create(workspaces, "exec_original");
+    original.write("input/data.txt", "hello");
+    original.write("input/sub/deep.txt", "deep");
+
+    // when
+    workspace.copyInputFrom(original);
+
+    // then
+    assertThat(workspace.resolve("input/data.txt")).hasContent("hello");
+    assertThat(workspace.resolve("input/sub/deep.txt")).hasContent("deep");
+  }
+
+  @Test
+  void shouldReplaceAFileAtomically() {
+    // given
+    workspace.write(Workspace.STATE_FILE, "old");
+
+    // when
+    workspace.writeAtomically(Workspace.STATE_FILE, "new");
+
+    // then
+    assertThat(workspace.resolve(Workspace.STATE_FILE)).hasContent("new");
+    assertThat(workspace.resolve(Workspace.STATE_FILE + ".tmp")).doesNotExist();
+  }
+
+  @Test
+  void shouldKnowTheRunnersOwnFolders() {
+    assertThat(Workspace.isRunnerArea(".redrive/state.json")).isTrue();
+    assertThat(Workspace.isRunnerArea("artifacts/_untrusted/build/x")).isTrue();
+    assertThat(Workspace.isRunnerArea("artifacts/build/x")).isFalse();
+    assertThat(Workspace.isRunnerArea("artifacts/_failedx")).isFalse();
+  }
 }

@@ -187,8 +187,9 @@ class PipelineParserTest {
       assertThatThrownBy(() -> PipelineParser.parse(FILE, yaml))
           .isInstanceOf(PipelineDefinitionException.class)
           .hasMessage(
-              "demo.yaml:4: phases[0].comand: unknown key; allowed here: command, exit-criteria,"
-                  + " expected-outputs, name");
+              "demo.yaml:4: phases[0].comand: unknown key; allowed here: allowed-write-paths,"
+                  + " command, exit-criteria, expected-outputs, http, inputs, loop, name,"
+                  + " retry-policy");
     }
 
     @Test
@@ -263,7 +264,9 @@ class PipelineParserTest {
       // when / then
       assertThatThrownBy(() -> PipelineParser.parse(FILE, yaml))
           .isInstanceOf(PipelineDefinitionException.class)
-          .hasMessage("demo.yaml:3: phases[0].command: is required");
+          .hasMessage(
+              "demo.yaml:3: phases[0].command: is required (a phase needs a handler: command or"
+                  + " http)");
     }
 
     @Test
