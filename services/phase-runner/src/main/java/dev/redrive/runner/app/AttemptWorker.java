@@ -206,6 +206,7 @@ public class AttemptWorker implements AutoCloseable {
     }
     Timer.builder("redrive.phase.duration")
         .description("How long phase attempts ran")
+        .publishPercentileHistogram()
         .tags(
             "pipeline",
             pipeline.name(),
