@@ -39,7 +39,17 @@ class LoopIT {
               assertThat(r.getToPhase()).isEqualTo("develop");
               assertThat(r.getClearedPhases()).isEmpty();
             });
-    assertThat(runner.events(executionId, AttemptFailed.class)).isEmpty();
+    // the failed check is reported, marked as handled by the loop (the coordinator does not retry
+    // it)
+    assertThat(runner.events(executionId, AttemptFailed.class))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getPhase()).isEqualTo("review");
+              assertThat(f.getAttributes())
+                  .containsEntry("redrive.loop.target", "develop")
+                  .doesNotContainKey("redrive.loop.exhausted");
+            });
     Path workspace = runner.workspace(executionId);
     assertThat(Files.readString(workspace.resolve("artifacts/develop/context.json")))
         .contains(
@@ -57,7 +67,7 @@ class LoopIT {
     String executionId = runner.start("review-loop", Map.of("approveAfter", "99"));
 
     // when it runs
-    AttemptFailed failed = runner.awaitEvents(executionId, AttemptFailed.class, 1).get(0);
+    AttemptFailed failed = runner.awaitEvents(executionId, AttemptFailed.class, 3).get(2);
 
     // then the work went back twice, and the third failed review is reported as a failure
     assertThat(failed.getPhase()).isEqualTo("review");

@@ -24,7 +24,13 @@ class ShippedPipelinesIT {
         .extracting(s -> s.getPhase() + "#" + s.getAttemptNumber())
         .containsExactly("outline#1", "write#1", "review#1", "write#2", "review#2", "publish#1");
     assertThat(runner.events(executionId, RolledBack.class)).hasSize(1);
-    assertThat(runner.events(executionId, AttemptFailed.class)).isEmpty();
+    assertThat(runner.events(executionId, AttemptFailed.class))
+        .singleElement()
+        .satisfies(
+            failed -> {
+              assertThat(failed.getFailedExitCriteria()).containsExactly("has-summary");
+              assertThat(failed.getAttributes()).containsEntry("redrive.loop.target", "write");
+            });
     assertThat(runner.events(executionId, CheckpointCreated.class))
         .extracting(CheckpointCreated::getPhase)
         .containsExactly("outline", "write", "write", "review", "publish");

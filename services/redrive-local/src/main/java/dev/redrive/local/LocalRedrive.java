@@ -81,22 +81,32 @@ public final class LocalRedrive {
     say("  workspaces         " + workspaces);
     say("");
     if (demo) {
-      runDemo(runner, coordinator, audit);
+      runDemo(
+          runner,
+          coordinator,
+          audit,
+          "demo",
+          "phase 'build' fails once, the retry carries its context");
+      runDemo(
+          runner,
+          coordinator,
+          audit,
+          "review",
+          "check 'has-summary' of phase 'review' fails, its loop sends the work back to 'write'");
     }
     say("Press Ctrl-C to stop.");
     Thread.currentThread().join();
   }
 
-  private static void runDemo(String runner, String coordinator, String audit) throws Exception {
+  private static void runDemo(
+      String runner, String coordinator, String audit, String pipeline, String story)
+      throws Exception {
     JsonNode started =
         post(
             runner + "/api/v1/executions",
-            "{\"pipeline\":\"demo\",\"parameters\":{\"who\":\"local\"}}");
+            "{\"pipeline\":\"%s\",\"parameters\":{\"who\":\"local\"}}".formatted(pipeline));
     String executionId = started.get("executionId").asString();
-    say(
-        "Demo: started execution "
-            + executionId
-            + " of pipeline 'demo' (phase 'build' fails once)");
+    say("Demo: started execution %s of pipeline '%s' (%s)".formatted(executionId, pipeline, story));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     JsonNode timeline = null;
     while (Instant.now().isBefore(deadline)) {
@@ -124,6 +134,7 @@ public final class LocalRedrive {
     }
     say("");
     say("Coordinator status: " + status.get("status").asString());
+    say("Open: " + audit + "/executions/" + executionId + "   (the timeline page)");
     say("Try: curl " + audit + "/api/v1/executions/" + executionId + "/events");
     say("     curl " + coordinator + "/api/v1/executions/" + executionId);
     say("");

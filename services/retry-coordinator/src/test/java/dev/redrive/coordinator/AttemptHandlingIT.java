@@ -152,6 +152,32 @@ class AttemptHandlingIT {
   }
 
   @Test
+  void failedCheckThatThePipelinesLoopHandlesIsRecordedButNotRetried() throws Exception {
+    String executionId = "loop-" + UUID.randomUUID();
+
+    send(
+        TestEvents.failure(
+            executionId,
+            "redrive-runner",
+            "payments",
+            "review",
+            1,
+            Retryability.SOFT,
+            Map.of("redrive.loop.target", "develop")));
+
+    assertThat(status(executionId)).isEqualTo("RUNNING");
+    assertThat(commandsFor(executionId, 0)).isEmpty();
+    assertThat(
+            coordinator
+                .jdbc()
+                .sql("SELECT outcome FROM attempt WHERE execution_id = ?")
+                .param(executionId)
+                .query(String.class)
+                .single())
+        .isEqualTo("FAILED");
+  }
+
+  @Test
   void invalidFailureGoesToTheDeadLetterTopicWithTheReason() throws Exception {
     String executionId = "invalid-" + UUID.randomUUID();
 

@@ -414,7 +414,8 @@ public class AttemptWorker implements AutoCloseable {
       LoopDecision.GoBack back) {
     String executionId = execution.executionId();
     int iteration = store.countLoopIteration(executionId, phase.name(), back.target());
-    String archive = report(workspace, phase, attempt, outcome).archive();
+    Reported reported = report(workspace, phase, attempt, outcome);
+    String archive = reported.archive();
     store.finishAttempt(
         attempt.attemptId(),
         AttemptStatus.LOOPED.name(),
@@ -467,6 +468,21 @@ public class AttemptWorker implements AutoCloseable {
             null);
     store.queueAttempt(queued);
     store.updateExecution(executionId, "RUNNING", target.name());
+    // the failed check is reported like any failure, marked as handled by the loop, so that the
+    // coordinator and the audit see it without the coordinator retrying it
+    events.attemptFailed(
+        pipeline.name(),
+        attempt,
+        outcome.withAttributes(
+            Map.of(
+                AttemptOutcome.LOOP_TARGET,
+                target.name(),
+                AttemptOutcome.LOOP_ITERATIONS,
+                Integer.toString(iteration),
+                AttemptOutcome.LOOP_MAX_ITERATIONS,
+                Integer.toString(back.max()))),
+        archive,
+        reported.text());
     events.rolledBack(executionId, pipeline.name(), target.name(), List.of());
     meters
         .counter(

@@ -37,6 +37,15 @@ public class RecordAttempt {
 
   private static final Logger log = LoggerFactory.getLogger(RecordAttempt.class);
 
+  /**
+   * Attributes of a failure that the pipeline's own loop handles (the runner already went back to
+   * an earlier phase): recorded, not counted, not retried; once the loop is exhausted the failure
+   * is decided as usual.
+   */
+  static final String LOOP_TARGET = "redrive.loop.target";
+
+  static final String LOOP_EXHAUSTED = "redrive.loop.exhausted";
+
   private final CoordinatorStore store;
   private final ProcessedEvents processed;
   private final CoordinatorEvents events;
@@ -147,6 +156,14 @@ public class RecordAttempt {
             "type",
             failure.type().name())
         .increment();
+    if (attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED))) {
+      log.info(
+          "execution {}: phase {} failed a check and its pipeline's loop sends it back to {}; not counted",
+          meta.executionId(),
+          failure.phase(),
+          attributes.get(LOOP_TARGET));
+      return;
+    }
     int failedAttempts = store.countFailure(meta.executionId(), failure.phase());
     RetryPolicy policy =
         policies.resolve(meta.source(), meta.pipeline(), failure.phase(), declaredPolicy);
