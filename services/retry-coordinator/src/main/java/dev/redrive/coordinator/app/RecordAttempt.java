@@ -113,6 +113,7 @@ public class RecordAttempt {
     }
     store.ensureExecution(meta);
     store.recordSucceeded(meta, attemptId, phase, attemptNumber, durationMs);
+    store.countForBudget(meta, false, budget.window());
     store.updateExecution(meta.executionId(), ExecutionStatus.RUNNING, phase, null);
     attemptsUntilSuccess.record(attemptNumber);
     if (attemptNumber > 1) {
@@ -156,6 +157,7 @@ public class RecordAttempt {
             "type",
             failure.type().name())
         .increment();
+    store.countForBudget(meta, false, budget.window());
     if (attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED))) {
       log.info(
           "execution {}: phase {} failed a check and its pipeline's loop sends it back to {}; not counted",
@@ -258,6 +260,7 @@ public class RecordAttempt {
     String commandId = UUID.randomUUID().toString();
     Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
     store.saveContext(commandId, context, meta, true);
+    store.countForBudget(meta, true, budget.window());
     store.updateExecution(
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), lastError);
     events.retryScheduled(meta, commandId, retry, context, notBefore, policy, null);

@@ -226,28 +226,44 @@ public class CoordinatorStore {
         .update();
   }
 
-  /** Automatic retries and all attempts of a pipeline (or a source) in the budget's window. */
-  public BudgetCounts budgetCounts(String column, String value, Duration window) {
-    if (!column.equals("pipeline") && !column.equals("source")) {
-      throw new IllegalArgumentException("budget scope must be pipeline or source: " + column);
+  /**
+   * Counts an attempt (or an automatic retry) for the retry budget of the event's pipeline and
+   * source, in the time bucket of now; buckets older than two windows are dropped on the way.
+   */
+  public void countForBudget(EventMeta meta, boolean retry, Duration window) {
+    long bucketSeconds = Math.max(1, window.toSeconds() / 12);
+    for (String[] scope :
+        new String[][] {{"pipeline", meta.pipeline()}, {"source", meta.source()}}) {
+      if (scope[1] == null) {
+        continue;
+      }
+      jdbc.sql(
+              """
+              INSERT INTO budget_bucket (scope, name, bucket_start, attempts, retries)
+              VALUES (?, ?, to_timestamp(floor(extract(epoch FROM now()) / ?) * ?), ?, ?)
+              ON CONFLICT (scope, name, bucket_start) DO UPDATE
+              SET attempts = budget_bucket.attempts + excluded.attempts,
+                  retries = budget_bucket.retries + excluded.retries""")
+          .params(scope[0], scope[1], bucketSeconds, bucketSeconds, retry ? 0 : 1, retry ? 1 : 0)
+          .update();
+      jdbc.sql(
+              """
+              DELETE FROM budget_bucket WHERE scope = ? AND name = ?
+                AND bucket_start < now() - make_interval(secs => ?)""")
+          .params(scope[0], scope[1], 2.0 * window.toSeconds() + bucketSeconds)
+          .update();
     }
-    long retries =
-        jdbc.sql(
-                "SELECT count(*) FROM retry_context WHERE automatic AND "
-                    + column
-                    + " = ? AND created_at > now() - make_interval(secs => ?)")
-            .params(value, window.toMillis() / 1000.0)
-            .query(Long.class)
-            .single();
-    long attempts =
-        jdbc.sql(
-                "SELECT count(*) FROM attempt WHERE "
-                    + column
-                    + " = ? AND recorded_at > now() - make_interval(secs => ?)")
-            .params(value, window.toMillis() / 1000.0)
-            .query(Long.class)
-            .single();
-    return new BudgetCounts(retries, attempts);
+  }
+
+  /** Automatic retries and all attempts of a pipeline (or a source) in the budget's window. */
+  public BudgetCounts budgetCounts(String scope, String name, Duration window) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(sum(retries), 0), coalesce(sum(attempts), 0) FROM budget_bucket
+            WHERE scope = ? AND name = ? AND bucket_start > now() - make_interval(secs => ?)""")
+        .params(scope, name, (double) window.toSeconds())
+        .query((rs, n) -> new BudgetCounts(rs.getLong(1), rs.getLong(2)))
+        .single();
   }
 
   /** What the retry budget counted in its window. */
