@@ -1,0 +1,262 @@
+package dev.redrive.bench;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one benchmark run does, from its command line.
+ *
+ * @param events failure events of the throughput measurement
+ * @param executions distinct executions those events belong to (each event is the first failure of
+ *     another phase of one of them)
+ * @param partitions partitions of every topic (the input topic, the command topic, the pipe's and
+ *     the retry topics)
+ * @param latencySeconds how long the paced producer of the latency measurement runs
+ * @param latencyRate events per second of that producer; 0 = half the measured Redrive rate
+ * @param latencyWarmupSeconds events sent in the first seconds of a latency run are not counted
+ * @param scaleEvents failure events of each scale measurement
+ * @param scaleExecutions executions already in the coordinator's tables, one measurement each
+ * @param scheduleRetries retries due in the same second in the scheduling measurement
+ * @param scheduleLeadSeconds how far ahead that second is; 0 = from the measured Redrive rate
+ * @param retryTopicsDefaults run Spring Kafka's retry topics with its defaults instead of the tuned
+ *     variant (see {@link RetryTopicsBaseline})
+ * @param scenarios which measurements run
+ * @param coordinatorSettings further settings of the coordinator under test ({@code key=value})
+ * @param report file the summary is also written to (markdown); null = none
+ */
+record BenchOptions(
+    int events,
+    int executions,
+    int partitions,
+    int latencySeconds,
+    double latencyRate,
+    int latencyWarmupSeconds,
+    int scaleEvents,
+    List<Integer> scaleExecutions,
+    int scheduleRetries,
+    int scheduleLeadSeconds,
+    boolean retryTopicsDefaults,
+    Set<Scenario> scenarios,
+    Map<String, String> coordinatorSettings,
+    String report) {
+
+  /** The measurements, in the order they run. */
+  enum Scenario {
+    THROUGHPUT,
+    PROBE,
+    LATENCY,
+    SCALE,
+    SCHEDULING
+  }
+
+  static final String USAGE =
+      """
+      Usage: java -jar bench/target/redrive-bench-exec.jar [options]
+
+        --events N               failure events of the throughput run (default 100000)
+        --executions N           executions they belong to (default 10000)
+        --partitions N           partitions of every topic (default 3)
+        --latency-seconds S      length of each paced latency run (default 30)
+        --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)
+        --latency-warmup S       seconds at the start of a latency run not counted (default 3)
+        --scale-events N         failure events of each scale run (default 20000)
+        --scale-executions A,B   executions already in the state tables, one run each
+                                 (default 1000,1000000)
+        --schedule-retries N     retries due in the same second (default 10000)
+        --schedule-lead S        seconds until that second (default: from the measured rate)
+        --retry-topics MODE      tuned (default; no seek after an error, no producer linger) or
+                                 defaults (Spring Kafka's and the client's defaults; slow)
+        --scenarios LIST         throughput,probe,latency,scale,scheduling (default: all);
+                                 probe = the set-based writes of the proposed fix, not Redrive
+        --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
+                                 e.g. --coordinator spring.kafka.listener.concurrency=3
+        --report FILE            also write the summary to FILE (markdown)
+        --help                   this text
+      """;
+
+  static BenchOptions defaults() {
+    return new BenchOptions(
+        100_000,
+        10_000,
+        3,
+        30,
+        0,
+        3,
+        20_000,
+        List.of(1_000, 1_000_000),
+        10_000,
+        0,
+        false,
+        EnumSet.allOf(Scenario.class),
+        Map.of(),
+        null);
+  }
+
+  /** Thrown for a command line that cannot be run; the message says why. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Returns null when help was asked for. */
+  static BenchOptions parse(String... args) {
+    BenchOptions d = defaults();
+    int events = d.events();
+    int executions = d.executions();
+    int partitions = d.partitions();
+    int latencySeconds = d.latencySeconds();
+    double latencyRate = d.latencyRate();
+    int latencyWarmup = d.latencyWarmupSeconds();
+    int scaleEvents = d.scaleEvents();
+    List<Integer> scaleExecutions = d.scaleExecutions();
+    int scheduleRetries = d.scheduleRetries();
+    int scheduleLead = d.scheduleLeadSeconds();
+    boolean retryTopicsDefaults = d.retryTopicsDefaults();
+    Set<Scenario> scenarios = d.scenarios();
+    Map<String, String> coordinator = new LinkedHashMap<>();
+    String report = null;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--help") || option.equals("-h")) {
+        return null;
+      }
+      String value = option;
+      if (option.startsWith("--") && option.contains("=")) {
+        value = option.substring(option.indexOf('=') + 1);
+        option = option.substring(0, option.indexOf('='));
+      } else {
+        if (i + 1 >= args.length) {
+          throw new UsageException(option + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (option) {
+        case "--events" -> events = positive(option, value);
+        case "--executions" -> executions = positive(option, value);
+        case "--partitions" -> partitions = positive(option, value);
+        case "--latency-seconds" -> latencySeconds = positive(option, value);
+        case "--latency-rate" -> latencyRate = positiveDouble(option, value);
+        case "--latency-warmup" -> latencyWarmup = notNegative(option, value);
+        case "--scale-events" -> scaleEvents = positive(option, value);
+        case "--scale-executions" -> scaleExecutions = positives(option, value);
+        case "--schedule-retries" -> scheduleRetries = positive(option, value);
+        case "--schedule-lead" -> scheduleLead = positive(option, value);
+        case "--retry-topics" -> {
+          if (!value.equals("tuned") && !value.equals("defaults")) {
+            throw new UsageException("--retry-topics must be tuned or defaults, was: " + value);
+          }
+          retryTopicsDefaults = value.equals("defaults");
+        }
+        case "--scenarios" -> scenarios = scenarios(value);
+        case "--coordinator" -> {
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new UsageException("--coordinator needs KEY=VALUE, was: " + value);
+          }
+          coordinator.put(value.substring(0, eq), value.substring(eq + 1));
+        }
+        case "--report" -> report = value;
+        default -> throw new UsageException("unknown option " + option);
+      }
+    }
+    if (executions > events) {
+      throw new UsageException(
+          "--executions (" + executions + ") must not exceed --events (" + events + ")");
+    }
+    if (latencyWarmup >= latencySeconds) {
+      throw new UsageException("--latency-warmup must be shorter than --latency-seconds");
+    }
+    return new BenchOptions(
+        events,
+        executions,
+        partitions,
+        latencySeconds,
+        latencyRate,
+        latencyWarmup,
+        scaleEvents,
+        scaleExecutions,
+        scheduleRetries,
+        scheduleLead,
+        retryTopicsDefaults,
+        scenarios,
+        Map.copyOf(coordinator),
+        report);
+  }
+
+  boolean runs(Scenario scenario) {
+    return scenarios.contains(scenario);
+  }
+
+  /** Phases per execution in the throughput run (each failing once). */
+  int phasesPerExecution() {
+    return (events + executions - 1) / executions;
+  }
+
+  private static int positive(String option, String value) {
+    int n = integer(option, value);
+    if (n < 1) {
+      throw new UsageException(option + " must be at least 1, was " + value);
+    }
+    return n;
+  }
+
+  private static int notNegative(String option, String value) {
+    int n = integer(option, value);
+    if (n < 0) {
+      throw new UsageException(option + " must not be negative, was " + value);
+    }
+    return n;
+  }
+
+  private static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " needs a whole number, was: " + value);
+    }
+  }
+
+  private static double positiveDouble(String option, String value) {
+    try {
+      double d = Double.parseDouble(value);
+      if (!(d > 0) || Double.isInfinite(d)) {
+        throw new UsageException(option + " must be a positive number, was " + value);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " needs a number, was: " + value);
+    }
+  }
+
+  private static List<Integer> positives(String option, String value) {
+    List<Integer> list = new ArrayList<>();
+    for (String part : value.split(",")) {
+      list.add(positive(option, part.trim()));
+    }
+    return List.copyOf(list);
+  }
+
+  private static Set<Scenario> scenarios(String value) {
+    Set<Scenario> set = EnumSet.noneOf(Scenario.class);
+    for (String part : value.split(",")) {
+      try {
+        set.add(Scenario.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(
+            "--scenarios: unknown scenario '"
+                + part
+                + "'; known: throughput, probe, latency, scale, scheduling");
+      }
+    }
+    if (set.isEmpty()) {
+      throw new UsageException("--scenarios names none");
+    }
+    return set;
+  }
+}

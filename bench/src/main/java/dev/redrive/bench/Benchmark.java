@@ -1,0 +1,875 @@
+package dev.redrive.bench;
+
+import dev.redrive.avro.AttemptEvent;
+import dev.redrive.avro.CommandEvent;
+import dev.redrive.avro.RetryCommand;
+import dev.redrive.bench.BenchOptions.Scenario;
+import dev.redrive.support.avro.RedriveAvroDeserializer;
+import dev.redrive.support.topic.RedriveTopics;
+import dev.redrive.support.topic.Topic;
+import dev.redrive.testkit.EmbeddedInfrastructure;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+/**
+ * The benchmark of issue 6, in one JVM on one embedded broker and one embedded PostgreSQL: the
+ * retry-coordinator's throughput against a raw transactional pipe and Spring Kafka's retry topics,
+ * its latency at half its maximum rate against the pipe's, its throughput with a small and a large
+ * history, the lateness of retries that fall due in the same second, and its heap.
+ *
+ * <p>Run it as {@code java -jar bench/target/redrive-bench-exec.jar --help} says; see {@code
+ * docs/performance.md} for what it measured here.
+ */
+public final class Benchmark {
+
+  static final String PIPE_OUTPUT = "bench.pipe-out";
+  private static final Duration STALL = Duration.ofSeconds(120);
+  private static final String COMMANDS = RedriveTopics.COMMANDS.name();
+  private static final String ATTEMPTS = RedriveTopics.ATTEMPTS.name();
+
+  private final BenchOptions options;
+  private final EmbeddedInfrastructure infrastructure;
+  private final BenchKafka kafka;
+  private final String registryUrl;
+  private final Map<String, Double> figures = new HashMap<>();
+  private String scaleTarget = "throughput at 1M >= 0.8 x at 1k";
+
+  private Benchmark(BenchOptions options, EmbeddedInfrastructure infrastructure) {
+    this.options = options;
+    this.infrastructure = infrastructure;
+    this.kafka = new BenchKafka(infrastructure.kafkaBootstrapServers());
+    this.registryUrl = infrastructure.schemaRegistryUrl();
+  }
+
+  public static void main(String[] args) throws IOException {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (BenchOptions.UsageException e) {
+      System.err.println(e.getMessage());
+      System.err.print(BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options == null) {
+      System.out.print(BenchOptions.USAGE);
+      return;
+    }
+    System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.redrive");
+    Path log =
+        Path.of(
+            System.getProperty(
+                "redrive.bench.log",
+                Files.isDirectory(Path.of("bench", "target"))
+                    ? "bench/target/redrive-bench.log"
+                    : System.getProperty("java.io.tmpdir") + "/redrive-bench.log"));
+    Files.deleteIfExists(log);
+    System.setProperty("redrive.bench.log", log.toString());
+    Report.progress("Redrive benchmark; logs of the broker and the services go to %s", log);
+
+    int status = 0;
+    EmbeddedInfrastructure infrastructure = null;
+    try {
+      long start = System.nanoTime();
+      infrastructure = EmbeddedInfrastructure.start();
+      Report.progress(
+          "Embedded KRaft broker and PostgreSQL started in %.1f s",
+          (System.nanoTime() - start) / 1e9);
+      Benchmark benchmark = new Benchmark(options, infrastructure);
+      benchmark.run();
+    } catch (Exception e) {
+      System.err.println("Benchmark failed: " + e);
+      e.printStackTrace();
+      status = 1;
+    } finally {
+      if (infrastructure != null) {
+        infrastructure.close();
+      }
+    }
+    System.exit(status);
+  }
+
+  private void run() throws Exception {
+    machine();
+    List<String> topics = new ArrayList<>();
+    for (Topic topic : RedriveTopics.ALL) {
+      topics.add(topic.name());
+      topics.add(topic.deadLetterTopic());
+    }
+    topics.add(PIPE_OUTPUT);
+    kafka.createTopics(topics, options.partitions());
+    if (options.runs(Scenario.THROUGHPUT)) {
+      throughput();
+    }
+    if (options.runs(Scenario.PROBE)) {
+      probe();
+    }
+    if (options.runs(Scenario.LATENCY)) {
+      latency();
+    }
+    if (options.runs(Scenario.SCALE)) {
+      scale();
+    }
+    if (options.runs(Scenario.SCHEDULING)) {
+      scheduling();
+    }
+    targets();
+    kafka.close();
+    if (options.report() != null) {
+      Report.write(options.report());
+      Report.progress("Summary written to %s", options.report());
+    }
+  }
+
+  // ---------------------------------------------------------------- the machine and the settings
+
+  private void machine() throws Exception {
+    Report.result("== Machine and settings");
+    Report.result(
+        "cpu: %d cores (%s); memory %s; %s %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        memTotal(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"));
+    Report.result(
+        "jvm: %s %s, max heap %d MiB, GC %s",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+    try (Connection c =
+            java.sql.DriverManager.getConnection(
+                infrastructure.jdbcUrl("postgres"),
+                infrastructure.jdbcUser(),
+                infrastructure.jdbcPassword());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version(), current_setting('shared_buffers'), current_setting('fsync'),"
+                    + " current_setting('synchronous_commit')")) {
+      rs.next();
+      Report.result(
+          "infrastructure: embedded KRaft broker (Kafka %s, 1 node), embedded %s"
+              + " (shared_buffers %s, fsync %s, synchronous_commit %s); all on this machine,"
+              + " the broker in this JVM",
+          AppInfoParser.getVersion(),
+          rs.getString(1).replaceAll(" on .*", ""),
+          rs.getString(2),
+          rs.getString(3),
+          rs.getString(4));
+    }
+    Report.result(
+        "settings: events %,d over %,d executions (%d phases each, first SOFT failure of each),"
+            + " %d partitions per topic",
+        options.events(), options.executions(), options.phasesPerExecution(), options.partitions());
+    Report.result(
+        "coordinator: defaults (listener concurrency 1, outbox batch 500, poll 500 ms) except"
+            + " back-off 0 s without jitter and a budget that never refuses%s",
+        options.coordinatorSettings().isEmpty() ? "" : "; plus " + options.coordinatorSettings());
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String memTotal() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+          .filter(l -> l.startsWith("MemTotal"))
+          .map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 20) + " GiB")
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  // ---------------------------------------------------------------- 1. throughput
+
+  private void throughput() throws Exception {
+    int n = options.events();
+    Report.result("");
+    Report.result(
+        "== 1. Throughput: %,d failure events on %s before any consumer starts", n, ATTEMPTS);
+    Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
+    produce("tp", n, options.executions(), null);
+
+    double redrive = redrive("throughput", n, inputStart, 0, true, false);
+    figures.put("redrive", redrive);
+    double retryTopics = retryTopics(n, inputStart);
+    figures.put("retryTopics", retryTopics);
+    double pipe = pipe(n, inputStart);
+    figures.put("pipe", pipe);
+
+    Report.result("Throughput, decisions (failures in, retry commands out) per second:");
+    Report.result("  Redrive coordinator         %,10.0f /s", redrive);
+    Report.result("  Spring Kafka retry topics   %,10.0f /s", retryTopics);
+    Report.result("  raw transactional pipe      %,10.0f /s", pipe);
+    Report.result("  Redrive / pipe          %.3f   (target >= 0.3)", redrive / pipe);
+    Report.result("  Redrive / retry topics  %.3f   (target >= 0.5)", redrive / retryTopics);
+  }
+
+  /** Produces failures for the next measurement and says how fast that went. */
+  private void produce(String prefix, int count, int executions, Long retryAfterMs)
+      throws Exception {
+    long start = System.nanoTime();
+    try (FailureEvents events =
+        new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 20)) {
+      events.sendAll(count, i -> FailureEvents.failure(prefix, (int) i, executions, retryAfterMs));
+    }
+    Report.progress(
+        "  produced %,d failures to %s in %.1f s",
+        count, ATTEMPTS, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Runs the coordinator on a fresh database (with {@code history} executions already in its
+   * tables) over the {@code count} failures that follow {@code inputStart}; returns decisions/s.
+   */
+  private double redrive(
+      String name,
+      int count,
+      Map<TopicPartition, Long> inputStart,
+      int history,
+      boolean profile,
+      boolean heap)
+      throws Exception {
+    String database = infrastructure.createDatabase("bench_" + name.replace('-', '_'));
+    long heapBefore = heap ? heapAfterGc() : 0;
+    CoordinatorUnderBench coordinator =
+        new CoordinatorUnderBench(
+            infrastructure, database, options.partitions(), options.coordinatorSettings(), null);
+    try {
+      if (history > 0) {
+        long fillStart = System.nanoTime();
+        try (Connection connection = coordinator.connect()) {
+          StateFill.fill(connection, history);
+          Report.result(
+              "  state tables filled with %,d executions (%,d rows) in %.1f s",
+              history, StateFill.rows(connection), (System.nanoTime() - fillStart) / 1e9);
+        }
+      }
+      kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, inputStart);
+      Map<TopicPartition, Long> commandsStart = kafka.endOffsets(COMMANDS);
+      DatabaseCounters before;
+      try (Connection connection = coordinator.connect()) {
+        before = DatabaseCounters.read(connection);
+      }
+      double rate;
+      try (TopicCounter commands =
+              new TopicCounter(
+                  infrastructure.kafkaBootstrapServers(), COMMANDS, commandsStart, count, null);
+          StackSampler sampler =
+              profile
+                  ? new StackSampler(
+                      t ->
+                          t.startsWith(CoordinatorUnderBench.ATTEMPTS_LISTENER)
+                              || t.equals("outbox-relay"),
+                      10)
+                  : null) {
+        long start = System.nanoTime();
+        coordinator.startListeners();
+        long end = commands.awaitExpected(start, STALL, "Redrive " + name);
+        rate = count / ((end - start) / 1e9);
+        Report.result(
+            "  Redrive [%s]: %,d retry commands out in %.1f s = %,.0f decisions/s",
+            name, count, (end - start) / 1e9, rate);
+        if (profile) {
+          try (Connection connection = coordinator.connect()) {
+            DatabaseCounters after = DatabaseCounters.read(connection);
+            Report.result("  PostgreSQL work per failure: %s", after.minus(before).per(count));
+            budgetQueries(connection, coordinator.budgetWindow());
+          }
+          Report.result("  Where the coordinator's threads spent the run (sampled):");
+          for (String line : sampler.summary(14).split("\n")) {
+            Report.result("%s", line);
+          }
+        }
+        Thread.sleep(500);
+        if (commands.count() != count) {
+          Report.result("  WARNING: %,d commands seen, %,d expected", commands.count(), count);
+        }
+      }
+      if (heap) {
+        long with = heapAfterGc();
+        coordinator.close();
+        long without = heapAfterGc();
+        figures.put("heapCoordinator", (double) (with - heapBefore));
+        Report.result(
+            "  Heap used after System.gc() (MemoryMXBean), whole JVM (broker, clients and"
+                + " coordinator): %,d MiB before the coordinator started, %,d MiB after the"
+                + " %,d-execution run with it still running, %,d MiB once it was closed",
+            heapBefore >> 20, with >> 20, history, without >> 20);
+        Report.result(
+            "  the coordinator's share: %,d MiB (target < 512 MiB)", (with - heapBefore) >> 20);
+      }
+      return rate;
+    } finally {
+      coordinator.close();
+    }
+  }
+
+  /**
+   * The retry budget's four count queries as the coordinator runs them for each failure, timed by
+   * PostgreSQL right after the run (their window still holds the run's rows), and a plain round
+   * trip for scale.
+   */
+  private void budgetQueries(Connection connection, Duration window) throws SQLException {
+    Report.result(
+        "  The retry budget's queries (run for every failure; window %d s), timed now by EXPLAIN"
+            + " ANALYZE:",
+        window.toSeconds());
+    String[][] queries = {
+      {"retry_context", "pipeline"},
+      {"attempt", "pipeline"},
+      {"retry_context", "source"},
+      {"attempt", "source"}
+    };
+    try (Statement statement = connection.createStatement()) {
+      for (String[] q : queries) {
+        String time = q[0].equals("attempt") ? "recorded_at" : "created_at";
+        String value = q[1].equals("pipeline") ? FailureEvents.PIPELINE : FailureEvents.SOURCE;
+        String sql =
+            "SELECT count(*) FROM %s WHERE %s%s = '%s' AND %s > now() - make_interval(secs => %s)"
+                .formatted(
+                    q[0],
+                    q[0].equals("retry_context") ? "automatic AND " : "",
+                    q[1],
+                    value,
+                    time,
+                    window.toMillis() / 1000.0);
+        long rows;
+        try (ResultSet rs = statement.executeQuery(sql)) {
+          rs.next();
+          rows = rs.getLong(1);
+        }
+        String executionTime = "?";
+        try (ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE) " + sql)) {
+          while (rs.next()) {
+            String line = rs.getString(1);
+            if (line.startsWith("Execution Time")) {
+              executionTime = line.substring(line.indexOf(':') + 1).trim();
+            }
+          }
+        }
+        Report.result(
+            "    count %-13s by %-8s: %,7d rows in the window, %s",
+            q[0], q[1], rows, executionTime);
+      }
+      int trips = 2000;
+      long start = System.nanoTime();
+      try (var ping = connection.prepareStatement("SELECT 1")) {
+        for (int i = 0; i < trips; i++) {
+          try (ResultSet rs = ping.executeQuery()) {
+            rs.next();
+          }
+        }
+      }
+      Report.result(
+          "    one round trip to PostgreSQL (SELECT 1, mean of %,d): %.3f ms",
+          trips, (System.nanoTime() - start) / 1e6 / trips);
+    }
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(300);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private double retryTopics(int count, Map<TopicPartition, Long> inputStart) throws Exception {
+    kafka.positionGroup(RetryTopicsBaseline.GROUP, inputStart);
+    try (RetryTopicsBaseline baseline =
+        new RetryTopicsBaseline(
+            new RetryTopicsBaseline.Settings(
+                infrastructure.kafkaBootstrapServers(),
+                registryUrl,
+                options.partitions(),
+                !options.retryTopicsDefaults()))) {
+      if (!kafka.topics().contains(RetryTopicsBaseline.RETRY_TOPIC)) {
+        throw new IllegalStateException(
+            "Spring Kafka did not create "
+                + RetryTopicsBaseline.RETRY_TOPIC
+                + "; topics: "
+                + kafka.topics());
+      }
+      Map<TopicPartition, Long> retryStart = kafka.endOffsets(RetryTopicsBaseline.RETRY_TOPIC);
+      try (TopicCounter retries =
+          new TopicCounter(
+              infrastructure.kafkaBootstrapServers(),
+              RetryTopicsBaseline.RETRY_TOPIC,
+              retryStart,
+              count,
+              null)) {
+        long start = System.nanoTime();
+        baseline.start();
+        long end = retries.awaitExpected(start, STALL, "retry topics");
+        double rate = count / ((end - start) / 1e9);
+        Report.result(
+            "  Spring Kafka retry topics (%s): %,d records forwarded to %s in %.1f s = %,.0f/s",
+            options.retryTopicsDefaults() ? "Spring's defaults" : "tuned",
+            count,
+            RetryTopicsBaseline.RETRY_TOPIC,
+            (end - start) / 1e9,
+            rate);
+        return rate;
+      }
+    }
+  }
+
+  private double pipe(int count, Map<TopicPartition, Long> inputStart) throws Exception {
+    String group = "bench-pipe-throughput";
+    kafka.positionGroup(group, inputStart);
+    Map<TopicPartition, Long> outStart = kafka.endOffsets(PIPE_OUTPUT);
+    try (TopicCounter out =
+            new TopicCounter(
+                infrastructure.kafkaBootstrapServers(), PIPE_OUTPUT, outStart, count, null);
+        RawPipe pipe =
+            new RawPipe(
+                infrastructure.kafkaBootstrapServers(), ATTEMPTS, PIPE_OUTPUT, group, true)) {
+      long start = System.nanoTime();
+      pipe.start();
+      long end = out.awaitExpected(start, STALL, "raw pipe");
+      double rate = count / ((end - start) / 1e9);
+      Report.result(
+          "  raw pipe: %,d records through in %.1f s = %,.0f/s", count, (end - start) / 1e9, rate);
+      Report.result("    (%s)", pipe.transactionStats(false));
+      return rate;
+    }
+  }
+
+  // ---------------------------------------------------------------- probe of the proposed fix
+
+  private void probe() throws Exception {
+    int batches = 20;
+    int size = 500;
+    Report.result("");
+    Report.result(
+        "== Probe (not Redrive): the coordinator's writes and reads for %,d first failures,"
+            + " set-based, %d per transaction, plus the relay's claim and delete",
+        batches * size, size);
+    String database = infrastructure.createDatabase("bench_probe");
+    CoordinatorUnderBench migrated =
+        new CoordinatorUnderBench(
+            infrastructure, database, options.partitions(), options.coordinatorSettings(), null);
+    migrated.close();
+    try (Connection connection = migrated.connect()) {
+      BatchedWritesProbe.run(connection, 2, size, options.phasesPerExecution());
+      double rate = BatchedWritesProbe.run(connection, batches, size, options.phasesPerExecution());
+      figures.put("probe", rate);
+      Report.result(
+          "  PostgreSQL takes them at %,.0f failures/s (one connection; Kafka and Java not"
+              + " included)",
+          rate);
+      Double pipe = figures.get("pipe");
+      if (pipe != null) {
+        Report.result("  that is %.2f x the raw pipe measured above", rate / pipe);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- 2. latency
+
+  private void latency() throws Exception {
+    double rate = options.latencyRate();
+    if (rate == 0) {
+      Double measured = figures.get("redrive");
+      if (measured == null) {
+        int n = Math.min(options.events(), 10_000);
+        Report.result("");
+        Report.result("== 2a. Calibration: Redrive's maximum rate over %,d failures", n);
+        Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
+        produce("cal", n, Math.max(1, n / options.phasesPerExecution()), null);
+        measured = redrive("calibration", n, inputStart, 0, false, false);
+        figures.put("redrive", measured);
+      }
+      rate = measured / 2;
+    }
+    int count = (int) Math.max(1, Math.round(rate * options.latencySeconds()));
+    int executions = Math.max(1, count / options.phasesPerExecution());
+    Report.result("");
+    Report.result(
+        "== 2. Latency: failure sent -> retry command received (read_committed), zero back-off,"
+            + " at %,.0f failures/s for %d s (%,d failures; the first %d s not counted)",
+        rate, options.latencySeconds(), count, options.latencyWarmupSeconds());
+
+    Percentiles redrive;
+    Percentiles redriveByTimestamp;
+    String database = infrastructure.createDatabase("bench_latency");
+    kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, kafka.endOffsets(ATTEMPTS));
+    try (CoordinatorUnderBench coordinator =
+        new CoordinatorUnderBench(
+            infrastructure, database, options.partitions(), options.coordinatorSettings(), null)) {
+      coordinator.startListeners();
+      awaitTrue(coordinator::attemptsAssigned, "the coordinator's partitions");
+      Map<String, FailureEvents.Sent> sent = new ConcurrentHashMap<>();
+      LatencyObserver latencies = new LatencyObserver(sent, true);
+      try (TopicCounter commands =
+              new TopicCounter(
+                  infrastructure.kafkaBootstrapServers(),
+                  COMMANDS,
+                  kafka.endOffsets(COMMANDS),
+                  count,
+                  latencies);
+          FailureEvents events =
+              new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 0)) {
+        long start = System.nanoTime();
+        latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
+        events.sendPaced(
+            count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
+        commands.awaitExpected(start, STALL, "Redrive latency");
+      }
+      redrive = latencies.received();
+      redriveByTimestamp = latencies.byRecordTimestamp();
+    }
+    Report.result("  Redrive: %s", redrive.describe());
+    Report.result(
+        "  Redrive, by the command record's timestamp - the failure's occurredAt: %s",
+        redriveByTimestamp.describe());
+
+    Percentiles pipe = pipeLatency(count, rate, executions, true);
+    Report.result("  raw transactional pipe: %s", pipe.describe());
+    Percentiles plain = pipeLatency(count, rate, executions, false);
+    Report.result("  (for reference) the same pipe without transactions: %s", plain.describe());
+    Report.result("  Redrive p99 / pipe p99: %.2f   (target <= 3)", redrive.p99() / pipe.p99());
+    figures.put("latencyRatio", redrive.p99() / pipe.p99());
+  }
+
+  /** The pipe's latency at the same paced rate. */
+  private Percentiles pipeLatency(int count, double rate, int executions, boolean transactional)
+      throws Exception {
+    String pipeGroup = "bench-pipe-latency" + (transactional ? "" : "-plain");
+    kafka.positionGroup(pipeGroup, kafka.endOffsets(ATTEMPTS));
+    Map<String, FailureEvents.Sent> sent = new ConcurrentHashMap<>();
+    LatencyObserver latencies = new LatencyObserver(sent, false);
+    try (TopicCounter out =
+            new TopicCounter(
+                infrastructure.kafkaBootstrapServers(),
+                PIPE_OUTPUT,
+                kafka.endOffsets(PIPE_OUTPUT),
+                count,
+                latencies);
+        RawPipe rawPipe =
+            new RawPipe(
+                infrastructure.kafkaBootstrapServers(),
+                ATTEMPTS,
+                PIPE_OUTPUT,
+                pipeGroup,
+                transactional);
+        FailureEvents events =
+            new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 0)) {
+      rawPipe.start();
+      rawPipe.awaitAssigned(Duration.ofSeconds(30));
+      long start = System.nanoTime();
+      latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
+      events.sendPaced(
+          count,
+          rate,
+          i -> FailureEvents.failure("latpipe" + transactional, (int) i, executions, null),
+          sent);
+      out.awaitExpected(start, STALL, "pipe latency");
+      Report.result("    (pipe: %s)", rawPipe.transactionStats());
+    }
+    return latencies.received();
+  }
+
+  /** Collects send-to-receive latencies of the records that carry a known event. */
+  private final class LatencyObserver implements TopicCounter.Observer {
+    private final Map<String, FailureEvents.Sent> sent;
+    private final boolean commands;
+    private final RedriveAvroDeserializer decoder = new RedriveAvroDeserializer();
+    private final List<Long> received = new ArrayList<>();
+    private final List<Long> byTimestamp = new ArrayList<>();
+    private volatile long countFrom;
+
+    LatencyObserver(Map<String, FailureEvents.Sent> sent, boolean commands) {
+      this.sent = sent;
+      this.commands = commands;
+      decoder.configure(
+          Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    }
+
+    void countFrom(long nanos) {
+      countFrom = nanos;
+    }
+
+    @Override
+    public void seen(
+        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+        long receivedNanos) {
+      Object value = decoder.deserialize(record.topic(), record.value());
+      String eventId =
+          commands
+              ? ((CommandEvent) value).getCorrelationId()
+              : ((AttemptEvent) value).getEventId();
+      FailureEvents.Sent at = eventId == null ? null : sent.get(eventId);
+      if (at == null || at.nanos() < countFrom) {
+        return;
+      }
+      synchronized (this) {
+        received.add(receivedNanos - at.nanos());
+        byTimestamp.add((record.timestamp() - at.millis()) * 1_000_000L);
+      }
+    }
+
+    synchronized Percentiles received() {
+      return Percentiles.ofNanos(received.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    synchronized Percentiles byRecordTimestamp() {
+      return Percentiles.ofNanos(byTimestamp.stream().mapToLong(Long::longValue).toArray());
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  // ---------------------------------------------------------------- 3. scale (and 5. memory)
+
+  private void scale() throws Exception {
+    int n = options.scaleEvents();
+    Report.result("");
+    Report.result(
+        "== 3. Scale: %,d failures (fresh executions) with a history already in the state tables",
+        n);
+    List<Integer> sizes = options.scaleExecutions();
+    int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    Map<Integer, Double> rates = new HashMap<>();
+    for (int history : sizes) {
+      Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
+      produce("scale" + history, n, Math.max(1, n / options.phasesPerExecution()), null);
+      rates.put(
+          history, redrive("scale-" + history, n, inputStart, history, false, history == largest));
+    }
+    int smallest = sizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
+    if (smallest != largest) {
+      double ratio = rates.get(largest) / rates.get(smallest);
+      figures.put("scaleRatio", ratio);
+      scaleTarget = String.format("throughput at %,d >= 0.8 x at %,d", largest, smallest);
+      Report.result(
+          "  throughput with %,d executions / with %,d: %.2f   (target >= 0.8)",
+          largest, smallest, ratio);
+    }
+  }
+
+  // ---------------------------------------------------------------- 4. scheduling
+
+  private void scheduling() throws Exception {
+    int n = options.scheduleRetries();
+    int lead = options.scheduleLeadSeconds();
+    if (lead == 0) {
+      Double measured = figures.get("redrive");
+      lead = measured == null ? 90 : (int) Math.ceil(n / measured * 1.3) + 15;
+    }
+    Instant frozen = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant due = frozen.plusSeconds(lead);
+    Report.result("");
+    Report.result(
+        "== 4. Scheduling: %,d retries due within the same second (%s), %d s after the failures",
+        n, due, lead);
+    Report.result(
+        "  (each failure carries retryAfterMs = %d s + i/%d s; the coordinator's clock stands at"
+            + " %s, so notBefore = that + retryAfterMs lands in [%s, +1 s))",
+        lead, n, frozen, due);
+    Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
+    long leadMillis = lead * 1000L;
+    long start = System.nanoTime();
+    try (FailureEvents events =
+        new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 20)) {
+      events.sendAll(
+          n,
+          i ->
+              FailureEvents.failure(
+                  "sched",
+                  (int) i,
+                  Math.max(1, n / options.phasesPerExecution()),
+                  leadMillis + i * 1000L / n));
+    }
+    Report.progress("  produced %,d failures in %.1f s", n, (System.nanoTime() - start) / 1e9);
+
+    String database = infrastructure.createDatabase("bench_scheduling");
+    kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, inputStart);
+    Map<String, String> settings = new HashMap<>(options.coordinatorSettings());
+    settings.put("redrive.coordinator.policy.max-interval", "1h");
+    List<Long> lateness = new ArrayList<>();
+    List<Long> latenessReceived = new ArrayList<>();
+    AtomicLong early = new AtomicLong();
+    RedriveAvroDeserializer decoder = new RedriveAvroDeserializer();
+    decoder.configure(
+        Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    try (CoordinatorUnderBench coordinator =
+            new CoordinatorUnderBench(
+                infrastructure, database, options.partitions(), settings, frozen);
+        TopicCounter commands =
+            new TopicCounter(
+                infrastructure.kafkaBootstrapServers(),
+                COMMANDS,
+                kafka.endOffsets(COMMANDS),
+                n,
+                (record, receivedNanos) -> {
+                  long receivedMillis = System.currentTimeMillis();
+                  CommandEvent command =
+                      (CommandEvent) decoder.deserialize(record.topic(), record.value());
+                  long notBefore =
+                      ((RetryCommand) command.getPayload()).getNotBefore().toEpochMilli();
+                  long late = record.timestamp() - notBefore;
+                  if (late < 0) {
+                    early.incrementAndGet();
+                  }
+                  lateness.add(late * 1_000_000L);
+                  latenessReceived.add((receivedMillis - notBefore) * 1_000_000L);
+                })) {
+      long decideStart = System.nanoTime();
+      coordinator.startListeners();
+      try (Connection connection = coordinator.connect();
+          var query =
+              connection.prepareStatement(
+                  "SELECT count(*) FROM outbox WHERE topic = '" + COMMANDS + "'")) {
+        long stored = 0;
+        while (stored < n && Instant.now().isBefore(due)) {
+          Thread.sleep(200);
+          try (ResultSet rs = query.executeQuery()) {
+            rs.next();
+            stored = rs.getLong(1);
+          }
+        }
+        Instant now = Instant.now();
+        Report.result(
+            "  %,d of %,d retry commands decided and waiting in the outbox after %.1f s, %.1f s"
+                + " before their second",
+            stored,
+            n,
+            (System.nanoTime() - decideStart) / 1e9,
+            Duration.between(now, due).toMillis() / 1e3);
+        if (stored < n) {
+          Report.result(
+              "  WARNING: not all were decided before they fell due; raise --schedule-lead");
+        }
+      }
+      long lastNanos = commands.awaitExpected(decideStart, STALL, "scheduled retries");
+      Instant last = Instant.now().minusNanos(System.nanoTime() - lastNanos);
+      Thread.sleep(500);
+      Report.result(
+          "  all %,d sent; the last one received %.3f s after the start of their second",
+          commands.count(), Duration.between(due, last).toMillis() / 1e3);
+    }
+    Percentiles byTimestamp;
+    Percentiles byReceipt;
+    synchronized (lateness) {
+      byTimestamp = Percentiles.ofNanos(lateness.stream().mapToLong(Long::longValue).toArray());
+      byReceipt =
+          Percentiles.ofNanos(latenessReceived.stream().mapToLong(Long::longValue).toArray());
+    }
+    Report.result("  lateness (record timestamp - notBefore): %s", byTimestamp.describe());
+    Report.result(
+        "  lateness (received by a read_committed consumer - notBefore): %s", byReceipt.describe());
+    Report.result("  early (sent before notBefore): %,d   (must be 0)", early.get());
+    figures.put("early", (double) early.get());
+    figures.put("schedulingP99", byTimestamp.p99());
+  }
+
+  // ---------------------------------------------------------------- targets
+
+  private void targets() {
+    Report.result("");
+    Report.result("== Issue 6 targets");
+    target("Redrive >= 0.3 x raw pipe", ratio("redrive", "pipe"), 0.3, true);
+    target("Redrive >= 0.5 x retry topics", ratio("redrive", "retryTopics"), 0.5, true);
+    target("p99 latency <= 3 x pipe p99", figures.get("latencyRatio"), 3.0, false);
+    target(scaleTarget, figures.get("scaleRatio"), 0.8, true);
+    Double heap = figures.get("heapCoordinator");
+    target("coordinator heap < 512 MiB", heap == null ? null : heap / (1 << 20), 512.0, false);
+    Double early = figures.get("early");
+    target("no retry sent early", early, 0.0, false);
+  }
+
+  private Double ratio(String a, String b) {
+    return figures.containsKey(a) && figures.containsKey(b)
+        ? figures.get(a) / figures.get(b)
+        : null;
+  }
+
+  private static void target(String name, Double value, double bound, boolean atLeast) {
+    if (value == null) {
+      Report.result("  %-44s not measured in this run", name);
+      return;
+    }
+    boolean met = atLeast ? value >= bound : value <= bound;
+    Report.result("  %-44s %10.3f   %s", name, value, met ? "MET" : "NOT MET");
+  }
+
+  /**
+   * Activity counters of the coordinator's database (pg_stat_database), for per-failure figures.
+   */
+  record DatabaseCounters(long commits, long inserted, long updated, long deleted, long returned) {
+
+    static DatabaseCounters read(Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT pg_stat_force_next_flush()");
+        try (ResultSet rs =
+            statement.executeQuery(
+                "SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, tup_returned"
+                    + " FROM pg_stat_database WHERE datname = current_database()")) {
+          rs.next();
+          return new DatabaseCounters(
+              rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+        }
+      }
+    }
+
+    DatabaseCounters minus(DatabaseCounters other) {
+      return new DatabaseCounters(
+          commits - other.commits,
+          inserted - other.inserted,
+          updated - other.updated,
+          deleted - other.deleted,
+          returned - other.returned);
+    }
+
+    String per(long failures) {
+      return String.format(
+          "%.2f commits, %.1f rows inserted, %.1f updated, %.1f deleted, %,.0f rows read",
+          (double) commits / failures,
+          (double) inserted / failures,
+          (double) updated / failures,
+          (double) deleted / failures,
+          (double) returned / failures);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.redrive.bench;
+
+import dev.redrive.coordinator.RetryCoordinatorApplication;
+import dev.redrive.coordinator.config.CoordinatorProperties;
+import dev.redrive.testkit.RedriveInfrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The retry-coordinator as it ships, in a Spring context of its own on a database of its own, with
+ * the benchmark's settings: zero back-off without jitter (so every failure is due at once) and a
+ * retry budget that never refuses. Its listeners do not start with the context: {@link
+ * #startListeners()} starts them, so a measurement does not include Spring's start-up.
+ */
+final class CoordinatorUnderBench implements AutoCloseable {
+
+  /**
+   * The attempts listener's id. It is also its consumer group (Spring Kafka's {@code idIsGroup}
+   * default: {@code spring.kafka.consumer.group-id} does not apply to it), and its consumer thread
+   * is named after it.
+   */
+  static final String ATTEMPTS_LISTENER = "coordinator-attempts";
+
+  private final RedriveInfrastructure infrastructure;
+  private final String databaseUrl;
+  private final ConfigurableApplicationContext context;
+
+  /**
+   * @param fixedClockAt null for the system clock; otherwise the coordinator's clock stands still
+   *     at this instant (the scheduling measurement uses it so that every due time it computes
+   *     lands in the same second)
+   */
+  CoordinatorUnderBench(
+      RedriveInfrastructure infrastructure,
+      String databaseUrl,
+      int partitions,
+      Map<String, String> settings,
+      Instant fixedClockAt) {
+    this.infrastructure = infrastructure;
+    this.databaseUrl = databaseUrl;
+    List<String> args = new ArrayList<>();
+    args.add("--spring.datasource.url=" + databaseUrl);
+    args.add("--spring.datasource.username=" + infrastructure.jdbcUser());
+    args.add("--spring.datasource.password=" + infrastructure.jdbcPassword());
+    args.add("--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers());
+    args.add("--spring.kafka.properties.schema.registry.url=" + infrastructure.schemaRegistryUrl());
+    args.add("--spring.kafka.listener.auto-startup=false");
+    args.add("--spring.main.banner-mode=off");
+    args.add("--server.port=0");
+    args.add("--spring.profiles.active=local");
+    args.add("--redrive.kafka.partitions=" + partitions);
+    args.add("--redrive.coordinator.policy.initial-interval=0s");
+    args.add("--redrive.coordinator.policy.jitter=NONE");
+    args.add("--redrive.coordinator.budget.min-retries=100000000");
+    settings.forEach((key, value) -> args.add("--" + key + "=" + value));
+    SpringApplicationBuilder builder = RetryCoordinatorApplication.builder();
+    if (fixedClockAt != null) {
+      builder.sources(FixedClock.class);
+      args.add("--bench.clock.fixed-at=" + fixedClockAt);
+    }
+    this.context = builder.run(args.toArray(String[]::new));
+  }
+
+  /** Starts every listener of the coordinator (attempts, process events, requests). */
+  void startListeners() {
+    context
+        .getBean(KafkaListenerEndpointRegistry.class)
+        .getListenerContainers()
+        .forEach(MessageListenerContainer::start);
+  }
+
+  /** Whether the attempts listener has been given its partitions. */
+  boolean attemptsAssigned() {
+    MessageListenerContainer container =
+        context
+            .getBean(KafkaListenerEndpointRegistry.class)
+            .getListenerContainer(ATTEMPTS_LISTENER);
+    return container != null
+        && container.getAssignedPartitions() != null
+        && !container.getAssignedPartitions().isEmpty();
+  }
+
+  /** The retry budget's window as the coordinator was configured. */
+  Duration budgetWindow() {
+    return context.getBean(CoordinatorProperties.class).budget().window();
+  }
+
+  /** A connection to the coordinator's database, schema {@code coordinator} first. */
+  Connection connect() throws SQLException {
+    Connection connection =
+        DriverManager.getConnection(
+            databaseUrl, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
+    try (var statement = connection.createStatement()) {
+      statement.execute("SET search_path = coordinator");
+    }
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+
+  /**
+   * Replaces the coordinator's clock (its auto-configured one is conditional on a missing bean).
+   */
+  @Configuration(proxyBeanMethods = false)
+  static class FixedClock {
+    @Bean
+    Clock benchClock(@Value("${bench.clock.fixed-at}") String fixedAt) {
+      return Clock.fixed(Instant.parse(fixedAt), ZoneOffset.UTC);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.redrive.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.redrive.bench.BenchOptions.Scenario;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+  @Test
+  void shouldRunEverythingAtFullSizeWithoutArguments() {
+    BenchOptions options = BenchOptions.parse();
+
+    assertThat(options.events()).isEqualTo(100_000);
+    assertThat(options.executions()).isEqualTo(10_000);
+    assertThat(options.phasesPerExecution()).isEqualTo(10);
+    assertThat(options.scaleExecutions()).containsExactly(1_000, 1_000_000);
+    assertThat(options.scheduleRetries()).isEqualTo(10_000);
+    assertThat(options.scenarios()).isEqualTo(EnumSet.allOf(Scenario.class));
+    assertThat(options.retryTopicsDefaults()).isFalse();
+  }
+
+  @Test
+  void shouldReadSmallerSizesScenariosAndCoordinatorSettings() {
+    BenchOptions options =
+        BenchOptions.parse(
+            "--events",
+            "20_000",
+            "--executions=2000",
+            "--scale-executions",
+            "1000, 100000",
+            "--scenarios",
+            "throughput,scale",
+            "--coordinator",
+            "spring.kafka.listener.concurrency=3",
+            "--latency-rate",
+            "250.5",
+            "--retry-topics",
+            "defaults");
+
+    assertThat(options.events()).isEqualTo(20_000);
+    assertThat(options.executions()).isEqualTo(2_000);
+    assertThat(options.scaleExecutions()).isEqualTo(List.of(1_000, 100_000));
+    assertThat(options.scenarios()).containsExactlyInAnyOrder(Scenario.THROUGHPUT, Scenario.SCALE);
+    assertThat(options.runs(Scenario.LATENCY)).isFalse();
+    assertThat(options.coordinatorSettings())
+        .isEqualTo(Map.of("spring.kafka.listener.concurrency", "3"));
+    assertThat(options.latencyRate()).isEqualTo(250.5);
+    assertThat(options.retryTopicsDefaults()).isTrue();
+  }
+
+  @Test
+  void shouldAnswerNullForHelp() {
+    assertThat(BenchOptions.parse("--events", "10", "--help")).isNull();
+  }
+
+  @Test
+  void shouldRefuseWhatCannotRun() {
+    assertThatThrownBy(() -> BenchOptions.parse("--events", "ten"))
+        .hasMessageContaining("--events needs a whole number");
+    assertThatThrownBy(() -> BenchOptions.parse("--events", "0"))
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> BenchOptions.parse("--events", "100", "--executions", "1000"))
+        .hasMessageContaining("must not exceed");
+    assertThatThrownBy(() -> BenchOptions.parse("--scenarios", "speed"))
+        .hasMessageContaining("unknown scenario 'speed'");
+    assertThatThrownBy(() -> BenchOptions.parse("--coordinator", "novalue"))
+        .hasMessageContaining("KEY=VALUE");
+    assertThatThrownBy(() -> BenchOptions.parse("--frobnicate", "1"))
+        .hasMessageContaining("unknown option --frobnicate");
+    assertThatThrownBy(() -> BenchOptions.parse("--events")).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse("--retry-topics", "fast"))
+        .hasMessageContaining("tuned or defaults");
+  }
+}
