@@ -56,7 +56,10 @@ final class ChildProcesses {
 
   /** Kills a child at once (SIGKILL: no shutdown hook, no clean close) and waits for its end. */
   static void kill(Process process) {
+    // the processes it started die with it, as in a container
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
     waitFor(process);
   }
 

@@ -146,7 +146,15 @@ class RetryStormIT extends FaultCase {
               MIN_RETRIES,
               RATIO * 100,
               paused,
-              EXECUTIONS));
+              EXECUTIONS),
+          retries <= (int) budget
+              && retries >= MIN_RETRIES
+              && perExecution.values().stream().allMatch(n -> n <= MAX_ATTEMPTS - 1)
+              && duplicates == 0
+              && counted == attempts
+              && counterSum == attempts
+              && paused == EXECUTIONS
+              && auditMissing == 0);
 
       assertThat(retries)
           .as("retries sent, against the budget %.0f", budget)
