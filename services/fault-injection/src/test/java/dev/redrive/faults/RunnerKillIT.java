@@ -26,8 +26,7 @@ class RunnerKillIT extends FaultCase {
   static final int RUNS = Integer.getInteger("faults.runner.executions", 20);
 
   @Test
-  void shouldReportRunningPhasesAsInterruptedAndRetryThemAfterTheRunnerIsKilled()
-      throws Exception {
+  void shouldReportRunningPhasesAsInterruptedAndRetryThemAfterTheRunnerIsKilled() throws Exception {
     long start = System.nanoTime();
     try (Stack stack = new Stack("7-runner-kill")) {
       Path pipelines = Files.createDirectories(stack.dir.resolve("pipelines"));
@@ -53,10 +52,14 @@ class RunnerKillIT extends FaultCase {
           stack.runner(
               Postgres.jdbcUrl(Postgres.port(), runnerDb),
               Map.of(
-                  "redrive.runner.pipelines", "file:" + pipelines + "/",
-                  "redrive.runner.workspace-root", stack.dir.resolve("workspaces").toString(),
-                  "redrive.runner.workers", String.valueOf(RUNS),
-                  "redrive.runner.instance-id", "fault-runner"));
+                  "redrive.runner.pipelines",
+                  "file:" + pipelines + "/",
+                  "redrive.runner.workspace-root",
+                  stack.dir.resolve("workspaces").toString(),
+                  "redrive.runner.workers",
+                  String.valueOf(RUNS),
+                  "redrive.runner.instance-id",
+                  "fault-runner"));
       Stack.startAll(coordinator, audit, runner);
       CommandLog log = stack.commands();
 
@@ -94,14 +97,15 @@ class RunnerKillIT extends FaultCase {
       double recovery = (System.nanoTime() - killedAt) / 1e9;
       Awaitility.await()
           .atMost(Duration.ofMinutes(1))
-          .until(() -> StreamCheck.count(coordinatorDb, "SELECT count(*) FROM coordinator.outbox") == 0);
+          .until(
+              () ->
+                  StreamCheck.count(coordinatorDb, "SELECT count(*) FROM coordinator.outbox") == 0);
       ServiceProcess.sleep(3000);
 
       List<CommandLog.Seen> commands = log.seen();
       Map<String, Integer> perExecution = new HashMap<>();
       commands.forEach(c -> perExecution.merge(c.executionId(), 1, Integer::sum));
-      int duplicates =
-          perExecution.values().stream().mapToInt(n -> n - 1).filter(n -> n > 0).sum();
+      int duplicates = perExecution.values().stream().mapToInt(n -> n - 1).filter(n -> n > 0).sum();
       long interrupted =
           StreamCheck.count(
               coordinatorDb,
@@ -125,7 +129,9 @@ class RunnerKillIT extends FaultCase {
               Math.max(0, lost),
               0,
               (int) Math.abs(RUNS - interrupted),
-              (int) (Math.abs(RUNS - auditedInterrupted) + Math.abs(perExecution.size() - auditedCommands)),
+              (int)
+                  (Math.abs(RUNS - auditedInterrupted)
+                      + Math.abs(perExecution.size() - auditedCommands)),
               List.of());
       Figures.record(
           "7 phase-runner killed",
