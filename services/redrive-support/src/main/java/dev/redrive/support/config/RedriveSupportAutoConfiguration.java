@@ -74,6 +74,11 @@ public class RedriveSupportAutoConfiguration {
       if (!configs.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
         updates.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       }
+      if (!configs.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+        // a crashed instance's partitions move after 10 s, not Kafka's default 45 s
+        updates.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        updates.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+      }
       if (!configs.containsKey("specific.avro.reader")) {
         updates.put("specific.avro.reader", true);
       }
