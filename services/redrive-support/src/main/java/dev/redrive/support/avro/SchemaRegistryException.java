@@ -54,6 +54,14 @@ public class SchemaRegistryException extends RuntimeException {
     return errorCode;
   }
 
+  /**
+   * Returns whether the registry could not be reached or failed (no answer, 5xx, 408, 429): worth
+   * trying again later, unlike an answer about the schema itself.
+   */
+  public boolean isUnavailable() {
+    return httpStatus == NO_ANSWER || httpStatus >= 500 || httpStatus == 408 || httpStatus == 429;
+  }
+
   /** Returns whether the registry said that the subject, version, schema or id does not exist. */
   public boolean isNotFound() {
     return httpStatus == 404;

@@ -27,14 +27,18 @@ public record RedriveProperties(
    *     production)
    * @param handlerRetries how often a record whose handler threw is retried before it goes to the
    *     DLT (decoding errors and invalid events are never retried)
-   * @param handlerRetryInterval pause between those retries
+   * @param handlerRetryInterval pause between those retries, and the first pause while a dependency
+   *     is down
+   * @param outageMaxRetryInterval longest pause between two tries of a record that failed because
+   *     the database or the schema registry is down (it is retried until they are back)
    */
   public record Kafka(
       @DefaultValue("true") boolean createTopics,
       @DefaultValue("3") @Min(1) int partitions,
       @DefaultValue("1") @Min(1) short replicationFactor,
       @DefaultValue("2") @Min(0) int handlerRetries,
-      @DefaultValue("1s") @NotNull Duration handlerRetryInterval) {}
+      @DefaultValue("1s") @NotNull Duration handlerRetryInterval,
+      @DefaultValue("10s") @NotNull Duration outageMaxRetryInterval) {}
 
   /**
    * @param enabled run the outbox relay (off for a service that publishes nothing)

@@ -4,6 +4,7 @@ import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.DeadLetterRouting;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.kafka.RedriveErrorHandler;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.support.outbox.OutboxSettings;
@@ -16,12 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,13 +32,10 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
@@ -78,6 +74,11 @@ public class RedriveSupportAutoConfiguration {
       if (!configs.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
         updates.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       }
+      if (!configs.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+        // a crashed instance's partitions move after 10 s, not Kafka's default 45 s
+        updates.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        updates.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+      }
       if (!configs.containsKey("specific.avro.reader")) {
         updates.put("specific.avro.reader", true);
       }
@@ -104,19 +105,20 @@ public class RedriveSupportAutoConfiguration {
 
   /**
    * Error handler shared by every listener: a few retries, then the dead-letter topic. Decoding
-   * errors and {@link InvalidEventException} go there at once.
+   * errors and {@link InvalidEventException} go there at once; a database or schema registry outage
+   * is waited out (see {@link RedriveErrorHandler}).
    */
   @Bean
   CommonErrorHandler redriveErrorHandler(
       DeadLetterRouting deadLetterRouting, RedriveProperties properties) {
-    DefaultErrorHandler handler =
-        new DefaultErrorHandler(
-            deadLetterRouting,
-            new FixedBackOff(
-                properties.kafka().handlerRetryInterval().toMillis(),
-                properties.kafka().handlerRetries()));
-    handler.addNotRetryableExceptions(InvalidEventException.class);
-    return handler;
+    var kafka = properties.kafka();
+    ExponentialBackOff duringOutage =
+        new ExponentialBackOff(kafka.handlerRetryInterval().toMillis(), 2.0);
+    duringOutage.setMaxInterval(kafka.outageMaxRetryInterval().toMillis());
+    return new RedriveErrorHandler(
+        deadLetterRouting,
+        new FixedBackOff(kafka.handlerRetryInterval().toMillis(), kafka.handlerRetries()),
+        duringOutage);
   }
 
   /** The Redrive topics and their dead-letter topics, created at start when missing. */
@@ -133,6 +135,7 @@ public class RedriveSupportAutoConfiguration {
                   .build());
         }
       }
+      topics.add(OutboxRelay.progressTopic(properties.kafka().replicationFactor()));
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
@@ -140,22 +143,14 @@ public class RedriveSupportAutoConfiguration {
   @Bean
   @ConditionalOnProperty(name = "redrive.outbox.enabled", matchIfMissing = true)
   OutboxRelay outboxRelay(
-      JdbcClient jdbc,
-      TransactionTemplate transaction,
+      DataSource dataSource,
       KafkaProperties kafkaProperties,
       RedriveProperties properties,
       MeterRegistry meters) {
-    Map<String, Object> producerConfig = new HashMap<>(kafkaProperties.buildProducerProperties());
-    producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     var outbox = properties.outbox();
     return new OutboxRelay(
-        jdbc,
-        transaction,
-        new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, byte[]>(producerConfig)),
+        dataSource,
+        kafkaProperties.buildProducerProperties(),
         new OutboxSettings(
             outbox.pollInterval(), outbox.batchSize(), outbox.sendTimeout(), outbox.retryBackoff()),
         meters);

@@ -1,62 +1,66 @@
 package dev.redrive.support.outbox;
 
-import dev.redrive.support.kafka.RedriveHeaders;
+import dev.redrive.support.outbox.RelaySession.OutboxRow;
+import dev.redrive.support.outbox.RelaySession.OutboxState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.kafka.config.TopicBuilder;
 
 /**
- * Publishes due outbox rows to Kafka and deletes them once the broker has acknowledged them
- * (idempotent producer, {@code acks=all}). Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so
- * several instances of a service share the work without sending a row twice while it is claimed.
+ * Publishes due outbox rows to Kafka, exactly once for {@code read_committed} consumers, in the
+ * order of the rows' ids.
  *
- * <p>Guarantee: at least once. A crash between the broker's acknowledgement and the database commit
- * publishes that batch again; every Redrive consumer deduplicates by {@code eventId}.
+ * <p>Every instance of a service runs a relay; the one that holds the outbox table's advisory lock
+ * publishes and the others wait to take over (within {@code poll-interval} once its database
+ * session ends). How a batch is claimed, sent in a Kafka transaction with a progress record, and
+ * settled after a crash is described in {@link RelaySession}. Any error ends the session (its
+ * producer is closed, its lock given back) and the relay starts a new one after {@code
+ * retry-backoff}: a new session first settles what the earlier one left claimed.
+ *
+ * <p>The progress topic ({@link #progressTopic}) must exist; the services create it with their
+ * other topics.
  */
 public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-  private final JdbcClient jdbc;
-  private final TransactionTemplate transaction;
-  private final KafkaTemplate<String, byte[]> kafka;
+  private final DataSource dataSource;
+  private final Map<String, Object> clientConfig;
   private final OutboxSettings settings;
   private final Semaphore wakeUp = new Semaphore(0);
   private final MeterRegistry meters;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
+  private final AtomicLong publishing = new AtomicLong();
   private volatile boolean running;
+  private volatile RelaySession session;
   private Thread worker;
 
+  /**
+   * @param clientConfig the Kafka producer settings of the service (bootstrap servers, security,
+   *     linger); the relay adds the serializers, idempotence and its transactional.id
+   */
   public OutboxRelay(
-      JdbcClient jdbc,
-      TransactionTemplate transaction,
-      KafkaTemplate<String, byte[]> kafka,
+      DataSource dataSource,
+      Map<String, Object> clientConfig,
       OutboxSettings settings,
       MeterRegistry meters) {
-    this.jdbc = jdbc;
-    this.transaction = transaction;
-    this.kafka = kafka;
+    this.dataSource = dataSource;
+    this.clientConfig = Map.copyOf(clientConfig);
     this.settings = settings;
     this.meters = meters;
     Gauge.builder("redrive.outbox.backlog", backlog, AtomicLong::get)
@@ -66,6 +70,20 @@ public class OutboxRelay implements SmartLifecycle {
         .description("Seconds the oldest due outbox row has been waiting")
         .baseUnit("seconds")
         .register(meters);
+    Gauge.builder("redrive.outbox.publishing", publishing, AtomicLong::get)
+        .description("1 when this instance's relay is the one publishing its outbox, else 0")
+        .register(meters);
+  }
+
+  /** The compacted topic where relays record the last batch they committed. */
+  public static NewTopic progressTopic(short replicationFactor) {
+    return TopicBuilder.name(RelaySession.PROGRESS_TOPIC)
+        .partitions(1)
+        .replicas(replicationFactor)
+        .compact()
+        .config("segment.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
+        .config("min.compaction.lag.ms", "0")
+        .build();
   }
 
   /** Asks the relay to look for due rows now (called after a transaction that added rows). */
@@ -90,7 +108,12 @@ public class OutboxRelay implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    kafka.getProducerFactory().reset();
+    endSession();
+  }
+
+  /** Whether this relay is the one publishing its outbox (the others wait to take over). */
+  public boolean isPublishing() {
+    return session != null;
   }
 
   @Override
@@ -107,91 +130,70 @@ public class OutboxRelay implements SmartLifecycle {
   private void run() {
     while (running) {
       try {
-        int sent = publishDueBatch();
-        if (sent < settings.batchSize()) {
+        if (session == null && !startSession()) {
+          pause(settings.pollInterval());
+          continue;
+        }
+        List<OutboxRow> sent = session.publishDueBatch();
+        countPublished(sent);
+        if (sent.size() < settings.batchSize()) {
           waitForWork();
         }
       } catch (RuntimeException e) {
-        log.warn("outbox relay could not publish, retrying in {}", settings.retryBackoff(), e);
+        if (running) {
+          log.warn(
+              "outbox relay could not publish, starting over in {}: {}",
+              settings.retryBackoff(),
+              e.toString());
+          log.debug("outbox relay failure", e);
+        }
+        endSession();
         pause(settings.retryBackoff());
       }
     }
+    endSession();
   }
 
-  /** Publishes one batch of due rows; returns how many were sent. */
-  int publishDueBatch() {
-    Integer sent = transaction.execute(status -> sendAndDelete(claimDueRows()));
-    return sent == null ? 0 : sent;
-  }
-
-  private List<OutboxRow> claimDueRows() {
-    return jdbc.sql(
-            """
-            SELECT id, topic, message_key, event_id, event_type, payload, due_at
-            FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")
-        .param(settings.batchSize())
-        .query(
-            (rs, n) ->
-                new OutboxRow(
-                    rs.getLong("id"),
-                    rs.getString("topic"),
-                    rs.getString("message_key"),
-                    rs.getString("event_id"),
-                    rs.getString("event_type"),
-                    rs.getBytes("payload"),
-                    rs.getTimestamp("due_at").toInstant()))
-        .list();
-  }
-
-  private int sendAndDelete(List<OutboxRow> rows) {
-    if (rows.isEmpty()) {
-      return 0;
+  /** Becomes the publishing relay if no other holds the table; settles what was left claimed. */
+  private boolean startSession() {
+    RelaySession opened = RelaySession.open(dataSource, clientConfig, settings);
+    if (opened == null) {
+      return false;
     }
-    List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
-    for (OutboxRow row : rows) {
-      ProducerRecord<String, byte[]> record =
-          new ProducerRecord<>(row.topic(), row.key(), row.payload());
-      record.headers().add(RedriveHeaders.EVENT_TYPE, utf8(row.eventType()));
-      record.headers().add(RedriveHeaders.EVENT_ID, utf8(row.eventId()));
-      acks.add(kafka.send(record));
+    session = opened;
+    List<OutboxRow> resent = opened.recover();
+    countPublished(resent);
+    publishing.set(1);
+    log.info(
+        "outbox relay {} is publishing{}",
+        opened.relayId(),
+        resent.isEmpty() ? "" : " (sent again " + resent.size() + " rows a crash left unsent)");
+    return true;
+  }
+
+  private void endSession() {
+    RelaySession ending = session;
+    session = null;
+    publishing.set(0);
+    if (ending != null) {
+      ending.close();
     }
-    awaitAll(acks);
+  }
+
+  private void countPublished(List<OutboxRow> rows) {
     Instant now = Instant.now();
     for (OutboxRow row : rows) {
       lag(row.topic()).record(Duration.between(row.dueAt(), now));
       published(row.topic()).increment();
     }
-    jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)")
-        .param(rows.stream().mapToLong(OutboxRow::id).boxed().toArray(Long[]::new))
-        .update();
-    log.debug("published {} outbox rows", rows.size());
-    return rows.size();
-  }
-
-  private void awaitAll(List<CompletableFuture<?>> acks) {
-    try {
-      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-          .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the broker", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("broker did not acknowledge the outbox batch", e);
+    if (!rows.isEmpty()) {
+      log.debug("published {} outbox rows", rows.size());
     }
   }
 
   private void waitForWork() {
     Instant now = Instant.now();
-    OutboxState state =
-        jdbc.sql(
-                """
-                SELECT count(*), min(due_at),
-                  min(due_at) FILTER (WHERE due_at <= now()) FROM outbox""")
-            .query(
-                (rs, n) ->
-                    new OutboxState(
-                        rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))))
-            .single();
+    OutboxState state = session.state();
     backlog.set(state.rows());
     oldestAgeMillis.set(
         state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
@@ -235,23 +237,4 @@ public class OutboxRelay implements SmartLifecycle {
         .tag("topic", topic)
         .register(meters);
   }
-
-  private static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
-  }
-
-  private record OutboxState(long rows, Instant nextDue, Instant oldestDue) {}
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private record OutboxRow(
-      long id,
-      String topic,
-      String key,
-      String eventId,
-      String eventType,
-      byte[] payload,
-      Instant dueAt) {}
 }

@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,8 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -50,6 +51,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OutboxRelayIT {
 
   private static final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
+  private static final AtomicLong SEQUENCE = new AtomicLong();
   private static String topic;
 
   private final List<OutboxRelay> relays = new ArrayList<>();
@@ -57,6 +59,7 @@ class OutboxRelayIT {
   private JdbcClient jdbc;
   private TransactionTemplate transaction;
   private Outbox outbox;
+  private DriverManagerDataSource dataSource;
 
   @BeforeAll
   static void createTopic() throws Exception {
@@ -66,8 +69,12 @@ class OutboxRelayIT {
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 infrastructure.kafkaBootstrapServers()))) {
-      if (!admin.listTopics().names().get().contains(topic)) {
+      var existing = admin.listTopics().names().get();
+      if (!existing.contains(topic)) {
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+      }
+      if (!existing.contains(RelaySession.PROGRESS_TOPIC)) {
+        admin.createTopics(List.of(OutboxRelay.progressTopic((short) 1))).all().get();
       }
     }
   }
@@ -80,15 +87,15 @@ class OutboxRelayIT {
         .locations("classpath:db/redrive-support")
         .load()
         .migrate();
-    var dataSource =
+    dataSource =
         new DriverManagerDataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
     jdbc = JdbcClient.create(dataSource);
     transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     registryUrl = "mock://outbox-" + UUID.randomUUID();
     RedriveAvroSerializer serializer = new RedriveAvroSerializer();
     serializer.configure(Map.of("schema.registry.url", registryUrl), false);
-    OutboxRelay first = startRelay();
-    outbox = new Outbox(jdbc, serializer, Clock.systemUTC(), first::wakeUp);
+    outbox =
+        new Outbox(jdbc, serializer, Clock.systemUTC(), () -> relays.forEach(OutboxRelay::wakeUp));
   }
 
   @AfterEach
@@ -98,6 +105,7 @@ class OutboxRelayIT {
 
   @Test
   void shouldPublishACommittedEventWithItsHeadersAndDeleteTheRow() {
+    startRelay();
     RetryRequested event = request("exec-" + UUID.randomUUID());
 
     transaction.executeWithoutResult(status -> outbox.publish(RedriveTopics.REQUESTS, event));
@@ -111,6 +119,7 @@ class OutboxRelayIT {
 
   @Test
   void shouldNeverPublishAnEventWhoseTransactionRolledBack() {
+    startRelay();
     String executionId = "exec-" + UUID.randomUUID();
 
     transaction.executeWithoutResult(
@@ -127,6 +136,7 @@ class OutboxRelayIT {
 
   @Test
   void shouldNotPublishADelayedEventBeforeItIsDue() {
+    startRelay();
     String executionId = "exec-" + UUID.randomUUID();
     Instant due = Instant.now().plusMillis(1500);
 
@@ -145,7 +155,8 @@ class OutboxRelayIT {
   }
 
   @Test
-  void shouldSendEachRowOnceWhenSeveralRelaysShareTheTable() {
+  void shouldSendEachRowOnceAndInOrderWhenSeveralRelaysShareTheTable() {
+    startRelay();
     startRelay();
     startRelay();
     String executionId = "exec-" + UUID.randomUUID();
@@ -164,6 +175,69 @@ class OutboxRelayIT {
     assertThat(readFor(executionId, Duration.ofSeconds(2))).hasSize(events);
     assertThat(records.stream().map(r -> ((RetryRequested) r.value()).getEventId()).distinct())
         .hasSize(events);
+    assertThat(records).extracting(r -> ((RetryRequested) r.value()).getNote()).isSorted();
+    assertThat(relays.stream().filter(OutboxRelay::isRunning)).hasSize(3);
+  }
+
+  @Test
+  void shouldNotSendAgainABatchThatWasCommittedToKafkaBeforeACrash() {
+    String executionId = "exec-" + UUID.randomUUID();
+    publishInOneTransaction(executionId, 20);
+    try (RelaySession crashed = openSession()) {
+      List<RelaySession.OutboxRow> claimed = crashed.claimDueRows();
+      crashed.send(claimed.get(0).batchId(), claimed);
+      // the process dies here: the rows are on the topic but still in the table
+    }
+    assertThat(rowsLeft()).isEqualTo(20);
+
+    startRelay();
+
+    await().atMost(Duration.ofSeconds(15)).until(this::rowsLeft, n -> n == 0);
+    assertThat(readFor(executionId, Duration.ofSeconds(2))).hasSize(20);
+  }
+
+  @Test
+  void shouldSendABatchThatWasClaimedButNotCommittedBeforeACrash() throws Exception {
+    String executionId = "exec-" + UUID.randomUUID();
+    publishInOneTransaction(executionId, 20);
+    String relayId;
+    try (RelaySession crashed = openSession()) {
+      relayId = crashed.relayId();
+      assertThat(crashed.claimDueRows()).hasSize(20);
+    }
+    // the crashed relay's transaction got as far as sending the rows, without committing
+    try (KafkaProducer<String, byte[]> zombie = zombieProducer(relayId)) {
+      zombie.initTransactions();
+      zombie.beginTransaction();
+      for (byte[] payload : jdbc.sql("SELECT payload FROM outbox").query(byte[].class).list()) {
+        zombie.send(new ProducerRecord<>(topic, executionId, payload)).get();
+      }
+
+      startRelay();
+
+      await().atMost(Duration.ofSeconds(15)).until(this::rowsLeft, n -> n == 0);
+      assertThat(readFor(executionId, Duration.ofSeconds(2)))
+          .hasSize(20)
+          .extracting(r -> ((RetryRequested) r.value()).getNote())
+          .isSorted();
+    }
+  }
+
+  @Test
+  void shouldLetAWaitingRelayTakeOverWhenThePublishingOneStops() {
+    OutboxRelay first = startRelay();
+    OutboxRelay second = startRelay();
+    String executionId = "exec-" + UUID.randomUUID();
+    publishInOneTransaction(executionId, 5);
+    readUntil(executionId, 5);
+
+    OutboxRelay publishing = first.isPublishing() ? first : second;
+    publishing.stop();
+    relays.remove(publishing);
+    publishInOneTransaction(executionId, 5);
+
+    assertThat(readUntil(executionId, 10)).hasSize(10);
+    await().atMost(Duration.ofSeconds(5)).until(this::rowsLeft, n -> n == 0);
   }
 
   @Test
@@ -179,35 +253,56 @@ class OutboxRelayIT {
   }
 
   private OutboxRelay startRelay() {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            infrastructure.kafkaBootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
     OutboxRelay relay =
-        new OutboxRelay(
-            jdbc,
-            transaction,
-            new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, byte[]>(config)),
-            new OutboxSettings(
-                Duration.ofMillis(200), 50, Duration.ofSeconds(10), Duration.ofMillis(500)),
-            new SimpleMeterRegistry());
+        new OutboxRelay(dataSource, kafkaConfig(), settings(), new SimpleMeterRegistry());
     relay.start();
     relays.add(relay);
     return relay;
+  }
+
+  private RelaySession openSession() {
+    RelaySession session = RelaySession.open(dataSource, kafkaConfig(), settings());
+    assertThat(session).as("no other relay holds the table").isNotNull();
+    return session;
+  }
+
+  private static Map<String, Object> kafkaConfig() {
+    return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
+  }
+
+  private static OutboxSettings settings() {
+    return new OutboxSettings(
+        Duration.ofMillis(200), 50, Duration.ofSeconds(10), Duration.ofMillis(500));
+  }
+
+  private static KafkaProducer<String, byte[]> zombieProducer(String relayId) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            infrastructure.kafkaBootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            "redrive-outbox-" + relayId),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  private void publishInOneTransaction(String executionId, int events) {
+    transaction.executeWithoutResult(
+        status -> {
+          for (int i = 0; i < events; i++) {
+            outbox.publish(RedriveTopics.REQUESTS, request(executionId));
+          }
+        });
   }
 
   private int rowsLeft() {
     return jdbc.sql("SELECT count(*) FROM outbox").query(Integer.class).single();
   }
 
+  /** A request whose note is a sequence number, so tests can check the order on the topic. */
   private static RetryRequested request(String executionId) {
     return RetryRequested.newBuilder()
+        .setNote(String.format("%09d", SEQUENCE.incrementAndGet()))
         .setEventId(UUID.randomUUID().toString())
         .setExecutionId(executionId)
         .setOccurredAt(Instant.now())

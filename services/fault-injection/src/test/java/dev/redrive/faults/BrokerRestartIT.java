@@ -1,0 +1,44 @@
+package dev.redrive.faults;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Case 3: the Kafka broker is killed and started again (same port, same data) mid-stream. */
+class BrokerRestartIT extends FaultCase {
+
+  @Test
+  void shouldLoseAndDuplicateNothingWhenTheBrokerRestartsMidStream() throws InterruptedException {
+    long start = System.nanoTime();
+    String prefix = "broker";
+    try (Stack stack = new Stack("3-broker-restart")) {
+      String coordinatorDb = Postgres.createDatabase("coordinator");
+      String auditDb = Postgres.createDatabase("audit");
+      ServiceProcess coordinator =
+          stack.coordinator(
+              "coordinator", Postgres.jdbcUrl(Postgres.port(), coordinatorDb), Map.of());
+      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
+      Stack.startAll(coordinator, audit);
+      CommandLog log = stack.commands();
+      FailureStream stream = stack.stream();
+      List<FailureStream.Outgoing> plan = failures(prefix);
+
+      stream.startPaced(plan, RATE);
+      double recovery = faultAt(0.5, plan, stream, log, stack.broker::killAndRestart);
+      stream.awaitSent();
+      StreamCheck check =
+          StreamCheck.drainAndCheck(
+              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+
+      Figures.record(
+          "3 broker restarted",
+          EXECUTIONS,
+          stream.sent(),
+          check,
+          seconds(List.of(recovery)),
+          (System.nanoTime() - start) / 1e9,
+          "broker SIGKILL at 50% of commands, restarted on the same port and log dir");
+      assertClean(check);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.redrive.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Case 2: two coordinators in one consumer group on one database; one of them is stopped and
+ * started again every few seconds while the stream flows, so the group rebalances again and again.
+ */
+class RebalanceIT extends FaultCase {
+
+  @Test
+  void shouldLoseAndDuplicateNothingWhileTheGroupRebalances() throws InterruptedException {
+    long start = System.nanoTime();
+    String prefix = "rebalance";
+    try (Stack stack = new Stack("2-rebalance")) {
+      String coordinatorDb = Postgres.createDatabase("coordinator");
+      String auditDb = Postgres.createDatabase("audit");
+      String url = Postgres.jdbcUrl(Postgres.port(), coordinatorDb);
+      ServiceProcess steady = stack.coordinator("coordinator-a", url, Map.of());
+      ServiceProcess bouncing = stack.coordinator("coordinator-b", url, Map.of());
+      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
+      Stack.startAll(steady, bouncing, audit);
+      CommandLog log = stack.commands();
+      FailureStream stream = stack.stream();
+      List<FailureStream.Outgoing> plan = failures(prefix);
+
+      // the stream lasts at least 30 s, so that several stop/start cycles fall inside it
+      stream.startPaced(plan, Math.min(RATE, FAILURES / 30.0));
+      List<Double> cycles = new ArrayList<>();
+      while (stream.sent() < plan.size() || log.answered() < FAILURES / 2) {
+        ServiceProcess.sleep(3000);
+        long cycle = System.nanoTime();
+        bouncing.stop();
+        ServiceProcess.sleep(2000);
+        bouncing.start();
+        cycles.add((System.nanoTime() - cycle) / 1e9);
+      }
+      stream.awaitSent();
+      StreamCheck check =
+          StreamCheck.drainAndCheck(
+              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+
+      Figures.record(
+          "2 rebalances",
+          EXECUTIONS,
+          stream.sent(),
+          check,
+          "no stall (" + cycles.size() + " stop/start cycles)",
+          (System.nanoTime() - start) / 1e9,
+          "2 coordinators, one stopped (SIGTERM) and restarted "
+              + cycles.size()
+              + " times, "
+              + (2 * cycles.size())
+              + " rebalances");
+      assertThat(cycles).as("stop/start cycles during the stream").hasSizeGreaterThanOrEqualTo(2);
+      assertClean(check);
+    }
+  }
+}
