@@ -1,27 +1,22 @@
 package dev.redrive.coordinator.kafka;
 
-import dev.redrive.support.avro.SchemaRegistryException;
+import dev.redrive.support.kafka.Outages;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Records a batch in one transaction and, when that fails, names the record to blame, so that the
- * error handler treats the failure as that record's (back-off, then dead letter) and never as the
- * whole batch's:
+ * error handler ({@code RedriveErrorHandler}) treats the failure as that record's and never as the
+ * whole batch's (its fallback for a batch would dead-letter every record of it):
  *
  * <ul>
- *   <li>an outage (database or schema registry unreachable, a deadlock, a failed commit) is blamed
- *       on the first record: the whole batch comes again after the back-off, nothing is
- *       dead-lettered for a reason that is not the record's;
+ *   <li>an outage ({@link Outages}: the database or the schema registry unreachable, a deadlock) is
+ *       blamed on the first record with its cause: the error handler waits it out and the whole
+ *       batch comes again; nothing is dead-lettered for a reason that is not the records';
  *   <li>anything else is looked for record by record, each in its own transaction: the records
  *       before the culprit are committed, the culprit is blamed with its own cause.
  * </ul>
@@ -45,7 +40,7 @@ final class BatchFailures {
     try {
       record.accept(reports);
     } catch (RuntimeException failure) {
-      if (isOutage(failure)) {
+      if (Outages.isOutage(failure)) {
         throw new BatchListenerFailedException(failure.getMessage(), failure, 0);
       }
       log.warn(
@@ -60,27 +55,5 @@ final class BatchFailures {
         }
       }
     }
-  }
-
-  /**
-   * Whether the failure is the infrastructure's, not the records': the same batch may pass later.
-   */
-  static boolean isOutage(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof TransientDataAccessException
-          || cause instanceof DataAccessResourceFailureException
-          || cause instanceof RecoverableDataAccessException
-          || cause instanceof CannotCreateTransactionException
-          || cause instanceof TransactionSystemException
-          || (cause instanceof SchemaRegistryException registry
-              && (registry.httpStatus() == SchemaRegistryException.NO_ANSWER
-                  || registry.httpStatus() >= 500))) {
-        return true;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return false;
   }
 }

@@ -3,15 +3,12 @@ package dev.redrive.coordinator.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redrive.support.avro.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.transaction.CannotCreateTransactionException;
 
 class BatchFailuresTest {
 
@@ -67,30 +64,5 @@ class BatchFailuresTest {
             });
     // the batch, then "a" alone (committed), then "b" alone; "c" comes again later
     assertThat(calls).containsExactly(List.of("a", "b", "c"), List.of("a"), List.of("b"));
-  }
-
-  @Test
-  void shouldCallInfrastructureFailuresOutagesAndRecordFailuresNot() {
-    assertThat(BatchFailures.isOutage(new QueryTimeoutException("slow"))).isTrue();
-    assertThat(
-            BatchFailures.isOutage(
-                new CannotCreateTransactionException(
-                    "no connection", new IllegalStateException("pool"))))
-        .isTrue();
-    assertThat(
-            BatchFailures.isOutage(
-                new RuntimeException(
-                    new SchemaRegistryException(
-                        "unreachable",
-                        SchemaRegistryException.NO_ANSWER,
-                        SchemaRegistryException.NO_ANSWER,
-                        null))))
-        .isTrue();
-    assertThat(
-            BatchFailures.isOutage(
-                new SchemaRegistryException("no such subject", 404, 40401, null)))
-        .isFalse();
-    assertThat(BatchFailures.isOutage(new DataIntegrityViolationException("bad row"))).isFalse();
-    assertThat(BatchFailures.isOutage(new IllegalStateException("bug"))).isFalse();
   }
 }
