@@ -50,6 +50,15 @@ final class KafkaProbe implements AutoCloseable {
     rawProducer.send(new ProducerRecord<>(topic, key, value)).get();
   }
 
+  /** Sends to one partition, whatever the key (records meant to be read in one batch). */
+  void send(String topic, int partition, String key, Object value) throws Exception {
+    avroProducer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+  }
+
+  void sendRaw(String topic, int partition, String key, byte[] value) throws Exception {
+    rawProducer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+  }
+
   /**
    * The values with this key: waits until {@code expected} arrived, then reads 2 s more so that an
    * extra one would be seen.

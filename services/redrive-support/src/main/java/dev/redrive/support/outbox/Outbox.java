@@ -2,9 +2,9 @@ package dev.redrive.support.outbox;
 
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.topic.Topic;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -32,6 +32,9 @@ public class Outbox {
     this.onCommit = onCommit;
   }
 
+  /** An event for the outbox, and when it is due. */
+  public record Message(Topic topic, SpecificRecord event, Instant dueAt) {}
+
   /** Publishes the event as soon as the current transaction commits. */
   public void publish(Topic topic, SpecificRecord event) {
     schedule(topic, event, clock.instant());
@@ -39,31 +42,62 @@ public class Outbox {
 
   /** Publishes the event when {@code dueAt} has come, never before. */
   public void schedule(Topic topic, SpecificRecord event, Instant dueAt) {
+    scheduleAll(List.of(new Message(topic, event, dueAt)));
+  }
+
+  /**
+   * Publishes each event when its due time has come, never before; all rows are written with one
+   * statement, in the order given (the relay sends due rows in that order).
+   */
+  public void scheduleAll(List<Message> messages) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException(
           "Outbox.schedule must run inside the transaction of the state change it reports");
     }
-    if (!topic.valueType().isInstance(event)) {
-      throw new IllegalArgumentException(
-          "topic "
-              + topic
-              + " carries "
-              + topic.valueType().getSimpleName()
-              + ", not "
-              + event.getClass().getSimpleName());
+    if (messages.isEmpty()) {
+      return;
     }
-    GenericRecord generic = (GenericRecord) event;
+    int size = messages.size();
+    String[] topics = new String[size];
+    String[] keys = new String[size];
+    String[] eventIds = new String[size];
+    String[] types = new String[size];
+    byte[][] payloads = new byte[size][];
+    String[] dueAt = new String[size];
+    for (int i = 0; i < size; i++) {
+      Message message = messages.get(i);
+      Topic topic = message.topic();
+      SpecificRecord event = message.event();
+      if (!topic.valueType().isInstance(event)) {
+        throw new IllegalArgumentException(
+            "topic "
+                + topic
+                + " carries "
+                + topic.valueType().getSimpleName()
+                + ", not "
+                + event.getClass().getSimpleName());
+      }
+      GenericRecord generic = (GenericRecord) event;
+      topics[i] = topic.name();
+      keys[i] = Envelopes.executionId(generic);
+      eventIds[i] = Envelopes.eventId(generic);
+      types[i] = Envelopes.eventType(generic);
+      payloads[i] = serializer.serialize(topic.name(), event);
+      dueAt[i] = message.dueAt().toString();
+    }
     jdbc.sql(
             """
             INSERT INTO outbox (topic, message_key, event_id, event_type, payload, due_at)
-            VALUES (?, ?, ?, ?, ?, ?)""")
-        .params(
-            topic.name(),
-            Envelopes.executionId(generic),
-            Envelopes.eventId(generic),
-            Envelopes.eventType(generic),
-            serializer.serialize(topic.name(), event),
-            Timestamp.from(dueAt))
+            SELECT t, k, e, y, p, d::timestamptz
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[])
+              WITH ORDINALITY AS u(t, k, e, y, p, d, n)
+            ORDER BY n""")
+        .param(topics)
+        .param(keys)
+        .param(eventIds)
+        .param(types)
+        .param(payloads)
+        .param(dueAt)
         .update();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {

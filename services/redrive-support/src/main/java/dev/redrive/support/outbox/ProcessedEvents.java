@@ -1,5 +1,8 @@
 package dev.redrive.support.outbox;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -19,13 +22,28 @@ public class ProcessedEvents {
 
   /** Records the event id; true the first time, false for every redelivery. */
   public boolean firstDelivery(String eventId) {
+    return !firstDeliveries(List.of(eventId)).isEmpty();
+  }
+
+  /**
+   * Records the event ids with one statement; returns those recorded for the first time (a
+   * redelivered id, or an id given twice, is returned at most once).
+   */
+  public Set<String> firstDeliveries(List<String> eventIds) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException(
           "ProcessedEvents.firstDelivery must run in the transaction of the state change");
     }
-    return jdbc.sql("INSERT INTO processed_event (event_id) VALUES (?) ON CONFLICT DO NOTHING")
-            .param(eventId)
-            .update()
-        == 1;
+    if (eventIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                INSERT INTO processed_event (event_id) SELECT unnest(?::text[])
+                ON CONFLICT DO NOTHING RETURNING event_id""")
+            .param(eventIds.toArray(String[]::new))
+            .query(String.class)
+            .list());
   }
 }

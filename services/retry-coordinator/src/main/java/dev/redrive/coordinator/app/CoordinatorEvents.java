@@ -13,6 +13,37 @@ import java.util.List;
  */
 public interface CoordinatorEvents {
 
+  /**
+   * Starts collecting the events of many decisions; {@link Batch#write()} writes them all to the
+   * outbox with one statement, in the order they were reported.
+   */
+  Batch batch();
+
+  /** The events of several decisions, written together. */
+  interface Batch {
+
+    /** As {@link CoordinatorEvents#retryScheduled}. */
+    void retryScheduled(
+        EventMeta cause,
+        String commandId,
+        Decision.Retry retry,
+        RetryContext context,
+        Instant notBefore,
+        RetryPolicy policy,
+        Requester requester);
+
+    /** As {@link CoordinatorEvents#interventionRequired}. */
+    void interventionRequired(
+        EventMeta cause,
+        Failure failure,
+        int maxAttempts,
+        Decision.Intervene decision,
+        List<Failure> history);
+
+    /** Writes what was collected, in the caller's transaction (nothing when nothing was). */
+    void write();
+  }
+
   /** Who asked for a retry; null for an automatic one. */
   record Requester(String requestId, String requestedBy, boolean forced) {}
 

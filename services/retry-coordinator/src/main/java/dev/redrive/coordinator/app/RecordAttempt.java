@@ -4,12 +4,16 @@ import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyCatalog;
-import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.coordinator.persistence.CoordinatorStore.ContextToSave;
+import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionUpdate;
+import dev.redrive.coordinator.persistence.CoordinatorStore.PhaseKey;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,8 +22,12 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -29,8 +37,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Records what the runners report about attempts and, for a failure, decides: retry with an
- * assembled context, or pause for a person. Each call is one transaction with its processed-event
- * entry and its outgoing events, so a redelivered event changes nothing.
+ * assembled context, or pause for a person. A batch of reports is one transaction with its
+ * processed-event entries and its outgoing events, so a redelivered event changes nothing; each
+ * step is one statement for the whole batch (or round, see {@link #record(List)}).
  */
 @Service
 public class RecordAttempt {
@@ -94,59 +103,155 @@ public class RecordAttempt {
         .register(meters);
   }
 
+  /**
+   * Records the reports of a batch, in the order given, and decides each failure: one transaction
+   * for the whole batch, with its processed-event entries and its outgoing events, so a redelivered
+   * event changes nothing. Reports of one execution (or one attempt) are handled in their order:
+   * the k-th of each is in round k, each round written set-based and seeing the rounds before it.
+   */
   @Transactional
-  public void started(
-      EventMeta meta, String attemptId, String phase, int attemptNumber, String commandId) {
-    if (!processed.firstDelivery(meta.eventId())) {
+  public void record(List<AttemptReport> reports) {
+    List<AttemptReport> fresh = firstDeliveries(reports);
+    if (fresh.isEmpty()) {
       return;
     }
-    store.ensureExecution(meta);
-    store.recordStarted(meta, attemptId, phase, attemptNumber, commandId);
-    store.updateExecution(meta.executionId(), ExecutionStatus.RUNNING, phase, null);
+    List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
+    store.ensureExecutions(metas);
+    Writes writes = new Writes(metas, events.batch());
+    for (List<AttemptReport> round : Rounds.of(fresh)) {
+      record(round, writes);
+    }
+    store.saveContexts(writes.contexts);
+    store.updateExecutions(writes.executions.values());
+    store.countForBudget(writes.budget.added(), budget.window());
+    writes.events.write();
   }
 
-  @Transactional
-  public void succeeded(
-      EventMeta meta, String attemptId, String phase, int attemptNumber, long durationMs) {
-    if (!processed.firstDelivery(meta.eventId())) {
-      return;
+  /** What a batch writes once at its end, gathered while its rounds are decided. */
+  private static final class Writes {
+    final List<EventMeta> metas;
+    final CoordinatorEvents.Batch events;
+    final BudgetTally budget = new BudgetTally();
+    final List<ContextToSave> contexts = new ArrayList<>();
+    final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
+
+    Writes(List<EventMeta> metas, CoordinatorEvents.Batch events) {
+      this.metas = metas;
+      this.events = events;
     }
-    store.ensureExecution(meta);
-    store.recordSucceeded(meta, attemptId, phase, attemptNumber, durationMs);
-    store.countForBudget(meta, false, budget.window());
-    store.updateExecution(meta.executionId(), ExecutionStatus.RUNNING, phase, null);
-    attemptsUntilSuccess.record(attemptNumber);
-    if (attemptNumber > 1) {
-      meters.counter("redrive.retries.succeeded", "phase", phase).increment();
+
+    /** Later updates of an execution win; a null phase or error keeps the earlier one. */
+    void execution(String executionId, ExecutionStatus status, String phase, String lastError) {
+      executions.merge(
+          executionId,
+          new ExecutionUpdate(executionId, status, phase, lastError),
+          (before, after) ->
+              new ExecutionUpdate(
+                  executionId,
+                  after.status(),
+                  after.currentPhase() != null ? after.currentPhase() : before.currentPhase(),
+                  after.lastError() != null ? after.lastError() : before.lastError()));
+    }
+  }
+
+  /** A retry decided in a round, whose context is assembled once the round's notes are read. */
+  private record PendingRetry(
+      AttemptReport.Failed report,
+      Decision.Retry retry,
+      String lastError,
+      int maxAttempts,
+      RetryPolicy policy,
+      List<Failure> history) {}
+
+  private List<AttemptReport> firstDeliveries(List<AttemptReport> reports) {
+    Set<String> first =
+        new HashSet<>(
+            processed.firstDeliveries(
+                reports.stream().map(report -> report.meta().eventId()).distinct().toList()));
+    List<AttemptReport> fresh = new ArrayList<>();
+    for (AttemptReport report : reports) {
+      if (first.remove(report.meta().eventId())) {
+        fresh.add(report);
+      } else {
+        log.debug("event {} already handled", report.meta().eventId());
+      }
+    }
+    return fresh;
+  }
+
+  /** One round: every execution and attempt in it at most once. */
+  private void record(List<AttemptReport> reports, Writes writes) {
+    List<AttemptReport> round = numbered(reports);
+    List<AttemptReport.Started> started = ofType(round, AttemptReport.Started.class);
+    List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
+    List<AttemptReport.Failed> failed = ofType(round, AttemptReport.Failed.class);
+    store.recordStarted(started);
+    store.recordSucceeded(succeeded);
+    Set<String> recorded = store.recordFailures(failed);
+    List<PhaseKey> named = new ArrayList<>();
+    List<PhaseKey> counted = new ArrayList<>();
+    for (AttemptReport report : round) {
+      if (report instanceof AttemptReport.Started s) {
+        named.add(new PhaseKey(s.meta().executionId(), s.phase()));
+      } else if (report instanceof AttemptReport.Succeeded s) {
+        named.add(new PhaseKey(s.meta().executionId(), s.phase()));
+      } else if (report instanceof AttemptReport.Failed f
+          && recorded.contains(f.failure().attemptId())) {
+        named.add(key(f));
+        if (!loopHandles(f.attributes())) {
+          counted.add(key(f));
+        }
+      }
+    }
+    store.knowPhases(named);
+    Map<PhaseKey, Integer> counts = store.countFailures(counted);
+    Map<PhaseKey, List<Failure>> histories = store.failures(counted);
+    List<PendingRetry> retries = new ArrayList<>();
+    for (AttemptReport report : round) {
+      if (report instanceof AttemptReport.Started s) {
+        writes.execution(s.meta().executionId(), ExecutionStatus.RUNNING, s.phase(), null);
+      } else if (report instanceof AttemptReport.Succeeded s) {
+        succeeded(s, writes);
+      } else if (report instanceof AttemptReport.Failed f) {
+        if (recorded.contains(f.failure().attemptId())) {
+          failed(f, counts, histories, writes, retries);
+        } else {
+          log.info(
+              "attempt {} of {} was already reported as ended; not counting it again",
+              f.failure().attemptId(),
+              f.meta().executionId());
+        }
+      }
+    }
+    Map<PhaseKey, List<String>> notes =
+        store.notes(retries.stream().map(r -> key(r.report())).toList());
+    for (PendingRetry retry : retries) {
+      scheduleRetry(retry, notes.getOrDefault(key(retry.report()), List.of()), writes);
+    }
+  }
+
+  private void succeeded(AttemptReport.Succeeded s, Writes writes) {
+    writes.budget.countAttempt(s.meta());
+    writes.execution(s.meta().executionId(), ExecutionStatus.RUNNING, s.phase(), null);
+    attemptsUntilSuccess.record(s.attemptNumber());
+    if (s.attemptNumber() > 1) {
+      meters.counter("redrive.retries.succeeded", "phase", s.phase()).increment();
     }
   }
 
   /**
-   * Records a failure and decides.
-   *
-   * @param declaredPolicy the policy the failure itself carries (a phase's own, from its pipeline
-   *     file), applied over the configured ones
-   * @param attributes extra facts the reporter sent, kept with the attempt
+   * Decides a failure that was recorded: retry (its context is assembled once the round's notes are
+   * read) or pause for a person.
    */
-  @Transactional
-  public void failed(
-      EventMeta meta,
-      Failure reported,
-      PolicyOverride declaredPolicy,
-      Map<String, String> attributes) {
-    if (!processed.firstDelivery(meta.eventId())) {
-      log.debug("event {} already handled", meta.eventId());
-      return;
-    }
-    store.ensureExecution(meta);
-    Failure failure = numbered(meta, reported);
-    if (!store.recordFailure(meta, failure, attributes)) {
-      log.info(
-          "attempt {} of {} was already reported as ended; not counting it again",
-          failure.attemptId(),
-          meta.executionId());
-      return;
-    }
+  private void failed(
+      AttemptReport.Failed report,
+      Map<PhaseKey, Integer> counts,
+      Map<PhaseKey, List<Failure>> histories,
+      Writes writes,
+      List<PendingRetry> retries) {
+    EventMeta meta = report.meta();
+    Failure failure = report.failure();
+    Map<String, String> attributes = report.attributes();
     meters
         .counter(
             "redrive.failures",
@@ -157,8 +262,8 @@ public class RecordAttempt {
             "type",
             failure.type().name())
         .increment();
-    store.countForBudget(meta, false, budget.window());
-    if (attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED))) {
+    writes.budget.countAttempt(meta);
+    if (loopHandles(attributes)) {
       log.info(
           "execution {}: phase {} failed a check and its pipeline's loop sends it back to {}; not counted",
           meta.executionId(),
@@ -166,49 +271,86 @@ public class RecordAttempt {
           attributes.get(LOOP_TARGET));
       return;
     }
-    int failedAttempts = store.countFailure(meta.executionId(), failure.phase());
+    int failedAttempts = counts.get(key(report));
     RetryPolicy policy =
-        policies.resolve(meta.source(), meta.pipeline(), failure.phase(), declaredPolicy);
-    List<Failure> history = store.failures(meta.executionId(), failure.phase());
+        policies.resolve(meta.source(), meta.pipeline(), failure.phase(), report.declaredPolicy());
+    List<Failure> history = histories.getOrDefault(key(report), List.of());
     Instant firstFailureAt = history.isEmpty() ? failure.occurredAt() : history.get(0).occurredAt();
     Decision decision = policy.decide(failedAttempts, firstFailureAt, failure, random);
     if (decision instanceof Decision.Retry) {
-      decision = withinBudget(meta, failure, decision);
+      decision = withinBudget(meta, failure, decision, writes);
     }
     String lastError = failure.type() + ": " + failure.message();
     if (decision instanceof Decision.Retry retry) {
       // attempt numbers only grow; after a count reset the bound moves up by the attempts before it
       int offset = Math.max(0, failure.attemptNumber() - failedAttempts);
-      scheduleRetry(
-          meta,
-          failure,
-          new Decision.Retry(retry.nextAttempt() + offset, retry.delay(), retry.reason()),
-          lastError,
-          policy.maxAttempts() + offset,
-          policy,
-          history);
+      writes.budget.countRetry(meta);
+      retries.add(
+          new PendingRetry(
+              report,
+              new Decision.Retry(retry.nextAttempt() + offset, retry.delay(), retry.reason()),
+              lastError,
+              policy.maxAttempts() + offset,
+              policy,
+              history));
     } else if (decision instanceof Decision.Intervene intervene) {
-      store.updateExecution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
-      events.interventionRequired(meta, failure, policy.maxAttempts(), intervene, history);
+      writes.execution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
+      writes.events.interventionRequired(meta, failure, policy.maxAttempts(), intervene, history);
       meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
       log.warn(
           "execution {} paused at phase {}: {}",
           meta.executionId(),
           failure.phase(),
           intervene.reason());
+      decisionLatency.record(Duration.between(failure.occurredAt(), clock.instant()).abs());
     }
-    decisionLatency.record(Duration.between(failure.occurredAt(), clock.instant()).abs());
   }
 
-  /** A failure without an attempt number (some other systems do not count) gets the next one. */
-  private Failure numbered(EventMeta meta, Failure failure) {
-    if (failure.attemptNumber() >= 1) {
-      return failure;
+  private static boolean loopHandles(Map<String, String> attributes) {
+    return attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED));
+  }
+
+  private static PhaseKey key(AttemptReport.Failed report) {
+    return new PhaseKey(report.meta().executionId(), report.failure().phase());
+  }
+
+  private static <T extends AttemptReport> List<T> ofType(
+      List<AttemptReport> reports, Class<T> type) {
+    return reports.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /**
+   * The round with each failure that has no attempt number (some other systems do not count) given
+   * the next one of its phase.
+   */
+  private List<AttemptReport> numbered(List<AttemptReport> round) {
+    List<PhaseKey> unnumbered =
+        ofType(round, AttemptReport.Failed.class).stream()
+            .filter(f -> f.failure().attemptNumber() < 1)
+            .map(RecordAttempt::key)
+            .toList();
+    if (unnumbered.isEmpty()) {
+      return round;
     }
+    Map<PhaseKey, Integer> last = store.lastAttemptNumbers(unnumbered);
+    return round.stream()
+        .map(
+            report ->
+                report instanceof AttemptReport.Failed f && f.failure().attemptNumber() < 1
+                    ? new AttemptReport.Failed(
+                        f.meta(),
+                        numbered(f.failure(), last.get(key(f)) + 1),
+                        f.declaredPolicy(),
+                        f.attributes())
+                    : report)
+        .toList();
+  }
+
+  private static Failure numbered(Failure failure, int attemptNumber) {
     return new Failure(
         failure.attemptId(),
         failure.phase(),
-        store.lastAttemptNumber(meta.executionId(), failure.phase()) + 1,
+        attemptNumber,
         failure.type(),
         failure.hard(),
         failure.errorType(),
@@ -222,17 +364,16 @@ public class RecordAttempt {
   }
 
   /** The retry, or a refusal when the pipeline's or the source's retry budget is used up. */
-  private Decision withinBudget(EventMeta meta, Failure failure, Decision retry) {
-    for (String scope : List.of("pipeline", "source")) {
-      String value = scope.equals("pipeline") ? meta.pipeline() : meta.source();
-      if (value == null) {
-        continue;
-      }
-      CoordinatorStore.BudgetCounts counts = store.budgetCounts(scope, value, budget.window());
+  private Decision withinBudget(EventMeta meta, Failure failure, Decision retry, Writes writes) {
+    if (!writes.budget.loaded()) {
+      writes.budget.load(store.budgetCounts(BudgetTally.scopes(writes.metas), budget.window()));
+    }
+    for (BudgetScope scope : BudgetTally.scopes(meta)) {
+      BudgetCounts counts = writes.budget.counts(scope);
       if (!budget.allowsOneMore(counts.retries(), counts.attempts())) {
         meters.counter("redrive.retries.refused", "reason", "budget").increment();
         return new Decision.Intervene(
-            budget.refusal(scope + " " + value, counts.retries(), counts.attempts()),
+            budget.refusal(scope.scope() + " " + scope.name(), counts.retries(), counts.attempts()),
             ("1. Find out why phase '%s' fails everywhere at once%n"
                     + "2. When it is fixed, retry the paused executions in bulk (POST /api/v1/retries)")
                 .formatted(failure.phase()));
@@ -241,29 +382,25 @@ public class RecordAttempt {
     return retry;
   }
 
-  private void scheduleRetry(
-      EventMeta meta,
-      Failure failure,
-      Decision.Retry retry,
-      String lastError,
-      int maxAttempts,
-      RetryPolicy policy,
-      List<Failure> history) {
+  private void scheduleRetry(PendingRetry pending, List<String> notes, Writes writes) {
+    EventMeta meta = pending.report().meta();
+    Failure failure = pending.report().failure();
+    Decision.Retry retry = pending.retry();
     RetryContext context =
         assembler.assemble(
             meta.executionId(),
             failure.phase(),
             retry.nextAttempt(),
-            maxAttempts,
-            history,
-            store.notes(meta.executionId(), failure.phase()));
+            pending.maxAttempts(),
+            pending.history(),
+            notes);
     String commandId = UUID.randomUUID().toString();
     Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
-    store.saveContext(commandId, context, meta, true);
-    store.countForBudget(meta, true, budget.window());
-    store.updateExecution(
-        meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), lastError);
-    events.retryScheduled(meta, commandId, retry, context, notBefore, policy, null);
+    writes.contexts.add(new ContextToSave(commandId, context, meta, true));
+    writes.execution(
+        meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
+    writes.events.retryScheduled(
+        meta, commandId, retry, context, notBefore, pending.policy(), null);
     meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
     log.info(
         "execution {} phase {}: retry {} scheduled in {} ms ({})",
@@ -272,5 +409,6 @@ public class RecordAttempt {
         retry.nextAttempt(),
         retry.delay().toMillis(),
         retry.reason());
+    decisionLatency.record(Duration.between(failure.occurredAt(), clock.instant()).abs());
   }
 }

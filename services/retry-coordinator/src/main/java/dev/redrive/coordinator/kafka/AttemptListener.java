@@ -4,16 +4,32 @@ import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.AttemptSucceeded;
+import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.RecordAttempt;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 
-/** Transport only: takes an AttemptEvent apart and makes one call into {@link RecordAttempt}. */
+/**
+ * Transport only: takes the AttemptEvents of a poll apart and makes one call into {@link
+ * RecordAttempt} for all of them. What fails is reported to the error handler as the failure of one
+ * record ({@link BatchListenerFailedException}), never of the whole batch: the records before it
+ * are committed, that one is retried or dead-lettered as its cause says, the rest come again.
+ */
 @Component
 class AttemptListener {
+
+  private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(AttemptListener.class));
 
   private final RecordAttempt recordAttempt;
 
@@ -23,34 +39,62 @@ class AttemptListener {
 
   @KafkaListener(
       id = "coordinator-attempts",
-      topics = "#{T(dev.redrive.support.topic.RedriveTopics).ATTEMPTS.name()}")
-  void on(AttemptEvent event) {
+      topics = "#{T(dev.redrive.support.topic.RedriveTopics).ATTEMPTS.name()}",
+      batch = "true")
+  void on(List<ConsumerRecord<String, Object>> records) {
+    List<AttemptReport> reports = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      AttemptReport report;
+      try {
+        report = report(records.get(i));
+      } catch (RuntimeException unusable) {
+        // the records before it are fine: decide them, then report this one
+        BatchFailures.record(recordAttempt::record, reports);
+        throw new BatchListenerFailedException(unusable.getMessage(), unusable, i);
+      }
+      reports.add(report);
+    }
+    BatchFailures.record(recordAttempt::record, reports);
+  }
+
+  /** The report a record carries; throws when it did not decode or is not a valid event. */
+  private static AttemptReport report(ConsumerRecord<String, Object> record) {
+    DeserializationException undecodable =
+        SerializationUtils.getExceptionFromHeader(
+            record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+    if (undecodable != null) {
+      throw undecodable;
+    }
+    if (!(record.value() instanceof AttemptEvent event)) {
+      throw new InvalidEventException(
+          "expected an AttemptEvent, got "
+              + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
+    }
     Envelopes.requireEnvelope(event);
     EventMeta meta = AvroMapping.meta(event);
     Object payload = event.getPayload();
     if (payload instanceof AttemptStarted started) {
-      recordAttempt.started(
+      return new AttemptReport.Started(
           meta,
           started.getAttemptId(),
           started.getPhase(),
           started.getAttemptNumber(),
           started.getCommandId());
     } else if (payload instanceof AttemptSucceeded succeeded) {
-      recordAttempt.succeeded(
+      return new AttemptReport.Succeeded(
           meta,
           succeeded.getAttemptId(),
           succeeded.getPhase(),
           succeeded.getAttemptNumber(),
           succeeded.getDurationMs());
     } else if (payload instanceof AttemptFailed failed) {
-      recordAttempt.failed(
+      return new AttemptReport.Failed(
           meta,
           AvroMapping.failure(event, failed),
           DeclaredPolicy.from(failed.getAttributes()),
           failed.getAttributes());
-    } else {
-      throw new InvalidEventException(
-          "AttemptEvent " + event.getEventId() + " has an unknown payload");
     }
+    throw new InvalidEventException(
+        "AttemptEvent " + event.getEventId() + " has an unknown payload");
   }
 }

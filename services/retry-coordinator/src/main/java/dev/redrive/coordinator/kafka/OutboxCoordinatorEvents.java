@@ -24,6 +24,7 @@ import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,6 +51,89 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   }
 
   @Override
+  public Batch batch() {
+    return new OutboxBatch();
+  }
+
+  /** Collects outbox rows; {@link #write()} writes them with one statement. */
+  private final class OutboxBatch implements Batch {
+
+    private final List<Outbox.Message> messages = new ArrayList<>();
+
+    @Override
+    public void retryScheduled(
+        EventMeta cause,
+        String commandId,
+        Decision.Retry retry,
+        RetryContext context,
+        Instant notBefore,
+        RetryPolicy policy,
+        Requester requester) {
+      dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
+      messages.add(
+          decision(
+              cause,
+              scheduled(
+                  commandId,
+                  context.phase(),
+                  retry.nextAttempt(),
+                  context.maxAttempts(),
+                  notBefore,
+                  retry.reason(),
+                  policy,
+                  requester)));
+      messages.add(
+          decision(
+              cause,
+              RetryContextAssembled.newBuilder()
+                  .setCommandId(commandId)
+                  .setContext(avroContext)
+                  .build()));
+      messages.add(
+          command(
+              cause,
+              commandId,
+              RetryCommand.newBuilder()
+                  .setCommandId(commandId)
+                  .setPipeline(cause.pipeline())
+                  .setPhase(context.phase())
+                  .setAttemptNumber(retry.nextAttempt())
+                  .setMaxAttempts(context.maxAttempts())
+                  .setNotBefore(notBefore)
+                  .setContext(avroContext)
+                  .build(),
+              notBefore));
+    }
+
+    @Override
+    public void interventionRequired(
+        EventMeta cause,
+        Failure failure,
+        int maxAttempts,
+        Decision.Intervene decision,
+        List<Failure> history) {
+      messages.add(
+          decision(
+              cause,
+              InterventionRequired.newBuilder()
+                  .setPhase(failure.phase())
+                  .setAttemptNumber(failure.attemptNumber())
+                  .setMaxAttempts(maxAttempts)
+                  .setFailureType(AvroMapping.failureType(failure.type()))
+                  .setReason(decision.reason())
+                  .setRecommendedAction(decision.recommendedAction())
+                  .setHistory(AvroMapping.history(history))
+                  .build()));
+    }
+
+    @Override
+    public void write() {
+      outbox.scheduleAll(List.copyOf(messages));
+      messages.clear();
+    }
+  }
+
+  @Override
   public void retryScheduled(
       EventMeta cause,
       String commandId,
@@ -58,34 +142,9 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       Instant notBefore,
       RetryPolicy policy,
       Requester requester) {
-    dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
-    decision(
-        cause,
-        scheduled(
-            commandId,
-            context.phase(),
-            retry.nextAttempt(),
-            context.maxAttempts(),
-            notBefore,
-            retry.reason(),
-            policy,
-            requester));
-    decision(
-        cause,
-        RetryContextAssembled.newBuilder().setCommandId(commandId).setContext(avroContext).build());
-    command(
-        cause,
-        commandId,
-        RetryCommand.newBuilder()
-            .setCommandId(commandId)
-            .setPipeline(cause.pipeline())
-            .setPhase(context.phase())
-            .setAttemptNumber(retry.nextAttempt())
-            .setMaxAttempts(context.maxAttempts())
-            .setNotBefore(notBefore)
-            .setContext(avroContext)
-            .build(),
-        notBefore);
+    Batch batch = batch();
+    batch.retryScheduled(cause, commandId, retry, context, notBefore, policy, requester);
+    batch.write();
   }
 
   @Override
@@ -95,17 +154,9 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       int maxAttempts,
       Decision.Intervene decision,
       List<Failure> history) {
-    decision(
-        cause,
-        InterventionRequired.newBuilder()
-            .setPhase(failure.phase())
-            .setAttemptNumber(failure.attemptNumber())
-            .setMaxAttempts(maxAttempts)
-            .setFailureType(AvroMapping.failureType(failure.type()))
-            .setReason(decision.reason())
-            .setRecommendedAction(decision.recommendedAction())
-            .setHistory(AvroMapping.history(history))
-            .build());
+    Batch batch = batch();
+    batch.interventionRequired(cause, failure, maxAttempts, decision, history);
+    batch.write();
   }
 
   @Override
@@ -118,65 +169,72 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       Instant notBefore,
       RetryPolicy policy,
       Requester requester) {
-    decision(
-        cause,
-        scheduled(
+    Outbox.Message scheduled =
+        decision(
+            cause,
+            scheduled(
+                commandId,
+                toPhase,
+                attemptNumber,
+                Math.max(attemptNumber, policy.maxAttempts()),
+                notBefore,
+                "resume from phase %s requested by %s%s"
+                    .formatted(
+                        toPhase, requester.requestedBy(), requester.forced() ? " (forced)" : ""),
+                policy,
+                requester));
+    Outbox.Message rollback =
+        command(
+            cause,
             commandId,
-            toPhase,
-            attemptNumber,
-            Math.max(attemptNumber, policy.maxAttempts()),
-            notBefore,
-            "resume from phase %s requested by %s%s"
-                .formatted(toPhase, requester.requestedBy(), requester.forced() ? " (forced)" : ""),
-            policy,
-            requester));
-    command(
-        cause,
-        commandId,
-        Rollback.newBuilder()
-            .setCommandId(commandId)
-            .setToPhase(toPhase)
-            .setNote(note)
-            .setRequestedBy(requester.requestedBy())
-            .build(),
-        notBefore);
+            Rollback.newBuilder()
+                .setCommandId(commandId)
+                .setToPhase(toPhase)
+                .setNote(note)
+                .setRequestedBy(requester.requestedBy())
+                .build(),
+            notBefore);
+    outbox.scheduleAll(List.of(scheduled, rollback));
   }
 
   @Override
   public void resubmitted(
       EventMeta cause, String newExecutionId, Instant notBefore, Requester requester) {
-    decision(
-        cause,
-        ExecutionResubmitted.newBuilder()
-            .setRequestId(requester.requestId())
-            .setOriginalExecutionId(cause.executionId())
-            .setNewExecutionId(newExecutionId)
-            .build());
+    Outbox.Message resubmitted =
+        decision(
+            cause,
+            ExecutionResubmitted.newBuilder()
+                .setRequestId(requester.requestId())
+                .setOriginalExecutionId(cause.executionId())
+                .setNewExecutionId(newExecutionId)
+                .build());
     String commandId = UUID.randomUUID().toString();
-    outbox.schedule(
-        routing.commandTopic(cause.source()),
-        CommandEvent.newBuilder()
-            .setEventId(commandId)
-            .setExecutionId(newExecutionId)
-            .setOccurredAt(clock.instant())
-            .setSource(source)
-            .setCorrelationId(cause.eventId())
-            .setPayload(
-                StartExecution.newBuilder()
-                    .setCommandId(commandId)
-                    .setPipeline(cause.pipeline())
-                    .setParameters(Map.of())
-                    .setResubmitOf(cause.executionId())
-                    .setRequestedBy(requester.requestedBy())
-                    .build())
-            .build(),
-        notBefore);
+    Outbox.Message start =
+        new Outbox.Message(
+            routing.commandTopic(cause.source()),
+            CommandEvent.newBuilder()
+                .setEventId(commandId)
+                .setExecutionId(newExecutionId)
+                .setOccurredAt(clock.instant())
+                .setSource(source)
+                .setCorrelationId(cause.eventId())
+                .setPayload(
+                    StartExecution.newBuilder()
+                        .setCommandId(commandId)
+                        .setPipeline(cause.pipeline())
+                        .setParameters(Map.of())
+                        .setResubmitOf(cause.executionId())
+                        .setRequestedBy(requester.requestedBy())
+                        .build())
+                .build(),
+            notBefore);
+    outbox.scheduleAll(List.of(resubmitted, start));
   }
 
   @Override
   public void retryRejected(
       EventMeta cause, String requestId, String reason, String currentStatus) {
-    decision(
+    publish(
         cause,
         RetryRejected.newBuilder()
             .setRequestId(requestId)
@@ -193,7 +251,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       int previousCount,
       String requestedBy,
       String note) {
-    decision(
+    publish(
         cause,
         AttemptCountReset.newBuilder()
             .setRequestId(requestId)
@@ -228,8 +286,13 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         .build();
   }
 
-  private void command(EventMeta cause, String commandId, Object payload, Instant notBefore) {
-    outbox.schedule(
+  private void publish(EventMeta cause, Object payload) {
+    outbox.scheduleAll(List.of(decision(cause, payload)));
+  }
+
+  private Outbox.Message command(
+      EventMeta cause, String commandId, Object payload, Instant notBefore) {
+    return new Outbox.Message(
         routing.commandTopic(cause.source()),
         CommandEvent.newBuilder()
             .setEventId(commandId)
@@ -242,8 +305,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         notBefore);
   }
 
-  private void decision(EventMeta cause, Object payload) {
-    outbox.publish(
+  private Outbox.Message decision(EventMeta cause, Object payload) {
+    return new Outbox.Message(
         RedriveTopics.DECISIONS,
         DecisionEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())
@@ -252,6 +315,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
             .setSource(source)
             .setCorrelationId(cause.eventId())
             .setPayload(payload)
-            .build());
+            .build(),
+        clock.instant());
   }
 }

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.persistence;
 
+import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.ExecutionStatus;
@@ -11,9 +12,17 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,155 +40,257 @@ public class CoordinatorStore {
     this.json = json;
   }
 
+  /** An execution's phase: the key of counters, histories and notes. */
+  public record PhaseKey(String executionId, String phase) {}
+
+  /** A retry budget's scope ({@code pipeline} or {@code source}) and its value. */
+  public record BudgetScope(String scope, String name) {}
+
+  /** What the retry budget counted in its window (or what a batch adds to it). */
+  public record BudgetCounts(long retries, long attempts) {}
+
+  /** The execution's new status, phase and last error (null phase or error: keep the old one). */
+  public record ExecutionUpdate(
+      String executionId, ExecutionStatus status, String currentPhase, String lastError) {}
+
+  /** A retry context to store; {@code automatic} retries are what the retry budget counts. */
+  public record ContextToSave(
+      String commandId, RetryContext context, EventMeta cause, boolean automatic) {}
+
   /** Creates the execution the first time any event names it (external executions included). */
   public void ensureExecution(EventMeta meta) {
+    ensureExecutions(List.of(meta));
+  }
+
+  /** {@link #ensureExecution} for many, in one statement; the first event of an execution wins. */
+  public void ensureExecutions(List<EventMeta> metas) {
+    Map<String, EventMeta> first = new LinkedHashMap<>();
+    metas.forEach(meta -> first.putIfAbsent(meta.executionId(), meta));
+    if (first.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
             INSERT INTO execution (execution_id, pipeline, source, status)
-            VALUES (?, ?, ?, 'RUNNING') ON CONFLICT (execution_id) DO NOTHING""")
-        .params(meta.executionId(), meta.pipeline(), meta.source())
+            SELECT e, p, s, 'RUNNING' FROM unnest(?::text[], ?::text[], ?::text[]) AS t(e, p, s)
+            ON CONFLICT (execution_id) DO NOTHING""")
+        .param(texts(first.values(), EventMeta::executionId))
+        .param(texts(first.values(), EventMeta::pipeline))
+        .param(texts(first.values(), EventMeta::source))
         .update();
   }
 
   /**
-   * Moves an execution that has not ended to a new status. An ended execution (SUCCEEDED,
-   * CANCELLED) keeps its status: the end arrives on another topic than the attempts, so a late
-   * attempt event must not bring the execution back to life.
+   * Moves executions that have not ended to a new status, one update per execution. An ended
+   * execution (SUCCEEDED, CANCELLED) keeps its status: the end arrives on another topic than the
+   * attempts, so a late attempt event must not bring the execution back to life.
    */
-  public void updateExecution(
-      String executionId, ExecutionStatus status, String currentPhase, String lastError) {
+  public void updateExecutions(Collection<ExecutionUpdate> updates) {
+    if (updates.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
-            UPDATE execution SET status = ?, current_phase = coalesce(?, current_phase),
-              last_error = coalesce(?, last_error), updated_at = now()
-            WHERE execution_id = ? AND status NOT IN ('SUCCEEDED', 'CANCELLED')""")
-        .params(status.name(), currentPhase, lastError, executionId)
+            UPDATE execution x SET status = u.s, current_phase = coalesce(u.p, x.current_phase),
+              last_error = coalesce(u.l, x.last_error), updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, s, p, l)
+            WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
+        .param(texts(updates, ExecutionUpdate::executionId))
+        .param(texts(updates, u -> u.status().name()))
+        .param(texts(updates, ExecutionUpdate::currentPhase))
+        .param(texts(updates, ExecutionUpdate::lastError))
         .update();
   }
 
-  public void recordStarted(
-      EventMeta meta, String attemptId, String phase, int attemptNumber, String commandId) {
+  /** Records started attempts (at most one report per attempt id). */
+  public void recordStarted(List<AttemptReport.Started> started) {
+    if (started.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
-            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome, command_id,
-              occurred_at, pipeline, source)
-            VALUES (?, ?, ?, ?, 'STARTED', ?, ?, ?, ?) ON CONFLICT (attempt_id) DO NOTHING""")
-        .params(
-            attemptId,
-            meta.executionId(),
-            phase,
-            attemptNumber,
-            commandId,
-            Timestamp.from(meta.occurredAt()),
-            meta.pipeline(),
-            meta.source())
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              command_id, occurred_at, pipeline, source)
+            SELECT a, e, p, n::int, 'STARTED', c, o::timestamptz, pl, s
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::text[]) AS t(a, e, p, n, c, o, pl, s)
+            ON CONFLICT (attempt_id) DO NOTHING""")
+        .param(texts(started, AttemptReport.Started::attemptId))
+        .param(texts(started, s -> s.meta().executionId()))
+        .param(texts(started, AttemptReport.Started::phase))
+        .param(texts(started, s -> String.valueOf(s.attemptNumber())))
+        .param(texts(started, AttemptReport.Started::commandId))
+        .param(texts(started, s -> s.meta().occurredAt().toString()))
+        .param(texts(started, s -> s.meta().pipeline()))
+        .param(texts(started, s -> s.meta().source()))
         .update();
-    knowPhase(meta.executionId(), phase);
   }
 
-  public void recordSucceeded(
-      EventMeta meta, String attemptId, String phase, int attemptNumber, long durationMs) {
+  /** Records succeeded attempts (at most one report per attempt id). */
+  public void recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+    if (succeeded.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
               duration_ms, occurred_at, pipeline, source)
-            VALUES (?, ?, ?, ?, 'SUCCEEDED', ?, ?, ?, ?)
+            SELECT a, e, p, n::int, 'SUCCEEDED', d::bigint, o::timestamptz, pl, s
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::text[]) AS t(a, e, p, n, d, o, pl, s)
             ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'SUCCEEDED',
               duration_ms = excluded.duration_ms, occurred_at = excluded.occurred_at
             WHERE attempt.outcome = 'STARTED'""")
-        .params(
-            attemptId,
-            meta.executionId(),
-            phase,
-            attemptNumber,
-            durationMs,
-            Timestamp.from(meta.occurredAt()),
-            meta.pipeline(),
-            meta.source())
+        .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
+        .param(texts(succeeded, s -> s.meta().executionId()))
+        .param(texts(succeeded, AttemptReport.Succeeded::phase))
+        .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
+        .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
+        .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
+        .param(texts(succeeded, s -> s.meta().pipeline()))
+        .param(texts(succeeded, s -> s.meta().source()))
         .update();
-    knowPhase(meta.executionId(), phase);
   }
 
   /**
-   * Records a failure; false when this attempt already ended (a duplicate report under another
-   * event id), in which case nothing is counted.
+   * Records failures (at most one report per attempt id and per execution) with their checks;
+   * returns the attempt ids recorded. An attempt that already ended (a duplicate report under
+   * another event id) is not among them, and nothing of it is counted.
    */
-  public boolean recordFailure(EventMeta meta, Failure failure, Map<String, String> attributes) {
-    String executionId = meta.executionId();
-    int rows =
-        jdbc.sql(
-                """
-                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
-                  failure_type, hard, error_type, error_message, exit_code, duration_ms,
-                  artifacts_location, occurred_at, pipeline, source, attributes)
-                VALUES (?, ?, ?, ?, 'FAILED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
-                  failure_type = excluded.failure_type, hard = excluded.hard,
-                  error_type = excluded.error_type, error_message = excluded.error_message,
-                  exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
-                  artifacts_location = excluded.artifacts_location,
-                  occurred_at = excluded.occurred_at, attributes = excluded.attributes
-                WHERE attempt.outcome = 'STARTED'""")
-            .params(
-                failure.attemptId(),
-                executionId,
-                failure.phase(),
-                failure.attemptNumber(),
-                failure.type().name(),
-                failure.hard(),
-                failure.errorType(),
-                failure.message(),
-                failure.exitCode(),
-                failure.durationMs(),
-                failure.artifactsLocation(),
-                Timestamp.from(failure.occurredAt()),
-                meta.pipeline(),
-                meta.source(),
-                json.writeValueAsString(attributes))
-            .update();
-    if (rows == 0) {
-      return false;
+  public Set<String> recordFailures(List<AttemptReport.Failed> failed) {
+    if (failed.isEmpty()) {
+      return Set.of();
     }
-    knowPhase(executionId, failure.phase());
-    jdbc.sql("UPDATE execution SET last_failure_type = ? WHERE execution_id = ?")
-        .params(failure.type().name(), executionId)
+    Set<String> recorded =
+        new HashSet<>(
+            jdbc.sql(
+                    """
+                    INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+                      failure_type, hard, error_type, error_message, exit_code, duration_ms,
+                      artifacts_location, occurred_at, pipeline, source, attributes)
+                    SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
+                      o::timestamptz, pl, s, at::jsonb
+                    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                      ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                      ?::text[], ?::text[])
+                      AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at)
+                    ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
+                      failure_type = excluded.failure_type, hard = excluded.hard,
+                      error_type = excluded.error_type, error_message = excluded.error_message,
+                      exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
+                      artifacts_location = excluded.artifacts_location,
+                      occurred_at = excluded.occurred_at, attributes = excluded.attributes
+                    WHERE attempt.outcome = 'STARTED'
+                    RETURNING attempt_id""")
+                .param(texts(failed, f -> f.failure().attemptId()))
+                .param(texts(failed, f -> f.meta().executionId()))
+                .param(texts(failed, f -> f.failure().phase()))
+                .param(texts(failed, f -> String.valueOf(f.failure().attemptNumber())))
+                .param(texts(failed, f -> f.failure().type().name()))
+                .param(texts(failed, f -> String.valueOf(f.failure().hard())))
+                .param(texts(failed, f -> f.failure().errorType()))
+                .param(texts(failed, f -> f.failure().message()))
+                .param(texts(failed, f -> text(f.failure().exitCode())))
+                .param(texts(failed, f -> String.valueOf(f.failure().durationMs())))
+                .param(texts(failed, f -> f.failure().artifactsLocation()))
+                .param(texts(failed, f -> f.failure().occurredAt().toString()))
+                .param(texts(failed, f -> f.meta().pipeline()))
+                .param(texts(failed, f -> f.meta().source()))
+                .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
+                .query(String.class)
+                .list());
+    List<AttemptReport.Failed> kept =
+        failed.stream().filter(f -> recorded.contains(f.failure().attemptId())).toList();
+    if (kept.isEmpty()) {
+      return recorded;
+    }
+    jdbc.sql(
+            """
+            UPDATE execution x SET last_failure_type = u.t
+            FROM unnest(?::text[], ?::text[]) AS u(e, t) WHERE x.execution_id = u.e""")
+        .param(texts(kept, f -> f.meta().executionId()))
+        .param(texts(kept, f -> f.failure().type().name()))
         .update();
-    List<CheckOutcome> checks = failure.checks();
-    for (int i = 0; i < checks.size(); i++) {
-      CheckOutcome check = checks.get(i);
+    List<String[]> checks = new ArrayList<>();
+    for (AttemptReport.Failed f : kept) {
+      List<CheckOutcome> outcomes = f.failure().checks();
+      for (int i = 0; i < outcomes.size(); i++) {
+        CheckOutcome check = outcomes.get(i);
+        checks.add(
+            new String[] {
+              f.failure().attemptId(),
+              String.valueOf(i),
+              check.name(),
+              String.valueOf(check.passed()),
+              check.outputExcerpt()
+            });
+      }
+    }
+    if (!checks.isEmpty()) {
       jdbc.sql(
               """
               INSERT INTO attempt_check (attempt_id, position, name, passed, output_excerpt)
-              VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
-          .params(failure.attemptId(), i, check.name(), check.passed(), check.outputExcerpt())
+              SELECT a, n::int, c, p::boolean, o
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(a, n, c, p, o)
+              ON CONFLICT DO NOTHING""")
+          .param(texts(checks, c -> c[0]))
+          .param(texts(checks, c -> c[1]))
+          .param(texts(checks, c -> c[2]))
+          .param(texts(checks, c -> c[3]))
+          .param(texts(checks, c -> c[4]))
           .update();
     }
-    return true;
+    return recorded;
   }
 
-  /** Adds one to the phase's failure count and returns the new count. */
-  public int countFailure(String executionId, String phase) {
-    return jdbc.sql(
+  /**
+   * Adds one to the failure count of each phase (each named at most once) and returns the new
+   * counts.
+   */
+  public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> counts = new HashMap<>();
+    if (phases.isEmpty()) {
+      return counts;
+    }
+    jdbc.sql(
             """
-            INSERT INTO phase_counter (execution_id, phase, failed_attempts) VALUES (?, ?, 1)
+            INSERT INTO phase_counter (execution_id, phase, failed_attempts)
+            SELECT e, p, 1 FROM unnest(?::text[], ?::text[]) AS t(e, p)
             ON CONFLICT (execution_id, phase)
             DO UPDATE SET failed_attempts = phase_counter.failed_attempts + 1
-            RETURNING failed_attempts""")
-        .params(executionId, phase)
-        .query(Integer.class)
-        .single();
+            RETURNING execution_id, phase, failed_attempts""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query((rs, n) -> counts.put(new PhaseKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+        .list();
+    return counts;
   }
 
   /** Every failure of the phase, oldest first. */
   public List<Failure> failures(String executionId, String phase) {
+    PhaseKey key = new PhaseKey(executionId, phase);
+    return failures(List.of(key)).getOrDefault(key, List.of());
+  }
+
+  /** Every failure of each phase, oldest first (phases without failures are left out). */
+  public Map<PhaseKey, List<Failure>> failures(List<PhaseKey> phases) {
+    Map<PhaseKey, List<Failure>> failures = new HashMap<>();
+    if (phases.isEmpty()) {
+      return failures;
+    }
+    String[] executions = texts(phases, PhaseKey::executionId);
+    String[] phaseNames = texts(phases, PhaseKey::phase);
     Map<String, List<CheckOutcome>> checks =
         jdbc
             .sql(
                 """
                 SELECT c.attempt_id, c.name, c.passed, c.output_excerpt FROM attempt_check c
                 JOIN attempt a ON a.attempt_id = c.attempt_id
-                WHERE a.execution_id = ? AND a.phase = ? ORDER BY c.attempt_id, c.position""")
-            .params(executionId, phase)
+                JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+                  ON a.execution_id = u.e AND a.phase = u.p
+                ORDER BY c.attempt_id, c.position""")
+            .param(executions)
+            .param(phaseNames)
             .query(
                 (rs, n) ->
                     Map.entry(
@@ -194,89 +305,144 @@ public class CoordinatorStore {
                 Collectors.groupingBy(
                     Map.Entry::getKey,
                     Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
-    return jdbc.sql(
+    jdbc.sql(
             """
-            SELECT * FROM attempt WHERE execution_id = ? AND phase = ? AND outcome = 'FAILED'
-            ORDER BY attempt_number, occurred_at""")
-        .params(executionId, phase)
-        .query((rs, n) -> failure(rs, checks.getOrDefault(rs.getString("attempt_id"), List.of())))
+            SELECT a.* FROM attempt a
+            JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+              ON a.execution_id = u.e AND a.phase = u.p
+            WHERE a.outcome = 'FAILED'
+            ORDER BY a.execution_id, a.phase, a.attempt_number, a.occurred_at""")
+        .param(executions)
+        .param(phaseNames)
+        .query(
+            (rs, n) ->
+                failures
+                    .computeIfAbsent(
+                        new PhaseKey(rs.getString("execution_id"), rs.getString("phase")),
+                        k -> new ArrayList<>())
+                    .add(failure(rs, checks.getOrDefault(rs.getString("attempt_id"), List.of()))))
         .list();
+    return failures;
   }
 
-  /**
-   * Stores the context a retry command carries; {@code automatic} retries (not requested by a
-   * person) are what the retry budget counts.
-   */
+  /** Stores the context a retry command carries. */
   public void saveContext(
       String commandId, RetryContext context, EventMeta cause, boolean automatic) {
+    saveContexts(List.of(new ContextToSave(commandId, context, cause, automatic)));
+  }
+
+  /** Stores the contexts retry commands carry, in one statement. */
+  public void saveContexts(List<ContextToSave> contexts) {
+    if (contexts.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
               pipeline, source, automatic)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
-        .params(
-            commandId,
-            context.executionId(),
-            context.phase(),
-            context.currentAttempt(),
-            json.writeValueAsString(context),
-            cause.pipeline(),
-            cause.source(),
-            automatic)
+            SELECT c, e, p, n::int, x::jsonb, pl, s, a::boolean
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a)""")
+        .param(texts(contexts, ContextToSave::commandId))
+        .param(texts(contexts, c -> c.context().executionId()))
+        .param(texts(contexts, c -> c.context().phase()))
+        .param(texts(contexts, c -> String.valueOf(c.context().currentAttempt())))
+        .param(texts(contexts, c -> json.writeValueAsString(c.context())))
+        .param(texts(contexts, c -> c.cause().pipeline()))
+        .param(texts(contexts, c -> c.cause().source()))
+        .param(texts(contexts, c -> String.valueOf(c.automatic())))
         .update();
   }
 
   /**
-   * Counts an attempt (or an automatic retry) for the retry budget of the event's pipeline and
-   * source, in the time bucket of now; buckets older than two windows are dropped on the way.
+   * Adds attempts and automatic retries to the retry budget of each scope, in the time bucket of
+   * now; buckets older than two windows are dropped on the way. Rows are taken in a fixed order, so
+   * that two consumers doing this at once do not deadlock.
    */
-  public void countForBudget(EventMeta meta, boolean retry, Duration window) {
-    long bucketSeconds = Math.max(1, window.toSeconds() / 12);
-    for (String[] scope :
-        new String[][] {{"pipeline", meta.pipeline()}, {"source", meta.source()}}) {
-      if (scope[1] == null) {
-        continue;
-      }
-      jdbc.sql(
-              """
-              INSERT INTO budget_bucket (scope, name, bucket_start, attempts, retries)
-              VALUES (?, ?, to_timestamp(floor(extract(epoch FROM now()) / ?) * ?), ?, ?)
-              ON CONFLICT (scope, name, bucket_start) DO UPDATE
-              SET attempts = budget_bucket.attempts + excluded.attempts,
-                  retries = budget_bucket.retries + excluded.retries""")
-          .params(scope[0], scope[1], bucketSeconds, bucketSeconds, retry ? 0 : 1, retry ? 1 : 0)
-          .update();
-      jdbc.sql(
-              """
-              DELETE FROM budget_bucket WHERE scope = ? AND name = ?
-                AND bucket_start < now() - make_interval(secs => ?)""")
-          .params(scope[0], scope[1], 2.0 * window.toSeconds() + bucketSeconds)
-          .update();
+  public void countForBudget(Map<BudgetScope, BudgetCounts> added, Duration window) {
+    if (added.isEmpty()) {
+      return;
     }
-  }
-
-  /** Automatic retries and all attempts of a pipeline (or a source) in the budget's window. */
-  public BudgetCounts budgetCounts(String scope, String name, Duration window) {
-    return jdbc.sql(
+    List<Map.Entry<BudgetScope, BudgetCounts>> rows =
+        added.entrySet().stream()
+            .sorted(
+                Map.Entry.comparingByKey(
+                    Comparator.comparing(BudgetScope::scope).thenComparing(BudgetScope::name)))
+            .toList();
+    long bucketSeconds = Math.max(1, window.toSeconds() / 12);
+    jdbc.sql(
             """
-            SELECT coalesce(sum(retries), 0), coalesce(sum(attempts), 0) FROM budget_bucket
-            WHERE scope = ? AND name = ? AND bucket_start > now() - make_interval(secs => ?)""")
-        .params(scope, name, (double) window.toSeconds())
-        .query((rs, n) -> new BudgetCounts(rs.getLong(1), rs.getLong(2)))
-        .single();
+            INSERT INTO budget_bucket (scope, name, bucket_start, attempts, retries)
+            SELECT s, n, to_timestamp(floor(extract(epoch FROM now()) / ?) * ?), a::bigint,
+              r::bigint
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+              AS t(s, n, a, r, i)
+            ORDER BY i
+            ON CONFLICT (scope, name, bucket_start) DO UPDATE
+            SET attempts = budget_bucket.attempts + excluded.attempts,
+                retries = budget_bucket.retries + excluded.retries""")
+        .param(bucketSeconds)
+        .param(bucketSeconds)
+        .param(texts(rows, r -> r.getKey().scope()))
+        .param(texts(rows, r -> r.getKey().name()))
+        .param(texts(rows, r -> String.valueOf(r.getValue().attempts())))
+        .param(texts(rows, r -> String.valueOf(r.getValue().retries())))
+        .update();
+    jdbc.sql(
+            """
+            DELETE FROM budget_bucket b USING unnest(?::text[], ?::text[]) AS u(s, n)
+            WHERE b.scope = u.s AND b.name = u.n
+              AND b.bucket_start < now() - make_interval(secs => ?)""")
+        .param(texts(rows, r -> r.getKey().scope()))
+        .param(texts(rows, r -> r.getKey().name()))
+        .param(2.0 * window.toSeconds() + bucketSeconds)
+        .update();
   }
 
-  /** What the retry budget counted in its window. */
-  public record BudgetCounts(long retries, long attempts) {}
+  /** Automatic retries and all attempts of each pipeline (or source) in the budget's window. */
+  public Map<BudgetScope, BudgetCounts> budgetCounts(
+      Collection<BudgetScope> scopes, Duration window) {
+    Map<BudgetScope, BudgetCounts> counts = new HashMap<>();
+    scopes.forEach(scope -> counts.put(scope, new BudgetCounts(0, 0)));
+    if (scopes.isEmpty()) {
+      return counts;
+    }
+    jdbc.sql(
+            """
+            SELECT b.scope, b.name, sum(b.retries), sum(b.attempts) FROM budget_bucket b
+            JOIN (SELECT DISTINCT s, n FROM unnest(?::text[], ?::text[]) AS t(s, n)) u
+              ON b.scope = u.s AND b.name = u.n
+            WHERE b.bucket_start > now() - make_interval(secs => ?)
+            GROUP BY b.scope, b.name""")
+        .param(texts(scopes, BudgetScope::scope))
+        .param(texts(scopes, BudgetScope::name))
+        .param((double) window.toSeconds())
+        .query(
+            (rs, n) ->
+                counts.put(
+                    new BudgetScope(rs.getString(1), rs.getString(2)),
+                    new BudgetCounts(rs.getLong(3), rs.getLong(4))))
+        .list();
+    return counts;
+  }
 
-  /** Remembers a phase of the execution (in the order phases are first named). */
-  public void knowPhase(String executionId, String phase) {
+  /**
+   * Remembers phases of executions (each execution named at most once), in the order phases are
+   * first named.
+   */
+  public void knowPhases(List<PhaseKey> phases) {
+    if (phases.isEmpty()) {
+      return;
+    }
     jdbc.sql(
             """
             INSERT INTO execution_phase (execution_id, position, phase)
-            SELECT ?, coalesce(max(position) + 1, 0), ? FROM execution_phase WHERE execution_id = ?
+            SELECT e, coalesce((SELECT max(position) + 1 FROM execution_phase x
+                                WHERE x.execution_id = e), 0), p
+            FROM unnest(?::text[], ?::text[]) AS t(e, p)
             ON CONFLICT DO NOTHING""")
-        .params(executionId, phase, executionId)
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
         .update();
   }
 
@@ -356,11 +522,28 @@ public class CoordinatorStore {
 
   /** The highest attempt number the phase has had. */
   public int lastAttemptNumber(String executionId, String phase) {
-    return jdbc.sql(
-            "SELECT coalesce(max(attempt_number), 0) FROM attempt WHERE execution_id = ? AND phase = ?")
-        .params(executionId, phase)
-        .query(Integer.class)
-        .single();
+    return lastAttemptNumbers(List.of(new PhaseKey(executionId, phase)))
+        .get(new PhaseKey(executionId, phase));
+  }
+
+  /** The highest attempt number each phase has had (0 for none). */
+  public Map<PhaseKey, Integer> lastAttemptNumbers(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> numbers = new HashMap<>();
+    phases.forEach(phase -> numbers.put(phase, 0));
+    if (phases.isEmpty()) {
+      return numbers;
+    }
+    jdbc.sql(
+            """
+            SELECT a.execution_id, a.phase, max(a.attempt_number) FROM attempt a
+            JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+              ON a.execution_id = u.e AND a.phase = u.p
+            GROUP BY a.execution_id, a.phase""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query((rs, n) -> numbers.put(new PhaseKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+        .list();
+    return numbers;
   }
 
   public void addNote(String executionId, String phase, String note, String requestedBy) {
@@ -371,13 +554,33 @@ public class CoordinatorStore {
 
   /** Notes people left for the phase, oldest first, as they go into a context. */
   public List<String> notes(String executionId, String phase) {
-    return jdbc.sql(
+    PhaseKey key = new PhaseKey(executionId, phase);
+    return notes(List.of(key)).getOrDefault(key, List.of());
+  }
+
+  /** Notes people left for each phase, oldest first (phases without notes are left out). */
+  public Map<PhaseKey, List<String>> notes(List<PhaseKey> phases) {
+    Map<PhaseKey, List<String>> notes = new HashMap<>();
+    if (phases.isEmpty()) {
+      return notes;
+    }
+    jdbc.sql(
             """
-            SELECT coalesce(requested_by || ': ', '') || note FROM retry_note
-            WHERE execution_id = ? AND phase = ? ORDER BY id""")
-        .params(executionId, phase)
-        .query(String.class)
+            SELECT n.execution_id, n.phase, coalesce(n.requested_by || ': ', '') || n.note
+            FROM retry_note n
+            JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+              ON n.execution_id = u.e AND n.phase = u.p
+            ORDER BY n.id""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query(
+            (rs, n) ->
+                notes
+                    .computeIfAbsent(
+                        new PhaseKey(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                    .add(rs.getString(3)))
         .list();
+    return notes;
   }
 
   /** The answer a retry request got, if this request id was seen before. */
@@ -451,6 +654,15 @@ public class CoordinatorStore {
     return jdbc.sql("SELECT count(*) FROM execution WHERE status = 'PAUSED'")
         .query(Long.class)
         .single();
+  }
+
+  /** One text array parameter: {@code unnest(?::text[])} turns it back into rows. */
+  private static <T> String[] texts(Collection<T> rows, Function<T, String> column) {
+    return rows.stream().map(column).toArray(String[]::new);
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
   }
 
   private static Timestamp timestamp(Instant instant) {

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.kafka.external;
 
+import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.RecordAttempt;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.config.CoordinatorProperties.SourceSettings;
@@ -62,8 +63,10 @@ class ExternalSources implements SmartLifecycle {
                   (MessageListener<String, byte[]>)
                       record -> {
                         ExternalFailureMapper.Mapped mapped = mapper.map(record);
-                        recordAttempt.failed(
-                            mapped.meta(), mapped.failure(), none, mapped.attributes());
+                        recordAttempt.record(
+                            List.of(
+                                new AttemptReport.Failed(
+                                    mapped.meta(), mapped.failure(), none, mapped.attributes())));
                       });
               var container =
                   new ConcurrentMessageListenerContainer<>(consumers, containerProperties);

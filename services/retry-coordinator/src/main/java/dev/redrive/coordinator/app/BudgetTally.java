@@ -1,0 +1,79 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The retry budget's counts while one batch is decided: what the window held before the batch (read
+ * once per scope, when the first retry is weighed), plus the attempts and automatic retries of the
+ * batch so far. Each decision therefore sees the ones made before it, as if they had been written
+ * one by one, and {@link #added()} is what the batch writes at the end.
+ */
+final class BudgetTally {
+
+  private final Map<BudgetScope, BudgetCounts> added = new HashMap<>();
+  private Map<BudgetScope, BudgetCounts> stored;
+
+  /** The pipeline and source scopes of an event (a missing pipeline or source has none). */
+  static List<BudgetScope> scopes(EventMeta meta) {
+    List<BudgetScope> scopes = new ArrayList<>(2);
+    if (meta.pipeline() != null) {
+      scopes.add(new BudgetScope("pipeline", meta.pipeline()));
+    }
+    if (meta.source() != null) {
+      scopes.add(new BudgetScope("source", meta.source()));
+    }
+    return scopes;
+  }
+
+  /** Every scope the events name, once. */
+  static Set<BudgetScope> scopes(List<EventMeta> metas) {
+    Set<BudgetScope> scopes = new LinkedHashSet<>();
+    metas.forEach(meta -> scopes.addAll(scopes(meta)));
+    return scopes;
+  }
+
+  boolean loaded() {
+    return stored != null;
+  }
+
+  /** What the window held before this batch, for every scope the batch names. */
+  void load(Map<BudgetScope, BudgetCounts> before) {
+    stored = new HashMap<>(before);
+  }
+
+  void countAttempt(EventMeta meta) {
+    add(meta, 0, 1);
+  }
+
+  void countRetry(EventMeta meta) {
+    add(meta, 1, 0);
+  }
+
+  /** The window's counts including this batch so far; {@link #load} must have run. */
+  BudgetCounts counts(BudgetScope scope) {
+    BudgetCounts before = stored.getOrDefault(scope, new BudgetCounts(0, 0));
+    BudgetCounts mine = added.getOrDefault(scope, new BudgetCounts(0, 0));
+    return new BudgetCounts(before.retries() + mine.retries(), before.attempts() + mine.attempts());
+  }
+
+  /** What this batch adds to the window, by scope. */
+  Map<BudgetScope, BudgetCounts> added() {
+    return added;
+  }
+
+  private void add(EventMeta meta, long retries, long attempts) {
+    for (BudgetScope scope : scopes(meta)) {
+      added.merge(
+          scope,
+          new BudgetCounts(retries, attempts),
+          (a, b) -> new BudgetCounts(a.retries() + b.retries(), a.attempts() + b.attempts()));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.redrive.coordinator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BudgetTallyTest {
+
+  private static final BudgetScope PAYMENTS = new BudgetScope("pipeline", "payments");
+  private static final BudgetScope BILLING = new BudgetScope("source", "billing");
+
+  @Test
+  void shouldAddTheBatchsAttemptsAndRetriesToWhatTheWindowHeld() {
+    BudgetTally tally = new BudgetTally();
+    EventMeta meta = meta("payments", "billing");
+
+    // given the window held 1 retry for 4 attempts of the pipeline, nothing of the source
+    tally.load(Map.of(PAYMENTS, new BudgetCounts(1, 4)));
+
+    // when the batch counts two attempts and one retry
+    tally.countAttempt(meta);
+    tally.countAttempt(meta);
+    tally.countRetry(meta);
+
+    // then each decision after that sees them
+    assertThat(tally.counts(PAYMENTS)).isEqualTo(new BudgetCounts(2, 6));
+    assertThat(tally.counts(BILLING)).isEqualTo(new BudgetCounts(1, 2));
+    assertThat(tally.added())
+        .containsEntry(PAYMENTS, new BudgetCounts(1, 2))
+        .containsEntry(BILLING, new BudgetCounts(1, 2));
+  }
+
+  @Test
+  void shouldHaveNoScopeForAMissingPipelineOrSource() {
+    assertThat(BudgetTally.scopes(meta(null, "billing"))).containsExactly(BILLING);
+    assertThat(BudgetTally.scopes(List.of(meta("payments", "billing"), meta("payments", null))))
+        .containsExactly(PAYMENTS, BILLING);
+  }
+
+  private static EventMeta meta(String pipeline, String source) {
+    return new EventMeta("e", "x", pipeline, source, Instant.EPOCH, null);
+  }
+}
