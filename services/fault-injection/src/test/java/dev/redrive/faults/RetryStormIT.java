@@ -24,6 +24,12 @@ class RetryStormIT extends FaultCase {
   static final int MIN_RETRIES = 10;
   static final int MAX_ATTEMPTS = 5;
 
+  /**
+   * Executions in the storm: with retries held to {@link #RATIO} of attempts, this many first
+   * failures make about {@code FAILURES} failure events in all.
+   */
+  static final int STORM_EXECUTIONS = (int) Math.round(FAILURES * (1 - RATIO));
+
   @Test
   void shouldKeepRetriesWithinTheBudgetWhenAPhaseFailsEverywhere() throws InterruptedException {
     long start = System.nanoTime();
@@ -47,7 +53,7 @@ class RetryStormIT extends FaultCase {
       Set<String> failureEventIds = new HashSet<>();
 
       // every execution fails phase 'storm'; every retry command is answered by another failure
-      for (int e = 0; e < EXECUTIONS; e++) {
+      for (int e = 0; e < STORM_EXECUTIONS; e++) {
         AttemptEvent failure = FailureStream.failure(prefix + "-" + e, "storm", 1);
         failureEventIds.add(failure.getEventId());
         stream.send(FailureStream.outgoing(failure));
@@ -130,7 +136,7 @@ class RetryStormIT extends FaultCase {
               List.of());
       Figures.record(
           "8 retry storm",
-          EXECUTIONS,
+          STORM_EXECUTIONS,
           stream.sent(),
           check,
           "n/a",
@@ -139,21 +145,21 @@ class RetryStormIT extends FaultCase {
               Locale.ROOT,
               "%d executions fail every attempt; %d retries for %d attempts (budget %.0f = max(%d,"
                   + " %.0f%% of attempts)); %d of %d executions paused",
-              EXECUTIONS,
+              STORM_EXECUTIONS,
               retries,
               attempts,
               budget,
               MIN_RETRIES,
               RATIO * 100,
               paused,
-              EXECUTIONS),
+              STORM_EXECUTIONS),
           retries <= (int) budget
               && retries >= MIN_RETRIES
               && perExecution.values().stream().allMatch(n -> n <= MAX_ATTEMPTS - 1)
               && duplicates == 0
               && counted == attempts
               && counterSum == attempts
-              && paused == EXECUTIONS
+              && paused == STORM_EXECUTIONS
               && auditMissing == 0);
 
       assertThat(retries)
@@ -168,7 +174,7 @@ class RetryStormIT extends FaultCase {
       assertThat(duplicates).as("retry commands sent twice").isZero();
       assertThat(counted).as("failed attempts recorded").isEqualTo(attempts);
       assertThat(counterSum).as("failures counted against the policy").isEqualTo(attempts);
-      assertThat(paused).as("executions paused for a person").isEqualTo(EXECUTIONS);
+      assertThat(paused).as("executions paused for a person").isEqualTo(STORM_EXECUTIONS);
       assertThat(auditMissing).as("events missing from the audit").isZero();
     }
   }
