@@ -20,15 +20,7 @@ class BrokerRestartIT extends FaultCase {
       stream.startPaced(plan, RATE);
       double recovery = faultAt(0.5, plan, stream, log, stack.broker::killAndRestart);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix,
-              keys(plan),
-              eventIds(plan),
-              log,
-              services.coordinatorDb(),
-              services.auditDb(),
-              DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "3 broker restarted",

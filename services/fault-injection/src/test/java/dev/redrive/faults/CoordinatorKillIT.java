@@ -33,15 +33,7 @@ class CoordinatorKillIT extends FaultCase {
                 }));
       }
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix,
-              keys(plan),
-              eventIds(plan),
-              log,
-              services.coordinatorDb(),
-              services.auditDb(),
-              DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "1 coordinator killed x3",

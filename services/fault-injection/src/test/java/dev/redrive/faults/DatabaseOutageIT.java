@@ -48,15 +48,7 @@ class DatabaseOutageIT extends FaultCase {
               });
       double drainAfterBack = (System.nanoTime() - backAt[0]) / 1e9;
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix,
-              keys(plan),
-              eventIds(plan),
-              log,
-              services.coordinatorDb(),
-              services.auditDb(),
-              DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
       long deadLettered = deadLetters.count("redrive.attempts.DLT", "coordinator-attempts");
 
       Figures.record(

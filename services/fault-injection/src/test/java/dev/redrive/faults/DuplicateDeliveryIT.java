@@ -33,15 +33,7 @@ class DuplicateDeliveryIT extends FaultCase {
 
       stream.startPaced(plan, RATE);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix,
-              keys(plan),
-              eventIds(plan),
-              log,
-              services.coordinatorDb(),
-              services.auditDb(),
-              DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "5 duplicate delivery",

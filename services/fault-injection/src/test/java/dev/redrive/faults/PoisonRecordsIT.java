@@ -47,15 +47,7 @@ class PoisonRecordsIT extends FaultCase {
 
       stream.startPaced(plan, RATE);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix,
-              keys(plan),
-              eventIds(plan),
-              log,
-              services.coordinatorDb(),
-              services.auditDb(),
-              DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
       List<Double> delays = new ArrayList<>();
       stream
           .firstSentNanos()
