@@ -12,23 +12,15 @@ class BrokerRestartIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "broker";
     try (Stack stack = new Stack("3-broker-restart")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator", Postgres.jdbcUrl(Postgres.port(), coordinatorDb), Map.of());
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      Stack.CoordinatorAndAudit services = stack.startCoordinatorAndAudit(Map.of());
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       List<FailureStream.Outgoing> plan = failures(prefix);
 
       stream.startPaced(plan, RATE);
       double recovery = faultAt(0.5, plan, stream, log, stack.broker::killAndRestart);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "3 broker restarted",

@@ -13,15 +13,9 @@ class CoordinatorKillIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "kill";
     try (Stack stack = new Stack("1-coordinator-kill")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator", Postgres.jdbcUrl(Postgres.port(), coordinatorDb), Map.of());
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      Stack.CoordinatorAndAudit services = stack.startCoordinatorAndAudit(Map.of());
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       List<FailureStream.Outgoing> plan = failures(prefix);
 
       stream.startPaced(plan, RATE);
@@ -34,14 +28,12 @@ class CoordinatorKillIT extends FaultCase {
                 stream,
                 log,
                 () -> {
-                  coordinator.kill();
-                  coordinator.start();
+                  services.coordinator().kill();
+                  services.coordinator().start();
                 }));
       }
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "1 coordinator killed x3",

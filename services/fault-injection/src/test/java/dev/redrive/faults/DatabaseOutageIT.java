@@ -20,20 +20,15 @@ class DatabaseOutageIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "pgdown";
     try (Stack stack = new Stack("4-postgres-outage")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
       TcpProxy proxy = stack.track(new TcpProxy("127.0.0.1", Postgres.port()));
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator",
-              Postgres.jdbcUrl(proxy.port(), coordinatorDb),
+      Stack.CoordinatorAndAudit services =
+          stack.startCoordinatorAndAudit(
+              proxy.port(),
               Map.of(
                   "spring.datasource.hikari.connection-timeout", "2000",
                   "spring.datasource.hikari.validation-timeout", "1000"));
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       List<FailureStream.Outgoing> plan = failures(prefix);
       DeadLetters deadLetters = stack.track(new DeadLetters(stack));
 
@@ -53,9 +48,7 @@ class DatabaseOutageIT extends FaultCase {
               });
       double drainAfterBack = (System.nanoTime() - backAt[0]) / 1e9;
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
       long deadLettered = deadLetters.count("redrive.attempts.DLT", "coordinator-attempts");
 
       Figures.record(

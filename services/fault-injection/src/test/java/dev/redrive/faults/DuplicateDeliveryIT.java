@@ -13,15 +13,9 @@ class DuplicateDeliveryIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "dup";
     try (Stack stack = new Stack("5-duplicate-delivery")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator", Postgres.jdbcUrl(Postgres.port(), coordinatorDb), Map.of());
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      Stack.CoordinatorAndAudit services = stack.startCoordinatorAndAudit(Map.of());
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       List<FailureStream.Outgoing> failures = failures(prefix);
       // every tenth failure again, 37 records later (or at the end): a redelivery, not a twin
       List<FailureStream.Outgoing> plan = new ArrayList<>(failures);
@@ -39,9 +33,7 @@ class DuplicateDeliveryIT extends FaultCase {
 
       stream.startPaced(plan, RATE);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
 
       Figures.record(
           "5 duplicate delivery",

@@ -84,6 +84,22 @@ abstract class FaultCase {
     return (System.nanoTime() - start) / 1e9;
   }
 
+  /**
+   * {@link StreamCheck#drainAndCheck} of every failure in {@code plan} against the command log and
+   * the databases of {@code services}.
+   */
+  static StreamCheck drainAndCheck(
+      String prefix, List<FailureStream.Outgoing> plan, Stack.CoordinatorAndAudit services) {
+    return StreamCheck.drainAndCheck(
+        prefix,
+        keys(plan),
+        eventIds(plan),
+        services.log(),
+        services.coordinatorDb(),
+        services.auditDb(),
+        DRAIN_TIMEOUT);
+  }
+
   static String seconds(List<Double> values) {
     return String.join(
         ", ",

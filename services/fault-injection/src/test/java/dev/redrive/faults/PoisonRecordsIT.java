@@ -32,15 +32,9 @@ class PoisonRecordsIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "poison";
     try (Stack stack = new Stack("6-poison-records")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator", Postgres.jdbcUrl(Postgres.port(), coordinatorDb), Map.of());
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      Stack.CoordinatorAndAudit services = stack.startCoordinatorAndAudit(Map.of());
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       DeadLetters deadLetters = stack.track(new DeadLetters(stack));
       List<FailureStream.Outgoing> failures = failures(prefix);
       int perKind = Math.max(1, FAILURES / 100);
@@ -53,9 +47,7 @@ class PoisonRecordsIT extends FaultCase {
 
       stream.startPaced(plan, RATE);
       stream.awaitSent();
-      StreamCheck check =
-          StreamCheck.drainAndCheck(
-              prefix, keys(plan), eventIds(plan), log, coordinatorDb, auditDb, DRAIN_TIMEOUT);
+      StreamCheck check = drainAndCheck(prefix, plan, services);
       List<Double> delays = new ArrayList<>();
       stream
           .firstSentNanos()

@@ -35,21 +35,17 @@ class RetryStormIT extends FaultCase {
     long start = System.nanoTime();
     String prefix = "storm";
     try (Stack stack = new Stack("8-retry-storm")) {
-      String coordinatorDb = Postgres.createDatabase("coordinator");
-      String auditDb = Postgres.createDatabase("audit");
-      ServiceProcess coordinator =
-          stack.coordinator(
-              "coordinator",
-              Postgres.jdbcUrl(Postgres.port(), coordinatorDb),
+      Stack.CoordinatorAndAudit services =
+          stack.startCoordinatorAndAudit(
               Map.of(
                   "redrive.coordinator.policy.max-attempts", String.valueOf(MAX_ATTEMPTS),
                   "redrive.coordinator.budget.ratio", String.valueOf(RATIO),
                   "redrive.coordinator.budget.window", "30m",
                   "redrive.coordinator.budget.min-retries", String.valueOf(MIN_RETRIES)));
-      ServiceProcess audit = stack.audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
-      Stack.startAll(coordinator, audit);
-      CommandLog log = stack.commands();
-      FailureStream stream = stack.stream();
+      String coordinatorDb = services.coordinatorDb();
+      String auditDb = services.auditDb();
+      CommandLog log = services.log();
+      FailureStream stream = services.stream();
       Set<String> failureEventIds = new HashSet<>();
 
       // every execution fails phase 'storm'; every retry command is answered by another failure

@@ -1,5 +1,6 @@
 package dev.redrive.faults;
 
+import dev.redrive.testkit.HttpSchemaRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,14 +20,14 @@ import java.util.stream.Stream;
 final class Stack implements AutoCloseable {
 
   final Path dir;
-  final SchemaRegistryServer registry;
+  final HttpSchemaRegistry registry;
   final BrokerProcess broker;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Stack(String caseName) {
     this.dir = Path.of("target", "faults", caseName).toAbsolutePath();
     deleteRecursively(dir);
-    this.registry = SchemaRegistryServer.start();
+    this.registry = HttpSchemaRegistry.start();
     closeables.add(registry);
     this.broker = BrokerProcess.start(dir.resolve("broker"));
     closeables.add(broker);
@@ -81,6 +82,41 @@ final class Stack implements AutoCloseable {
   <T extends AutoCloseable> T track(T closeable) {
     closeables.add(closeable);
     return closeable;
+  }
+
+  /**
+   * A coordinator and an audit, each on a database of its own, started and ready, with the command
+   * log already reading and a stream to send failures with.
+   */
+  record CoordinatorAndAudit(
+      String coordinatorDb,
+      String auditDb,
+      ServiceProcess coordinator,
+      ServiceProcess audit,
+      CommandLog log,
+      FailureStream stream) {}
+
+  /** {@link #startCoordinatorAndAudit(int, Map)} straight on the PostgreSQL server. */
+  CoordinatorAndAudit startCoordinatorAndAudit(Map<String, String> coordinatorExtra) {
+    return startCoordinatorAndAudit(Postgres.port(), coordinatorExtra);
+  }
+
+  /**
+   * Creates the coordinator's and the audit's databases, starts both services (the coordinator
+   * reaching PostgreSQL on {@code coordinatorDbPort}, with {@code coordinatorExtra} on top of
+   * {@link #coordinator}'s settings), then opens the command log and the failure stream.
+   */
+  CoordinatorAndAudit startCoordinatorAndAudit(
+      int coordinatorDbPort, Map<String, String> coordinatorExtra) {
+    String coordinatorDb = Postgres.createDatabase("coordinator");
+    String auditDb = Postgres.createDatabase("audit");
+    ServiceProcess coordinator =
+        coordinator(
+            "coordinator", Postgres.jdbcUrl(coordinatorDbPort, coordinatorDb), coordinatorExtra);
+    ServiceProcess audit = audit(Postgres.jdbcUrl(Postgres.port(), auditDb));
+    startAll(coordinator, audit);
+    return new CoordinatorAndAudit(
+        coordinatorDb, auditDb, coordinator, audit, commands(), stream());
   }
 
   /** Starts several services side by side and waits until all are ready. */

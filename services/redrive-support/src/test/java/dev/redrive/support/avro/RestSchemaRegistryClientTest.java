@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redrive.avro.RetryRequested;
-import dev.redrive.support.avro.FakeSchemaRegistryServer.Request;
+import dev.redrive.testkit.HttpSchemaRegistry;
+import dev.redrive.testkit.HttpSchemaRegistry.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,11 @@ class RestSchemaRegistryClientTest {
   private static final String VERSIONS = "/subjects/redrive.requests-value/versions";
   private static final String LATEST = VERSIONS + "/latest";
 
-  private FakeSchemaRegistryServer server;
+  private HttpSchemaRegistry server;
 
   @BeforeEach
-  void startServer() throws IOException {
-    server = FakeSchemaRegistryServer.start(7);
+  void startServer() {
+    server = HttpSchemaRegistry.start(7);
   }
 
   @AfterEach
@@ -310,7 +311,7 @@ class RestSchemaRegistryClientTest {
 
   @Test
   void shouldSayTheRegistryIsUnreachableWhenNothingListens() throws IOException {
-    String deadUrl = "http://127.0.0.1:" + FakeSchemaRegistryServer.deadPort();
+    String deadUrl = "http://127.0.0.1:" + HttpSchemaRegistry.deadPort();
 
     assertThatThrownBy(() -> new RestSchemaRegistryClient(deadUrl).getById(7))
         .isInstanceOfSatisfying(
@@ -324,7 +325,7 @@ class RestSchemaRegistryClientTest {
   void shouldMoveOnToTheNextUrlWhenTheFirstIsUnreachable() throws IOException {
     // given
     server.answer("GET", "/schemas/ids/7", 200, schemaAnswer());
-    String urls = "http://127.0.0.1:" + FakeSchemaRegistryServer.deadPort() + ", " + server.url();
+    String urls = "http://127.0.0.1:" + HttpSchemaRegistry.deadPort() + ", " + server.url();
 
     // when
     Schema schema = new RestSchemaRegistryClient(urls).getById(7);

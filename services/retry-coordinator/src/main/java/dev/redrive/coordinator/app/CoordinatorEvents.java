@@ -19,10 +19,13 @@ public interface CoordinatorEvents {
    */
   Batch batch();
 
-  /** The events of several decisions, written together. */
+  /** The events of one or several decisions, written together. */
   interface Batch {
 
-    /** As {@link CoordinatorEvents#retryScheduled}. */
+    /**
+     * A RetryCommand due at {@code notBefore}, and the RetryScheduled and RetryContextAssembled
+     * decisions.
+     */
     void retryScheduled(
         EventMeta cause,
         String commandId,
@@ -32,7 +35,9 @@ public interface CoordinatorEvents {
         RetryPolicy policy,
         Requester requester);
 
-    /** As {@link CoordinatorEvents#interventionRequired}. */
+    /**
+     * An InterventionRequired decision with the phase's failure history: the execution is paused.
+     */
     void interventionRequired(
         EventMeta cause,
         Failure failure,
@@ -46,27 +51,6 @@ public interface CoordinatorEvents {
 
   /** Who asked for a retry; null for an automatic one. */
   record Requester(String requestId, String requestedBy, boolean forced) {}
-
-  /**
-   * A RetryCommand due at {@code notBefore}, and the RetryScheduled and RetryContextAssembled
-   * decisions.
-   */
-  void retryScheduled(
-      EventMeta cause,
-      String commandId,
-      Decision.Retry retry,
-      RetryContext context,
-      Instant notBefore,
-      RetryPolicy policy,
-      Requester requester);
-
-  /** An InterventionRequired decision with the phase's failure history: the execution is paused. */
-  void interventionRequired(
-      EventMeta cause,
-      Failure failure,
-      int maxAttempts,
-      Decision.Intervene decision,
-      List<Failure> history);
 
   /** A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision. */
   void resumeRequested(

@@ -257,7 +257,8 @@ public class RequestRetry {
                 request.requestedBy(),
                 request.force() ? " (forced)" : "",
                 request.resetCount() ? ", attempt count reset" : "");
-    events.retryScheduled(
+    CoordinatorEvents.Batch batch = events.batch();
+    batch.retryScheduled(
         cause,
         commandId,
         new Decision.Retry(attemptNumber, Duration.between(clock.instant(), notBefore), reason),
@@ -265,6 +266,7 @@ public class RequestRetry {
         notBefore,
         policy,
         requester);
+    batch.write();
     return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
   }
 

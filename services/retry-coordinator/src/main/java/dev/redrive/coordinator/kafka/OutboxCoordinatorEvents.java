@@ -92,6 +92,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       messages.add(
           command(
               cause,
+              cause.executionId(),
               commandId,
               RetryCommand.newBuilder()
                   .setCommandId(commandId)
@@ -134,32 +135,6 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   }
 
   @Override
-  public void retryScheduled(
-      EventMeta cause,
-      String commandId,
-      Decision.Retry retry,
-      RetryContext context,
-      Instant notBefore,
-      RetryPolicy policy,
-      Requester requester) {
-    Batch batch = batch();
-    batch.retryScheduled(cause, commandId, retry, context, notBefore, policy, requester);
-    batch.write();
-  }
-
-  @Override
-  public void interventionRequired(
-      EventMeta cause,
-      Failure failure,
-      int maxAttempts,
-      Decision.Intervene decision,
-      List<Failure> history) {
-    Batch batch = batch();
-    batch.interventionRequired(cause, failure, maxAttempts, decision, history);
-    batch.write();
-  }
-
-  @Override
   public void resumeRequested(
       EventMeta cause,
       String commandId,
@@ -186,6 +161,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     Outbox.Message rollback =
         command(
             cause,
+            cause.executionId(),
             commandId,
             Rollback.newBuilder()
                 .setCommandId(commandId)
@@ -210,22 +186,16 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .build());
     String commandId = UUID.randomUUID().toString();
     Outbox.Message start =
-        new Outbox.Message(
-            routing.commandTopic(cause.source()),
-            CommandEvent.newBuilder()
-                .setEventId(commandId)
-                .setExecutionId(newExecutionId)
-                .setOccurredAt(clock.instant())
-                .setSource(source)
-                .setCorrelationId(cause.eventId())
-                .setPayload(
-                    StartExecution.newBuilder()
-                        .setCommandId(commandId)
-                        .setPipeline(cause.pipeline())
-                        .setParameters(Map.of())
-                        .setResubmitOf(cause.executionId())
-                        .setRequestedBy(requester.requestedBy())
-                        .build())
+        command(
+            cause,
+            newExecutionId,
+            commandId,
+            StartExecution.newBuilder()
+                .setCommandId(commandId)
+                .setPipeline(cause.pipeline())
+                .setParameters(Map.of())
+                .setResubmitOf(cause.executionId())
+                .setRequestedBy(requester.requestedBy())
                 .build(),
             notBefore);
     outbox.scheduleAll(List.of(resubmitted, start));
@@ -290,13 +260,14 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     outbox.scheduleAll(List.of(decision(cause, payload)));
   }
 
+  /** A command to {@code executionId} on the command topic of the source of {@code cause}. */
   private Outbox.Message command(
-      EventMeta cause, String commandId, Object payload, Instant notBefore) {
+      EventMeta cause, String executionId, String commandId, Object payload, Instant notBefore) {
     return new Outbox.Message(
         routing.commandTopic(cause.source()),
         CommandEvent.newBuilder()
             .setEventId(commandId)
-            .setExecutionId(cause.executionId())
+            .setExecutionId(executionId)
             .setOccurredAt(clock.instant())
             .setSource(source)
             .setCorrelationId(cause.eventId())
