@@ -38,6 +38,9 @@ public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+  /** How often the backlog gauges are brought up to date. */
+  private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(5);
+
   private final DataSource dataSource;
   private final Map<String, Object> clientConfig;
   private final OutboxSettings settings;
@@ -46,6 +49,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
+  private Instant gaugesUpdated = Instant.EPOCH;
   private volatile boolean running;
   private volatile RelaySession session;
   private Thread worker;
@@ -161,13 +165,14 @@ public class OutboxRelay implements SmartLifecycle {
       return false;
     }
     session = opened;
-    List<OutboxRow> resent = opened.recover();
-    countPublished(resent);
+    int settled = opened.recover();
     publishing.set(1);
     log.info(
         "outbox relay {} is publishing{}",
         opened.relayId(),
-        resent.isEmpty() ? "" : " (sent again " + resent.size() + " rows a crash left unsent)");
+        settled == 0
+            ? ""
+            : " (deleted " + settled + " rows an earlier relay had published but not deleted)");
     return true;
   }
 
@@ -193,11 +198,15 @@ public class OutboxRelay implements SmartLifecycle {
 
   private void waitForWork() {
     Instant now = Instant.now();
-    OutboxState state = session.state();
-    backlog.set(state.rows());
-    oldestAgeMillis.set(
-        state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
-    Instant nextDue = state.nextDue();
+    if (now.isAfter(gaugesUpdated.plus(GAUGE_INTERVAL))) {
+      // counting the rows scans the table: keep it off the path of every batch
+      OutboxState state = session.state();
+      backlog.set(state.rows());
+      oldestAgeMillis.set(
+          state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
+      gaugesUpdated = now;
+    }
+    Instant nextDue = session.nextDue();
     Duration wait = settings.pollInterval();
     if (nextDue != null) {
       Duration untilDue = Duration.between(Instant.now(), nextDue);

@@ -8,8 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +39,17 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * whose {@code transactional.id} is derived from the table's identity (so a new session fences the
  * producer of any earlier one and aborts its open transaction).
  *
- * <p>A batch is claimed in the database (rows stamped with a batch id), sent in one Kafka
- * transaction together with a progress record {@code (relay id -> batch id)} on {@link
- * #PROGRESS_TOPIC}, and deleted after the commit. After a crash, the progress topic says which
- * claimed batches were committed (deleted without sending) and which were not (sent again). Every
- * row therefore reaches its topic exactly once for {@code read_committed} consumers.
+ * <p>A batch of due rows is read in id order, sent in one Kafka transaction together with a
+ * progress record {@code (relay id -> the ids of the batch)} on {@link #PROGRESS_TOPIC}, and
+ * deleted after the commit. Nothing is written to the database before the send, so a batch costs
+ * one read and one delete. After a crash, the new session's {@code initTransactions} aborts what
+ * the old one left open (those rows are still in the table and go out again), and the last progress
+ * record names the batch that was committed but perhaps not deleted (deleted now). Every row
+ * therefore reaches its topic exactly once for {@code read_committed} consumers.
  */
 final class RelaySession implements AutoCloseable {
 
-  /** Compacted; key: relay id, value: the last batch id committed to Kafka. */
+  /** Compacted; key: relay id, value: the outbox ids of the last batch committed to Kafka. */
   static final String PROGRESS_TOPIC = "redrive.outbox-progress";
 
   private static final TopicPartition PROGRESS = new TopicPartition(PROGRESS_TOPIC, 0);
@@ -113,69 +114,50 @@ final class RelaySession implements AutoCloseable {
   }
 
   /**
-   * Settles the batches an earlier session claimed: deletes those its progress record shows as
-   * committed, sends the others again. Returns the rows sent again.
+   * Deletes the rows of the last batch an earlier session committed to Kafka, in case it could not
+   * delete them itself; returns how many were still there.
    */
-  List<OutboxRow> recover() {
-    long committed = lastCommittedBatch();
-    jdbc.sql("SELECT setval('outbox_batch_seq', GREATEST(last_value, ?)) FROM outbox_batch_seq")
-        .param(Math.max(committed, 1))
-        .query(Long.class)
-        .single();
-    List<Long> claimed =
-        jdbc.sql(
-                "SELECT DISTINCT batch_id FROM outbox WHERE batch_id IS NOT NULL ORDER BY batch_id")
-            .query(Long.class)
-            .list();
-    List<OutboxRow> resent = new ArrayList<>();
-    for (long batch : claimed) {
-      if (batch <= committed) {
-        delete(batch);
-      } else {
-        List<OutboxRow> rows = rowsOf(batch);
-        send(batch, rows);
-        delete(batch);
-        resent.addAll(rows);
-      }
+  int recover() {
+    CommittedBatch last = lastCommittedBatch();
+    if (last.ids().length == 0) {
+      return 0;
     }
-    return resent;
+    long lastIdGiven = jdbc.sql("SELECT last_value FROM outbox_id_seq").query(Long.class).single();
+    if (lastIdGiven < last.maxId()) {
+      // the table is older than the progress record (restored from a backup): its ids may name
+      // other rows now; sending a row twice is better than deleting one that was never sent
+      throw new IllegalStateException(
+          "the outbox ids end at %d but the last batch this relay committed reached %d: was the database restored? Refusing to settle that batch; delete the relay's progress record (key %s on %s) to go on, which may send its rows again"
+              .formatted(lastIdGiven, last.maxId(), relayId, PROGRESS_TOPIC));
+    }
+    return delete(last.ids());
   }
 
-  /** Claims up to one batch of due rows, publishes it and deletes it; returns what was sent. */
+  /** Publishes up to one batch of due rows and deletes them; returns what was sent. */
   List<OutboxRow> publishDueBatch() {
-    List<OutboxRow> rows = claimDueRows();
+    List<OutboxRow> rows = dueRows();
     if (rows.isEmpty()) {
       return rows;
     }
-    long batch = rows.get(0).batchId();
-    send(batch, rows);
-    delete(batch);
+    long[] ids = rows.stream().mapToLong(OutboxRow::id).toArray();
+    send(rows, ids);
+    delete(ids);
     return rows;
   }
 
-  /** Stamps up to one batch of due rows with a new batch id (committed at once). */
-  List<OutboxRow> claimDueRows() {
-    List<OutboxRow> rows =
-        jdbc.sql(
-                """
-                WITH due AS (
-                  SELECT id FROM outbox WHERE batch_id IS NULL AND due_at <= now()
-                  ORDER BY id LIMIT ?)
-                UPDATE outbox o SET batch_id = (SELECT nextval('outbox_batch_seq'))
-                FROM due WHERE o.id = due.id
-                RETURNING o.id, o.batch_id, o.topic, o.message_key, o.event_id, o.event_type,
-                  o.payload, o.due_at""")
-            .param(settings.batchSize())
-            .query(RelaySession::row)
-            .list();
-    if (rows.stream().map(OutboxRow::batchId).distinct().count() > 1) {
-      throw new IllegalStateException("a claim stamped more than one batch id: " + rows.size());
-    }
-    return sorted(rows);
+  /** Up to one batch of due rows, in id order. */
+  List<OutboxRow> dueRows() {
+    return jdbc.sql(
+            """
+            SELECT id, topic, message_key, event_id, event_type, payload, due_at
+            FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?""")
+        .param(settings.batchSize())
+        .query(RelaySession::row)
+        .list();
   }
 
   /** Sends the rows and the batch's progress record in one Kafka transaction. */
-  void send(long batch, List<OutboxRow> rows) {
+  void send(List<OutboxRow> rows, long[] ids) {
     producer.beginTransaction();
     for (OutboxRow row : rows) {
       ProducerRecord<String, byte[]> record =
@@ -184,12 +166,21 @@ final class RelaySession implements AutoCloseable {
       record.headers().add(RedriveHeaders.EVENT_ID, utf8(row.eventId()));
       producer.send(record);
     }
-    producer.send(new ProducerRecord<>(PROGRESS_TOPIC, 0, relayId, utf8(Long.toString(batch))));
+    producer.send(new ProducerRecord<>(PROGRESS_TOPIC, 0, relayId, utf8(IdRanges.format(ids))));
     producer.commitTransaction();
   }
 
-  void delete(long batch) {
-    jdbc.sql("DELETE FROM outbox WHERE batch_id = ?").param(batch).update();
+  int delete(long[] ids) {
+    return jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)")
+        .param(Arrays.stream(ids).boxed().toArray(Long[]::new))
+        .update();
+  }
+
+  /** The earliest due time of any row (index only), or null when the outbox is empty. */
+  Instant nextDue() {
+    return jdbc.sql("SELECT min(due_at) FROM outbox")
+        .query((rs, n) -> instant(rs.getTimestamp(1)))
+        .single();
   }
 
   /** Rows, the earliest due time and the earliest due time of the rows already due. */
@@ -232,15 +223,15 @@ final class RelaySession implements AutoCloseable {
   }
 
   /**
-   * The last batch id this relay committed to Kafka, read with {@code read_committed} up to the
-   * partition's end (0 when there is none).
+   * The last batch this relay committed to Kafka, read with {@code read_committed} up to the
+   * partition's end (empty when there is none).
    */
-  private long lastCommittedBatch() {
+  private CommittedBatch lastCommittedBatch() {
     long end = highWatermark();
     Map<String, Object> config = new HashMap<>(readerConfig());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    long last = 0;
+    String last = "";
     long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
@@ -258,12 +249,12 @@ final class RelaySession implements AutoCloseable {
         }
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           if (relayId.equals(record.key()) && record.value() != null) {
-            last = Long.parseLong(record.value());
+            last = record.value();
           }
         }
       }
     }
-    return last;
+    return new CommittedBatch(IdRanges.parse(last));
   }
 
   /** Offset after the last record written, committed or not: how far the reader must get. */
@@ -300,30 +291,15 @@ final class RelaySession implements AutoCloseable {
     return config;
   }
 
-  private List<OutboxRow> rowsOf(long batch) {
-    return jdbc.sql(
-            """
-            SELECT id, batch_id, topic, message_key, event_id, event_type, payload, due_at
-            FROM outbox WHERE batch_id = ? ORDER BY id""")
-        .param(batch)
-        .query(RelaySession::row)
-        .list();
-  }
-
   private static OutboxRow row(ResultSet rs, int n) throws SQLException {
     return new OutboxRow(
         rs.getLong("id"),
-        rs.getLong("batch_id"),
         rs.getString("topic"),
         rs.getString("message_key"),
         rs.getString("event_id"),
         rs.getString("event_type"),
         rs.getBytes("payload"),
         rs.getTimestamp("due_at").toInstant());
-  }
-
-  private static List<OutboxRow> sorted(List<OutboxRow> rows) {
-    return rows.stream().sorted(Comparator.comparingLong(OutboxRow::id)).toList();
   }
 
   private static Connection connect(DataSource dataSource) {
@@ -358,11 +334,17 @@ final class RelaySession implements AutoCloseable {
     return value.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The ids of a committed batch. */
+  record CommittedBatch(long[] ids) {
+    long maxId() {
+      return Arrays.stream(ids).max().orElse(0);
+    }
+  }
+
   record OutboxState(long rows, Instant nextDue, Instant oldestDue) {}
 
   record OutboxRow(
       long id,
-      long batchId,
       String topic,
       String key,
       String eventId,
