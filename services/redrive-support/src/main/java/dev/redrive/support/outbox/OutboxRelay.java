@@ -49,6 +49,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
+  private final Counter failures;
   private Instant gaugesUpdated = Instant.EPOCH;
   private volatile boolean running;
   private volatile RelaySession session;
@@ -74,6 +75,10 @@ public class OutboxRelay implements SmartLifecycle {
         .description("Seconds the oldest due outbox row has been waiting")
         .baseUnit("seconds")
         .register(meters);
+    this.failures =
+        Counter.builder("redrive.outbox.failures")
+            .description("Times the relay stopped publishing on an error and started over")
+            .register(meters);
     Gauge.builder("redrive.outbox.publishing", publishing, AtomicLong::get)
         .description("1 when this instance's relay is the one publishing its outbox, else 0")
         .register(meters);
@@ -144,6 +149,7 @@ public class OutboxRelay implements SmartLifecycle {
           waitForWork();
         }
       } catch (RuntimeException e) {
+        failures.increment();
         if (running) {
           log.warn(
               "outbox relay could not publish, starting over in {}: {}",

@@ -180,7 +180,8 @@ final class RelaySession implements AutoCloseable {
   Instant nextDue() {
     return jdbc.sql("SELECT min(due_at) FROM outbox")
         .query((rs, n) -> instant(rs.getTimestamp(1)))
-        .single();
+        .optional()
+        .orElse(null);
   }
 
   /** Rows, the earliest due time and the earliest due time of the rows already due. */

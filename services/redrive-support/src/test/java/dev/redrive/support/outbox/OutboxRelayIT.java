@@ -60,6 +60,7 @@ class OutboxRelayIT {
   private TransactionTemplate transaction;
   private Outbox outbox;
   private DriverManagerDataSource dataSource;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeAll
   static void createTopic() throws Exception {
@@ -112,6 +113,8 @@ class OutboxRelayIT {
 
     ConsumerRecord<String, Object> record = readUntil(event.getExecutionId(), 1).get(0);
     assertThat(record.value()).isEqualTo(event);
+    readFor(event.getExecutionId(), Duration.ofSeconds(1)); // the relay idles on an empty outbox
+    assertThat(meters.counter("redrive.outbox.failures").count()).isZero();
     assertThat(header(record, RedriveHeaders.EVENT_TYPE)).isEqualTo("RetryRequested");
     assertThat(header(record, RedriveHeaders.EVENT_ID)).isEqualTo(event.getEventId());
     await().atMost(Duration.ofSeconds(5)).until(this::rowsLeft, n -> n == 0);
@@ -252,8 +255,7 @@ class OutboxRelayIT {
   }
 
   private OutboxRelay startRelay() {
-    OutboxRelay relay =
-        new OutboxRelay(dataSource, kafkaConfig(), settings(), new SimpleMeterRegistry());
+    OutboxRelay relay = new OutboxRelay(dataSource, kafkaConfig(), settings(), meters);
     relay.start();
     relays.add(relay);
     return relay;
