@@ -17,7 +17,7 @@ import java.util.UUID;
  * own tables the same rows that {@code RecordAttempt.failed} writes and reads for a first SOFT
  * failure (processed event, execution, attempt, its two checks, phase, counter, history, notes,
  * budget counts, retry context, execution status, three outbox rows) and what the outbox relay does
- * with them (claim and delete), but set-based: one transaction per batch of failures, one statement
+ * with them (read and delete), but set-based: one transaction per batch of failures, one statement
  * per step for the whole batch ({@code unnest} of array parameters). The rate it reaches is what
  * PostgreSQL on this machine allows a batching coordinator, before Kafka and Java costs.
  */
@@ -224,7 +224,7 @@ final class BatchedWritesProbe {
         connection.createArrayOf("timestamptz", due));
   }
 
-  /** What the outbox relay does in the database: claim due rows 500 at a time, delete them. */
+  /** What the outbox relay does in the database: read due rows 500 at a time, delete them. */
   private static void relay(Connection connection) throws SQLException {
     while (true) {
       List<Long> ids = new ArrayList<>();

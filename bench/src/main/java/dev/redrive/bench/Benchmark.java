@@ -304,7 +304,7 @@ public final class Benchmark {
           try (Connection connection = coordinator.connect()) {
             DatabaseCounters after = DatabaseCounters.read(connection);
             Report.result("  PostgreSQL work per failure: %s", after.minus(before).per(count));
-            budgetQueries(connection, coordinator.budgetWindow());
+            roundTrip(connection);
           }
           Report.result("  Where the coordinator's threads spent the run (sampled):");
           for (String line : sampler.summary(14).split("\n")) {
@@ -335,66 +335,20 @@ public final class Benchmark {
     }
   }
 
-  /**
-   * The retry budget's four count queries as the coordinator runs them for each failure, timed by
-   * PostgreSQL right after the run (their window still holds the run's rows), and a plain round
-   * trip for scale.
-   */
-  private void budgetQueries(Connection connection, Duration window) throws SQLException {
-    Report.result(
-        "  The retry budget's queries (run for every failure; window %d s), timed now by EXPLAIN"
-            + " ANALYZE:",
-        window.toSeconds());
-    String[][] queries = {
-      {"retry_context", "pipeline"},
-      {"attempt", "pipeline"},
-      {"retry_context", "source"},
-      {"attempt", "source"}
-    };
-    try (Statement statement = connection.createStatement()) {
-      for (String[] q : queries) {
-        String time = q[0].equals("attempt") ? "recorded_at" : "created_at";
-        String value = q[1].equals("pipeline") ? FailureEvents.PIPELINE : FailureEvents.SOURCE;
-        String sql =
-            "SELECT count(*) FROM %s WHERE %s%s = '%s' AND %s > now() - make_interval(secs => %s)"
-                .formatted(
-                    q[0],
-                    q[0].equals("retry_context") ? "automatic AND " : "",
-                    q[1],
-                    value,
-                    time,
-                    window.toMillis() / 1000.0);
-        long rows;
-        try (ResultSet rs = statement.executeQuery(sql)) {
+  /** One plain round trip to PostgreSQL, for scale against the work per failure. */
+  private void roundTrip(Connection connection) throws SQLException {
+    int trips = 2000;
+    long start = System.nanoTime();
+    try (var ping = connection.prepareStatement("SELECT 1")) {
+      for (int i = 0; i < trips; i++) {
+        try (ResultSet rs = ping.executeQuery()) {
           rs.next();
-          rows = rs.getLong(1);
-        }
-        String executionTime = "?";
-        try (ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE) " + sql)) {
-          while (rs.next()) {
-            String line = rs.getString(1);
-            if (line.startsWith("Execution Time")) {
-              executionTime = line.substring(line.indexOf(':') + 1).trim();
-            }
-          }
-        }
-        Report.result(
-            "    count %-13s by %-8s: %,7d rows in the window, %s",
-            q[0], q[1], rows, executionTime);
-      }
-      int trips = 2000;
-      long start = System.nanoTime();
-      try (var ping = connection.prepareStatement("SELECT 1")) {
-        for (int i = 0; i < trips; i++) {
-          try (ResultSet rs = ping.executeQuery()) {
-            rs.next();
-          }
         }
       }
-      Report.result(
-          "    one round trip to PostgreSQL (SELECT 1, mean of %,d): %.3f ms",
-          trips, (System.nanoTime() - start) / 1e6 / trips);
     }
+    Report.result(
+        "  one round trip to PostgreSQL (SELECT 1, mean of %,d): %.3f ms",
+        trips, (System.nanoTime() - start) / 1e6 / trips);
   }
 
   private static long heapAfterGc() throws InterruptedException {
@@ -474,7 +428,7 @@ public final class Benchmark {
     Report.result("");
     Report.result(
         "== Probe (not Redrive): the coordinator's writes and reads for %,d first failures,"
-            + " set-based, %d per transaction, plus the relay's claim and delete",
+            + " set-based, %d per transaction, plus the relay's read and delete",
         batches * size, size);
     String database = infrastructure.createDatabase("bench_probe");
     CoordinatorUnderBench migrated =

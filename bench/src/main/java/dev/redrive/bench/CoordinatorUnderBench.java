@@ -1,13 +1,11 @@
 package dev.redrive.bench;
 
 import dev.redrive.coordinator.RetryCoordinatorApplication;
-import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -96,10 +94,6 @@ final class CoordinatorUnderBench implements AutoCloseable {
   }
 
   /** The retry budget's window as the coordinator was configured. */
-  Duration budgetWindow() {
-    return context.getBean(CoordinatorProperties.class).budget().window();
-  }
-
   /** A connection to the coordinator's database, schema {@code coordinator} first. */
   Connection connect() throws SQLException {
     Connection connection =
