@@ -14,6 +14,8 @@ import java.util.Set;
  * @param events failure events of the throughput measurement
  * @param executions distinct executions those events belong to (each event is the first failure of
  *     another phase of one of them)
+ * @param warmupEvents failure events each contender of the throughput measurement handles first,
+ *     not counted, so that none is measured with cold code (0 = no warm-up)
  * @param partitions partitions of every topic (the input topic, the command topic, the pipe's and
  *     the retry topics)
  * @param latencySeconds how long the paced producer of the latency measurement runs
@@ -32,6 +34,7 @@ import java.util.Set;
 record BenchOptions(
     int events,
     int executions,
+    int warmupEvents,
     int partitions,
     int latencySeconds,
     double latencyRate,
@@ -48,7 +51,6 @@ record BenchOptions(
   /** The measurements, in the order they run. */
   enum Scenario {
     THROUGHPUT,
-    PROBE,
     LATENCY,
     SCALE,
     SCHEDULING
@@ -60,6 +62,8 @@ record BenchOptions(
 
         --events N               failure events of the throughput run (default 100000)
         --executions N           executions they belong to (default 10000)
+        --warmup N               failures each contender handles just before its run, not
+                                 counted (default 100000, at most --events; 0 = none)
         --partitions N           partitions of every topic (default 3)
         --latency-seconds S      length of each paced latency run (default 30)
         --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)
@@ -71,8 +75,7 @@ record BenchOptions(
         --schedule-lead S        seconds until that second (default: from the measured rate)
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger) or
                                  defaults (Spring Kafka's and the client's defaults; slow)
-        --scenarios LIST         throughput,probe,latency,scale,scheduling (default: all);
-                                 probe = the set-based writes of the proposed fix, not Redrive
+        --scenarios LIST         throughput,latency,scale,scheduling (default: all)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)
@@ -83,6 +86,7 @@ record BenchOptions(
     return new BenchOptions(
         100_000,
         10_000,
+        100_000,
         3,
         30,
         0,
@@ -109,6 +113,7 @@ record BenchOptions(
     BenchOptions d = defaults();
     int events = d.events();
     int executions = d.executions();
+    int warmupEvents = d.warmupEvents();
     int partitions = d.partitions();
     int latencySeconds = d.latencySeconds();
     double latencyRate = d.latencyRate();
@@ -139,6 +144,7 @@ record BenchOptions(
       switch (option) {
         case "--events" -> events = positive(option, value);
         case "--executions" -> executions = positive(option, value);
+        case "--warmup" -> warmupEvents = notNegative(option, value);
         case "--partitions" -> partitions = positive(option, value);
         case "--latency-seconds" -> latencySeconds = positive(option, value);
         case "--latency-rate" -> latencyRate = positiveDouble(option, value);
@@ -175,6 +181,7 @@ record BenchOptions(
     return new BenchOptions(
         events,
         executions,
+        warmupEvents,
         partitions,
         latencySeconds,
         latencyRate,
@@ -251,7 +258,7 @@ record BenchOptions(
         throw new UsageException(
             "--scenarios: unknown scenario '"
                 + part
-                + "'; known: throughput, probe, latency, scale, scheduling");
+                + "'; known: throughput, latency, scale, scheduling");
       }
     }
     if (set.isEmpty()) {

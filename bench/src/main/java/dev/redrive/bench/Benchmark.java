@@ -88,7 +88,7 @@ public final class Benchmark {
     EmbeddedInfrastructure infrastructure = null;
     try {
       long start = System.nanoTime();
-      infrastructure = EmbeddedInfrastructure.start();
+      infrastructure = EmbeddedInfrastructure.start(StatementProfile.SERVER_SETTINGS);
       Report.progress(
           "Embedded KRaft broker and PostgreSQL started in %.1f s",
           (System.nanoTime() - start) / 1e9);
@@ -117,9 +117,6 @@ public final class Benchmark {
     kafka.createTopics(topics, options.partitions());
     if (options.runs(Scenario.THROUGHPUT)) {
       throughput();
-    }
-    if (options.runs(Scenario.PROBE)) {
-      probe();
     }
     if (options.runs(Scenario.LATENCY)) {
       latency();
@@ -178,10 +175,14 @@ public final class Benchmark {
     }
     Report.result(
         "settings: events %,d over %,d executions (%d phases each, first SOFT failure of each),"
-            + " %d partitions per topic",
-        options.events(), options.executions(), options.phasesPerExecution(), options.partitions());
+            + " %d partitions per topic, warm-up %,d failures per contender",
+        options.events(),
+        options.executions(),
+        options.phasesPerExecution(),
+        options.partitions(),
+        options.warmupEvents());
     Report.result(
-        "coordinator: defaults (listener concurrency 1, outbox batch 500, poll 500 ms) except"
+        "coordinator: defaults (one attempts consumer per partition, outbox batch 500, poll 500 ms) except"
             + " back-off 0 s without jitter and a budget that never refuses%s",
         options.coordinatorSettings().isEmpty() ? "" : "; plus " + options.coordinatorSettings());
   }
@@ -217,13 +218,30 @@ public final class Benchmark {
     Report.result("");
     Report.result(
         "== 1. Throughput: %,d failure events on %s before any consumer starts", n, ATTEMPTS);
+    int warmup = Math.min(options.warmupEvents(), n);
+    Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
+    if (warmup > 0) {
+      Report.result(
+          "  warm-up, not counted: each contender handles %,d other failures just before its run",
+          warmup);
+      produce("tw", warmup, Math.min(options.executions(), warmup), null);
+    }
     Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
     produce("tp", n, options.executions(), null);
 
+    if (warmup > 0) {
+      redrive("warm-up", warmup, warmupStart, 0, false, false);
+    }
     double redrive = redrive("throughput", n, inputStart, 0, true, false);
     figures.put("redrive", redrive);
+    if (warmup > 0) {
+      retryTopics(warmup, warmupStart);
+    }
     double retryTopics = retryTopics(n, inputStart);
     figures.put("retryTopics", retryTopics);
+    if (warmup > 0) {
+      pipe(warmup, warmupStart);
+    }
     double pipe = pipe(n, inputStart);
     figures.put("pipe", pipe);
 
@@ -280,6 +298,7 @@ public final class Benchmark {
       DatabaseCounters before;
       try (Connection connection = coordinator.connect()) {
         before = DatabaseCounters.read(connection);
+        StatementProfile.reset(connection);
       }
       double rate;
       try (TopicCounter commands =
@@ -293,17 +312,22 @@ public final class Benchmark {
                               || t.equals("outbox-relay"),
                       10)
                   : null) {
+        long jit = jitMillis();
         long start = System.nanoTime();
         coordinator.startListeners();
         long end = commands.awaitExpected(start, STALL, "Redrive " + name);
         rate = count / ((end - start) / 1e9);
         Report.result(
-            "  Redrive [%s]: %,d retry commands out in %.1f s = %,.0f decisions/s",
-            name, count, (end - start) / 1e9, rate);
+            "  Redrive [%s]: %,d retry commands out in %.1f s = %,.0f decisions/s%s",
+            name, count, (end - start) / 1e9, rate, jitSince(jit));
         if (profile) {
           try (Connection connection = coordinator.connect()) {
             DatabaseCounters after = DatabaseCounters.read(connection);
             Report.result("  PostgreSQL work per failure: %s", after.minus(before).per(count));
+            Report.result("  PostgreSQL time by statement (pg_stat_statements):");
+            for (String line : StatementProfile.top(connection, 16, count)) {
+              Report.result("%s", line);
+            }
             roundTrip(connection);
           }
           Report.result("  Where the coordinator's threads spent the run (sampled):");
@@ -333,6 +357,20 @@ public final class Benchmark {
     } finally {
       coordinator.close();
     }
+  }
+
+  /** Time the JIT compilers have spent compiling so far, summed over their threads. */
+  private static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
+  /**
+   * How much of a run's CPU went to the JIT compilers: on two cores a contender that runs while the
+   * compilers still work shares the machine with them.
+   */
+  private static String jitSince(long jitMillisBefore) {
+    return String.format(
+        " (JIT compiling meanwhile: %.1f s)", (jitMillis() - jitMillisBefore) / 1e3);
   }
 
   /** One plain round trip to PostgreSQL, for scale against the work per failure. */
@@ -383,17 +421,19 @@ public final class Benchmark {
               retryStart,
               count,
               null)) {
+        long jit = jitMillis();
         long start = System.nanoTime();
         baseline.start();
         long end = retries.awaitExpected(start, STALL, "retry topics");
         double rate = count / ((end - start) / 1e9);
         Report.result(
-            "  Spring Kafka retry topics (%s): %,d records forwarded to %s in %.1f s = %,.0f/s",
+            "  Spring Kafka retry topics (%s): %,d records forwarded to %s in %.1f s = %,.0f/s%s",
             options.retryTopicsDefaults() ? "Spring's defaults" : "tuned",
             count,
             RetryTopicsBaseline.RETRY_TOPIC,
             (end - start) / 1e9,
-            rate);
+            rate,
+            jitSince(jit));
         return rate;
       }
     }
@@ -409,44 +449,16 @@ public final class Benchmark {
         RawPipe pipe =
             new RawPipe(
                 infrastructure.kafkaBootstrapServers(), ATTEMPTS, PIPE_OUTPUT, group, true)) {
+      long jit = jitMillis();
       long start = System.nanoTime();
       pipe.start();
       long end = out.awaitExpected(start, STALL, "raw pipe");
       double rate = count / ((end - start) / 1e9);
       Report.result(
-          "  raw pipe: %,d records through in %.1f s = %,.0f/s", count, (end - start) / 1e9, rate);
+          "  raw pipe: %,d records through in %.1f s = %,.0f/s%s",
+          count, (end - start) / 1e9, rate, jitSince(jit));
       Report.result("    (%s)", pipe.transactionStats(false));
       return rate;
-    }
-  }
-
-  // ---------------------------------------------------------------- probe of the proposed fix
-
-  private void probe() throws Exception {
-    int batches = 20;
-    int size = 500;
-    Report.result("");
-    Report.result(
-        "== Probe (not Redrive): the coordinator's writes and reads for %,d first failures,"
-            + " set-based, %d per transaction, plus the relay's read and delete",
-        batches * size, size);
-    String database = infrastructure.createDatabase("bench_probe");
-    CoordinatorUnderBench migrated =
-        new CoordinatorUnderBench(
-            infrastructure, database, options.partitions(), options.coordinatorSettings(), null);
-    migrated.close();
-    try (Connection connection = migrated.connect()) {
-      BatchedWritesProbe.run(connection, 2, size, options.phasesPerExecution());
-      double rate = BatchedWritesProbe.run(connection, batches, size, options.phasesPerExecution());
-      figures.put("probe", rate);
-      Report.result(
-          "  PostgreSQL takes them at %,.0f failures/s (one connection; Kafka and Java not"
-              + " included)",
-          rate);
-      Double pipe = figures.get("pipe");
-      if (pipe != null) {
-        Report.result("  that is %.2f x the raw pipe measured above", rate / pipe);
-      }
     }
   }
 

@@ -33,10 +33,12 @@ final class StateFill {
           """
           INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome, failure_type,
             hard, error_type, error_message, exit_code, duration_ms, occurred_at, recorded_at,
-            pipeline, source, attributes)
+            pipeline, source, attributes, checks)
           SELECT 'hist-' || g || '-phase-0-1', 'hist-' || g, 'phase-0', 1, 'FAILED',
             'EXIT_CRITERIA_NOT_MET', false, 'check failed', %s, 1, 1200, t, t, 'bench',
-            'redrive-runner', '{}'::jsonb"""
+            'redrive-runner', '{}'::jsonb,
+            '[{"name": "balance", "passed": false, "outputExcerpt": "-3.00"},
+              {"name": "currency", "passed": true, "outputExcerpt": null}]'::jsonb"""
                   .formatted(MESSAGE)
               + SERIES,
           """
@@ -46,11 +48,6 @@ final class StateFill {
             'hist-cmd-' || g, 900, t + interval '2 seconds', t + interval '2 seconds', 'bench',
             'redrive-runner'"""
               + SERIES,
-          """
-          INSERT INTO attempt_check (attempt_id, position, name, passed, output_excerpt)
-          SELECT 'hist-' || g || '-phase-0-1', p, CASE p WHEN 0 THEN 'balance' ELSE 'currency' END,
-            p = 1, CASE p WHEN 0 THEN '-3.00' END
-          FROM generate_series(1, ?) g, generate_series(0, 1) p""",
           "INSERT INTO phase_counter (execution_id, phase, failed_attempts)"
               + " SELECT 'hist-' || g, 'phase-0', 1"
               + SERIES,
@@ -88,7 +85,6 @@ final class StateFill {
       List.of(
           "execution",
           "attempt",
-          "attempt_check",
           "phase_counter",
           "execution_phase",
           "retry_context",

@@ -28,11 +28,21 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 
   /** Starts both; each listens on a free port of the loopback interface. */
   public static EmbeddedInfrastructure start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Starts both, PostgreSQL with these server settings on top of zonky's defaults (the benchmark
+   * loads {@code pg_stat_statements} this way).
+   */
+  public static EmbeddedInfrastructure start(Map<String, String> postgresSettings) {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
     kafka.brokerProperties(SINGLE_NODE_BROKER);
     kafka.afterPropertiesSet();
     try {
-      return new EmbeddedInfrastructure(kafka, EmbeddedPostgres.builder().start());
+      EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
+      postgresSettings.forEach(postgres::setServerConfig);
+      return new EmbeddedInfrastructure(kafka, postgres.start());
     } catch (IOException e) {
       kafka.destroy();
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);

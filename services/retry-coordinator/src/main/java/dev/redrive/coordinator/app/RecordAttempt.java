@@ -3,6 +3,7 @@ package dev.redrive.coordinator.app;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -123,8 +124,10 @@ public class RecordAttempt {
     }
     store.saveContexts(writes.contexts);
     store.updateExecutions(writes.executions.values());
-    store.countForBudget(writes.budget.added(), budget.window());
     writes.events.write();
+    // last: every consumer of the coordinator updates the same budget rows, so their locks are
+    // held only from here to the commit
+    store.countForBudget(writes.budget.added(), budget.window());
   }
 
   /** What a batch writes once at its end, gathered while its rounds are decided. */
@@ -142,15 +145,16 @@ public class RecordAttempt {
 
     /** Later updates of an execution win; a null phase or error keeps the earlier one. */
     void execution(String executionId, ExecutionStatus status, String phase, String lastError) {
-      executions.merge(
-          executionId,
-          new ExecutionUpdate(executionId, status, phase, lastError),
-          (before, after) ->
-              new ExecutionUpdate(
-                  executionId,
-                  after.status(),
-                  after.currentPhase() != null ? after.currentPhase() : before.currentPhase(),
-                  after.lastError() != null ? after.lastError() : before.lastError()));
+      update(new ExecutionUpdate(executionId, status, phase, lastError, null));
+    }
+
+    /** The type of the execution's last failure (what a bulk retry filters on). */
+    void failed(String executionId, FailureType type) {
+      update(new ExecutionUpdate(executionId, null, null, null, type));
+    }
+
+    private void update(ExecutionUpdate update) {
+      executions.merge(update.executionId(), update, ExecutionUpdate::then);
     }
   }
 
@@ -263,6 +267,7 @@ public class RecordAttempt {
             failure.type().name())
         .increment();
     writes.budget.countAttempt(meta);
+    writes.failed(meta.executionId(), failure.type());
     if (loopHandles(attributes)) {
       log.info(
           "execution {}: phase {} failed a check and its pipeline's loop sends it back to {}; not counted",

@@ -32,6 +32,10 @@ import org.springframework.validation.annotation.Validated;
  *     empty only with the {@code local} profile
  * @param runnerSource the {@code source} name of Redrive's own phase-runner (only its executions
  *     can be resubmitted as new)
+ * @param attemptConsumers consumers of {@code redrive.attempts} in this instance, each deciding its
+ *     partitions' failures in its own transactions; empty = {@code redrive.kafka.partitions}, so
+ *     that one instance uses every partition (the listener reads the same key; consumers beyond the
+ *     topic's partitions stay idle)
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -43,7 +47,8 @@ public record CoordinatorProperties(
     @DefaultValue Map<String, @Valid PipelineSettings> pipelines,
     @DefaultValue Map<String, @Valid SourceSettings> sources,
     @DefaultValue("") String apiToken,
-    @DefaultValue("redrive-runner") @NotBlank String runnerSource) {
+    @DefaultValue("redrive-runner") @NotBlank String runnerSource,
+    @Min(1) Integer attemptConsumers) {
 
   /**
    * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)

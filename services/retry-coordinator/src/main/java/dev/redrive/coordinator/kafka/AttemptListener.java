@@ -40,6 +40,7 @@ class AttemptListener {
   @KafkaListener(
       id = "coordinator-attempts",
       topics = "#{T(dev.redrive.support.topic.RedriveTopics).ATTEMPTS.name()}",
+      concurrency = "${redrive.coordinator.attempt-consumers:${redrive.kafka.partitions:3}}",
       batch = "true")
   void on(List<ConsumerRecord<String, Object>> records) {
     List<AttemptReport> reports = new ArrayList<>(records.size());

@@ -49,9 +49,27 @@ public class CoordinatorStore {
   /** What the retry budget counted in its window (or what a batch adds to it). */
   public record BudgetCounts(long retries, long attempts) {}
 
-  /** The execution's new status, phase and last error (null phase or error: keep the old one). */
+  /**
+   * What changes of an execution: its status, phase, last error and the type of its last failure
+   * (each null: keep the old one).
+   */
   public record ExecutionUpdate(
-      String executionId, ExecutionStatus status, String currentPhase, String lastError) {}
+      String executionId,
+      ExecutionStatus status,
+      String currentPhase,
+      String lastError,
+      FailureType lastFailureType) {
+
+    /** This update followed by {@code later}: what the later one sets wins. */
+    public ExecutionUpdate then(ExecutionUpdate later) {
+      return new ExecutionUpdate(
+          executionId,
+          later.status != null ? later.status : status,
+          later.currentPhase != null ? later.currentPhase : currentPhase,
+          later.lastError != null ? later.lastError : lastError,
+          later.lastFailureType != null ? later.lastFailureType : lastFailureType);
+    }
+  }
 
   /** A retry context to store; {@code automatic} retries are what the retry budget counts. */
   public record ContextToSave(
@@ -81,9 +99,9 @@ public class CoordinatorStore {
   }
 
   /**
-   * Moves executions that have not ended to a new status, one update per execution. An ended
-   * execution (SUCCEEDED, CANCELLED) keeps its status: the end arrives on another topic than the
-   * attempts, so a late attempt event must not bring the execution back to life.
+   * Updates executions that have not ended, one update per execution. An ended execution
+   * (SUCCEEDED, CANCELLED) stays as it is: the end arrives on another topic than the attempts, so a
+   * late attempt event must not bring the execution back to life.
    */
   public void updateExecutions(Collection<ExecutionUpdate> updates) {
     if (updates.isEmpty()) {
@@ -91,14 +109,17 @@ public class CoordinatorStore {
     }
     jdbc.sql(
             """
-            UPDATE execution x SET status = u.s, current_phase = coalesce(u.p, x.current_phase),
-              last_error = coalesce(u.l, x.last_error), updated_at = now()
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, s, p, l)
+            UPDATE execution x SET status = coalesce(u.s, x.status),
+              current_phase = coalesce(u.p, x.current_phase),
+              last_error = coalesce(u.l, x.last_error),
+              last_failure_type = coalesce(u.t, x.last_failure_type), updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, s, p, l, t)
             WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
         .param(texts(updates, ExecutionUpdate::executionId))
-        .param(texts(updates, u -> u.status().name()))
+        .param(texts(updates, u -> text(u.status())))
         .param(texts(updates, ExecutionUpdate::currentPhase))
         .param(texts(updates, ExecutionUpdate::lastError))
+        .param(texts(updates, u -> text(u.lastFailureType())))
         .update();
   }
 
@@ -161,86 +182,45 @@ public class CoordinatorStore {
     if (failed.isEmpty()) {
       return Set.of();
     }
-    Set<String> recorded =
-        new HashSet<>(
-            jdbc.sql(
-                    """
-                    INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
-                      failure_type, hard, error_type, error_message, exit_code, duration_ms,
-                      artifacts_location, occurred_at, pipeline, source, attributes)
-                    SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
-                      o::timestamptz, pl, s, at::jsonb
-                    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                      ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                      ?::text[], ?::text[])
-                      AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at)
-                    ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
-                      failure_type = excluded.failure_type, hard = excluded.hard,
-                      error_type = excluded.error_type, error_message = excluded.error_message,
-                      exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
-                      artifacts_location = excluded.artifacts_location,
-                      occurred_at = excluded.occurred_at, attributes = excluded.attributes
-                    WHERE attempt.outcome = 'STARTED'
-                    RETURNING attempt_id""")
-                .param(texts(failed, f -> f.failure().attemptId()))
-                .param(texts(failed, f -> f.meta().executionId()))
-                .param(texts(failed, f -> f.failure().phase()))
-                .param(texts(failed, f -> String.valueOf(f.failure().attemptNumber())))
-                .param(texts(failed, f -> f.failure().type().name()))
-                .param(texts(failed, f -> String.valueOf(f.failure().hard())))
-                .param(texts(failed, f -> f.failure().errorType()))
-                .param(texts(failed, f -> f.failure().message()))
-                .param(texts(failed, f -> text(f.failure().exitCode())))
-                .param(texts(failed, f -> String.valueOf(f.failure().durationMs())))
-                .param(texts(failed, f -> f.failure().artifactsLocation()))
-                .param(texts(failed, f -> f.failure().occurredAt().toString()))
-                .param(texts(failed, f -> f.meta().pipeline()))
-                .param(texts(failed, f -> f.meta().source()))
-                .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
-                .query(String.class)
-                .list());
-    List<AttemptReport.Failed> kept =
-        failed.stream().filter(f -> recorded.contains(f.failure().attemptId())).toList();
-    if (kept.isEmpty()) {
-      return recorded;
-    }
-    jdbc.sql(
-            """
-            UPDATE execution x SET last_failure_type = u.t
-            FROM unnest(?::text[], ?::text[]) AS u(e, t) WHERE x.execution_id = u.e""")
-        .param(texts(kept, f -> f.meta().executionId()))
-        .param(texts(kept, f -> f.failure().type().name()))
-        .update();
-    List<String[]> checks = new ArrayList<>();
-    for (AttemptReport.Failed f : kept) {
-      List<CheckOutcome> outcomes = f.failure().checks();
-      for (int i = 0; i < outcomes.size(); i++) {
-        CheckOutcome check = outcomes.get(i);
-        checks.add(
-            new String[] {
-              f.failure().attemptId(),
-              String.valueOf(i),
-              check.name(),
-              String.valueOf(check.passed()),
-              check.outputExcerpt()
-            });
-      }
-    }
-    if (!checks.isEmpty()) {
-      jdbc.sql(
-              """
-              INSERT INTO attempt_check (attempt_id, position, name, passed, output_excerpt)
-              SELECT a, n::int, c, p::boolean, o
-              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(a, n, c, p, o)
-              ON CONFLICT DO NOTHING""")
-          .param(texts(checks, c -> c[0]))
-          .param(texts(checks, c -> c[1]))
-          .param(texts(checks, c -> c[2]))
-          .param(texts(checks, c -> c[3]))
-          .param(texts(checks, c -> c[4]))
-          .update();
-    }
-    return recorded;
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+                  failure_type, hard, error_type, error_message, exit_code, duration_ms,
+                  artifacts_location, occurred_at, pipeline, source, attributes, checks)
+                SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
+                  o::timestamptz, pl, s, at::jsonb, c::jsonb
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[])
+                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c)
+                ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
+                  failure_type = excluded.failure_type, hard = excluded.hard,
+                  error_type = excluded.error_type, error_message = excluded.error_message,
+                  exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
+                  artifacts_location = excluded.artifacts_location,
+                  occurred_at = excluded.occurred_at, attributes = excluded.attributes,
+                  checks = excluded.checks
+                WHERE attempt.outcome = 'STARTED'
+                RETURNING attempt_id""")
+            .param(texts(failed, f -> f.failure().attemptId()))
+            .param(texts(failed, f -> f.meta().executionId()))
+            .param(texts(failed, f -> f.failure().phase()))
+            .param(texts(failed, f -> String.valueOf(f.failure().attemptNumber())))
+            .param(texts(failed, f -> f.failure().type().name()))
+            .param(texts(failed, f -> String.valueOf(f.failure().hard())))
+            .param(texts(failed, f -> f.failure().errorType()))
+            .param(texts(failed, f -> f.failure().message()))
+            .param(texts(failed, f -> text(f.failure().exitCode())))
+            .param(texts(failed, f -> String.valueOf(f.failure().durationMs())))
+            .param(texts(failed, f -> f.failure().artifactsLocation()))
+            .param(texts(failed, f -> f.failure().occurredAt().toString()))
+            .param(texts(failed, f -> f.meta().pipeline()))
+            .param(texts(failed, f -> f.meta().source()))
+            .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
+            .param(texts(failed, f -> json.writeValueAsString(f.failure().checks())))
+            .query(String.class)
+            .list());
   }
 
   /**
@@ -278,33 +258,6 @@ public class CoordinatorStore {
     if (phases.isEmpty()) {
       return failures;
     }
-    String[] executions = texts(phases, PhaseKey::executionId);
-    String[] phaseNames = texts(phases, PhaseKey::phase);
-    Map<String, List<CheckOutcome>> checks =
-        jdbc
-            .sql(
-                """
-                SELECT c.attempt_id, c.name, c.passed, c.output_excerpt FROM attempt_check c
-                JOIN attempt a ON a.attempt_id = c.attempt_id
-                JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
-                  ON a.execution_id = u.e AND a.phase = u.p
-                ORDER BY c.attempt_id, c.position""")
-            .param(executions)
-            .param(phaseNames)
-            .query(
-                (rs, n) ->
-                    Map.entry(
-                        rs.getString("attempt_id"),
-                        new CheckOutcome(
-                            rs.getString("name"),
-                            rs.getBoolean("passed"),
-                            rs.getString("output_excerpt"))))
-            .list()
-            .stream()
-            .collect(
-                Collectors.groupingBy(
-                    Map.Entry::getKey,
-                    Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     jdbc.sql(
             """
             SELECT a.* FROM attempt a
@@ -312,18 +265,21 @@ public class CoordinatorStore {
               ON a.execution_id = u.e AND a.phase = u.p
             WHERE a.outcome = 'FAILED'
             ORDER BY a.execution_id, a.phase, a.attempt_number, a.occurred_at""")
-        .param(executions)
-        .param(phaseNames)
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
         .query(
             (rs, n) ->
                 failures
                     .computeIfAbsent(
                         new PhaseKey(rs.getString("execution_id"), rs.getString("phase")),
                         k -> new ArrayList<>())
-                    .add(failure(rs, checks.getOrDefault(rs.getString("attempt_id"), List.of()))))
+                    .add(failure(rs, json.readValue(rs.getString("checks"), CHECKS_TYPE))))
         .list();
     return failures;
   }
+
+  private static final tools.jackson.core.type.TypeReference<List<CheckOutcome>> CHECKS_TYPE =
+      new tools.jackson.core.type.TypeReference<>() {};
 
   /** Stores the context a retry command carries. */
   public void saveContext(

@@ -1,0 +1,70 @@
+package dev.redrive.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where PostgreSQL spent its time, statement by statement ({@code pg_stat_statements}, which the
+ * benchmark's server preloads): the database side of the coordinator's profile.
+ */
+final class StatementProfile {
+
+  /** The server settings that make the statistics available. */
+  static final java.util.Map<String, String> SERVER_SETTINGS =
+      java.util.Map.of(
+          "shared_preload_libraries", "pg_stat_statements",
+          "pg_stat_statements.track", "top",
+          "pg_stat_statements.max", "1000");
+
+  private StatementProfile() {}
+
+  /** Forgets what was counted so far, for the database of {@code connection}. */
+  static void reset(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      statement.execute("SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /** The {@code top} statements of this database by total time, one line each. */
+  static List<String> top(Connection connection, int top, long failures) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                """
+                SELECT calls, total_exec_time, rows,
+                  100 * total_exec_time / sum(total_exec_time) OVER () AS share,
+                  sum(total_exec_time) OVER () AS all_time,
+                  regexp_replace(query, '\\s+', ' ', 'g') AS query
+                FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                WHERE d.datname = current_database()
+                ORDER BY total_exec_time DESC LIMIT %d"""
+                    .formatted(top))) {
+      boolean first = true;
+      while (rs.next()) {
+        if (first) {
+          lines.add(
+              String.format(
+                  "    PostgreSQL executed statements for %,.0f ms in all = %.0f us per failure",
+                  rs.getDouble("all_time"), rs.getDouble("all_time") * 1000 / failures));
+          first = false;
+        }
+        String query = rs.getString("query");
+        lines.add(
+            String.format(
+                "    %5.1f%%  %7.1f us/failure  %,8d calls %,10d rows  %s",
+                rs.getDouble("share"),
+                rs.getDouble("total_exec_time") * 1000 / failures,
+                rs.getLong("calls"),
+                rs.getLong("rows"),
+                query.length() > 110 ? query.substring(0, 110) + "..." : query));
+      }
+    }
+    return lines;
+  }
+}
