@@ -8,12 +8,15 @@ import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.RetryRequested;
 import dev.redrive.support.topic.RedriveTopics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +51,7 @@ class PoisonRecordsIT extends FaultCase {
       stream.startPaced(plan, RATE);
       stream.awaitSent();
       StreamCheck check = drainAndCheck(prefix, plan, services);
+      long checkedAt = System.nanoTime();
       List<Double> delays = new ArrayList<>();
       stream
           .firstSentNanos()
@@ -68,9 +72,29 @@ class PoisonRecordsIT extends FaultCase {
               RedriveTopics.REQUESTS.name(), "coordinator-requests",
               RedriveTopics.PROCESS_EVENTS.name(), "coordinator-process-events");
       StringBuilder notes = new StringBuilder();
+      // each consuming group dead-letters on its own pace (the audit reads every topic with one
+      // consumer): wait, within a bound, until every group has sent what it should
       Map<String, List<DeadLetters.Letter>> letters = new java.util.TreeMap<>();
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  for (String topic : groups.keySet()) {
+                    letters.put(topic, deadLetters.read(topic + ".DLT"));
+                  }
+                  return allDeadLettered(letters, groups, 2 * perKind);
+                });
+      } catch (ConditionTimeoutException e) {
+        // the assertions below say which group is short
+      }
+      notes.append(
+          String.format(
+              Locale.ROOT,
+              "dead letters complete %.1f s after the check; ",
+              (System.nanoTime() - checkedAt) / 1e9));
       for (String topic : groups.keySet()) {
-        letters.put(topic, deadLetters.read(topic + ".DLT"));
         notes.append(
             String.format(
                 Locale.ROOT,
@@ -114,6 +138,21 @@ class PoisonRecordsIT extends FaultCase {
           .isLessThan(MAX_DELAY_SECONDS);
       assertClean(check);
     }
+  }
+
+  private static boolean allDeadLettered(
+      Map<String, List<DeadLetters.Letter>> letters, Map<String, String> groups, int expected) {
+    return groups.entrySet().stream()
+        .allMatch(
+            topic ->
+                letters.get(topic.getKey()).stream()
+                            .filter(l -> topic.getValue().equals(l.group()))
+                            .count()
+                        >= expected
+                    && letters.get(topic.getKey()).stream()
+                            .filter(l -> "audit-events".equals(l.group()))
+                            .count()
+                        >= expected);
   }
 
   /** Two poison records on each input topic of the coordinator, keyed like real events. */

@@ -79,6 +79,11 @@ public class RedriveSupportAutoConfiguration {
         updates.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         updates.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
       }
+      if (!configs.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)) {
+        // a dead-lettered record makes the container seek, and the next fetch waits for the one
+        // in flight on idle partitions: Kafka's 500 ms made every poison record cost half a second
+        updates.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+      }
       if (!configs.containsKey("specific.avro.reader")) {
         updates.put("specific.avro.reader", true);
       }
