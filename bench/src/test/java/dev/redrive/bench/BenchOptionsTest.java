@@ -22,6 +22,7 @@ class BenchOptionsTest {
     assertThat(options.scheduleRetries()).isEqualTo(10_000);
     assertThat(options.scenarios()).isEqualTo(EnumSet.allOf(Scenario.class));
     assertThat(options.retryTopicsDefaults()).isFalse();
+    assertThat(options.warmupEvents()).isEqualTo(100_000);
   }
 
   @Test
@@ -40,7 +41,9 @@ class BenchOptionsTest {
             "--latency-rate",
             "250.5",
             "--retry-topics",
-            "defaults");
+            "defaults",
+            "--warmup",
+            "0");
 
     assertThat(options.events()).isEqualTo(20_000);
     assertThat(options.executions()).isEqualTo(2_000);
@@ -51,6 +54,13 @@ class BenchOptionsTest {
         .isEqualTo(Map.of("spring.kafka.listener.concurrency", "3"));
     assertThat(options.latencyRate()).isEqualTo(250.5);
     assertThat(options.retryTopicsDefaults()).isTrue();
+    assertThat(options.warmupEvents()).isZero();
+  }
+
+  @Test
+  void shouldRefuseANegativeWarmUp() {
+    assertThatThrownBy(() -> BenchOptions.parse("--warmup", "-1"))
+        .hasMessage("--warmup must not be negative, was -1");
   }
 
   @Test

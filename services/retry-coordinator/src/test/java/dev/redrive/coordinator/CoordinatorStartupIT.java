@@ -36,6 +36,21 @@ class CoordinatorStartupIT {
   }
 
   @Test
+  void refusesToStartWithoutAttemptConsumersNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.coordinator.api-token=t",
+                        "--redrive.coordinator.attempt-consumers=0")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains("redrive.coordinator")
+                    .contains("attemptConsumers"));
+  }
+
+  @Test
   void startsOpenWithTheLocalProfile() {
     start("--spring.profiles.active=local").close();
   }
