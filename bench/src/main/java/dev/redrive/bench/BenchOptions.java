@@ -62,13 +62,14 @@ record BenchOptions(
 
         --events N               failure events of the throughput run (default 100000)
         --executions N           executions they belong to (default 10000)
-        --warmup N               failures each contender handles just before its run, not
-                                 counted (default 100000, at most --events; 0 = none)
+        --warmup N               failures each contender of the throughput run handles just
+                                 before its run, not counted (default 100000, at most --events;
+                                 0 = none); each scale run is warmed up with --scale-events
         --partitions N           partitions of every topic (default 3)
-        --latency-seconds S      length of each paced latency run (default 30)
+        --latency-seconds S      length of each paced latency run (default 45)
         --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)
-        --latency-warmup S       seconds at the start of a latency run not counted (default 3)
-        --scale-events N         failure events of each scale run (default 20000)
+        --latency-warmup S       seconds at the start of a latency run not counted (default 15)
+        --scale-events N         failure events of each scale run (default 50000)
         --scale-executions A,B   executions already in the state tables, one run each
                                  (default 1000,1000000)
         --schedule-retries N     retries due in the same second (default 10000)
@@ -88,10 +89,10 @@ record BenchOptions(
         10_000,
         100_000,
         3,
-        30,
+        45,
         0,
-        3,
-        20_000,
+        15,
+        50_000,
         List.of(1_000, 1_000_000),
         10_000,
         0,

@@ -637,9 +637,16 @@ public final class Benchmark {
     List<Integer> sizes = options.scaleExecutions();
     int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
     Map<Integer, Double> rates = new HashMap<>();
+    int executions = Math.max(1, n / options.phasesPerExecution());
     for (int history : sizes) {
+      if (options.warmupEvents() > 0) {
+        // as in the throughput run: otherwise whichever size runs first pays for the JIT
+        Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
+        produce("scalewarm" + history, n, executions, null);
+        redrive("scale-warm-up", n, warmupStart, 0, false, false);
+      }
       Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
-      produce("scale" + history, n, Math.max(1, n / options.phasesPerExecution()), null);
+      produce("scale" + history, n, executions, null);
       rates.put(
           history, redrive("scale-" + history, n, inputStart, history, false, history == largest));
     }
