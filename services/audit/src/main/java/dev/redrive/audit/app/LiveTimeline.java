@@ -140,6 +140,8 @@ public class LiveTimeline implements DisposableBean {
     // guarded by this
     private final Set<String> known = new HashSet<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    // offered before start: held until the resume point is known
+    private final List<StoredEvent> early = new ArrayList<>();
     private boolean started;
     private boolean draining;
     private boolean stopped;
@@ -160,12 +162,16 @@ public class LiveTimeline implements DisposableBean {
 
     private synchronized void start(List<StoredEvent> existing, long afterId) {
       ArrayDeque<Delivery> first = new ArrayDeque<>();
-      for (StoredEvent event : existing) {
+      // events offered while the existing ones were read come after them; neither may repeat
+      // what the client saw up to its Last-Event-ID
+      List<StoredEvent> all = new ArrayList<>(existing);
+      all.addAll(early);
+      early.clear();
+      for (StoredEvent event : all) {
         if (known.add(event.eventId()) && event.id() > afterId) {
           first.add(sink -> sink.send(event));
         }
       }
-      // events published while the existing ones were read come after them
       first.addAll(queue);
       queue.clear();
       queue.addAll(first);
@@ -178,7 +184,12 @@ public class LiveTimeline implements DisposableBean {
         return;
       }
       for (StoredEvent event : events) {
-        if (event.executionId().equals(executionId) && known.add(event.eventId())) {
+        if (!event.executionId().equals(executionId)) {
+          continue;
+        }
+        if (!started) {
+          early.add(event);
+        } else if (known.add(event.eventId())) {
           queue.add(sink -> sink.send(event));
         }
       }

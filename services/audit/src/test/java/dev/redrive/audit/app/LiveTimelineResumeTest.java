@@ -1,0 +1,87 @@
+package dev.redrive.audit.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.redrive.audit.persistence.AuditStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that reconnects with a Last-Event-ID gets only what came after it, even when a commit
+ * reaches the stream while its history is being read (seen once in CI as a flaky EventStreamIT).
+ */
+class LiveTimelineResumeTest {
+
+  private static final List<StoredEvent> STORED =
+      List.of(event(1, "first"), event(2, "second"), event(3, "third"));
+
+  @Test
+  void eventsPublishedWhileTheHistoryIsReadDoNotRepeatWhatTheClientSaw() throws Exception {
+    LiveTimeline[] live = new LiveTimeline[1];
+    AuditStore store =
+        new AuditStore(null) {
+          @Override
+          public Optional<StoredEvent> find(String eventId) {
+            return STORED.stream().filter(e -> e.eventId().equals(eventId)).findFirst();
+          }
+
+          @Override
+          public List<StoredEvent> timeline(String executionId) {
+            // a commit of the whole history reaches the stream while it is being read
+            live[0].publish(STORED);
+            return STORED;
+          }
+        };
+    live[0] = new LiveTimeline(store, new SimpleMeterRegistry());
+    List<String> sent = new CopyOnWriteArrayList<>();
+    try {
+      live[0].follow("exec", "first", sink(sent));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 2);
+      assertThat(sent).containsExactly("second", "third");
+    } finally {
+      live[0].destroy();
+    }
+  }
+
+  private static EventSink sink(List<String> sent) {
+    return new EventSink() {
+      @Override
+      public void send(StoredEvent event) {
+        sent.add(event.eventId());
+      }
+
+      @Override
+      public void heartbeat() {}
+
+      @Override
+      public void failed(Exception cause) {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static StoredEvent event(long id, String eventId) {
+    return new StoredEvent(
+        id,
+        new AuditedEvent(
+            eventId,
+            "exec",
+            "AttemptStarted",
+            "redrive.attempts",
+            0,
+            id,
+            "test",
+            "demo",
+            null,
+            Instant.EPOCH.plusMillis(id),
+            "{}"));
+  }
+}
