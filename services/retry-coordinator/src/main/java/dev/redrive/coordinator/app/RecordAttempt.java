@@ -368,10 +368,16 @@ public class RecordAttempt {
         failure.retryAfter());
   }
 
-  /** The retry, or a refusal when the pipeline's or the source's retry budget is used up. */
+  /**
+   * The retry, or a refusal when the pipeline's or the source's retry budget is used up. The first
+   * retry a batch weighs locks the budgets of the batch's scopes until the commit: consumers of
+   * other partitions then weigh their retries one after the other, each seeing the ones before it.
+   */
   private Decision withinBudget(EventMeta meta, Failure failure, Decision retry, Writes writes) {
     if (!writes.budget.loaded()) {
-      writes.budget.load(store.budgetCounts(BudgetTally.scopes(writes.metas), budget.window()));
+      Set<BudgetScope> scopes = BudgetTally.scopes(writes.metas);
+      store.lockBudgets(scopes);
+      writes.budget.load(store.budgetCounts(scopes, budget.window()));
     }
     for (BudgetScope scope : BudgetTally.scopes(meta)) {
       BudgetCounts counts = writes.budget.counts(scope);

@@ -46,6 +46,10 @@ public class CoordinatorStore {
   /** A retry budget's scope ({@code pipeline} or {@code source}) and its value. */
   public record BudgetScope(String scope, String name) {}
 
+  /** The order in which budget rows are locked and written, the same in every transaction. */
+  private static final Comparator<BudgetScope> BUDGET_ORDER =
+      Comparator.comparing(BudgetScope::scope).thenComparing(BudgetScope::name);
+
   /** What the retry budget counted in its window (or what a batch adds to it). */
   public record BudgetCounts(long retries, long attempts) {}
 
@@ -320,11 +324,7 @@ public class CoordinatorStore {
       return;
     }
     List<Map.Entry<BudgetScope, BudgetCounts>> rows =
-        added.entrySet().stream()
-            .sorted(
-                Map.Entry.comparingByKey(
-                    Comparator.comparing(BudgetScope::scope).thenComparing(BudgetScope::name)))
-            .toList();
+        added.entrySet().stream().sorted(Map.Entry.comparingByKey(BUDGET_ORDER)).toList();
     long bucketSeconds = Math.max(1, window.toSeconds() / 12);
     jdbc.sql(
             """
@@ -353,6 +353,38 @@ public class CoordinatorStore {
         .param(texts(rows, r -> r.getKey().name()))
         .param(2.0 * window.toSeconds() + bucketSeconds)
         .update();
+  }
+
+  /**
+   * Locks the retry budget of each scope until the transaction ends, so that no other consumer
+   * weighs a retry against it meanwhile: counts read after this include every batch that held the
+   * lock before. Scopes are locked in one fixed order, so that two consumers doing this at once do
+   * not deadlock.
+   */
+  public void lockBudgets(Collection<BudgetScope> scopes) {
+    if (scopes.isEmpty()) {
+      return;
+    }
+    List<BudgetScope> ordered = scopes.stream().distinct().sorted(BUDGET_ORDER).toList();
+    jdbc.sql(
+            """
+            INSERT INTO budget_scope (scope, name)
+            SELECT s, n FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(s, n, i)
+            ORDER BY i
+            ON CONFLICT DO NOTHING""")
+        .param(texts(ordered, BudgetScope::scope))
+        .param(texts(ordered, BudgetScope::name))
+        .update();
+    jdbc.sql(
+            """
+            SELECT 1 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(s, n, i)
+            JOIN budget_scope b ON b.scope = t.s AND b.name = t.n
+            ORDER BY t.i
+            FOR UPDATE OF b""")
+        .param(texts(ordered, BudgetScope::scope))
+        .param(texts(ordered, BudgetScope::name))
+        .query(Integer.class)
+        .list();
   }
 
   /** Automatic retries and all attempts of each pipeline (or source) in the budget's window. */

@@ -1,0 +1,103 @@
+package dev.redrive.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.testkit.RedriveInfrastructure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two consumers weighing retries against one budget at once: the second waits for the first to
+ * commit and then counts its retries, so the two cannot both spend the same headroom.
+ */
+class BudgetLockIT {
+
+  private static final Duration WINDOW = Duration.ofMinutes(1);
+  private static final BudgetScope PIPELINE = new BudgetScope("pipeline", "payments");
+  private static final BudgetScope SOURCE = new BudgetScope("source", "billing");
+
+  private final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
+
+  @Test
+  void aSecondBatchWaitsForTheFirstAndSeesItsRetries() throws Exception {
+    DriverManagerDataSource dataSource = migratedDatabase();
+    CoordinatorStore store =
+        new CoordinatorStore(JdbcClient.create(dataSource), JsonMapper.builder().build());
+    TransactionTemplate transactions =
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    CountDownLatch firstHoldsTheLock = new CountDownLatch(1);
+    CountDownLatch firstMayCommit = new CountDownLatch(1);
+
+    // given a batch that locked both budgets (a scope never seen before) and spent one retry
+    CompletableFuture<Void> first =
+        CompletableFuture.runAsync(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      store.lockBudgets(List.of(SOURCE, PIPELINE));
+                      store.countForBudget(
+                          Map.of(PIPELINE, new BudgetCounts(1, 1), SOURCE, new BudgetCounts(1, 1)),
+                          WINDOW);
+                      firstHoldsTheLock.countDown();
+                      await(firstMayCommit);
+                    }));
+    assertThat(firstHoldsTheLock.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // when another batch weighs a retry of the same pipeline
+    CompletableFuture<BudgetCounts> second =
+        CompletableFuture.supplyAsync(
+            () ->
+                transactions.execute(
+                    status -> {
+                      store.lockBudgets(List.of(PIPELINE));
+                      return store.budgetCounts(List.of(PIPELINE), WINDOW).get(PIPELINE);
+                    }));
+
+    // then it waits until the first commits, and counts the first one's retry
+    assertThat(second)
+        .as("the second batch waits for the lock")
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableOfType(java.util.concurrent.TimeoutException.class);
+    firstMayCommit.countDown();
+    first.get(30, TimeUnit.SECONDS);
+    assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(new BudgetCounts(1, 1));
+  }
+
+  private DriverManagerDataSource migratedDatabase() {
+    String url = infrastructure.createDatabase("budget");
+    Flyway.configure()
+        .dataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword())
+        .schemas("coordinator")
+        .locations("classpath:db/coordinator", "classpath:db/redrive-support")
+        .outOfOrder(true)
+        .load()
+        .migrate();
+    return new DriverManagerDataSource(
+        url + (url.contains("?") ? "&" : "?") + "currentSchema=coordinator",
+        infrastructure.jdbcUser(),
+        infrastructure.jdbcPassword());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
