@@ -7,14 +7,28 @@ import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.Retryability;
+import dev.redrive.coordinator.app.AttemptReport;
+import dev.redrive.coordinator.app.EventMeta;
+import dev.redrive.coordinator.app.RecordAttempt;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
 import dev.redrive.support.topic.RedriveTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Scheduled retries across a restart, and the retry budget, on a real broker and PostgreSQL. */
 class CoordinatorResilienceIT {
@@ -91,6 +105,117 @@ class CoordinatorResilienceIT {
       MeterRegistry meters = coordinator.context().getBean(MeterRegistry.class);
       assertThat(meters.get("redrive.retries.refused").tag("reason", "budget").counter().count())
           .isEqualTo(3.0);
+    }
+  }
+
+  @Test
+  void aBatchWhoseBudgetOtherConsumersSpentMeanwhileIsDecidedAgainAndRefused() throws Exception {
+    try (CoordinatorUnderTest coordinator =
+        new CoordinatorUnderTest(
+            "redrive.coordinator.budget.ratio=0.5",
+            "redrive.coordinator.budget.min-retries=0",
+            "redrive.coordinator.budget.window=10m")) {
+      String pipeline = "overtaken-" + UUID.randomUUID();
+      String source = "source-" + UUID.randomUUID();
+      BudgetScope pipelineScope = new BudgetScope("pipeline", pipeline);
+      BudgetScope sourceScope = new BudgetScope("source", source);
+      CoordinatorStore store = coordinator.context().getBean(CoordinatorStore.class);
+      TransactionTemplate transactions = coordinator.context().getBean(TransactionTemplate.class);
+      Duration window = Duration.ofMinutes(10);
+
+      // given a window of 2 attempts and no retry, in which one more failure may retry (1 <= 1.5)
+      transactions.executeWithoutResult(
+          status ->
+              store.countForBudget(
+                  Map.of(
+                      pipelineScope, new BudgetCounts(0, 2), sourceScope, new BudgetCounts(0, 2)),
+                  window));
+      // and another consumer that holds the pipeline's budget, having spent a retry of it
+      CountDownLatch otherHoldsTheBudget = new CountDownLatch(1);
+      CountDownLatch otherMayCommit = new CountDownLatch(1);
+      CompletableFuture<Void> other =
+          CompletableFuture.runAsync(
+              () ->
+                  transactions.executeWithoutResult(
+                      status -> {
+                        store.lockBudgets(List.of(pipelineScope));
+                        store.countForBudget(Map.of(pipelineScope, new BudgetCounts(1, 0)), window);
+                        otherHoldsTheBudget.countDown();
+                        awaitLatch(otherMayCommit);
+                      }));
+      assertThat(otherHoldsTheBudget.await(30, TimeUnit.SECONDS)).isTrue();
+
+      // when a failure of the pipeline is decided meanwhile (it reads the budget before the other
+      // commits, and waits for it at its end)
+      String id = "overtaken-" + UUID.randomUUID();
+      RecordAttempt recordAttempt = coordinator.context().getBean(RecordAttempt.class);
+      CompletableFuture<Void> decided =
+          CompletableFuture.runAsync(
+              () -> recordAttempt.record(List.of(failure(id, pipeline, source))));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> waitingForALock(coordinator) > 0);
+      otherMayCommit.countDown();
+      other.get(30, TimeUnit.SECONDS);
+      decided.get(30, TimeUnit.SECONDS);
+
+      // then it is decided again and the budget refuses (2 retries > half of 3 attempts)
+      assertThat(
+              coordinator
+                  .jdbc()
+                  .sql("SELECT status FROM execution WHERE execution_id = ?")
+                  .param(id)
+                  .query(String.class)
+                  .single())
+          .isEqualTo("PAUSED");
+      MeterRegistry meters = coordinator.context().getBean(MeterRegistry.class);
+      assertThat(meters.get("redrive.budget.overtaken").counter().count()).isEqualTo(1.0);
+      assertThat(meters.get("redrive.retries.refused").tag("reason", "budget").counter().count())
+          .isEqualTo(1.0);
+      assertThat(meters.find("redrive.retries.scheduled").tag("phase", "charge").counter())
+          .as("the retry of the rolled-back decision is not counted")
+          .isNull();
+    }
+  }
+
+  private static AttemptReport.Failed failure(String executionId, String pipeline, String source) {
+    Instant now = Instant.now();
+    return new AttemptReport.Failed(
+        new EventMeta(UUID.randomUUID().toString(), executionId, pipeline, source, now, null),
+        new Failure(
+            "att-" + UUID.randomUUID(),
+            "charge",
+            1,
+            FailureType.COMMAND_FAILED,
+            false,
+            "exit",
+            "card declined",
+            1,
+            List.of(),
+            10,
+            null,
+            now,
+            null),
+        PolicyOverride.NONE,
+        Map.of());
+  }
+
+  private static int waitingForALock(CoordinatorUnderTest coordinator) {
+    return coordinator
+        .jdbc()
+        .sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock'")
+        .query(Integer.class)
+        .single();
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,10 +16,18 @@ import java.util.Set;
  * once per scope, when the first retry is weighed), plus the attempts and automatic retries of the
  * batch so far. Each decision therefore sees the ones made before it, as if they had been written
  * one by one, and {@link #added()} is what the batch writes at the end.
+ *
+ * <p>Other consumers may commit retries of the same scopes while the batch is decided. {@link
+ * #overtaken} weighs the retries the batch allowed itself again, against what the window holds at
+ * its end.
  */
 final class BudgetTally {
 
+  /** A retry allowed in a scope, with what the batch itself had added to the scope before it. */
+  private record Allowed(BudgetScope scope, BudgetCounts before) {}
+
   private final Map<BudgetScope, BudgetCounts> added = new HashMap<>();
+  private final List<Allowed> allowed = new ArrayList<>();
   private Map<BudgetScope, BudgetCounts> stored;
 
   /** The pipeline and source scopes of an event (a missing pipeline or source has none). */
@@ -56,11 +66,34 @@ final class BudgetTally {
     add(meta, 1, 0);
   }
 
+  /** The scopes whose counts {@link #load} was given. */
+  Set<BudgetScope> loadedScopes() {
+    return stored.keySet();
+  }
+
   /** The window's counts including this batch so far; {@link #load} must have run. */
   BudgetCounts counts(BudgetScope scope) {
-    BudgetCounts before = stored.getOrDefault(scope, new BudgetCounts(0, 0));
-    BudgetCounts mine = added.getOrDefault(scope, new BudgetCounts(0, 0));
-    return new BudgetCounts(before.retries() + mine.retries(), before.attempts() + mine.attempts());
+    return sum(stored.getOrDefault(scope, NONE), added.getOrDefault(scope, NONE));
+  }
+
+  /** Remembers that the budget of the scope allowed a retry, before it is counted. */
+  void allowed(BudgetScope scope) {
+    allowed.add(new Allowed(scope, added.getOrDefault(scope, NONE)));
+  }
+
+  /**
+   * The first scope whose budget would have refused a retry that this batch allowed, had the window
+   * held {@code now} (without this batch) when the batch was decided; empty when every one still
+   * fits.
+   */
+  Optional<BudgetScope> overtaken(Map<BudgetScope, BudgetCounts> now, RetryBudget budget) {
+    for (Allowed retry : allowed) {
+      BudgetCounts counts = sum(now.getOrDefault(retry.scope(), NONE), retry.before());
+      if (!budget.allowsOneMore(counts.retries(), counts.attempts())) {
+        return Optional.of(retry.scope());
+      }
+    }
+    return Optional.empty();
   }
 
   /** What this batch adds to the window, by scope. */
@@ -70,10 +103,13 @@ final class BudgetTally {
 
   private void add(EventMeta meta, long retries, long attempts) {
     for (BudgetScope scope : scopes(meta)) {
-      added.merge(
-          scope,
-          new BudgetCounts(retries, attempts),
-          (a, b) -> new BudgetCounts(a.retries() + b.retries(), a.attempts() + b.attempts()));
+      added.merge(scope, new BudgetCounts(retries, attempts), BudgetTally::sum);
     }
+  }
+
+  private static final BudgetCounts NONE = new BudgetCounts(0, 0);
+
+  private static BudgetCounts sum(BudgetCounts a, BudgetCounts b) {
+    return new BudgetCounts(a.retries() + b.retries(), a.attempts() + b.attempts());
   }
 }

@@ -34,7 +34,7 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records what the runners report about attempts and, for a failure, decides: retry with an
@@ -65,7 +65,9 @@ public class RecordAttempt {
   private final RandomGenerator random;
   private final Clock clock;
   private final MeterRegistry meters;
+  private final TransactionTemplate transactions;
   private final Timer decisionLatency;
+  private final Counter budgetOvertaken;
   private final DistributionSummary attemptsUntilSuccess;
 
   public RecordAttempt(
@@ -77,7 +79,8 @@ public class RecordAttempt {
       RetryContextAssembler assembler,
       RandomGenerator random,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      TransactionTemplate transactions) {
     this.store = store;
     this.processed = processed;
     this.events = events;
@@ -87,6 +90,7 @@ public class RecordAttempt {
     this.random = random;
     this.clock = clock;
     this.meters = meters;
+    this.transactions = transactions;
     this.decisionLatency =
         Timer.builder("redrive.decision.latency")
             .description("From a failure's occurrence to the coordinator's decision")
@@ -102,6 +106,12 @@ public class RecordAttempt {
             "Retries refused: by the retry budget (budget) or a person's request (request)")
         .tag("reason", "budget")
         .register(meters);
+    this.budgetOvertaken =
+        Counter.builder("redrive.budget.overtaken")
+            .description(
+                "Batches decided again, holding the retry budget's lock, because other consumers"
+                    + " spent the budget's headroom while they were decided")
+            .register(meters);
   }
 
   /**
@@ -109,25 +119,79 @@ public class RecordAttempt {
    * for the whole batch, with its processed-event entries and its outgoing events, so a redelivered
    * event changes nothing. Reports of one execution (or one attempt) are handled in their order:
    * the k-th of each is in round k, each round written set-based and seeing the rounds before it.
+   *
+   * <p>The retry budget is shared by the consumers of all partitions. A batch reads it without a
+   * lock and, at its end, locks it and reads it again: when other consumers committed retries
+   * meanwhile that leave no room for the ones this batch allowed itself, the batch is rolled back
+   * and decided again, this time locking the budget before it weighs its first retry. Far from the
+   * budget's limit, consumers therefore never wait for each other for longer than the end of a
+   * batch; near it, they weigh their retries one after the other. Meters and log lines of the
+   * decisions are written once the batch is committed.
    */
-  @Transactional
   public void record(List<AttemptReport> reports) {
+    Writes committed;
+    try {
+      committed = transactions.execute(status -> record(reports, false));
+    } catch (BudgetOvertaken overtaken) {
+      budgetOvertaken.increment();
+      log.info(
+          "retry budget of {} was spent by other consumers while a batch of {} was decided;"
+              + " deciding it again, holding the budget's lock",
+          overtaken.scope,
+          reports.size());
+      committed = transactions.execute(status -> record(reports, true));
+    }
+    if (committed != null) {
+      committed.afterCommit.forEach(Runnable::run);
+    }
+  }
+
+  /** One transaction for the batch; null when every report was handled before. */
+  private Writes record(List<AttemptReport> reports, boolean lockBudgetFirst) {
     List<AttemptReport> fresh = firstDeliveries(reports);
     if (fresh.isEmpty()) {
-      return;
+      return null;
     }
     List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
     store.ensureExecutions(metas);
-    Writes writes = new Writes(metas, events.batch());
+    Writes writes = new Writes(metas, events.batch(), lockBudgetFirst);
     for (List<AttemptReport> round : Rounds.of(fresh)) {
-      record(round, writes);
+      recordRound(round, writes);
     }
     store.saveContexts(writes.contexts);
     store.updateExecutions(writes.executions.values());
     writes.events.write();
     // last: every consumer of the coordinator updates the same budget rows, so their locks are
     // held only from here to the commit
+    if (writes.budget.loaded() && !lockBudgetFirst) {
+      store.lockBudgets(writes.budget.loadedScopes());
+      writes
+          .budget
+          .overtaken(store.budgetCounts(writes.budget.loadedScopes(), budget.window()), budget)
+          .ifPresent(
+              scope -> {
+                throw new BudgetOvertaken(scope);
+              });
+    }
     store.countForBudget(writes.budget.added(), budget.window());
+    return writes;
+  }
+
+  /**
+   * Other consumers committed retries of a budget scope while a batch was decided, leaving no room
+   * for one that the batch allowed itself.
+   */
+  private static final class BudgetOvertaken extends RuntimeException {
+    final String scope;
+
+    BudgetOvertaken(BudgetScope scope) {
+      super(
+          "retry budget of " + scope.scope() + " " + scope.name() + " overtaken",
+          null,
+          false,
+          false);
+      this.scope = scope.scope() + " " + scope.name();
+    }
   }
 
   /** What a batch writes once at its end, gathered while its rounds are decided. */
@@ -137,10 +201,15 @@ public class RecordAttempt {
     final BudgetTally budget = new BudgetTally();
     final List<ContextToSave> contexts = new ArrayList<>();
     final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
+    final boolean lockBudgetFirst;
 
-    Writes(List<EventMeta> metas, CoordinatorEvents.Batch events) {
+    /** Meters and log lines, which only a committed batch writes. */
+    final List<Runnable> afterCommit = new ArrayList<>();
+
+    Writes(List<EventMeta> metas, CoordinatorEvents.Batch events, boolean lockBudgetFirst) {
       this.metas = metas;
       this.events = events;
+      this.lockBudgetFirst = lockBudgetFirst;
     }
 
     /** Later updates of an execution win; a null phase or error keeps the earlier one. */
@@ -184,7 +253,7 @@ public class RecordAttempt {
   }
 
   /** One round: every execution and attempt in it at most once. */
-  private void record(List<AttemptReport> reports, Writes writes) {
+  private void recordRound(List<AttemptReport> reports, Writes writes) {
     List<AttemptReport> round = numbered(reports);
     List<AttemptReport.Started> started = ofType(round, AttemptReport.Started.class);
     List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
@@ -237,10 +306,13 @@ public class RecordAttempt {
   private void succeeded(AttemptReport.Succeeded s, Writes writes) {
     writes.budget.countAttempt(s.meta());
     writes.execution(s.meta().executionId(), ExecutionStatus.RUNNING, s.phase(), null);
-    attemptsUntilSuccess.record(s.attemptNumber());
-    if (s.attemptNumber() > 1) {
-      meters.counter("redrive.retries.succeeded", "phase", s.phase()).increment();
-    }
+    writes.afterCommit.add(
+        () -> {
+          attemptsUntilSuccess.record(s.attemptNumber());
+          if (s.attemptNumber() > 1) {
+            meters.counter("redrive.retries.succeeded", "phase", s.phase()).increment();
+          }
+        });
   }
 
   /**
@@ -256,24 +328,29 @@ public class RecordAttempt {
     EventMeta meta = report.meta();
     Failure failure = report.failure();
     Map<String, String> attributes = report.attributes();
-    meters
-        .counter(
-            "redrive.failures",
-            "pipeline",
-            String.valueOf(meta.pipeline()),
-            "phase",
-            failure.phase(),
-            "type",
-            failure.type().name())
-        .increment();
+    writes.afterCommit.add(
+        () ->
+            meters
+                .counter(
+                    "redrive.failures",
+                    "pipeline",
+                    String.valueOf(meta.pipeline()),
+                    "phase",
+                    failure.phase(),
+                    "type",
+                    failure.type().name())
+                .increment());
     writes.budget.countAttempt(meta);
     writes.failed(meta.executionId(), failure.type());
     if (loopHandles(attributes)) {
-      log.info(
-          "execution {}: phase {} failed a check and its pipeline's loop sends it back to {}; not counted",
-          meta.executionId(),
-          failure.phase(),
-          attributes.get(LOOP_TARGET));
+      writes.afterCommit.add(
+          () ->
+              log.info(
+                  "execution {}: phase {} failed a check and its pipeline's loop sends it back to"
+                      + " {}; not counted",
+                  meta.executionId(),
+                  failure.phase(),
+                  attributes.get(LOOP_TARGET)));
       return;
     }
     int failedAttempts = counts.get(key(report));
@@ -301,13 +378,17 @@ public class RecordAttempt {
     } else if (decision instanceof Decision.Intervene intervene) {
       writes.execution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
       writes.events.interventionRequired(meta, failure, policy.maxAttempts(), intervene, history);
-      meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
-      log.warn(
-          "execution {} paused at phase {}: {}",
-          meta.executionId(),
-          failure.phase(),
-          intervene.reason());
-      decisionLatency.record(Duration.between(failure.occurredAt(), clock.instant()).abs());
+      Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
+      writes.afterCommit.add(
+          () -> {
+            meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
+            log.warn(
+                "execution {} paused at phase {}: {}",
+                meta.executionId(),
+                failure.phase(),
+                intervene.reason());
+            decisionLatency.record(latency);
+          });
     }
   }
 
@@ -370,19 +451,23 @@ public class RecordAttempt {
 
   /**
    * The retry, or a refusal when the pipeline's or the source's retry budget is used up. The first
-   * retry a batch weighs locks the budgets of the batch's scopes until the commit: consumers of
-   * other partitions then weigh their retries one after the other, each seeing the ones before it.
+   * retry a batch weighs reads the budgets of all the batch's scopes (locking them first when the
+   * batch is decided again, see {@link #record(List)}).
    */
   private Decision withinBudget(EventMeta meta, Failure failure, Decision retry, Writes writes) {
     if (!writes.budget.loaded()) {
       Set<BudgetScope> scopes = BudgetTally.scopes(writes.metas);
-      store.lockBudgets(scopes);
+      if (writes.lockBudgetFirst) {
+        store.lockBudgets(scopes);
+      }
       writes.budget.load(store.budgetCounts(scopes, budget.window()));
     }
-    for (BudgetScope scope : BudgetTally.scopes(meta)) {
+    List<BudgetScope> scopes = BudgetTally.scopes(meta);
+    for (BudgetScope scope : scopes) {
       BudgetCounts counts = writes.budget.counts(scope);
       if (!budget.allowsOneMore(counts.retries(), counts.attempts())) {
-        meters.counter("redrive.retries.refused", "reason", "budget").increment();
+        writes.afterCommit.add(
+            () -> meters.counter("redrive.retries.refused", "reason", "budget").increment());
         return new Decision.Intervene(
             budget.refusal(scope.scope() + " " + scope.name(), counts.retries(), counts.attempts()),
             ("1. Find out why phase '%s' fails everywhere at once%n"
@@ -390,6 +475,7 @@ public class RecordAttempt {
                 .formatted(failure.phase()));
       }
     }
+    scopes.forEach(writes.budget::allowed);
     return retry;
   }
 
@@ -412,14 +498,18 @@ public class RecordAttempt {
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
     writes.events.retryScheduled(
         meta, commandId, retry, context, notBefore, pending.policy(), null);
-    meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
-    log.info(
-        "execution {} phase {}: retry {} scheduled in {} ms ({})",
-        meta.executionId(),
-        failure.phase(),
-        retry.nextAttempt(),
-        retry.delay().toMillis(),
-        retry.reason());
-    decisionLatency.record(Duration.between(failure.occurredAt(), clock.instant()).abs());
+    Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
+    writes.afterCommit.add(
+        () -> {
+          meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
+          log.info(
+              "execution {} phase {}: retry {} scheduled in {} ms ({})",
+              meta.executionId(),
+              failure.phase(),
+              retry.nextAttempt(),
+              retry.delay().toMillis(),
+              retry.reason());
+          decisionLatency.record(latency);
+        });
   }
 }

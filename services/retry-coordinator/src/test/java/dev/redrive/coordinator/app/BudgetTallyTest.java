@@ -2,8 +2,10 @@ package dev.redrive.coordinator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,42 @@ class BudgetTallyTest {
     assertThat(tally.added())
         .containsEntry(PAYMENTS, new BudgetCounts(1, 2))
         .containsEntry(BILLING, new BudgetCounts(1, 2));
+  }
+
+  @Test
+  void shouldFindARetryOvertakenByWhatOtherConsumersCommittedMeanwhile() {
+    RetryBudget halfOfAttempts = new RetryBudget(0.5, Duration.ofMinutes(1), 0);
+    BudgetTally tally = new BudgetTally();
+    EventMeta meta = meta("payments", null);
+
+    // given a batch that saw 1 retry for 4 attempts and allowed itself a retry after its attempt
+    tally.load(Map.of(PAYMENTS, new BudgetCounts(1, 4)));
+    tally.countAttempt(meta);
+    BudgetCounts seen = tally.counts(PAYMENTS);
+    assertThat(halfOfAttempts.allowsOneMore(seen.retries(), seen.attempts())).isTrue();
+    tally.allowed(PAYMENTS);
+    tally.countRetry(meta);
+
+    // when others committed only attempts meanwhile, the retry still fits
+    assertThat(tally.overtaken(Map.of(PAYMENTS, new BudgetCounts(1, 8)), halfOfAttempts)).isEmpty();
+
+    // when they committed two retries (3 of 6, then 4 would be more than half of 7), it does not
+    assertThat(tally.overtaken(Map.of(PAYMENTS, new BudgetCounts(3, 6)), halfOfAttempts))
+        .contains(PAYMENTS);
+  }
+
+  @Test
+  void shouldNotCallABatchThatAllowedNoRetryOvertaken() {
+    RetryBudget halfOfAttempts = new RetryBudget(0.5, Duration.ofMinutes(1), 0);
+    BudgetTally tally = new BudgetTally();
+
+    // given a batch that weighed no retry at all
+    tally.load(Map.of(PAYMENTS, new BudgetCounts(0, 0)));
+    tally.countAttempt(meta("payments", null));
+
+    // then nothing it did can be overtaken, whatever the others committed
+    assertThat(tally.overtaken(Map.of(PAYMENTS, new BudgetCounts(100, 100)), halfOfAttempts))
+        .isEmpty();
   }
 
   @Test
