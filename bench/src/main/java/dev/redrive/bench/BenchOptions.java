@@ -63,8 +63,10 @@ record BenchOptions(
         --events N               failure events of the throughput run (default 100000)
         --executions N           executions they belong to (default 10000)
         --warmup N               failures each contender of the throughput run handles just
-                                 before its run, not counted (default 100000, at most --events;
-                                 0 = none); each scale run is warmed up with --scale-events
+                                 before its run, not counted, again until the JIT compiled for
+                                 less than 25% of it, at most 4 times (default 100000, at most
+                                 --events; 0 = none); each scale run is warmed up with
+                                 --scale-events
         --partitions N           partitions of every topic (default 3)
         --latency-seconds S      length of each paced latency run (default 45)
         --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)
