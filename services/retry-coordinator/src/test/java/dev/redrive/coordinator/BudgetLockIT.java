@@ -64,7 +64,7 @@ class BudgetLockIT {
                 transactions.execute(
                     status -> {
                       store.lockBudgets(List.of(PIPELINE));
-                      return store.budgetCounts(List.of(PIPELINE), WINDOW).get(PIPELINE);
+                      return store.budgetWindow(List.of(PIPELINE), WINDOW).counts().get(PIPELINE);
                     }));
 
     // then it waits until the first commits, and counts the first one's retry

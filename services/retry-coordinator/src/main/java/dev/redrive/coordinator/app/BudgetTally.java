@@ -3,6 +3,7 @@ package dev.redrive.coordinator.app;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,8 +19,8 @@ import java.util.Set;
  * one by one, and {@link #added()} is what the batch writes at the end.
  *
  * <p>Other consumers may commit retries of the same scopes while the batch is decided. {@link
- * #overtaken} weighs the retries the batch allowed itself again, against what the window holds at
- * its end.
+ * #aloneSinceRead} tells from the budgets' versions whether any did; if so, {@link #overtaken}
+ * weighs the retries the batch allowed itself again, against what the window holds at its end.
  */
 final class BudgetTally {
 
@@ -29,6 +30,7 @@ final class BudgetTally {
   private final Map<BudgetScope, BudgetCounts> added = new HashMap<>();
   private final List<Allowed> allowed = new ArrayList<>();
   private Map<BudgetScope, BudgetCounts> stored;
+  private Map<BudgetScope, Long> versions;
 
   /** The pipeline and source scopes of an event (a missing pipeline or source has none). */
   static List<BudgetScope> scopes(EventMeta meta) {
@@ -54,8 +56,9 @@ final class BudgetTally {
   }
 
   /** What the window held before this batch, for every scope the batch names. */
-  void load(Map<BudgetScope, BudgetCounts> before) {
-    stored = new HashMap<>(before);
+  void load(BudgetWindow before) {
+    stored = new HashMap<>(before.counts());
+    versions = new HashMap<>(before.versions());
   }
 
   void countAttempt(EventMeta meta) {
@@ -66,9 +69,20 @@ final class BudgetTally {
     add(meta, 1, 0);
   }
 
-  /** The scopes whose counts {@link #load} was given. */
-  Set<BudgetScope> loadedScopes() {
-    return stored.keySet();
+  /** The scopes in which this batch allowed itself a retry: the budgets it spends. */
+  Set<BudgetScope> spentScopes() {
+    Set<BudgetScope> scopes = new LinkedHashSet<>();
+    allowed.forEach(retry -> scopes.add(retry.scope()));
+    return scopes;
+  }
+
+  /**
+   * Whether no other batch committed retries of the spent scopes between this batch's read and its
+   * lock: each budget's version, as the lock bumped it, is one more than when it was read.
+   */
+  boolean aloneSinceRead(Map<BudgetScope, Long> lockedVersions) {
+    return lockedVersions.entrySet().stream()
+        .allMatch(locked -> locked.getValue() == versions.getOrDefault(locked.getKey(), 0L) + 1);
   }
 
   /** The window's counts including this batch so far; {@link #load} must have run. */

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -120,13 +121,14 @@ public class RecordAttempt {
    * event changes nothing. Reports of one execution (or one attempt) are handled in their order:
    * the k-th of each is in round k, each round written set-based and seeing the rounds before it.
    *
-   * <p>The retry budget is shared by the consumers of all partitions. A batch reads it without a
-   * lock and, at its end, locks it and reads it again: when other consumers committed retries
-   * meanwhile that leave no room for the ones this batch allowed itself, the batch is rolled back
-   * and decided again, this time locking the budget before it weighs its first retry. Far from the
-   * budget's limit, consumers therefore never wait for each other for longer than the end of a
-   * batch; near it, they weigh their retries one after the other. Meters and log lines of the
-   * decisions are written once the batch is committed.
+   * <p>The retry budget is shared by the consumers of all partitions. A batch reads it (with its
+   * version) without a lock; at its end it locks the budgets it spends, which bumps their versions.
+   * Only when a version shows that other consumers committed retries in between does it read the
+   * window again: when those leave no room for the retries this batch allowed itself, the batch is
+   * rolled back and decided again, this time locking the budget before it weighs its first retry.
+   * Far from the budget's limit, consumers therefore never wait for each other for longer than the
+   * end of a batch; near it, they weigh their retries one after the other. Meters and log lines of
+   * the decisions are written once the batch is committed.
    */
   public void record(List<AttemptReport> reports) {
     Writes committed;
@@ -163,18 +165,29 @@ public class RecordAttempt {
     writes.events.write();
     // last: every consumer of the coordinator updates the same budget rows, so their locks are
     // held only from here to the commit
-    if (writes.budget.loaded() && !lockBudgetFirst) {
-      store.lockBudgets(writes.budget.loadedScopes());
-      writes
-          .budget
-          .overtaken(store.budgetCounts(writes.budget.loadedScopes(), budget.window()), budget)
-          .ifPresent(
-              scope -> {
-                throw new BudgetOvertaken(scope);
-              });
+    if (!lockBudgetFirst) {
+      lockAndRecheckBudgets(writes.budget);
     }
     store.countForBudget(writes.budget.added(), budget.window());
     return writes;
+  }
+
+  /**
+   * Locks the budgets the batch spends and, when other batches committed retries of them since it
+   * read them, weighs its retries again against the window as it is now.
+   *
+   * @throws BudgetOvertaken when one of them no longer fits
+   */
+  private void lockAndRecheckBudgets(BudgetTally tally) {
+    Set<BudgetScope> spent = tally.spentScopes();
+    if (spent.isEmpty() || tally.aloneSinceRead(store.lockBudgets(spent))) {
+      return;
+    }
+    Optional<BudgetScope> overtaken =
+        tally.overtaken(store.budgetWindow(spent, budget.window()).counts(), budget);
+    if (overtaken.isPresent()) {
+      throw new BudgetOvertaken(overtaken.get());
+    }
   }
 
   /**
@@ -460,7 +473,7 @@ public class RecordAttempt {
       if (writes.lockBudgetFirst) {
         store.lockBudgets(scopes);
       }
-      writes.budget.load(store.budgetCounts(scopes, budget.window()));
+      writes.budget.load(store.budgetWindow(scopes, budget.window()));
     }
     List<BudgetScope> scopes = BudgetTally.scopes(meta);
     for (BudgetScope scope : scopes) {

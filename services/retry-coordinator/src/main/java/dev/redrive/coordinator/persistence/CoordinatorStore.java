@@ -357,61 +357,71 @@ public class CoordinatorStore {
 
   /**
    * Locks the retry budget of each scope until the transaction ends, so that no other consumer
-   * weighs a retry against it meanwhile: counts read after this include every batch that held the
-   * lock before. Scopes are locked in one fixed order, so that two consumers doing this at once do
-   * not deadlock.
+   * commits retries against it meanwhile, and bumps its version: counts read after this include
+   * every batch that held the lock before. Scopes are locked in one fixed order, so that two
+   * consumers doing this at once do not deadlock.
+   *
+   * @return the version of each scope's budget with this transaction's bump
    */
-  public void lockBudgets(Collection<BudgetScope> scopes) {
+  public Map<BudgetScope, Long> lockBudgets(Collection<BudgetScope> scopes) {
+    Map<BudgetScope, Long> versions = new HashMap<>();
     if (scopes.isEmpty()) {
-      return;
+      return versions;
     }
     List<BudgetScope> ordered = scopes.stream().distinct().sorted(BUDGET_ORDER).toList();
     jdbc.sql(
             """
-            INSERT INTO budget_scope (scope, name)
-            SELECT s, n FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(s, n, i)
+            INSERT INTO budget_scope (scope, name, version)
+            SELECT s, n, 1 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(s, n, i)
             ORDER BY i
-            ON CONFLICT DO NOTHING""")
+            ON CONFLICT (scope, name) DO UPDATE SET version = budget_scope.version + 1
+            RETURNING scope, name, version""")
         .param(texts(ordered, BudgetScope::scope))
         .param(texts(ordered, BudgetScope::name))
-        .update();
-    jdbc.sql(
-            """
-            SELECT 1 FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(s, n, i)
-            JOIN budget_scope b ON b.scope = t.s AND b.name = t.n
-            ORDER BY t.i
-            FOR UPDATE OF b""")
-        .param(texts(ordered, BudgetScope::scope))
-        .param(texts(ordered, BudgetScope::name))
-        .query(Integer.class)
+        .query(
+            (rs, n) ->
+                versions.put(new BudgetScope(rs.getString(1), rs.getString(2)), rs.getLong(3)))
         .list();
+    return versions;
   }
 
-  /** Automatic retries and all attempts of each pipeline (or source) in the budget's window. */
-  public Map<BudgetScope, BudgetCounts> budgetCounts(
-      Collection<BudgetScope> scopes, Duration window) {
+  /**
+   * What the budgets of some scopes held when read: each one's automatic retries and attempts in
+   * the window, and the version of those counts (0 for a scope no batch has locked yet).
+   */
+  public record BudgetWindow(
+      Map<BudgetScope, BudgetCounts> counts, Map<BudgetScope, Long> versions) {}
+
+  /**
+   * Automatic retries and all attempts of each pipeline (or source) in the budget's window, and
+   * their version, read in one statement so that the two agree.
+   */
+  public BudgetWindow budgetWindow(Collection<BudgetScope> scopes, Duration window) {
     Map<BudgetScope, BudgetCounts> counts = new HashMap<>();
-    scopes.forEach(scope -> counts.put(scope, new BudgetCounts(0, 0)));
+    Map<BudgetScope, Long> versions = new HashMap<>();
     if (scopes.isEmpty()) {
-      return counts;
+      return new BudgetWindow(counts, versions);
     }
     jdbc.sql(
             """
-            SELECT b.scope, b.name, sum(b.retries), sum(b.attempts) FROM budget_bucket b
-            JOIN (SELECT DISTINCT s, n FROM unnest(?::text[], ?::text[]) AS t(s, n)) u
-              ON b.scope = u.s AND b.name = u.n
-            WHERE b.bucket_start > now() - make_interval(secs => ?)
-            GROUP BY b.scope, b.name""")
+            SELECT u.s, u.n, coalesce(v.version, 0), coalesce(sum(b.retries), 0),
+              coalesce(sum(b.attempts), 0)
+            FROM (SELECT DISTINCT s, n FROM unnest(?::text[], ?::text[]) AS t(s, n)) u
+            LEFT JOIN budget_scope v ON v.scope = u.s AND v.name = u.n
+            LEFT JOIN budget_bucket b ON b.scope = u.s AND b.name = u.n
+              AND b.bucket_start > now() - make_interval(secs => ?)
+            GROUP BY u.s, u.n, v.version""")
         .param(texts(scopes, BudgetScope::scope))
         .param(texts(scopes, BudgetScope::name))
         .param((double) window.toSeconds())
         .query(
-            (rs, n) ->
-                counts.put(
-                    new BudgetScope(rs.getString(1), rs.getString(2)),
-                    new BudgetCounts(rs.getLong(3), rs.getLong(4))))
+            (rs, n) -> {
+              BudgetScope scope = new BudgetScope(rs.getString(1), rs.getString(2));
+              versions.put(scope, rs.getLong(3));
+              return counts.put(scope, new BudgetCounts(rs.getLong(4), rs.getLong(5)));
+            })
         .list();
-    return counts;
+    return new BudgetWindow(counts, versions);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
 import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,7 @@ class BudgetTallyTest {
     EventMeta meta = meta("payments", "billing");
 
     // given the window held 1 retry for 4 attempts of the pipeline, nothing of the source
-    tally.load(Map.of(PAYMENTS, new BudgetCounts(1, 4)));
+    tally.load(new BudgetWindow(Map.of(PAYMENTS, new BudgetCounts(1, 4)), Map.of()));
 
     // when the batch counts two attempts and one retry
     tally.countAttempt(meta);
@@ -44,7 +45,7 @@ class BudgetTallyTest {
     EventMeta meta = meta("payments", null);
 
     // given a batch that saw 1 retry for 4 attempts and allowed itself a retry after its attempt
-    tally.load(Map.of(PAYMENTS, new BudgetCounts(1, 4)));
+    tally.load(new BudgetWindow(Map.of(PAYMENTS, new BudgetCounts(1, 4)), Map.of()));
     tally.countAttempt(meta);
     BudgetCounts seen = tally.counts(PAYMENTS);
     assertThat(halfOfAttempts.allowsOneMore(seen.retries(), seen.attempts())).isTrue();
@@ -65,12 +66,34 @@ class BudgetTallyTest {
     BudgetTally tally = new BudgetTally();
 
     // given a batch that weighed no retry at all
-    tally.load(Map.of(PAYMENTS, new BudgetCounts(0, 0)));
+    tally.load(new BudgetWindow(Map.of(PAYMENTS, new BudgetCounts(0, 0)), Map.of()));
     tally.countAttempt(meta("payments", null));
 
     // then nothing it did can be overtaken, whatever the others committed
     assertThat(tally.overtaken(Map.of(PAYMENTS, new BudgetCounts(100, 100)), halfOfAttempts))
         .isEmpty();
+  }
+
+  @Test
+  void shouldTellFromTheVersionsWhetherAnotherBatchSpentTheBudgetSinceTheRead() {
+    BudgetTally tally = new BudgetTally();
+    EventMeta meta = meta("payments", "billing");
+
+    // given a batch that read version 4 of the pipeline's budget (the source's was never locked)
+    tally.load(
+        new BudgetWindow(
+            Map.of(PAYMENTS, new BudgetCounts(0, 0), BILLING, new BudgetCounts(0, 0)),
+            Map.of(PAYMENTS, 4L)));
+    tally.countAttempt(meta);
+    tally.allowed(PAYMENTS);
+    tally.allowed(BILLING);
+    assertThat(tally.spentScopes()).containsExactly(PAYMENTS, BILLING);
+
+    // then its own lock made them 5 and 1 when nobody else committed in between
+    assertThat(tally.aloneSinceRead(Map.of(PAYMENTS, 5L, BILLING, 1L))).isTrue();
+    // and anything more means another batch committed retries of that budget
+    assertThat(tally.aloneSinceRead(Map.of(PAYMENTS, 6L, BILLING, 1L))).isFalse();
+    assertThat(tally.aloneSinceRead(Map.of(PAYMENTS, 5L, BILLING, 2L))).isFalse();
   }
 
   @Test
