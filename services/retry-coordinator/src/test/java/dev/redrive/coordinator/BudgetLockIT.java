@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -39,23 +38,14 @@ class BudgetLockIT {
         new CoordinatorStore(JdbcClient.create(dataSource), JsonMapper.builder().build());
     TransactionTemplate transactions =
         new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    CountDownLatch firstHoldsTheLock = new CountDownLatch(1);
-    CountDownLatch firstMayCommit = new CountDownLatch(1);
 
     // given a batch that locked both budgets (a scope never seen before) and spent one retry
-    CompletableFuture<Void> first =
-        CompletableFuture.runAsync(
-            () ->
-                transactions.executeWithoutResult(
-                    status -> {
-                      store.lockBudgets(List.of(SOURCE, PIPELINE));
-                      store.countForBudget(
-                          Map.of(PIPELINE, new BudgetCounts(1, 1), SOURCE, new BudgetCounts(1, 1)),
-                          WINDOW);
-                      firstHoldsTheLock.countDown();
-                      await(firstMayCommit);
-                    }));
-    assertThat(firstHoldsTheLock.await(30, TimeUnit.SECONDS)).isTrue();
+    BudgetHolder first =
+        BudgetHolder.hold(
+            store,
+            transactions,
+            Map.of(PIPELINE, new BudgetCounts(1, 1), SOURCE, new BudgetCounts(1, 1)),
+            WINDOW);
 
     // when another batch weighs a retry of the same pipeline
     CompletableFuture<BudgetCounts> second =
@@ -72,8 +62,7 @@ class BudgetLockIT {
         .as("the second batch waits for the lock")
         .failsWithin(Duration.ofSeconds(1))
         .withThrowableOfType(java.util.concurrent.TimeoutException.class);
-    firstMayCommit.countDown();
-    first.get(30, TimeUnit.SECONDS);
+    first.commit();
     assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(new BudgetCounts(1, 1));
   }
 
@@ -90,14 +79,5 @@ class BudgetLockIT {
         url + (url.contains("?") ? "&" : "?") + "currentSchema=coordinator",
         infrastructure.jdbcUser(),
         infrastructure.jdbcPassword());
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

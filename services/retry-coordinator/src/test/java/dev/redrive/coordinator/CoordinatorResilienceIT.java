@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -131,19 +130,9 @@ class CoordinatorResilienceIT {
                       pipelineScope, new BudgetCounts(0, 2), sourceScope, new BudgetCounts(0, 2)),
                   window));
       // and another consumer that holds the pipeline's budget, having spent a retry of it
-      CountDownLatch otherHoldsTheBudget = new CountDownLatch(1);
-      CountDownLatch otherMayCommit = new CountDownLatch(1);
-      CompletableFuture<Void> other =
-          CompletableFuture.runAsync(
-              () ->
-                  transactions.executeWithoutResult(
-                      status -> {
-                        store.lockBudgets(List.of(pipelineScope));
-                        store.countForBudget(Map.of(pipelineScope, new BudgetCounts(1, 0)), window);
-                        otherHoldsTheBudget.countDown();
-                        awaitLatch(otherMayCommit);
-                      }));
-      assertThat(otherHoldsTheBudget.await(30, TimeUnit.SECONDS)).isTrue();
+      BudgetHolder other =
+          BudgetHolder.hold(
+              store, transactions, Map.of(pipelineScope, new BudgetCounts(1, 0)), window);
 
       // when a failure of the pipeline is decided meanwhile (it reads the budget before the other
       // commits, and waits for it at its end)
@@ -155,8 +144,7 @@ class CoordinatorResilienceIT {
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> waitingForALock(coordinator) > 0);
-      otherMayCommit.countDown();
-      other.get(30, TimeUnit.SECONDS);
+      other.commit();
       decided.get(30, TimeUnit.SECONDS);
 
       // then it is decided again and the budget refuses (2 retries > half of 3 attempts)
@@ -208,15 +196,6 @@ class CoordinatorResilienceIT {
                 + " AND wait_event_type = 'Lock'")
         .query(Integer.class)
         .single();
-  }
-
-  private static void awaitLatch(CountDownLatch latch) {
-    try {
-      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static Instant awaitScheduled(CoordinatorUnderTest coordinator, String id) {
