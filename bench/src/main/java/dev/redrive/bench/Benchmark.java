@@ -542,6 +542,9 @@ public final class Benchmark {
             infrastructure, database, options.partitions(), options.coordinatorSettings(), null)) {
       coordinator.startListeners();
       awaitTrue(coordinator::attemptsAssigned, "the coordinator's partitions");
+      try (Connection connection = coordinator.connect()) {
+        StatementProfile.reset(connection);
+      }
       Map<String, FailureEvents.Sent> sent = new ConcurrentHashMap<>();
       LatencyObserver latencies = new LatencyObserver(sent, true);
       try (TopicCounter commands =
@@ -558,6 +561,13 @@ public final class Benchmark {
         events.sendPaced(
             count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
         commands.awaitExpected(start, STALL, "Redrive latency");
+      }
+      // paced load makes small batches: the statements' cost per call shows the fixed cost
+      try (Connection connection = coordinator.connect()) {
+        Report.result("  PostgreSQL time by statement during the paced run (pg_stat_statements):");
+        for (String line : StatementProfile.top(connection, 16, count)) {
+          Report.result("%s", line);
+        }
       }
       redrive = latencies.received();
       redriveByTimestamp = latencies.byRecordTimestamp();
@@ -779,7 +789,9 @@ public final class Benchmark {
       try (Connection connection = coordinator.connect();
           var query =
               connection.prepareStatement(
-                  "SELECT count(*) FROM outbox WHERE topic = '" + COMMANDS + "'")) {
+                  "SELECT count(*) FROM outbox o, unnest(o.topics) AS t WHERE t = '"
+                      + COMMANDS
+                      + "'")) {
         long stored = 0;
         while (stored < n && Instant.now().isBefore(due)) {
           Thread.sleep(200);

@@ -18,7 +18,8 @@ final class StatementProfile {
       java.util.Map.of(
           "shared_preload_libraries", "pg_stat_statements",
           "pg_stat_statements.track", "top",
-          "pg_stat_statements.max", "1000");
+          "pg_stat_statements.max", "1000",
+          "pg_stat_statements.track_planning", "on");
 
   private StatementProfile() {}
 
@@ -30,37 +31,49 @@ final class StatementProfile {
     }
   }
 
-  /** The {@code top} statements of this database by total time, one line each. */
+  /**
+   * The {@code top} statements of this database by total time (planning and execution), one line
+   * each, with the time per call: with small batches a statement's planning can cost as much as its
+   * execution.
+   */
   static List<String> top(Connection connection, int top, long failures) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet rs =
             statement.executeQuery(
                 """
-                SELECT calls, total_exec_time, rows,
-                  100 * total_exec_time / sum(total_exec_time) OVER () AS share,
-                  sum(total_exec_time) OVER () AS all_time,
+                SELECT calls, total_exec_time + total_plan_time AS total_time, total_plan_time,
+                  rows,
+                  100 * (total_exec_time + total_plan_time)
+                    / sum(total_exec_time + total_plan_time) OVER () AS share,
+                  sum(total_exec_time + total_plan_time) OVER () AS all_time,
+                  sum(total_plan_time) OVER () AS all_plan_time,
                   regexp_replace(query, '\\s+', ' ', 'g') AS query
                 FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
                 WHERE d.datname = current_database()
-                ORDER BY total_exec_time DESC LIMIT %d"""
+                ORDER BY total_exec_time + total_plan_time DESC LIMIT %d"""
                     .formatted(top))) {
       boolean first = true;
       while (rs.next()) {
         if (first) {
           lines.add(
               String.format(
-                  "    PostgreSQL executed statements for %,.0f ms in all = %.0f us per failure",
-                  rs.getDouble("all_time"), rs.getDouble("all_time") * 1000 / failures));
+                  "    PostgreSQL planned and executed statements for %,.0f ms in all = %.0f us per"
+                      + " failure (planning %.0f us of it)",
+                  rs.getDouble("all_time"),
+                  rs.getDouble("all_time") * 1000 / failures,
+                  rs.getDouble("all_plan_time") * 1000 / failures));
           first = false;
         }
         String query = rs.getString("query");
         lines.add(
             String.format(
-                "    %5.1f%%  %7.1f us/failure  %,8d calls %,10d rows  %s",
+                "    %5.1f%%  %7.1f us/failure (plan %5.1f)  %,8d calls %7.0f us/call %,10d rows  %s",
                 rs.getDouble("share"),
-                rs.getDouble("total_exec_time") * 1000 / failures,
+                rs.getDouble("total_time") * 1000 / failures,
+                rs.getDouble("total_plan_time") * 1000 / failures,
                 rs.getLong("calls"),
+                rs.getDouble("total_time") * 1000 / Math.max(1, rs.getLong("calls")),
                 rs.getLong("rows"),
                 query.length() > 110 ? query.substring(0, 110) + "..." : query));
       }

@@ -206,7 +206,8 @@ class CoordinatorResilienceIT {
                 coordinator
                     .jdbc()
                     .sql(
-                        "SELECT due_at FROM outbox WHERE message_key = ? AND topic = 'redrive.commands'")
+                        "SELECT o.due_at FROM outbox o, unnest(o.topics, o.message_keys) AS m(t, k)"
+                            + " WHERE m.k = ? AND m.t = 'redrive.commands'")
                     .param(id)
                     .query((rs, n) -> rs.getTimestamp(1).toInstant())
                     .optional()

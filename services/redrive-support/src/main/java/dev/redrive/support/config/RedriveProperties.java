@@ -43,7 +43,8 @@ public record RedriveProperties(
   /**
    * @param enabled run the outbox relay (off for a service that publishes nothing)
    * @param pollInterval longest wait between two looks at the outbox table
-   * @param batchSize rows published per transaction
+   * @param batchSize outbox rows published per transaction (a row holds the messages that one
+   *     transaction wrote with one due time, up to about 7 kB)
    * @param sendTimeout how long to wait for the broker to acknowledge a batch
    * @param retryBackoff wait after a failed batch before trying again
    */

@@ -4,6 +4,7 @@ import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.topic.Topic;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -46,8 +47,9 @@ public class Outbox {
   }
 
   /**
-   * Publishes each event when its due time has come, never before; all rows are written with one
-   * statement, in the order given (the relay sends due rows in that order).
+   * Publishes each event when its due time has come, never before, and the events due at the same
+   * time in the order given. The events are packed into as few rows as {@link OutboxRows} allows
+   * and written with one statement.
    */
   public void scheduleAll(List<Message> messages) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -57,41 +59,42 @@ public class Outbox {
     if (messages.isEmpty()) {
       return;
     }
+    List<OutboxRows.Encoded> encoded = new ArrayList<>(messages.size());
+    for (Message message : messages) {
+      encoded.add(encode(message));
+    }
+    List<OutboxRows.Row> rows = OutboxRows.pack(encoded, clock.instant());
     int size = messages.size();
+    String[] rowNumbers = new String[size];
     String[] topics = new String[size];
     String[] keys = new String[size];
     String[] eventIds = new String[size];
     String[] types = new String[size];
     byte[][] payloads = new byte[size][];
     String[] dueAt = new String[size];
-    for (int i = 0; i < size; i++) {
-      Message message = messages.get(i);
-      Topic topic = message.topic();
-      SpecificRecord event = message.event();
-      if (!topic.valueType().isInstance(event)) {
-        throw new IllegalArgumentException(
-            "topic "
-                + topic
-                + " carries "
-                + topic.valueType().getSimpleName()
-                + ", not "
-                + event.getClass().getSimpleName());
+    int i = 0;
+    for (int row = 0; row < rows.size(); row++) {
+      for (OutboxRows.Encoded message : rows.get(row).messages()) {
+        rowNumbers[i] = Integer.toString(row);
+        topics[i] = message.topic();
+        keys[i] = message.key();
+        eventIds[i] = message.eventId();
+        types[i] = message.eventType();
+        payloads[i] = message.payload();
+        dueAt[i] = rows.get(row).dueAt().toString();
+        i++;
       }
-      GenericRecord generic = (GenericRecord) event;
-      topics[i] = topic.name();
-      keys[i] = Envelopes.executionId(generic);
-      eventIds[i] = Envelopes.eventId(generic);
-      types[i] = Envelopes.eventType(generic);
-      payloads[i] = serializer.serialize(topic.name(), event);
-      dueAt[i] = message.dueAt().toString();
     }
+    // one row per group, in the order of the groups (ids follow it), its messages in their order
     jdbc.sql(
             """
-            INSERT INTO outbox (topic, message_key, event_id, event_type, payload, due_at)
-            SELECT t, k, e, y, p, d::timestamptz
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[])
-              WITH ORDINALITY AS u(t, k, e, y, p, d, n)
-            ORDER BY n""")
+            INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at)
+            SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
+              array_agg(y ORDER BY n), array_agg(p ORDER BY n), min(d)::timestamptz
+            FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
+              ?::text[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, n)
+            GROUP BY g ORDER BY g""")
+        .param(rowNumbers)
         .param(topics)
         .param(keys)
         .param(eventIds)
@@ -106,5 +109,27 @@ public class Outbox {
             onCommit.run();
           }
         });
+  }
+
+  private OutboxRows.Encoded encode(Message message) {
+    Topic topic = message.topic();
+    SpecificRecord event = message.event();
+    if (!topic.valueType().isInstance(event)) {
+      throw new IllegalArgumentException(
+          "topic "
+              + topic
+              + " carries "
+              + topic.valueType().getSimpleName()
+              + ", not "
+              + event.getClass().getSimpleName());
+    }
+    GenericRecord generic = (GenericRecord) event;
+    return new OutboxRows.Encoded(
+        topic.name(),
+        Envelopes.executionId(generic),
+        Envelopes.eventId(generic),
+        Envelopes.eventType(generic),
+        serializer.serialize(topic.name(), event),
+        message.dueAt());
   }
 }

@@ -22,7 +22,7 @@ import org.springframework.kafka.config.TopicBuilder;
 
 /**
  * Publishes due outbox rows to Kafka, exactly once for {@code read_committed} consumers, in the
- * order of the rows' ids.
+ * order of the rows' ids (and the messages of a row in their order, see {@link OutboxRows}).
  *
  * <p>Every instance of a service runs a relay; the one that holds the outbox table's advisory lock
  * publishes and the others wait to take over (within {@code poll-interval} once its database
@@ -69,7 +69,7 @@ public class OutboxRelay implements SmartLifecycle {
     this.settings = settings;
     this.meters = meters;
     Gauge.builder("redrive.outbox.backlog", backlog, AtomicLong::get)
-        .description("Outbox rows waiting (due or scheduled)")
+        .description("Outbox messages waiting (due or scheduled)")
         .register(meters);
     Gauge.builder("redrive.outbox.oldest.age", oldestAgeMillis, a -> a.get() / 1000.0)
         .description("Seconds the oldest due outbox row has been waiting")
@@ -191,23 +191,23 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  private void countPublished(List<OutboxRow> rows) {
+  private void countPublished(List<OutboxRow> messages) {
     Instant now = Instant.now();
-    for (OutboxRow row : rows) {
-      lag(row.topic()).record(Duration.between(row.dueAt(), now));
-      published(row.topic()).increment();
+    for (OutboxRow message : messages) {
+      lag(message.topic()).record(Duration.between(message.dueAt(), now));
+      published(message.topic()).increment();
     }
-    if (!rows.isEmpty()) {
-      log.debug("published {} outbox rows", rows.size());
+    if (!messages.isEmpty()) {
+      log.debug("published {} outbox messages", messages.size());
     }
   }
 
   private void waitForWork() {
     Instant now = Instant.now();
     if (now.isAfter(gaugesUpdated.plus(GAUGE_INTERVAL))) {
-      // counting the rows scans the table: keep it off the path of every batch
+      // counting the messages scans the table: keep it off the path of every batch
       OutboxState state = session.state();
-      backlog.set(state.rows());
+      backlog.set(state.messages());
       oldestAgeMillis.set(
           state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
       gaugesUpdated = now;
@@ -235,12 +235,12 @@ public class OutboxRelay implements SmartLifecycle {
   }
 
   /**
-   * Time from a row's due time to its publication, by topic: on {@code redrive.commands} this is
-   * the lateness of scheduled retries.
+   * Time from a message's due time to its publication, by topic: on {@code redrive.commands} this
+   * is the lateness of scheduled retries.
    */
   private Timer lag(String topic) {
     return Timer.builder("redrive.outbox.lag")
-        .description("Time from an outbox row's due time to its publication")
+        .description("Time from an outbox message's due time to its publication")
         .tag("topic", topic)
         .publishPercentileHistogram()
         .register(meters);
@@ -248,7 +248,7 @@ public class OutboxRelay implements SmartLifecycle {
 
   private Counter published(String topic) {
     return Counter.builder("redrive.outbox.published")
-        .description("Outbox rows published to Kafka")
+        .description("Outbox messages published to Kafka")
         .tag("topic", topic)
         .register(meters);
   }

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the outbox relay works.
  *
  * @param pollInterval longest wait between two looks at the outbox when nobody wakes the relay
- * @param batchSize rows published per transaction
+ * @param batchSize rows published per transaction (a row holds the messages that one transaction
+ *     wrote with one due time, up to about 7 kB: {@link OutboxRows})
  * @param sendTimeout how long the relay waits for the broker to acknowledge a batch
  * @param retryBackoff wait after a failed batch (broker or database down) before trying again
  */

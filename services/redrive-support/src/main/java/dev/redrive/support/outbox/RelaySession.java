@@ -135,31 +135,42 @@ final class RelaySession implements AutoCloseable {
 
   /** Publishes up to one batch of due rows and deletes them; returns what was sent. */
   List<OutboxRow> publishDueBatch() {
-    List<OutboxRow> rows = dueRows();
-    if (rows.isEmpty()) {
-      return rows;
+    List<OutboxRow> messages = dueRows();
+    if (messages.isEmpty()) {
+      return messages;
     }
-    long[] ids = rows.stream().mapToLong(OutboxRow::id).toArray();
-    send(rows, ids);
+    long[] ids = rowIds(messages);
+    send(messages, ids);
     delete(ids);
-    return rows;
+    return messages;
   }
 
-  /** Up to one batch of due rows, in id order. */
+  /**
+   * The messages of up to one batch of due rows ({@code batch-size} rows), in id order and in their
+   * order within each row.
+   */
   List<OutboxRow> dueRows() {
     return jdbc.sql(
             """
-            SELECT id, topic, message_key, event_id, event_type, payload, due_at
-            FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?""")
+            SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
+            FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
+              unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
+            ORDER BY o.id, m.n""")
         .param(settings.batchSize())
         .query(RelaySession::row)
         .list();
   }
 
-  /** Sends the rows and the batch's progress record in one Kafka transaction. */
-  void send(List<OutboxRow> rows, long[] ids) {
+  /** The ids of the rows the messages came from, once each. */
+  static long[] rowIds(List<OutboxRow> messages) {
+    return messages.stream().mapToLong(OutboxRow::id).distinct().toArray();
+  }
+
+  /** Sends the messages and the batch's progress record (its row ids) in one Kafka transaction. */
+  void send(List<OutboxRow> messages, long[] ids) {
     producer.beginTransaction();
-    for (OutboxRow row : rows) {
+    for (OutboxRow row : messages) {
       ProducerRecord<String, byte[]> record =
           new ProducerRecord<>(row.topic(), row.key(), row.payload());
       record.headers().add(RedriveHeaders.EVENT_TYPE, utf8(row.eventType()));
@@ -184,11 +195,13 @@ final class RelaySession implements AutoCloseable {
         .orElse(null);
   }
 
-  /** Rows, the earliest due time and the earliest due time of the rows already due. */
+  /** Messages waiting, the earliest due time and the earliest due time of the rows already due. */
   OutboxState state() {
     return jdbc.sql(
             """
-            SELECT count(*), min(due_at), min(due_at) FILTER (WHERE due_at <= now()) FROM outbox""")
+            SELECT coalesce(sum(cardinality(topics)), 0), min(due_at),
+              min(due_at) FILTER (WHERE due_at <= now())
+            FROM outbox""")
         .query(
             (rs, n) ->
                 new OutboxState(
@@ -217,6 +230,9 @@ final class RelaySession implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "redrive-outbox-" + relayId);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // a batch of rows is sent at once: the broker's cost is mostly per produced record batch, and
+    // at the default 16 kB a batch of the outbox's rows made dozens per partition
+    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
     producer = new KafkaProducer<>(config);
@@ -342,8 +358,9 @@ final class RelaySession implements AutoCloseable {
     }
   }
 
-  record OutboxState(long rows, Instant nextDue, Instant oldestDue) {}
+  record OutboxState(long messages, Instant nextDue, Instant oldestDue) {}
 
+  /** A message of the outbox and the id of the row that holds it. */
   record OutboxRow(
       long id,
       String topic,

@@ -151,6 +151,44 @@ class OutboxRelayIT {
   }
 
   @Test
+  void shouldPackTheEventsOfATransactionIntoFewRowsAndSendThemInOrderEachWhenDue() {
+    startRelay();
+    String executionId = "exec-" + UUID.randomUUID();
+    Instant later = Instant.now().plusMillis(1500);
+    List<Outbox.Message> messages = new ArrayList<>();
+    List<String> dueNow = new ArrayList<>();
+    List<String> dueLater = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      RetryRequested event = request(executionId);
+      boolean isLater = i % 3 == 0;
+      messages.add(
+          new Outbox.Message(RedriveTopics.REQUESTS, event, isLater ? later : Instant.now()));
+      (isLater ? dueLater : dueNow).add(event.getNote());
+    }
+
+    transaction.executeWithoutResult(
+        status -> {
+          outbox.scheduleAll(messages);
+          // seen from inside the transaction, before the relay can send any of it
+          assertThat(rowsLeft()).isBetween(2, 100);
+          assertThat(
+                  jdbc.sql("SELECT sum(cardinality(payloads)) FROM outbox")
+                      .query(Integer.class)
+                      .single())
+              .isEqualTo(300);
+        });
+    List<ConsumerRecord<String, Object>> records = readUntil(executionId, 300);
+    assertThat(readFor(executionId, Duration.ofSeconds(1))).hasSize(300);
+    List<String> notes = records.stream().map(r -> ((RetryRequested) r.value()).getNote()).toList();
+    assertThat(notes.subList(0, 200)).containsExactlyElementsOf(dueNow);
+    assertThat(notes.subList(200, 300)).containsExactlyElementsOf(dueLater);
+    assertThat(records.subList(200, 300))
+        .allSatisfy(r -> assertThat(Instant.ofEpochMilli(r.timestamp())).isAfterOrEqualTo(later));
+    await().atMost(Duration.ofSeconds(5)).until(this::rowsLeft, n -> n == 0);
+    assertThat(meters.counter("redrive.outbox.published", "topic", topic).count()).isEqualTo(300);
+  }
+
+  @Test
   void shouldRefuseToWriteOutsideATransaction() {
     assertThatThrownBy(() -> outbox.publish(RedriveTopics.REQUESTS, request("exec-x")))
         .isInstanceOf(IllegalStateException.class)
@@ -188,7 +226,7 @@ class OutboxRelayIT {
     publishInOneTransaction(executionId, 20);
     try (RelaySession crashed = openSession()) {
       List<RelaySession.OutboxRow> due = crashed.dueRows();
-      crashed.send(due, due.stream().mapToLong(RelaySession.OutboxRow::id).toArray());
+      crashed.send(due, RelaySession.rowIds(due));
       // the process dies here: the rows are on the topic but still in the table
     }
     assertThat(rowsLeft()).isEqualTo(20);
@@ -211,7 +249,12 @@ class OutboxRelayIT {
     try (KafkaProducer<String, byte[]> zombie = zombieProducer(relayId)) {
       zombie.initTransactions();
       zombie.beginTransaction();
-      for (byte[] payload : jdbc.sql("SELECT payload FROM outbox").query(byte[].class).list()) {
+      for (byte[] payload :
+          jdbc.sql(
+                  "SELECT p FROM outbox, unnest(payloads) WITH ORDINALITY AS u(p, n)"
+                      + " ORDER BY id, n")
+              .query(byte[].class)
+              .list()) {
         zombie.send(new ProducerRecord<>(topic, executionId, payload)).get();
       }
 

@@ -1,0 +1,84 @@
+package dev.redrive.support.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the messages of one transaction are packed into outbox rows: the messages with the same due
+ * time share rows, in the order given, up to {@link #ROW_BYTES} a row. A message already due is due
+ * now, so every message that is due at once shares rows.
+ *
+ * <p>PostgreSQL spends about as much to insert, read and delete a row whether it holds one small
+ * message or several, and a decision writes three. The relay sends due rows in id order and the
+ * messages of a row in their order, so packing changes no order that a consumer can see: messages
+ * due at once keep their order, and a message due later is sent later whatever its position.
+ */
+final class OutboxRows {
+
+  /**
+   * At most this many bytes of messages share a row, so that the row stays below the outbox table's
+   * {@code toast_tuple_target} (8,160) and is stored in its page, uncompressed. A larger message
+   * gets a row of its own.
+   */
+  static final int ROW_BYTES = 7_000;
+
+  /** What PostgreSQL stores for each element of the row's arrays besides its bytes, about. */
+  private static final int ELEMENT_OVERHEAD = 4;
+
+  private OutboxRows() {}
+
+  /** A message, serialized, as the outbox stores it. */
+  record Encoded(
+      String topic, String key, String eventId, String eventType, byte[] payload, Instant dueAt) {
+
+    int bytes() {
+      return payload.length
+          + utf8Length(topic)
+          + utf8Length(key)
+          + utf8Length(eventId)
+          + utf8Length(eventType)
+          + 5 * ELEMENT_OVERHEAD;
+    }
+  }
+
+  /** An outbox row: its messages in order, and when it is due. */
+  record Row(List<Encoded> messages, Instant dueAt) {}
+
+  /**
+   * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
+   * is due {@code now}), in the order the groups first appear, each cut into rows of at most {@link
+   * #ROW_BYTES}.
+   */
+  static List<Row> pack(List<Encoded> messages, Instant now) {
+    Map<Instant, List<Encoded>> byDueTime = new LinkedHashMap<>();
+    for (Encoded message : messages) {
+      Instant due = message.dueAt().isAfter(now) ? message.dueAt() : now;
+      byDueTime.computeIfAbsent(due, d -> new ArrayList<>()).add(message);
+    }
+    List<Row> rows = new ArrayList<>();
+    byDueTime.forEach(
+        (due, group) -> {
+          List<Encoded> row = new ArrayList<>();
+          int bytes = 0;
+          for (Encoded message : group) {
+            if (!row.isEmpty() && bytes + message.bytes() > ROW_BYTES) {
+              rows.add(new Row(List.copyOf(row), due));
+              row.clear();
+              bytes = 0;
+            }
+            row.add(message);
+            bytes += message.bytes();
+          }
+          rows.add(new Row(List.copyOf(row), due));
+        });
+    return rows;
+  }
+
+  private static int utf8Length(String value) {
+    return value.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

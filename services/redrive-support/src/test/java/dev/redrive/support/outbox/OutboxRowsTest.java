@@ -1,0 +1,94 @@
+package dev.redrive.support.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.support.outbox.OutboxRows.Encoded;
+import dev.redrive.support.outbox.OutboxRows.Row;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutboxRowsTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+
+  @Test
+  void messagesDueAtOnceShareARowInTheirOrderWhateverTheirDueTimeInThePast() {
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                message("a", NOW.minusSeconds(5), 100),
+                message("b", NOW, 100),
+                message("c", NOW.minusMillis(1), 100)),
+            NOW);
+
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).dueAt()).isEqualTo(NOW);
+    assertThat(names(rows.get(0))).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void aMessageDueLaterGetsTheRowOfItsDueTimeAndTheRowsFollowTheOrderTheyFirstAppearIn() {
+    Instant later = NOW.plusSeconds(30);
+    Instant evenLater = NOW.plusSeconds(60);
+
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                message("command-1", later, 100),
+                message("decision-1", NOW, 100),
+                message("command-2", evenLater, 100),
+                message("decision-2", NOW, 100),
+                message("command-3", later, 100)),
+            NOW);
+
+    assertThat(rows).extracting(Row::dueAt).containsExactly(later, NOW, evenLater);
+    assertThat(names(rows.get(0))).containsExactly("command-1", "command-3");
+    assertThat(names(rows.get(1))).containsExactly("decision-1", "decision-2");
+    assertThat(names(rows.get(2))).containsExactly("command-2");
+  }
+
+  @Test
+  void aGroupIsCutIntoRowsOfAtMostTheRowSizeKeepingItsOrder() {
+    List<Encoded> messages = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      messages.add(message("m" + i, NOW, 1_000));
+    }
+
+    List<Row> rows = OutboxRows.pack(messages, NOW);
+
+    assertThat(rows).hasSizeGreaterThan(2);
+    assertThat(rows)
+        .allSatisfy(
+            row ->
+                assertThat(row.messages().stream().mapToInt(Encoded::bytes).sum())
+                    .isLessThanOrEqualTo(OutboxRows.ROW_BYTES));
+    assertThat(rows.stream().flatMap(row -> names(row).stream()))
+        .containsExactlyElementsOf(messages.stream().map(Encoded::eventId).toList());
+  }
+
+  @Test
+  void aMessageLargerThanARowGetsARowOfItsOwn() {
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                message("small-1", NOW, 100),
+                message("large", NOW, OutboxRows.ROW_BYTES * 2),
+                message("small-2", NOW, 100)),
+            NOW);
+
+    assertThat(rows)
+        .extracting(row -> names(row))
+        .containsExactly(List.of("small-1"), List.of("large"), List.of("small-2"));
+  }
+
+  private static Encoded message(String eventId, Instant dueAt, int payloadBytes) {
+    return new Encoded(
+        "redrive.decisions", "exec-1", eventId, "RetryScheduled", new byte[payloadBytes], dueAt);
+  }
+
+  private static List<String> names(Row row) {
+    return row.messages().stream().map(Encoded::eventId).toList();
+  }
+}
