@@ -338,6 +338,7 @@ public final class Benchmark {
                       10)
                   : null) {
         long jit = jitMillis();
+        CpuProfile cpu = profile ? new CpuProfile() : null;
         long start = System.nanoTime();
         coordinator.startListeners();
         long end = commands.awaitExpected(start, STALL, "Redrive " + name);
@@ -354,6 +355,10 @@ public final class Benchmark {
               Report.result("%s", line);
             }
             roundTrip(connection);
+          }
+          Report.result("  Where the CPU went during the run (threads of this JVM by name):");
+          for (String line : cpu.summary(count, 14)) {
+            Report.result("%s", line);
           }
           Report.result("  Where the coordinator's threads spent the run (sampled):");
           for (String line : sampler.summary(14).split("\n")) {

@@ -1,0 +1,124 @@
+package dev.redrive.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Where the machine's CPU went during a run: the JVM's threads (grouped by name, digits left out:
+ * the broker, the coordinator, the clients and the benchmark share this JVM), PostgreSQL's
+ * processes, and the machine as a whole ({@code /proc/stat}, which counts other tenants too). With
+ * two cores shared by everything, this says what bounds a run better than a thread's wait times.
+ */
+final class CpuProfile {
+
+  /** Clock ticks per second of {@code /proc} (USER_HZ, 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100;
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final Map<Long, Long> threadCpuAtStart = new HashMap<>();
+  private final long postgresTicksAtStart;
+  private final long[] machineAtStart;
+  private final long startNanos = System.nanoTime();
+
+  CpuProfile() {
+    for (long id : threads.getAllThreadIds()) {
+      threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+    }
+    postgresTicksAtStart = postgresTicks();
+    machineAtStart = machineTicks();
+  }
+
+  /** One line per group with its CPU per decision, biggest first. */
+  List<String> summary(long decisions, int top) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    Map<String, Long> byGroup = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      var info = threads.getThreadInfo(id);
+      long cpu = threads.getThreadCpuTime(id);
+      if (info == null || cpu < 0) {
+        continue;
+      }
+      long used = cpu - threadCpuAtStart.getOrDefault(id, 0L);
+      byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), used, Long::sum);
+    }
+    long jvm = byGroup.values().stream().mapToLong(Long::longValue).sum();
+    double postgres = (postgresTicks() - postgresTicksAtStart) / TICKS_PER_SECOND * 1e9;
+    long[] machine = machineTicks();
+    double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
+    double all = (machine[1] - machineAtStart[1]) / TICKS_PER_SECOND;
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            "    machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;"
+                + " this JVM %.0f us per decision, PostgreSQL %.0f us",
+            busy,
+            all,
+            all == 0 ? 0 : 100 * busy / all,
+            seconds,
+            jvm / 1e3 / decisions,
+            postgres / 1e3 / decisions));
+    lines.add(
+        String.format(
+            "    %8.0f us/decision  PostgreSQL (all its processes)", postgres / 1e3 / decisions));
+    byGroup.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                lines.add(
+                    String.format(
+                        "    %8.0f us/decision  %s", e.getValue() / 1e3 / decisions, e.getKey())));
+    return lines;
+  }
+
+  /** utime + stime of every process named postgres, in clock ticks (0 where /proc is absent). */
+  private static long postgresTicks() {
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      return processes
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .mapToLong(CpuProfile::ticksIfPostgres)
+          .sum();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static long ticksIfPostgres(Path process) {
+    try {
+      String stat = Files.readString(process.resolve("stat"));
+      int open = stat.indexOf('(');
+      int close = stat.lastIndexOf(')');
+      if (!"postgres".equals(stat.substring(open + 1, close))) {
+        return 0;
+      }
+      String[] fields = stat.substring(close + 2).split(" ");
+      // fields after the name start at field 3 (state): utime is field 14, stime field 15
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0; // the process ended meanwhile
+    }
+  }
+
+  /** {busy, all} clock ticks of the whole machine since boot. */
+  private static long[] machineTicks() {
+    try {
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long all = 0;
+      for (int i = 1; i < cpu.length; i++) {
+        all += Long.parseLong(cpu[i]);
+      }
+      long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+      return new long[] {all - idle, all};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+}
