@@ -1,6 +1,5 @@
 package dev.redrive.support.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,20 +64,36 @@ final class OutboxRows {
           List<Encoded> row = new ArrayList<>();
           int bytes = 0;
           for (Encoded message : group) {
-            if (!row.isEmpty() && bytes + message.bytes() > ROW_BYTES) {
+            int size = message.bytes();
+            if (!row.isEmpty() && bytes + size > ROW_BYTES) {
               rows.add(new Row(List.copyOf(row), due));
               row.clear();
               bytes = 0;
             }
             row.add(message);
-            bytes += message.bytes();
+            bytes += size;
           }
           rows.add(new Row(List.copyOf(row), due));
         });
     return rows;
   }
 
-  private static int utf8Length(String value) {
-    return value.getBytes(StandardCharsets.UTF_8).length;
+  /** The length of {@code value} in UTF-8, without encoding it. */
+  static int utf8Length(String value) {
+    int bytes = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4; // with the low surrogate that follows
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 }

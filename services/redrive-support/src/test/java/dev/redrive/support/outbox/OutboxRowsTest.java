@@ -83,6 +83,15 @@ class OutboxRowsTest {
         .containsExactly(List.of("small-1"), List.of("large"), List.of("small-2"));
   }
 
+  @Test
+  void theSizeOfAStringIsItsLengthInUtf8() {
+    for (String text : List.of("", "redrive.commands", "é", "€uro", "emoji \uD83D\uDE00 ok")) {
+      assertThat(OutboxRows.utf8Length(text))
+          .as(text)
+          .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+  }
+
   private static Encoded message(String eventId, Instant dueAt, int payloadBytes) {
     return new Encoded(
         "redrive.decisions", "exec-1", eventId, "RetryScheduled", new byte[payloadBytes], dueAt);
