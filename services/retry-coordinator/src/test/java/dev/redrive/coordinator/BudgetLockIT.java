@@ -66,6 +66,49 @@ class BudgetLockIT {
     assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(new BudgetCounts(1, 1));
   }
 
+  @Test
+  void oldBucketsOfEveryScopeAreDeletedOncePerBucketWidthNotInEveryBatch() throws Exception {
+    DriverManagerDataSource dataSource = migratedDatabase();
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    CoordinatorStore store = new CoordinatorStore(jdbc, JsonMapper.builder().build());
+    TransactionTemplate transactions =
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    Duration window = Duration.ofSeconds(12); // buckets of 1 s
+    Map<BudgetScope, BudgetCounts> oneRetry = Map.of(PIPELINE, new BudgetCounts(1, 1));
+
+    // a bucket of another scope, three windows old, goes with the first batch
+    insertBucket(jdbc, SOURCE, "36 seconds");
+    transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
+    assertThat(oldBuckets(jdbc)).isZero();
+
+    // the next batch, within the same second, leaves a new old one alone
+    insertBucket(jdbc, SOURCE, "36 seconds");
+    transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
+    assertThat(oldBuckets(jdbc)).isEqualTo(1);
+
+    // a batch once a bucket width has passed deletes it; the current buckets stay
+    Thread.sleep(1_100);
+    transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
+    assertThat(oldBuckets(jdbc)).isZero();
+    assertThat(store.budgetWindow(List.of(PIPELINE), window).counts().get(PIPELINE))
+        .isEqualTo(new BudgetCounts(3, 3));
+  }
+
+  private static void insertBucket(JdbcClient jdbc, BudgetScope scope, String age) {
+    jdbc.sql(
+            "INSERT INTO budget_bucket (scope, name, bucket_start, attempts, retries)"
+                + " VALUES (?, ?, now() - ?::interval, 5, 5)")
+        .params(scope.scope(), scope.name(), age)
+        .update();
+  }
+
+  private static int oldBuckets(JdbcClient jdbc) {
+    return jdbc.sql(
+            "SELECT count(*) FROM budget_bucket WHERE bucket_start < now() - interval '30 seconds'")
+        .query(Integer.class)
+        .single();
+  }
+
   private DriverManagerDataSource migratedDatabase() {
     String url = infrastructure.createDatabase("budget");
     Flyway.configure()

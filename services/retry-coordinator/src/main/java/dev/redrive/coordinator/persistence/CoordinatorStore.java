@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,6 +35,9 @@ public class CoordinatorStore {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+
+  /** When old budget buckets are next deleted ({@link System#nanoTime()}). */
+  private final AtomicLong nextBucketCleanup = new AtomicLong(System.nanoTime());
 
   public CoordinatorStore(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
@@ -316,8 +320,10 @@ public class CoordinatorStore {
 
   /**
    * Adds attempts and automatic retries to the retry budget of each scope, in the time bucket of
-   * now; buckets older than two windows are dropped on the way. Rows are taken in a fixed order, so
-   * that two consumers doing this at once do not deadlock.
+   * now. Rows are taken in a fixed order, so that two consumers doing this at once do not deadlock.
+   * Once per bucket width (not in every batch: paced load makes many small ones), the batch also
+   * deletes the buckets of every scope that are older than two windows; the budget's reads only
+   * count the buckets of the window.
    */
   public void countForBudget(Map<BudgetScope, BudgetCounts> added, Duration window) {
     if (added.isEmpty()) {
@@ -344,15 +350,14 @@ public class CoordinatorStore {
         .param(texts(rows, r -> String.valueOf(r.getValue().attempts())))
         .param(texts(rows, r -> String.valueOf(r.getValue().retries())))
         .update();
-    jdbc.sql(
-            """
-            DELETE FROM budget_bucket b USING unnest(?::text[], ?::text[]) AS u(s, n)
-            WHERE b.scope = u.s AND b.name = u.n
-              AND b.bucket_start < now() - make_interval(secs => ?)""")
-        .param(texts(rows, r -> r.getKey().scope()))
-        .param(texts(rows, r -> r.getKey().name()))
-        .param(2.0 * window.toSeconds() + bucketSeconds)
-        .update();
+    long now = System.nanoTime();
+    long due = nextBucketCleanup.get();
+    if (now - due >= 0
+        && nextBucketCleanup.compareAndSet(due, now + bucketSeconds * 1_000_000_000L)) {
+      jdbc.sql("DELETE FROM budget_bucket WHERE bucket_start < now() - make_interval(secs => ?)")
+          .param(2.0 * window.toSeconds() + bucketSeconds)
+          .update();
+    }
   }
 
   /**
