@@ -212,6 +212,12 @@ public class OutboxRelay implements SmartLifecycle {
           state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
       gaugesUpdated = now;
     }
+    if (wakeUp.tryAcquire()) {
+      // rows were committed while this batch was sent: publish them without asking when the next
+      // scheduled row is due (under steady load that query would run after every batch)
+      wakeUp.drainPermits();
+      return;
+    }
     Instant nextDue = session.nextDue();
     Duration wait = settings.pollInterval();
     if (nextDue != null) {
