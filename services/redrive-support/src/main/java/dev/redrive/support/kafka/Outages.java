@@ -6,6 +6,7 @@ import java.sql.SQLTransientException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells an outage of something a handler depends on (the database, the schema registry) from a
@@ -21,6 +22,13 @@ public final class Outages {
     for (Throwable cause = exception; cause != null; cause = next(cause)) {
       if (cause instanceof SchemaRegistryException registry) {
         return registry.isUnavailable();
+      }
+      if (cause instanceof TransactionSystemException rollback
+          && rollback.getApplicationException() != null
+          && isOutage(rollback.getApplicationException())) {
+        // the database went away mid-transaction and the rollback failed too ("Connection is
+        // closed", no SQLSTATE): the failure that counts is the one the rollback overrode
+        return true;
       }
       if (cause instanceof DataAccessResourceFailureException
           || cause instanceof TransientDataAccessException

@@ -7,10 +7,13 @@ import java.net.ConnectException;
 import java.sql.SQLException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.util.backoff.FixedBackOff;
 
 /** Which failures are the record's fault (dead-letter) and which an outage (wait it out). */
@@ -77,6 +80,30 @@ class RedriveErrorHandlerTest {
     assertThat(Outages.isOutage(noConnection)).isTrue();
     assertThat(Outages.isOutage(droppedMidTransaction)).isTrue();
     assertThat(handler.getExceptionMatcher().match(noConnection)).isTrue();
+  }
+
+  @Test
+  void shouldWaitOutADatabaseThatWentAwayMidTransactionWhenTheRollbackFailedToo() {
+    // what TransactionTemplate throws: the rollback's failure, the outage kept as its cause
+    var rollbackFailed =
+        new TransactionSystemException(
+            "Could not roll back JDBC transaction", new SQLException("Connection is closed"));
+    rollbackFailed.initApplicationException(
+        new DataAccessResourceFailureException(
+            "An I/O error occurred while sending to the backend",
+            new SQLException("An I/O error occurred", "08006")));
+    var batchFailed =
+        new ListenerExecutionFailedException(
+            "listener failed", new BatchListenerFailedException("failed", rollbackFailed, 0));
+
+    assertThat(Outages.isOutage(batchFailed)).isTrue();
+    assertThat(
+            Outages.isOutage(
+                new TransactionSystemException(
+                    "Could not roll back JDBC transaction",
+                    new SQLException("Connection is closed"))))
+        .as("a failed rollback alone does not say why the transaction failed")
+        .isFalse();
   }
 
   @Test
