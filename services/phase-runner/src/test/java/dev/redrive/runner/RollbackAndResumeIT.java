@@ -115,9 +115,14 @@ class RollbackAndResumeIT {
     assertThat(answer.path("clearedPhases").values()).hasSize(2);
     runner.awaitStatus(executionId, "SUCCEEDED");
     assertThat(workspace.resolve("artifacts/publish/published.txt")).hasContent("prepared");
-    assertThat(runner.events(executionId, AttemptSucceeded.class))
-        .extracting(AttemptSucceeded::getPhase)
-        .containsExactly("prepare", "fix", "publish");
+    // the state says SUCCEEDED once it is stored; its events reach Kafka through the outbox after
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(runner.events(executionId, AttemptSucceeded.class))
+                    .extracting(AttemptSucceeded::getPhase)
+                    .containsExactly("prepare", "fix", "publish"));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

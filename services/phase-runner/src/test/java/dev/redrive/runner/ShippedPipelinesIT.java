@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.CheckpointCreated;
+import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.RolledBack;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ class ShippedPipelinesIT {
     String executionId = runner.start("review", Map.of());
 
     runner.awaitStatus(executionId, "SUCCEEDED");
+    // the state is stored first; its events reach Kafka through the outbox after
+    runner.awaitEvents(executionId, ExecutionSucceeded.class, 1);
 
     assertThat(runner.events(executionId, AttemptStarted.class))
         .extracting(s -> s.getPhase() + "#" + s.getAttemptNumber())
