@@ -73,21 +73,23 @@ class BudgetLockIT {
     CoordinatorStore store = new CoordinatorStore(jdbc, JsonMapper.builder().build());
     TransactionTemplate transactions =
         new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    Duration window = Duration.ofSeconds(12); // buckets of 1 s
+    // buckets of 3 s: the second batch below must come within one bucket width of the first, and
+    // the third after it (real time: the store schedules the delete with System.nanoTime)
+    Duration window = Duration.ofSeconds(36);
     Map<BudgetScope, BudgetCounts> oneRetry = Map.of(PIPELINE, new BudgetCounts(1, 1));
 
-    // a bucket of another scope, three windows old, goes with the first batch
-    insertBucket(jdbc, SOURCE, "36 seconds");
+    // a bucket of another scope, older than two windows and a bucket, goes with the first batch
+    insertBucket(jdbc, SOURCE, "100 seconds");
     transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
     assertThat(oldBuckets(jdbc)).isZero();
 
-    // the next batch, within the same second, leaves a new old one alone
-    insertBucket(jdbc, SOURCE, "36 seconds");
+    // the next batch, within the same bucket width, leaves a new old one alone
+    insertBucket(jdbc, SOURCE, "100 seconds");
     transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
     assertThat(oldBuckets(jdbc)).isEqualTo(1);
 
     // a batch once a bucket width has passed deletes it; the current buckets stay
-    Thread.sleep(1_100);
+    Thread.sleep(3_100);
     transactions.executeWithoutResult(s -> store.countForBudget(oneRetry, window));
     assertThat(oldBuckets(jdbc)).isZero();
     assertThat(store.budgetWindow(List.of(PIPELINE), window).counts().get(PIPELINE))
@@ -104,7 +106,7 @@ class BudgetLockIT {
 
   private static int oldBuckets(JdbcClient jdbc) {
     return jdbc.sql(
-            "SELECT count(*) FROM budget_bucket WHERE bucket_start < now() - interval '30 seconds'")
+            "SELECT count(*) FROM budget_bucket WHERE bucket_start < now() - interval '90 seconds'")
         .query(Integer.class)
         .single();
   }
