@@ -1,6 +1,7 @@
 package dev.redrive.support.outbox;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +52,16 @@ final class OutboxRows {
    * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
    * is due {@code now}), in the order the groups first appear, each cut into rows of at most {@link
    * #ROW_BYTES}.
+   *
+   * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
+   * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
+   * 10.0007 s would carry 10.000 s and look early to anyone who compares. Rounded up, it is sent at
+   * 10.001 s or later and carries a timestamp no earlier than its due time.
    */
   static List<Row> pack(List<Encoded> messages, Instant now) {
     Map<Instant, List<Encoded>> byDueTime = new LinkedHashMap<>();
     for (Encoded message : messages) {
-      Instant due = message.dueAt().isAfter(now) ? message.dueAt() : now;
+      Instant due = message.dueAt().isAfter(now) ? roundUpToMillis(message.dueAt()) : now;
       byDueTime.computeIfAbsent(due, d -> new ArrayList<>()).add(message);
     }
     List<Row> rows = new ArrayList<>();
@@ -76,6 +82,11 @@ final class OutboxRows {
           rows.add(new Row(List.copyOf(row), due));
         });
     return rows;
+  }
+
+  static Instant roundUpToMillis(Instant instant) {
+    Instant millis = instant.truncatedTo(ChronoUnit.MILLIS);
+    return millis.equals(instant) ? instant : millis.plusMillis(1);
   }
 
   /** The length of {@code value} in UTF-8, without encoding it. */

@@ -50,6 +50,24 @@ class OutboxRowsTest {
   }
 
   @Test
+  void aDueTimeInTheFutureIsRoundedUpToAWholeMillisecondSoTheKafkaTimestampIsNeverEarly() {
+    Instant halfAMillisecondIn = NOW.plusSeconds(2).plusNanos(500_000);
+    Instant wholeMillisecond = NOW.plusSeconds(3);
+
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                message("between", halfAMillisecondIn, 100),
+                message("whole", wholeMillisecond, 100),
+                message("now", NOW.plusNanos(1).minusNanos(1), 100)),
+            NOW);
+
+    assertThat(rows)
+        .extracting(Row::dueAt)
+        .containsExactly(NOW.plusSeconds(2).plusMillis(1), wholeMillisecond, NOW);
+  }
+
+  @Test
   void aGroupIsCutIntoRowsOfAtMostTheRowSizeKeepingItsOrder() {
     List<Encoded> messages = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
