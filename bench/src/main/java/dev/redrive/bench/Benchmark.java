@@ -522,6 +522,17 @@ public final class Benchmark {
   // ---------------------------------------------------------------- 2. latency
 
   private void latency() throws Exception {
+    if (!figures.containsKey("redrive") && options.warmupEvents() > 0) {
+      // run alone, the latency scenario would measure the JIT: warm both contenders as the
+      // throughput scenario does (with it, they are warm already)
+      int warmup = options.warmupEvents();
+      Report.result("");
+      Report.result("== 2. Latency: warm-up, not counted: %,d failures per contender", warmup);
+      Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
+      produce("lw", warmup, Math.min(options.executions(), warmup), null);
+      warmUp("Redrive", () -> redrive("warm-up", warmup, warmupStart, 0, false, false));
+      warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+    }
     double rate = options.latencyRate();
     if (rate == 0) {
       Double measured = figures.get("redrive");
@@ -546,6 +557,7 @@ public final class Benchmark {
 
     Percentiles redrive;
     Percentiles redriveByTimestamp;
+    String worstSeconds;
     String database = infrastructure.createDatabase("bench_latency");
     kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, kafka.endOffsets(ATTEMPTS));
     try (CoordinatorUnderBench coordinator =
@@ -566,12 +578,33 @@ public final class Benchmark {
                   count,
                   latencies);
           FailureEvents events =
-              new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 0)) {
+              new FailureEvents(
+                  infrastructure.kafkaBootstrapServers(),
+                  registryUrl,
+                  FailureEvents.PACED_LINGER_MS)) {
         long start = System.nanoTime();
-        latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
-        events.sendPaced(
-            count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
-        commands.awaitExpected(start, STALL, "Redrive latency");
+        long counted = start + options.latencyWarmupSeconds() * 1_000_000_000L;
+        latencies.countFrom(counted);
+        CpuProfile cpu = new CpuProfile();
+        try (ActivityTimeline timeline = new ActivityTimeline(coordinator.connect(), counted)) {
+          events.sendPaced(
+              count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
+          commands.awaitExpected(start, STALL, "Redrive latency");
+          Report.result(
+              "  what the machine did in the 5 slowest seconds (by send time) and the one after:");
+          long shown = Long.MIN_VALUE;
+          for (long second : latencies.worstSecondNumbers(5)) {
+            for (String line : timeline.describe(Math.max(second, shown + 1), second + 1)) {
+              Report.result("%s", line);
+            }
+            shown = second + 1;
+          }
+        }
+        Report.result(
+            "  Where the CPU went during the paced run (the sender and the reader included):");
+        for (String line : cpu.summary(count, 10)) {
+          Report.result("%s", line);
+        }
       }
       // paced load makes small batches: the statements' cost per call shows the fixed cost
       try (Connection connection = coordinator.connect()) {
@@ -582,8 +615,10 @@ public final class Benchmark {
       }
       redrive = latencies.received();
       redriveByTimestamp = latencies.byRecordTimestamp();
+      worstSeconds = latencies.worstSeconds(10);
     }
     Report.result("  Redrive: %s", redrive.describe());
+    Report.result("  Redrive, the slowest seconds by their slowest failure: %s", worstSeconds);
     Report.result(
         "  Redrive, by the command record's timestamp - the failure's occurredAt: %s",
         redriveByTimestamp.describe());
@@ -618,7 +653,10 @@ public final class Benchmark {
                 pipeGroup,
                 transactional);
         FailureEvents events =
-            new FailureEvents(infrastructure.kafkaBootstrapServers(), registryUrl, 0)) {
+            new FailureEvents(
+                infrastructure.kafkaBootstrapServers(),
+                registryUrl,
+                FailureEvents.PACED_LINGER_MS)) {
       rawPipe.start();
       rawPipe.awaitAssigned(Duration.ofSeconds(30));
       long start = System.nanoTime();
@@ -630,6 +668,7 @@ public final class Benchmark {
           sent);
       out.awaitExpected(start, STALL, "pipe latency");
       Report.result("    (pipe: %s)", rawPipe.transactionStats());
+      Report.result("    (pipe, the slowest seconds: %s)", latencies.worstSeconds(5));
     }
     return latencies.received();
   }
@@ -641,6 +680,7 @@ public final class Benchmark {
     private final RedriveAvroDeserializer decoder = new RedriveAvroDeserializer();
     private final List<Long> received = new ArrayList<>();
     private final List<Long> byTimestamp = new ArrayList<>();
+    private final Map<Long, Long> worstBySecond = new HashMap<>();
     private volatile long countFrom;
 
     LatencyObserver(Map<String, FailureEvents.Sent> sent, boolean commands) {
@@ -670,7 +710,32 @@ public final class Benchmark {
       synchronized (this) {
         received.add(receivedNanos - at.nanos());
         byTimestamp.add((record.timestamp() - at.millis()) * 1_000_000L);
+        long second = (at.nanos() - countFrom) / 1_000_000_000L;
+        worstBySecond.merge(second, receivedNanos - at.nanos(), Math::max);
       }
+    }
+
+    /**
+     * The seconds (counted from the end of the warm-up, by send time) whose slowest failure was
+     * slowest, in time order: whether the tail is a few stalls, and how far apart they are.
+     */
+    synchronized String worstSeconds(int limit) {
+      return worstBySecond.entrySet().stream()
+          .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+          .limit(limit)
+          .sorted(Map.Entry.comparingByKey())
+          .map(e -> String.format("+%ds %.0f ms", e.getKey(), e.getValue() / 1e6))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The seconds of {@link #worstSeconds}, in time order. */
+    synchronized List<Long> worstSecondNumbers(int limit) {
+      return worstBySecond.entrySet().stream()
+          .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+          .limit(limit)
+          .map(Map.Entry::getKey)
+          .sorted()
+          .toList();
     }
 
     synchronized Percentiles received() {
