@@ -7,6 +7,7 @@ import dev.redrive.testkit.RedriveInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /** Bad configuration stops the coordinator at start, with the key named. */
 class CoordinatorStartupIT {
@@ -51,8 +52,43 @@ class CoordinatorStartupIT {
   }
 
   @Test
-  void startsOpenWithTheLocalProfile() {
-    start("--spring.profiles.active=local").close();
+  void refusesToStartWithAnEmptyAttemptsFetchNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.coordinator.api-token=t",
+                        "--redrive.coordinator.attempts-fetch-min-bytes=0")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains("redrive.coordinator")
+                    .contains("attemptsFetchMinBytes"));
+  }
+
+  @Test
+  void startsOpenWithTheLocalProfileAndItsAttemptsConsumersWaitForAFullerFetch() {
+    try (var context = start("--spring.profiles.active=local")) {
+      assertThat(attemptsConsumerProperties(context)).containsEntry("fetch.min.bytes", "32768");
+    }
+  }
+
+  @Test
+  void takesTheAttemptsFetchSizeFromItsSetting() {
+    try (var context =
+        start(
+            "--spring.profiles.active=local", "--redrive.coordinator.attempts-fetch-min-bytes=1")) {
+      assertThat(attemptsConsumerProperties(context)).containsEntry("fetch.min.bytes", "1");
+    }
+  }
+
+  private static java.util.Properties attemptsConsumerProperties(
+      org.springframework.context.ApplicationContext context) {
+    return context
+        .getBean(KafkaListenerEndpointRegistry.class)
+        .getListenerContainer("coordinator-attempts")
+        .getContainerProperties()
+        .getKafkaConsumerProperties();
   }
 
   private static org.springframework.context.ConfigurableApplicationContext start(String... extra) {

@@ -41,6 +41,8 @@ class AttemptListener {
       id = "coordinator-attempts",
       topics = "#{T(dev.redrive.support.topic.RedriveTopics).ATTEMPTS.name()}",
       concurrency = "${redrive.coordinator.attempt-consumers:${redrive.kafka.partitions:3}}",
+      // validated, and documented, in CoordinatorProperties.attemptsFetchMinBytes
+      properties = "fetch.min.bytes=${redrive.coordinator.attempts-fetch-min-bytes:32768}",
       batch = "true")
   void on(List<ConsumerRecord<String, Object>> records) {
     List<AttemptReport> reports = new ArrayList<>(records.size());
