@@ -2,8 +2,6 @@ package dev.redrive.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,13 +53,13 @@ final class ActivityTimeline implements AutoCloseable {
   }
 
   private void sample() {
-    long[] machineBefore = machineTicks();
+    long[] machineBefore = CpuProfile.machineTicks();
     long gcBefore = gcMillis();
     while (running) {
       long now = System.nanoTime();
       Second second =
           seconds.computeIfAbsent(Math.floorDiv(now - origin, 1_000_000_000L), s -> new Second());
-      long[] machine = machineTicks();
+      long[] machine = CpuProfile.machineTicks();
       long gc = gcMillis();
       second.add(machine, machineBefore, gc - gcBefore);
       machineBefore = machine;
@@ -108,22 +106,6 @@ final class ActivityTimeline implements AutoCloseable {
       total += Math.max(0, gc.getCollectionTime());
     }
     return total;
-  }
-
-  /** {busy, stolen, all} clock ticks of the whole machine since boot (zeros without /proc). */
-  private static long[] machineTicks() {
-    try {
-      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long all = 0;
-      for (int i = 1; i < cpu.length; i++) {
-        all += Long.parseLong(cpu[i]);
-      }
-      long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
-      long steal = cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
-      return new long[] {all - idle, steal, all};
-    } catch (java.io.IOException | RuntimeException e) {
-      return new long[] {0, 0, 0};
-    }
   }
 
   /** What one second's samples saw. */

@@ -53,7 +53,7 @@ final class CpuProfile {
     double postgres = (postgresTicks() - postgresTicksAtStart) / TICKS_PER_SECOND * 1e9;
     long[] machine = machineTicks();
     double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
-    double all = (machine[1] - machineAtStart[1]) / TICKS_PER_SECOND;
+    double all = (machine[2] - machineAtStart[2]) / TICKS_PER_SECOND;
     List<String> lines = new ArrayList<>();
     lines.add(
         String.format(
@@ -107,8 +107,11 @@ final class CpuProfile {
     }
   }
 
-  /** {busy, all} clock ticks of the whole machine since boot. */
-  private static long[] machineTicks() {
+  /**
+   * {busy, stolen, all} clock ticks of the whole machine since boot ({@code /proc/stat}; zeros
+   * without it). Busy excludes idle and iowait; stolen is time the hypervisor gave to others.
+   */
+  static long[] machineTicks() {
     try {
       String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long all = 0;
@@ -116,9 +119,10 @@ final class CpuProfile {
         all += Long.parseLong(cpu[i]);
       }
       long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
-      return new long[] {all - idle, all};
+      long steal = cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
+      return new long[] {all - idle, steal, all};
     } catch (IOException | RuntimeException e) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
   }
 }
