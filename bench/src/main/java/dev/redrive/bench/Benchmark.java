@@ -720,15 +720,12 @@ public final class Benchmark {
      * slowest, in time order: whether the tail is a few stalls, and how far apart they are.
      */
     synchronized String worstSeconds(int limit) {
-      return worstBySecond.entrySet().stream()
-          .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
-          .limit(limit)
-          .sorted(Map.Entry.comparingByKey())
-          .map(e -> String.format("+%ds %.0f ms", e.getKey(), e.getValue() / 1e6))
+      return worstSecondNumbers(limit).stream()
+          .map(second -> String.format("+%ds %.0f ms", second, worstBySecond.get(second) / 1e6))
           .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** The seconds of {@link #worstSeconds}, in time order. */
+    /** The {@code limit} seconds whose slowest failure was slowest, in time order. */
     synchronized List<Long> worstSecondNumbers(int limit) {
       return worstBySecond.entrySet().stream()
           .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
