@@ -42,6 +42,9 @@ final class RunningAudit implements AutoCloseable {
   static final RedriveInfrastructure INFRASTRUCTURE = RedriveInfrastructure.shared();
   static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** The audit's write token: it has no write endpoint, but it does not start without one. */
+  static final String TOKEN = "audit-test-token";
+
   final ConfigurableApplicationContext context;
   final String registry;
   final String baseUrl;
@@ -72,6 +75,7 @@ final class RunningAudit implements AutoCloseable {
     args.add("--spring.kafka.properties.schema.registry.url=" + registry);
     args.add("--spring.kafka.consumer.group-id=audit-" + name + "-" + UUID.randomUUID());
     args.add("--server.port=0");
+    args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--spring.main.banner-mode=off");
     args.add("--redrive.kafka.handler-retry-interval=100ms");
     args.addAll(List.of(settings));

@@ -38,6 +38,7 @@ class PipelineValidationAtStartIT {
                         "--spring.kafka.properties.schema.registry.url="
                             + infrastructure.schemaRegistryUrl(),
                         "--server.port=0",
+                        "--redrive.security.api-token=t",
                         "--redrive.runner.pipelines=file:" + pipelines + "/",
                         "--redrive.runner.workspace-root=" + pipelines.resolve("ws"))
                     .close())
@@ -77,6 +78,7 @@ class PipelineValidationAtStartIT {
                         "--spring.kafka.properties.schema.registry.url="
                             + infrastructure.schemaRegistryUrl(),
                         "--server.port=0",
+                        "--redrive.security.api-token=t",
                         "--redrive.runner.pipelines=file:" + pipelines + "/",
                         "--redrive.runner.workspace-root=" + pipelines.resolve("ws"))
                     .close())

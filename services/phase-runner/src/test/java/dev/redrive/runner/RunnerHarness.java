@@ -63,6 +63,9 @@ public final class RunnerHarness implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** The runner's write token ({@code redrive.security.api-token}); {@link #post} sends it. */
+  public static final String TOKEN = "runner-test-token";
+
   /** One in-memory schema registry for every runner and reader of this JVM. */
   private static final String REGISTRY = infrastructure.schemaRegistryUrl();
 
@@ -144,6 +147,7 @@ public final class RunnerHarness implements AutoCloseable {
     args.add("--spring.kafka.properties.schema.registry.url=" + REGISTRY);
     args.add("--spring.kafka.consumer.group-id=runner-it-" + UUID.randomUUID());
     args.add("--server.port=0");
+    args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--redrive.runner.pipelines=file:" + pipelines + "/");
     args.add("--redrive.runner.workspace-root=" + workspaces);
     args.add("--redrive.runner.workers=" + workers);
@@ -186,6 +190,10 @@ public final class RunnerHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
   }
 
   public ConfigurableApplicationContext context() {
@@ -296,6 +304,7 @@ public final class RunnerHarness implements AutoCloseable {
       return HTTP.send(
           HttpRequest.newBuilder(URI.create(baseUrl + path))
               .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + TOKEN)
               .POST(HttpRequest.BodyPublishers.ofString(json))
               .build(),
           HttpResponse.BodyHandlers.ofString());

@@ -68,7 +68,7 @@ class CliIT {
                 new int[] {0, 0, 0},
                 Map.of(
                     "redrive.coordinator.policy.initial-interval", "200ms",
-                    "redrive.coordinator.api-token", TOKEN,
+                    "redrive.security.api-token", TOKEN,
                     "redrive.kafka.handler-retry-interval", "100ms")));
     environment = new HashMap<>();
     environment.put(

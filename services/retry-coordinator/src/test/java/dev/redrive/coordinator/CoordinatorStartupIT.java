@@ -18,7 +18,7 @@ class CoordinatorStartupIT {
   void refusesToStartWithoutAnApiTokenOutsideTheLocalProfile() {
     assertThatThrownBy(() -> start().close())
         .rootCause()
-        .hasMessageContaining("redrive.coordinator.api-token (env REDRIVE_API_TOKEN) is not set");
+        .hasMessageContaining("redrive.security.api-token (env REDRIVE_API_TOKEN) is not set");
   }
 
   @Test
@@ -26,7 +26,7 @@ class CoordinatorStartupIT {
     assertThatThrownBy(
             () ->
                 start(
-                        "--redrive.coordinator.api-token=t",
+                        "--redrive.security.api-token=t",
                         "--redrive.coordinator.policy.max-attempts=0")
                     .close())
         .satisfies(
@@ -40,9 +40,7 @@ class CoordinatorStartupIT {
   void refusesToStartWithoutAttemptConsumersNamingTheKey() {
     assertThatThrownBy(
             () ->
-                start(
-                        "--redrive.coordinator.api-token=t",
-                        "--redrive.coordinator.attempt-consumers=0")
+                start("--redrive.security.api-token=t", "--redrive.coordinator.attempt-consumers=0")
                     .close())
         .satisfies(
             e ->
@@ -56,7 +54,7 @@ class CoordinatorStartupIT {
     assertThatThrownBy(
             () ->
                 start(
-                        "--redrive.coordinator.api-token=t",
+                        "--redrive.security.api-token=t",
                         "--redrive.coordinator.attempts-fetch-min-bytes=0")
                     .close())
         .satisfies(

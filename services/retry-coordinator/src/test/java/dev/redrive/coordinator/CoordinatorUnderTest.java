@@ -44,7 +44,7 @@ final class CoordinatorUnderTest implements AutoCloseable {
     args.add("--spring.kafka.properties.schema.registry.url=" + registryUrl);
     args.add("--spring.kafka.consumer.group-id=coordinator-" + databaseUrl.hashCode());
     args.add("--server.port=0");
-    args.add("--redrive.coordinator.api-token=" + TOKEN);
+    args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--redrive.kafka.handler-retry-interval=100ms");
     settings.forEach(s -> args.add("--" + s));
     context = RetryCoordinatorApplication.builder().run(args.toArray(String[]::new));

@@ -29,7 +29,7 @@ final class ExecutionPage {
           "ExecutionResubmitted",
           "AttemptCountReset");
 
-  private static final String STYLE =
+  static final String STYLE =
       """
       body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#1d2330}
       h1{font-size:1.5rem;margin:0 0 .3rem} h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #dde2ea}

@@ -13,8 +13,10 @@ import dev.redrive.runner.app.UnknownPhaseException;
 import dev.redrive.runner.app.UnknownPipelineException;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.domain.Phase;
+import dev.redrive.support.web.RequestedBy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import java.security.Principal;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,14 +91,21 @@ class ExecutionController {
 
   @PostMapping("/executions")
   @ResponseStatus(HttpStatus.CREATED)
-  Started start(@Valid @RequestBody StartBody body) {
+  Started start(@Valid @RequestBody StartBody body, Principal caller) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     if (body.inputFiles() != null) {
       body.inputFiles().forEach((name, content) -> files.put(name, decode(name, content)));
     }
     String id =
         executions.start(
-            new StartRequest(body.pipeline(), body.parameters(), files, null, null, null, null));
+            new StartRequest(
+                body.pipeline(),
+                body.parameters(),
+                files,
+                null,
+                null,
+                null,
+                RequestedBy.resolve(caller, null)));
     return new Started(id, body.pipeline(), "RUNNING");
   }
 
@@ -117,7 +126,10 @@ class ExecutionController {
    */
   @PostMapping("/executions/{executionId}/resume")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  Resumed resume(@PathVariable String executionId, @RequestBody(required = false) ResumeBody body) {
+  Resumed resume(
+      @PathVariable String executionId,
+      @RequestBody(required = false) ResumeBody body,
+      Principal caller) {
     ResumeBody request = body == null ? new ResumeBody(null, null, null, null) : body;
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
@@ -129,7 +141,7 @@ class ExecutionController {
                 executionId,
                 request.fromPhase(),
                 request.note(),
-                request.requestedBy(),
+                RequestedBy.resolve(caller, request.requestedBy()),
                 requestId));
     if (result == null) {
       throw new ExecutionConflictException(
@@ -150,15 +162,18 @@ class ExecutionController {
   @PostMapping("/executions/{executionId}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)
   Cancelled cancel(
-      @PathVariable String executionId, @RequestBody(required = false) CancelBody body) {
+      @PathVariable String executionId,
+      @RequestBody(required = false) CancelBody body,
+      Principal caller) {
     CancelBody request = body == null ? new CancelBody(null, null, null) : body;
+    String requestedBy = RequestedBy.resolve(caller, request.requestedBy());
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
             : request.requestId();
     String reason =
         request.reason() == null || request.reason().isBlank()
-            ? "cancelled by " + (request.requestedBy() == null ? "a person" : request.requestedBy())
+            ? "cancelled by " + (requestedBy == null ? "a person" : requestedBy)
             : request.reason();
     executions.cancel(executionId, reason, requestId);
     return new Cancelled(requestId, executionId, "CANCELLED");

@@ -20,8 +20,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
@@ -117,20 +115,5 @@ class CoordinatorConfiguration {
     return Gauge.builder("redrive.executions.paused", store, CoordinatorStore::countPaused)
         .description("Executions paused for a person")
         .register(meters);
-  }
-
-  /**
-   * Mutating endpoints need a token; only the {@code local} profile may run without one, and then
-   * they are open.
-   */
-  @Bean
-  ApiToken apiToken(CoordinatorProperties properties, Environment environment) {
-    if (properties.apiToken().isBlank() && !environment.acceptsProfiles(Profiles.of("local"))) {
-      throw new IllegalStateException(
-          "redrive.coordinator.api-token (env REDRIVE_API_TOKEN) is not set: the coordinator's"
-              + " POST endpoints need a bearer token. Set it, or run with the 'local' profile"
-              + " (spring.profiles.active=local) for an open local setup.");
-    }
-    return new ApiToken(properties.apiToken());
   }
 }

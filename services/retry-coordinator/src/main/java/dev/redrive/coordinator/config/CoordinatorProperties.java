@@ -28,8 +28,6 @@ import org.springframework.validation.annotation.Validated;
  * @param budget the retry budget, applied per pipeline and per source
  * @param pipelines policy overrides per pipeline, and per phase of a pipeline
  * @param sources other systems' failure topics, how to read them, and where their retry commands go
- * @param apiToken bearer token that mutating REST endpoints require (env REDRIVE_API_TOKEN); may be
- *     empty only with the {@code local} profile
  * @param runnerSource the {@code source} name of Redrive's own phase-runner (only its executions
  *     can be resubmitted as new)
  * @param attemptConsumers consumers of {@code redrive.attempts} in this instance, each deciding its
@@ -51,7 +49,6 @@ public record CoordinatorProperties(
     @DefaultValue @Valid @NotNull Budget budget,
     @DefaultValue Map<String, @Valid PipelineSettings> pipelines,
     @DefaultValue Map<String, @Valid SourceSettings> sources,
-    @DefaultValue("") String apiToken,
     @DefaultValue("redrive-runner") @NotBlank String runnerSource,
     @Min(1) Integer attemptConsumers,
     @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes) {

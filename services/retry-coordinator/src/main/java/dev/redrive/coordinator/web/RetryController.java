@@ -4,10 +4,12 @@ import dev.redrive.coordinator.app.BulkRetry;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryAnswer;
 import dev.redrive.coordinator.app.RetryRequest;
+import dev.redrive.support.web.RequestedBy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,7 +59,9 @@ class RetryController {
 
   @PostMapping("/executions/{executionId}/retry")
   ResponseEntity<?> retry(
-      @PathVariable String executionId, @RequestBody(required = false) RetryBody body) {
+      @PathVariable String executionId,
+      @RequestBody(required = false) RetryBody body,
+      Principal caller) {
     RetryBody request =
         body != null ? body : new RetryBody(null, null, null, null, null, null, null, null);
     RetryAnswer answer =
@@ -71,7 +75,7 @@ class RetryController {
                 blankToNull(request.fromPhase()),
                 request.note(),
                 Boolean.TRUE.equals(request.dryRun()),
-                request.requestedBy() == null ? "api" : request.requestedBy(),
+                requestedBy(caller, request.requestedBy()),
                 null));
     return switch (answer.result()) {
       case ACCEPTED -> ResponseEntity.status(HttpStatus.ACCEPTED).body(accepted(answer));
@@ -97,7 +101,7 @@ class RetryController {
       Boolean dryRun) {}
 
   @PostMapping("/retries")
-  ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body) {
+  ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body, Principal caller) {
     BulkRetry.Result result =
         bulkRetry.retryPaused(
             new BulkRetry.Query(
@@ -109,7 +113,7 @@ class RetryController {
                 body.limit() == null ? 100 : body.limit(),
                 body.stagger() == null ? Duration.ofSeconds(1) : body.stagger(),
                 body.note(),
-                body.requestedBy() == null ? "api" : body.requestedBy(),
+                requestedBy(caller, body.requestedBy()),
                 Boolean.TRUE.equals(body.dryRun())));
     return ResponseEntity.status(
             Boolean.TRUE.equals(body.dryRun()) ? HttpStatus.OK : HttpStatus.ACCEPTED)
@@ -159,6 +163,12 @@ class RetryController {
       problem.setProperty("validPhases", answer.validPhases());
     }
     return ResponseEntity.status(status).body(problem);
+  }
+
+  /** The named token's user, else the body's requestedBy, else "api". */
+  private static String requestedBy(Principal caller, String fromBody) {
+    String who = RequestedBy.resolve(caller, fromBody);
+    return who == null ? "api" : who;
   }
 
   private static String blankToNull(String value) {

@@ -1,0 +1,68 @@
+package dev.redrive.support.web;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+
+/**
+ * One bearer-token check and one set of security headers for every Redrive service with a servlet
+ * web server ({@code redrive.security.*}, see {@link ApiAccess}).
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(SecurityProperties.class)
+public class RedriveWebAutoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(RedriveWebAutoConfiguration.class);
+
+  /** Outside the {@code local} profile a service does not start without a write token. */
+  @Bean
+  ApiAccess apiAccess(SecurityProperties properties, Environment environment) {
+    ApiAccess access =
+        ApiAccess.configure(properties, environment.acceptsProfiles(Profiles.of("local")));
+    if (access.writesOpen()) {
+      log.warn(
+          "no redrive.security.api-token (local profile): every endpoint is open to anyone who"
+              + " can reach this port");
+    } else {
+      log.info(
+          "HTTP access: writes need a bearer token, reads {}, named users {}",
+          access.readsOpen() ? "are open" : "need the read token",
+          access.userNames());
+    }
+    return access;
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  ContentSecurityPolicy contentSecurityPolicy() {
+    return ContentSecurityPolicy.strict();
+  }
+
+  @Bean
+  FilterRegistrationBean<SecurityHeadersFilter> redriveSecurityHeaders(
+      ContentSecurityPolicy policy) {
+    FilterRegistrationBean<SecurityHeadersFilter> registration =
+        new FilterRegistrationBean<>(new SecurityHeadersFilter(policy));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<BearerTokenFilter> redriveBearerToken(
+      ApiAccess access, MeterRegistry meters) {
+    FilterRegistrationBean<BearerTokenFilter> registration =
+        new FilterRegistrationBean<>(new BearerTokenFilter(access, meters));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
+  }
+}
