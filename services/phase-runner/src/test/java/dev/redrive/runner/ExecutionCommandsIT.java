@@ -117,7 +117,7 @@ class ExecutionCommandsIT {
     String executionId = runner.start("sleepy", Map.of());
     Path pidFile = runner.workspace(executionId).resolve("artifacts/wait/pid");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
-    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(HostProcesses.ofExecution(executionId)).isNotEmpty();
 
     // when it is cancelled, and cancelled again
     Cancel cancel =
@@ -139,7 +139,7 @@ class ExecutionCommandsIT {
     runner.awaitEvent(executionId, ExecutionCancelled.class, e -> true);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        .until(() -> HostProcesses.ofExecution(executionId).isEmpty());
     JsonNode view =
         await()
             .atMost(Duration.ofSeconds(30))
