@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * Case 9: phases that try to escape, on the real phase-runner (its own JVM, default sandbox setting
  * {@code auto}). Each reads the runner's environment and command line through /proc, lists the
  * workspaces root, reads the previous execution's parameters, writes {@code ../escaped.txt}, and
- * leaves processes behind with setsid, a double fork and nohup; half of them then end at once,
- * half run into their timeout. None may see a secret or another workspace, write outside its own,
- * or leave a process running.
+ * leaves processes behind with setsid, a double fork and nohup; half of them then end at once, half
+ * run into their timeout. None may see a secret or another workspace, write outside its own, or
+ * leave a process running.
  */
 class EscapingPhaseIT extends FaultCase {
 
@@ -50,10 +50,14 @@ class EscapingPhaseIT extends FaultCase {
           stack.runner(
               Postgres.jdbcUrl(Postgres.port(), runnerDb),
               Map.of(
-                  "redrive.runner.pipelines", "file:" + pipelines + "/",
-                  "redrive.runner.workspace-root", workspaces.toString(),
-                  "redrive.runner.workers", "4",
-                  "redrive.runner.instance-id", "escape-runner"));
+                  "redrive.runner.pipelines",
+                  "file:" + pipelines + "/",
+                  "redrive.runner.workspace-root",
+                  workspaces.toString(),
+                  "redrive.runner.workers",
+                  "4",
+                  "redrive.runner.instance-id",
+                  "escape-runner"));
       Stack.startAll(runner);
 
       // each execution is told the previous one's id and carries a secret of its own
