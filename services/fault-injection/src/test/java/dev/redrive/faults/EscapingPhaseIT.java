@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -186,8 +188,7 @@ class EscapingPhaseIT extends FaultCase {
   /** Reads the execution id out of the start answer without a JSON library. */
   private static final class RunnerJson {
     static String executionId(String body) {
-      java.util.regex.Matcher matcher =
-          java.util.regex.Pattern.compile("\"executionId\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+      Matcher matcher = Pattern.compile("\"executionId\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
       if (!matcher.find()) {
         throw new AssertionError("no executionId in " + body);
       }

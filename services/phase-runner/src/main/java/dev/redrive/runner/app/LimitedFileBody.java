@@ -1,6 +1,7 @@
 package dev.redrive.runner.app;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -15,8 +16,7 @@ import java.util.concurrent.Flow;
  * that the file keeps the head, the transfer is cancelled and the body says it was cut. Only one
  * chunk of the body is ever in memory.
  */
-final class LimitedFileBody
-    implements java.net.http.HttpResponse.BodySubscriber<LimitedFileBody.Written> {
+final class LimitedFileBody implements HttpResponse.BodySubscriber<LimitedFileBody.Written> {
 
   /** What reached the file: its size, and whether the answer was longer than the limit. */
   record Written(long bytes, boolean exceeded) {}
