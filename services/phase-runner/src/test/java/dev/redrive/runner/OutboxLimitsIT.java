@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.redrive.avro.ExecutionSucceeded;
+import dev.redrive.avro.StartExecution;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.testkit.RedriveInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -93,6 +94,30 @@ class OutboxLimitsIT {
     assertThat(
             jdbc()
                 .sql("SELECT count(*) FROM outbox WHERE 'ExecutionStarted' = ANY(event_types)")
+                .query(Integer.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
+  void shouldDeadLetterAStartCommandWhoseEventWouldBeTooLargeForKafka() {
+    String executionId = "exec_big_" + UUID.randomUUID().toString().substring(0, 8);
+    StartExecution start =
+        StartExecution.newBuilder()
+            .setCommandId(UUID.randomUUID().toString())
+            .setPipeline("chain")
+            .setParameters(Map.of("region", "x".repeat(20_000)))
+            .setRequestedBy("test")
+            .build();
+
+    runner.send(RunnerHarness.command(executionId, start));
+
+    assertThat(runner.awaitDeadLetter(executionId, "over the outbox limit of 8,192 bytes"))
+        .contains("ExecutionStarted of execution " + executionId);
+    assertThat(
+            jdbc()
+                .sql("SELECT count(*) FROM execution WHERE execution_id = ?")
+                .param(executionId)
                 .query(Integer.class)
                 .single())
         .isZero();
