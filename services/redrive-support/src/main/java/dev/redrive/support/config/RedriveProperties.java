@@ -47,11 +47,16 @@ public record RedriveProperties(
    *     transaction wrote with one due time, up to about 7 kB)
    * @param sendTimeout how long to wait for the broker to acknowledge a batch
    * @param retryBackoff wait after a failed batch before trying again
+   * @param maxMessageBytes the largest Kafka record an event may become (payload, key, headers and
+   *     record overhead); a larger event fails the transaction that writes it. Keep it below the
+   *     producer's {@code max.request.size} (checked at start) and the broker's {@code
+   *     message.max.bytes}, both about 1 MiB by default
    */
   public record Outbox(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("500ms") @NotNull Duration pollInterval,
       @DefaultValue("500") @Min(1) int batchSize,
       @DefaultValue("30s") @NotNull Duration sendTimeout,
-      @DefaultValue("2s") @NotNull Duration retryBackoff) {}
+      @DefaultValue("2s") @NotNull Duration retryBackoff,
+      @DefaultValue("1000000") @Min(1024) int maxMessageBytes) {}
 }
