@@ -179,6 +179,7 @@ public class BadRequestProblems {
 
   private static ResponseEntity<ProblemDetail> parameter(String parameter, String detail) {
     ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid parameter", detail);
+    problem.setProperty("field", parameter);
     problem.setProperty("parameter", parameter);
     return answer(problem);
   }
