@@ -60,6 +60,35 @@ class BadInputIT {
   }
 
   @Test
+  void aNewlineInARequestsFreeTextCannotForgeALogLine() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(dev.redrive.coordinator.app.RequestRetry.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      coordinator.post(
+          "/api/v1/executions/unknown-exec/retry",
+          "{\"requestId\": \"r-1\\nINFO  RetryCoordinator : approved\","
+              + " \"requestedBy\": \"eve\\r\\nadmin\"}");
+
+      assertThat(lines.list).isNotEmpty();
+      assertThat(lines.list)
+          .allSatisfy(
+              line ->
+                  assertThat(line.getFormattedMessage()).doesNotContain("\n").doesNotContain("\r"));
+      assertThat(lines.list)
+          .anySatisfy(
+              line ->
+                  assertThat(line.getFormattedMessage()).contains("r-1\\nINFO  RetryCoordinator"));
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void aParameterOfTheWrongTypeIs400NamingIt() throws Exception {
     Answer answer = coordinator.get("/api/v1/attempts/a-1?context=maybe");
 
