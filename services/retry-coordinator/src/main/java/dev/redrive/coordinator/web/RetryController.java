@@ -4,6 +4,7 @@ import dev.redrive.coordinator.app.BulkRetry;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryAnswer;
 import dev.redrive.coordinator.app.RetryRequest;
+import dev.redrive.support.web.InvalidFieldException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -98,6 +99,13 @@ class RetryController {
 
   @PostMapping("/retries")
   ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body) {
+    int limit = body.limit() == null ? 100 : body.limit();
+    Duration stagger = body.stagger() == null ? Duration.ofSeconds(1) : body.stagger();
+    // refused before the first retry runs: a stagger that overflows would fail half-way
+    String spread = BulkRetry.spreadProblem(stagger, limit);
+    if (spread != null) {
+      throw new InvalidFieldException("stagger", spread);
+    }
     BulkRetry.Result result =
         bulkRetry.retryPaused(
             new BulkRetry.Query(
@@ -106,8 +114,8 @@ class RetryController {
                 blankToNull(body.failureType()),
                 body.from(),
                 body.to(),
-                body.limit() == null ? 100 : body.limit(),
-                body.stagger() == null ? Duration.ofSeconds(1) : body.stagger(),
+                limit,
+                stagger,
                 body.note(),
                 body.requestedBy() == null ? "api" : body.requestedBy(),
                 Boolean.TRUE.equals(body.dryRun())));
