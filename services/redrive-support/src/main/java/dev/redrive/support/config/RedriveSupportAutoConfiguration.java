@@ -61,7 +61,8 @@ public class RedriveSupportAutoConfiguration {
    * Consumers read Avro through an {@link ErrorHandlingDeserializer}, so a record that does not
    * decode reaches the dead-letter topic at once instead of blocking its partition. Set {@code
    * spring.kafka.consumer.properties.spring.deserializer.value.delegate.class} to use another Avro
-   * deserializer (Confluent's, for example).
+   * deserializer (Confluent's, for example). {@code isolation.level=read_committed} comes from
+   * {@link RedriveKafkaDefaults}.
    */
   @Bean
   DefaultKafkaConsumerFactoryCustomizer redriveConsumerDefaults() {
@@ -75,9 +76,6 @@ public class RedriveSupportAutoConfiguration {
       }
       if (!configs.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)) {
         updates.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      }
-      if (!configs.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
-        updates.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       }
       if (!configs.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
         // a crashed instance's partitions move after 10 s, not Kafka's default 45 s
