@@ -5,6 +5,8 @@ import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.DeadLetterRouting;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.kafka.RedriveErrorHandler;
+import dev.redrive.support.limits.EventLimits;
+import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.support.outbox.OutboxSettings;
@@ -166,6 +168,18 @@ public class RedriveSupportAutoConfiguration {
   Outbox outbox(
       JdbcClient jdbc, Serializer<Object> redriveEventSerializer, Clock clock, OutboxRelay relay) {
     return new Outbox(jdbc, redriveEventSerializer, clock, relay::wakeUp);
+  }
+
+  /** The bounds of every field where data enters ({@code redrive.limits.*}). */
+  @Bean
+  InputLimits inputLimits(RedriveProperties properties) {
+    return properties.limits().toInputLimits();
+  }
+
+  /** The intake check every listener makes of a consumed event before it acts on it. */
+  @Bean
+  EventLimits eventLimits(InputLimits inputLimits, MeterRegistry meters) {
+    return new EventLimits(inputLimits, meters);
   }
 
   @Bean
