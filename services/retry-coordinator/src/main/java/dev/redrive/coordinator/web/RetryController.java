@@ -4,6 +4,7 @@ import dev.redrive.coordinator.app.BulkRetry;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryAnswer;
 import dev.redrive.coordinator.app.RetryRequest;
+import dev.redrive.support.limits.InputLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -24,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Retry requests over REST: the same use case as a RetryRequested event on redrive.requests.
  * Refusals are RFC 9457 problem details: 409 not in failed status, 400 unknown phase, 404 unknown
- * execution.
+ * execution; a field over its {@link InputLimits} 413 (too large) or 400 (malformed), before
+ * anything is stored or published.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -32,10 +34,12 @@ class RetryController {
 
   private final RequestRetry requestRetry;
   private final BulkRetry bulkRetry;
+  private final InputLimits limits;
 
-  RetryController(RequestRetry requestRetry, BulkRetry bulkRetry) {
+  RetryController(RequestRetry requestRetry, BulkRetry bulkRetry, InputLimits limits) {
     this.requestRetry = requestRetry;
     this.bulkRetry = bulkRetry;
+    this.limits = limits;
   }
 
   /** The body of a retry request; every member is optional. */
@@ -60,6 +64,10 @@ class RetryController {
       @PathVariable String executionId, @RequestBody(required = false) RetryBody body) {
     RetryBody request =
         body != null ? body : new RetryBody(null, null, null, null, null, null, null, null);
+    limits.id("requestId", blankToNull(request.requestId()));
+    limits.name("fromPhase", request.fromPhase());
+    limits.note("note", request.note());
+    limits.name("requestedBy", request.requestedBy());
     RetryAnswer answer =
         requestRetry.request(
             new RetryRequest(
@@ -98,6 +106,11 @@ class RetryController {
 
   @PostMapping("/retries")
   ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body) {
+    limits.name("pipeline", body.pipeline());
+    limits.name("phase", body.phase());
+    limits.name("failureType", body.failureType());
+    limits.note("note", body.note());
+    limits.name("requestedBy", body.requestedBy());
     BulkRetry.Result result =
         bulkRetry.retryPaused(
             new BulkRetry.Query(
