@@ -5,6 +5,8 @@ import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.DeadLetterRouting;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.kafka.RedriveErrorHandler;
+import dev.redrive.support.limits.EventLimits;
+import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxLimitAdvice;
 import dev.redrive.support.outbox.OutboxRelay;
@@ -215,6 +217,18 @@ public class RedriveSupportAutoConfiguration {
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   OutboxLimitAdvice outboxLimitAdvice() {
     return new OutboxLimitAdvice();
+  }
+
+  /** The bounds of every field where data enters ({@code redrive.limits.*}). */
+  @Bean
+  InputLimits inputLimits(RedriveProperties properties) {
+    return properties.limits().toInputLimits();
+  }
+
+  /** The intake check every listener makes of a consumed event before it acts on it. */
+  @Bean
+  EventLimits eventLimits(InputLimits inputLimits, MeterRegistry meters) {
+    return new EventLimits(inputLimits, meters);
   }
 
   @Bean
