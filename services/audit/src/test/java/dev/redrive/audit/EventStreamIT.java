@@ -194,6 +194,10 @@ class EventStreamIT {
       reader.start();
     }
 
+    static Stream of(HttpResponse<java.util.stream.Stream<String>> response) {
+      return new Stream(response);
+    }
+
     static Stream open(RunningAudit audit, String executionId, String... headers) {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(

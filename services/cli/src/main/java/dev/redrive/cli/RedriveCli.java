@@ -32,7 +32,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       RetryCommand.class,
       InspectCommand.class,
       EventsCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      OutboxCommand.class
     })
 public final class RedriveCli {
 

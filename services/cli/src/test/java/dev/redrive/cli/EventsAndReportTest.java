@@ -143,6 +143,42 @@ class EventsAndReportTest extends AgainstFakeServices {
   }
 
   @Test
+  void shouldPrintTerminalEscapeSequencesOfPhaseOutputAsText() {
+    // given a report whose phase output clears the screen and retitles the terminal
+    audit.text(
+        "GET /api/v1/executions/exec_abc123/report",
+        200,
+        "phase build failed\n\u001b[2J\u001b]0;pwned\u0007output\r\n");
+
+    // when
+    Cli.Result result = cli.run("report", "exec_abc123");
+
+    // then no control character but newline reaches the terminal
+    assertThat(result.out())
+        .isEqualTo("phase build failed\n\\x1b[2J\\x1b]0;pwned\\x07output\\x0d\n");
+  }
+
+  @Test
+  void shouldEscapeControlCharactersInEventLinesAndErrorMessages() {
+    audit.json(
+        "GET /api/v1/executions/exec_abc123/events?limit=500&offset=0",
+        200,
+        "[" + Contract.FAILED_EVENT.replace("cannot find module", "\\u001b[31mred") + "]");
+    audit.json(
+        "GET /api/v1/executions/exec_ok/report",
+        404,
+        "{\"title\": \"No report\", \"status\": 404, \"detail\": \"gone\\u001b[8m\"}");
+
+    Cli.Result listed = cli.run("events", "list", "exec_abc123");
+    Cli.Result failed = cli.run("report", "exec_ok");
+
+    assertThat(listed.out())
+        .contains("errorMessage=error: \\x1b[31mred 'data'")
+        .doesNotContain("\u001b");
+    assertThat(failed.err()).contains("gone\\x1b[8m").doesNotContain("\u001b");
+  }
+
+  @Test
   void shouldWrapTheReportInJsonWithJson() {
     audit.text("GET /api/v1/executions/exec_abc123/report", 200, Contract.REPORT);
 

@@ -8,6 +8,7 @@ import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.Cancel;
 import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionStarted;
+import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.runner.app.Workspace;
 import java.io.IOException;
@@ -15,9 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -117,7 +120,7 @@ class ExecutionCommandsIT {
     String executionId = runner.start("sleepy", Map.of());
     Path pidFile = runner.workspace(executionId).resolve("artifacts/wait/pid");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
-    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(HostProcesses.ofExecution(executionId)).isNotEmpty();
 
     // when it is cancelled, and cancelled again
     Cancel cancel =
@@ -139,7 +142,7 @@ class ExecutionCommandsIT {
     runner.awaitEvent(executionId, ExecutionCancelled.class, e -> true);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        .until(() -> HostProcesses.ofExecution(executionId).isEmpty());
     JsonNode view =
         await()
             .atMost(Duration.ofSeconds(30))
@@ -195,8 +198,166 @@ class ExecutionCommandsIT {
                 .setPipeline("chain")
                 .build()));
 
-    assertThat(runner.awaitDeadLetter(unsafe, "names a folder")).contains(unsafe);
+    assertThat(runner.awaitDeadLetter(unsafe, "CommandEvent.executionId: character U+002F"))
+        .contains("without '..'");
     assertThat(runner.workspaces().resolveSibling("outside-" + unsafe.substring(14)))
         .doesNotExist();
+  }
+
+  @Test
+  void startRefusesEachFieldOverItsLimitNamingItAndStoresNothing() {
+    long executionsBefore = executions();
+
+    // a 1.2 MB parameter: 413 naming the parameter, the limit and the setting
+    HttpResponse<String> large =
+        runner.post(
+            "/api/v1/executions",
+            "{\"pipeline\": \"chain\", \"parameters\": {\"target\": \""
+                + "x".repeat(1_200_000)
+                + "\"}}");
+    assertThat(large.statusCode()).isEqualTo(413);
+    JsonNode problem = RunnerHarness.json(large.body());
+    assertThat(problem.path("field").asString()).isEqualTo("parameters.target");
+    assertThat(problem.path("detail").asString())
+        .isEqualTo(
+            "parameters.target: 1,200,000 bytes, at most 65,536"
+                + " (redrive.limits.max-parameter-bytes); send less or raise the setting");
+
+    // too many parameters, a parameter name with a newline, a null parameter
+    assertThat(refused("{\"pipeline\": \"chain\", \"parameters\": " + many(65, "v") + "}"))
+        .contains("parameters: 65 entries, at most 64 (redrive.limits.max-parameters)");
+    assertThat(refused("{\"pipeline\": \"chain\", \"parameters\": {\"a\\nb\": \"v\"}}"))
+        .contains("the name of parameter 0 is not");
+    assertThat(refused("{\"pipeline\": \"chain\", \"parameters\": {\"target\": null}}"))
+        .contains("parameters.target: null");
+
+    // too many input files, one too large once decoded, a name with a newline
+    assertThat(refused("{\"pipeline\": \"chain\", \"inputFiles\": " + many(65, "aGk=") + "}"))
+        .contains("inputFiles: 65 entries, at most 64 (redrive.limits.max-input-files)");
+    String nineMegabytes = Base64.getEncoder().encodeToString(new byte[9 * 1024 * 1024]);
+    HttpResponse<String> file =
+        runner.post(
+            "/api/v1/executions",
+            "{\"pipeline\": \"chain\", \"inputFiles\": {\"big.bin\": \"" + nineMegabytes + "\"}}");
+    assertThat(file.statusCode()).isEqualTo(413);
+    assertThat(file.body())
+        .contains("inputFiles.big.bin: 9,437,184 bytes, at most 8,388,608")
+        .contains("redrive.limits.max-input-file-bytes");
+    assertThat(refused("{\"pipeline\": \"chain\", \"inputFiles\": {\"a\\nb.txt\": \"aGk=\"}}"))
+        .contains("inputFiles[0] name: control character U+000A");
+
+    // nothing was stored, and the next valid request works
+    assertThat(executions()).isEqualTo(executionsBefore);
+    String executionId = runner.start("chain", Map.of("target", "x".repeat(60_000)));
+    runner.awaitStatus(executionId, "SUCCEEDED");
+  }
+
+  @Test
+  void resumeCancelAndPathIdsRefuseOversizedNotesAndBadIds() {
+    String executionId = runner.start("chain", Map.of());
+    runner.awaitStatus(executionId, "SUCCEEDED");
+    runner.awaitEvents(executionId, AttemptStarted.class, 3);
+    String resume = "/api/v1/executions/" + executionId + "/resume";
+
+    HttpResponse<String> note =
+        runner.post(resume, "{\"fromPhase\": \"a\", \"note\": \"" + "n".repeat(600_000) + "\"}");
+    assertThat(note.statusCode()).isEqualTo(413);
+    assertThat(note.body())
+        .contains("note: 600,000 bytes, at most 16,384 (redrive.limits.max-note-bytes)");
+    assertThat(runner.post(resume, "{\"fromPhase\": \"a\", \"requestId\": \"r\\n1\"}").body())
+        .contains("requestId: character U+000A at index 1 is not allowed");
+    assertThat(
+            runner.post(resume, "{\"fromPhase\": \"a\", \"requestedBy\": \"bob\\r\\nx\"}").body())
+        .contains("requestedBy: control character U+000D");
+    HttpResponse<String> reason =
+        runner.post(
+            "/api/v1/executions/" + executionId + "/cancel",
+            "{\"reason\": \"" + "r".repeat(600_000) + "\"}");
+    assertThat(reason.statusCode()).isEqualTo(413);
+    assertThat(reason.body()).contains("reason: 600,000 bytes");
+
+    HttpResponse<String> pathId = runner.post("/api/v1/executions/exec%0Aforged/cancel", "{}");
+    assertThat(pathId.statusCode()).isEqualTo(400);
+    assertThat(RunnerHarness.json(pathId.body()).path("field").asString()).isEqualTo("executionId");
+    assertThat(runner.get("/api/v1/executions/a..b/phases").path("detail").asString())
+        .startsWith("executionId: contains '..'");
+
+    // nothing ran again, and the next valid resume works
+    assertThat(runner.events(executionId, AttemptStarted.class)).hasSize(3);
+    HttpResponse<String> valid = runner.post(resume, "{\"fromPhase\": \"c\", \"note\": \"again\"}");
+    assertThat(valid.statusCode()).isEqualTo(202);
+    runner.awaitEvents(executionId, AttemptStarted.class, 4);
+  }
+
+  @Test
+  void commandsWithABadIdOrAnOversizedFieldAreDeadLetteredAndTheNextOneRuns() {
+    String executionId = "exec_limits_" + UUID.randomUUID().toString().substring(0, 8);
+
+    // a start whose command id holds a newline, a rollback with a 600 KB note
+    runner.send(
+        RunnerHarness.command(
+            executionId,
+            StartExecution.newBuilder().setCommandId("cmd\nforged").setPipeline("chain").build()));
+    runner.send(
+        RunnerHarness.command(
+            executionId,
+            Rollback.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setToPhase("a")
+                .setNote("n".repeat(600_000))
+                .build()));
+    // and an execution id with a newline
+    String forged = "exec\nid: forged-" + UUID.randomUUID();
+    runner.send(
+        RunnerHarness.command(
+            forged,
+            StartExecution.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setPipeline("chain")
+                .build()));
+
+    assertThat(runner.awaitDeadLetter(executionId, "StartExecution.commandId"))
+        .contains("character U+000A at index 3");
+    assertThat(runner.awaitDeadLetter(executionId, "Rollback.note"))
+        .contains("600,000 bytes, at most 16,384 (redrive.limits.max-note-bytes)");
+    assertThat(runner.awaitDeadLetter(forged, "CommandEvent.executionId")).contains("U+000A");
+
+    // then the next valid command of the execution runs
+    runner.send(
+        RunnerHarness.command(
+            executionId,
+            StartExecution.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setPipeline("chain")
+                .build()));
+    runner.awaitStatus(executionId, "SUCCEEDED");
+  }
+
+  private String refused(String body) {
+    HttpResponse<String> response = runner.post("/api/v1/executions", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    return RunnerHarness.json(response.body()).path("detail").asString();
+  }
+
+  private static String many(int count, String value) {
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; i < count; i++) {
+      json.append(i == 0 ? "" : ",")
+          .append("\"p")
+          .append(i)
+          .append("\": \"")
+          .append(value)
+          .append('"');
+    }
+    return json.append('}').toString();
+  }
+
+  private long executions() {
+    return runner
+        .context()
+        .getBean(JdbcClient.class)
+        .sql("SELECT count(*) FROM execution")
+        .query(Long.class)
+        .single();
   }
 }

@@ -67,6 +67,7 @@ class DashboardQueriesTest {
             "redrive_decision_latency_seconds_bucket",
             "redrive_outbox_lag_seconds_bucket",
             "redrive_outbox_backlog",
+            "redrive_outbox_parked",
             "redrive_outbox_oldest_age_seconds",
             "redrive_dlt_records_total",
             "redrive_phase_duration_seconds_count",

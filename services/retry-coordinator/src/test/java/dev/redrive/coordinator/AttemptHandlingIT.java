@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.redrive.avro.AttemptEvent;
+import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
@@ -199,6 +201,70 @@ class AttemptHandlingIT {
                 StandardCharsets.UTF_8))
         .contains("redrive.policy.max-attempts", "many");
     assertThat(commandsFor(executionId, 0)).isEmpty();
+  }
+
+  @Test
+  void failureWithABadIdOrAnOversizedFieldIsDeadLetteredAndTheNextOneIsDecided() throws Exception {
+    String executionId = "limits-" + UUID.randomUUID();
+
+    // an error message over redrive.limits.max-text-bytes
+    AttemptEvent large =
+        TestEvents.failure(executionId, "billing", "payments", "charge", 1, Retryability.SOFT);
+    ((AttemptFailed) large.getPayload()).setErrorMessage("e".repeat(300_000));
+    send(large);
+    // an event id with a newline (it would end every live stream of the audit)
+    String forgedKey = executionId + "-forged";
+    AttemptEvent forged =
+        TestEvents.failure(executionId, "billing", "payments", "charge", 1, Retryability.SOFT);
+    forged.setEventId("evt\nid: forged");
+    kafka.send(RedriveTopics.ATTEMPTS.name(), forgedKey, forged);
+
+    assertThat(reason(kafka.firstRaw(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId)))
+        .contains(
+            "AttemptFailed.errorMessage: 300,000 bytes, at most 262,144"
+                + " (redrive.limits.max-text-bytes)");
+    assertThat(reason(kafka.firstRaw(RedriveTopics.ATTEMPTS.deadLetterTopic(), forgedKey)))
+        .contains("AttemptEvent.eventId: character U+000A at index 3");
+    assertThat(commandsFor(executionId, 0)).isEmpty();
+
+    // then the next valid failure gets its one command
+    send(TestEvents.failure(executionId, "billing", "payments", "charge", 1, Retryability.SOFT));
+    assertThat(commandsFor(executionId, 1)).hasSize(1);
+  }
+
+  @Test
+  void processEventOverALimitIsDeadLetteredAndTheNextOneIsRecorded() throws Exception {
+    String executionId = "limits-" + UUID.randomUUID();
+    var started =
+        TestEvents.executionStarted(executionId, "payments", List.of("prepare", "charge"));
+    ((ExecutionStarted) started.getPayload()).setParameters(Map.of("target", "x".repeat(70_000)));
+    kafka.send(RedriveTopics.PROCESS_EVENTS.name(), executionId, started);
+
+    assertThat(reason(kafka.firstRaw(RedriveTopics.PROCESS_EVENTS.deadLetterTopic(), executionId)))
+        .contains(
+            "ExecutionStarted.parameters.target: 70,000 bytes, at most 65,536"
+                + " (redrive.limits.max-parameter-bytes)");
+
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        executionId,
+        TestEvents.executionStarted(executionId, "payments", List.of("prepare", "charge")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                coordinator
+                        .jdbc()
+                        .sql("SELECT count(*) FROM execution WHERE execution_id = ?")
+                        .param(executionId)
+                        .query(Long.class)
+                        .single()
+                    == 1);
+  }
+
+  private static String reason(ConsumerRecord<String, byte[]> dead) {
+    return new String(
+        dead.headers().lastHeader(RedriveHeaders.DLT_REASON).value(), StandardCharsets.UTF_8);
   }
 
   private static void send(AttemptEvent event) throws Exception {

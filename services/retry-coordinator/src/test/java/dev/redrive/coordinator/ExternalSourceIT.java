@@ -133,6 +133,49 @@ class ExternalSourceIT {
   }
 
   @Test
+  void externalRecordWithABadIdOrAnOversizedMessageIsDeadLetteredAndTheNextOneRuns()
+      throws Exception {
+    String order = "order-" + UUID.randomUUID();
+    String json =
+        "{\"order\": {\"id\": \"%s\"}, \"step\": \"charge\", \"attempt\": 1,"
+            + " \"error\": {\"text\": \"%s\", \"kind\": \"command_failed\"}}";
+
+    kafka.sendRaw(
+        BILLING,
+        order + "-large",
+        json.formatted(order, "e".repeat(300_000)).getBytes(StandardCharsets.UTF_8));
+    kafka.sendRaw(
+        BILLING,
+        order + "-forged",
+        json.formatted(order + "\\nforged", "declined").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(BILLING + ".DLT", order + "-large")
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains(
+            "source billing: field 'error.text' (message): 300,000 bytes, at most 262,144"
+                + " (redrive.limits.max-text-bytes)");
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(BILLING + ".DLT", order + "-forged")
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains("source billing: field 'order.id' (execution-id): character U+000A");
+
+    kafka.sendRaw(
+        BILLING, order, json.formatted(order, "declined").getBytes(StandardCharsets.UTF_8));
+    RetryCommand retry =
+        (RetryCommand) ((CommandEvent) kafka.read(BILLING_COMMANDS, order, 1).get(0)).getPayload();
+    assertThat(retry.getContext().getPriorAttempts().get(0).getMessage()).isEqualTo("declined");
+  }
+
+  @Test
   void avroFailureOfAnotherSystemIsReadWithTheRegistry() throws Exception {
     String shipment = "shipment-" + UUID.randomUUID();
     GenericRecord failed = new GenericData.Record(SHIPMENT_FAILED);

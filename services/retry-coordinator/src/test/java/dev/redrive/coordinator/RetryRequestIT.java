@@ -7,6 +7,7 @@ import dev.redrive.avro.AttemptCountReset;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.ExecutionResubmitted;
+import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryMode;
 import dev.redrive.avro.RetryRejected;
@@ -16,7 +17,9 @@ import dev.redrive.avro.Retryability;
 import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.coordinator.CoordinatorUnderTest.Answer;
+import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.RedriveTopics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -237,6 +240,97 @@ class RetryRequestIT {
     Instant first = ((RetryCommand) commands(ids.get(0), 1).get(0).getPayload()).getNotBefore();
     Instant third = ((RetryCommand) commands(ids.get(2), 1).get(0).getPayload()).getNotBefore();
     assertThat(Duration.between(first, third)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+  }
+
+  @Test
+  void retryRefusesEachFieldOverItsLimitNamingItAndPublishesNothing() throws Exception {
+    String id = pausedExecution("billing");
+    String retry = "/api/v1/executions/" + id + "/retry";
+
+    // a 600 KB note: 413 naming the field, the limit and the setting
+    Answer note = coordinator.post(retry, "{\"note\": \"" + "n".repeat(600_000) + "\"}");
+    assertThat(note.status()).isEqualTo(413);
+    assertThat(note.body().path("field").asString()).isEqualTo("note");
+    assertThat(note.body().path("detail").asString())
+        .isEqualTo(
+            "note: 600,000 bytes, at most 16,384 (redrive.limits.max-note-bytes);"
+                + " send less or raise the setting");
+
+    // ids with a newline or '..', a forged requestedBy, a phase name longer than any
+    assertRefused(coordinator.post(retry, "{\"requestId\": \"req\\nforged\"}"), "requestId");
+    assertRefused(coordinator.post(retry, "{\"requestId\": \"a..b\"}"), "requestId");
+    assertRefused(coordinator.post(retry, "{\"requestedBy\": \"bob\\r\\nINFO x\"}"), "requestedBy");
+    assertRefused(
+        coordinator.post(retry, "{\"fromPhase\": \"" + "p".repeat(300) + "\"}"), "fromPhase");
+    assertRefused(coordinator.post("/api/v1/executions/exec%0Aforged/retry", "{}"), "executionId");
+    assertRefused(coordinator.get("/api/v1/executions/exec%0Aforged"), "executionId");
+    assertRefused(coordinator.get("/api/v1/attempts/a..b"), "attemptId");
+
+    // the bulk endpoint's fields too
+    Answer bulkNote =
+        coordinator.post("/api/v1/retries", "{\"note\": \"" + "n".repeat(600_000) + "\"}");
+    assertThat(bulkNote.status()).isEqualTo(413);
+    assertThat(bulkNote.body().path("field").asString()).isEqualTo("note");
+    assertRefused(
+        coordinator.post("/api/v1/retries", "{\"requestedBy\": \"a\\nb\", \"dryRun\": true}"),
+        "requestedBy");
+    assertRefused(
+        coordinator.post("/api/v1/retries", "{\"pipeline\": \"" + "p".repeat(300) + "\"}"),
+        "pipeline");
+
+    // nothing was decided or commanded, and the next valid request works
+    // the pause is the only decision: no retry was scheduled or rejected
+    assertThat(decisions(id, 1)).singleElement().isInstanceOf(InterventionRequired.class);
+    assertThat(status(id)).isEqualTo("PAUSED");
+    assertThat(coordinator.post(retry, "{\"note\": \"" + "n".repeat(16_000) + "\"}").status())
+        .isEqualTo(202);
+    assertThat(commands(id, 1)).hasSize(1);
+  }
+
+  @Test
+  void aRetryRequestedEventOverALimitIsDeadLetteredWithTheReasonAndTheNextOneRuns()
+      throws Exception {
+    String id = pausedExecution("billing");
+
+    kafka.send(
+        RedriveTopics.REQUESTS.name(),
+        id + "-note",
+        request(id, UUID.randomUUID().toString(), "n".repeat(600_000)));
+    kafka.send(RedriveTopics.REQUESTS.name(), id + "-id", request(id, "req\nforged", "note"));
+
+    assertThat(deadLetterReason(RedriveTopics.REQUESTS.deadLetterTopic(), id + "-note"))
+        .contains("RetryRequested.note: 600,000 bytes, at most 16,384");
+    assertThat(deadLetterReason(RedriveTopics.REQUESTS.deadLetterTopic(), id + "-id"))
+        .contains("RetryRequested.requestId: character U+000A at index 3");
+    // the pause is the only decision: no retry was scheduled or rejected
+    assertThat(decisions(id, 1)).singleElement().isInstanceOf(InterventionRequired.class);
+
+    kafka.send(RedriveTopics.REQUESTS.name(), id, request(id, UUID.randomUUID().toString(), "go"));
+    assertThat(commands(id, 1)).hasSize(1);
+  }
+
+  private static RetryRequested request(String executionId, String requestId, String note) {
+    return RetryRequested.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setExecutionId(executionId)
+        .setOccurredAt(Instant.now())
+        .setSource("ops-bot")
+        .setRequestId(requestId)
+        .setNote(note)
+        .setRequestedBy("ops-bot")
+        .build();
+  }
+
+  private static String deadLetterReason(String topic, String key) {
+    return new String(
+        kafka.firstRaw(topic, key).headers().lastHeader(RedriveHeaders.DLT_REASON).value(),
+        StandardCharsets.UTF_8);
+  }
+
+  private static void assertRefused(Answer answer, String field) {
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(400);
+    assertThat(answer.body().path("field").asString()).isEqualTo(field);
+    assertThat(answer.body().path("detail").asString()).startsWith(field + ": ");
   }
 
   /** An execution whose first phase is running. */

@@ -26,17 +26,22 @@ public class ExecutionReport {
 
   private final AuditStore store;
   private final JsonMapper json;
+  private final StreamLimits limits;
 
-  public ExecutionReport(AuditStore store, JsonMapper json) {
+  public ExecutionReport(AuditStore store, JsonMapper json, StreamLimits limits) {
     this.store = store;
     this.json = json;
+    this.limits = limits;
   }
 
-  /** The report; empty when no attempt of the execution failed (or the execution is unknown). */
+  /**
+   * The report of the first {@link StreamLimits#maxTimelineEvents()} events; empty when no attempt
+   * of the execution failed (or the execution is unknown).
+   */
   public Optional<String> of(String executionId) {
     Map<String, Integer> maxAttemptsByPhase = new HashMap<>();
     List<StoredEvent> failures = new ArrayList<>();
-    for (StoredEvent stored : store.timeline(executionId)) {
+    for (StoredEvent stored : store.timeline(executionId, limits.maxTimelineEvents())) {
       String type = stored.event().eventType();
       if (type.equals("AttemptFailed")) {
         failures.add(stored);

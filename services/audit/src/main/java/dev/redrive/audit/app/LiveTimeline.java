@@ -1,6 +1,8 @@
 package dev.redrive.audit.app;
 
 import dev.redrive.audit.persistence.AuditStore;
+import dev.redrive.support.log.LogText;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -35,28 +39,54 @@ import org.springframework.stereotype.Service;
  *
  * <p>Each client is written to by one thread at a time, from a pool of its own, so a slow client
  * never holds up the Kafka consumer or another client.
+ *
+ * <p>Streams are bounded ({@link StreamLimits}): so many open at once in all and from one address
+ * ({@link StreamAdmission}; one more is refused with {@link StreamRefusedException}), closed when
+ * they have sent no event for the idle timeout, and started from at most so many stored events.
  */
 @Service
 public class LiveTimeline implements DisposableBean {
 
+  private static final Logger log = LoggerFactory.getLogger(LiveTimeline.class);
+
   private final AuditStore store;
+  private final StreamLimits limits;
+  private final StreamAdmission admission;
+  private final MeterRegistry meters;
+  private final Counter idleClosed;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
   private final ExecutorService delivery = Executors.newCachedThreadPool(new DeliveryThreads());
 
-  public LiveTimeline(AuditStore store, MeterRegistry meters) {
+  public LiveTimeline(AuditStore store, MeterRegistry meters, StreamLimits limits) {
     this.store = store;
+    this.limits = limits;
+    this.meters = meters;
+    this.admission = new StreamAdmission(limits.maxClients(), limits.maxClientsPerAddress());
     Gauge.builder("redrive.audit.stream.clients", followers, Set::size)
         .description("Clients following an execution's events live")
         .register(meters);
+    this.idleClosed =
+        Counter.builder("redrive.audit.stream.idle.closed")
+            .description("Streams closed because they sent no event for the idle timeout")
+            .register(meters);
   }
 
   /**
    * Starts following an execution: first its events so far (oldest first; with {@code lastEventId},
    * only those stored after that event), then new ones in the order they are stored. Call {@link
    * Follower#stop()} when the client is gone.
+   *
+   * @param clientAddress where the client connects from, for the limit per address
+   * @throws StreamRefusedException when this address, or the instance, has as many streams open as
+   *     it may
    */
-  public Follower follow(String executionId, String lastEventId, EventSink sink) {
-    Follower follower = new Follower(executionId, sink);
+  public Follower follow(
+      String executionId, String lastEventId, EventSink sink, String clientAddress) {
+    StreamAdmission.Verdict verdict = admission.admit(clientAddress);
+    if (verdict != StreamAdmission.Verdict.ADMITTED) {
+      throw refused(verdict, clientAddress);
+    }
+    Follower follower = new Follower(executionId, sink, clientAddress);
     // registered before reading, so that an event stored in between is not missed
     followers.add(follower);
     boolean started = false;
@@ -69,7 +99,7 @@ public class LiveTimeline implements DisposableBean {
                   .filter(last -> last.executionId().equals(executionId))
                   .map(StoredEvent::id)
                   .orElse(0L);
-      follower.start(store.timeline(executionId), after);
+      follower.start(store.timeline(executionId, limits.maxTimelineEvents()), after);
       started = true;
     } finally {
       if (!started) {
@@ -77,6 +107,31 @@ public class LiveTimeline implements DisposableBean {
       }
     }
     return follower;
+  }
+
+  private StreamRefusedException refused(StreamAdmission.Verdict verdict, String address) {
+    boolean perAddress = verdict == StreamAdmission.Verdict.TOO_MANY_FROM_ADDRESS;
+    int limit = perAddress ? admission.maxClientsPerAddress() : admission.maxClients();
+    meters
+        .counter("redrive.audit.stream.rejected", "reason", perAddress ? "per-address" : "total")
+        .increment();
+    log.info(
+        "event stream refused to {}: {} streams open {} ({})",
+        LogText.escape(address),
+        limit,
+        perAddress ? "from this address" : "in all",
+        perAddress
+            ? "redrive.audit.stream-max-clients-per-address"
+            : "redrive.audit.stream-max-clients");
+    String message =
+        perAddress
+            ? ("%d event streams are open from your address already, the most allowed"
+                    + " (redrive.audit.stream-max-clients-per-address); close one or retry later.")
+                .formatted(limit)
+            : ("%d event streams are open on this audit instance, the most allowed"
+                    + " (redrive.audit.stream-max-clients); retry later.")
+                .formatted(limit);
+    return new StreamRefusedException(verdict, limit, message);
   }
 
   /** Hands events this instance just committed to the clients that follow their executions. */
@@ -111,7 +166,20 @@ public class LiveTimeline implements DisposableBean {
     if (!missing.isEmpty()) {
       publish(store.findAll(missing));
     }
-    followers.forEach(Follower::heartbeat);
+    long now = System.nanoTime();
+    for (Follower follower : followers) {
+      if (now - follower.lastEventNanos > limits.idleTimeout().toNanos()) {
+        follower.stop();
+        follower.sink.close();
+        idleClosed.increment();
+        log.info(
+            "event stream of execution {} closed: no event for {}",
+            LogText.escape(follower.executionId),
+            limits.idleTimeout());
+      } else {
+        follower.heartbeat();
+      }
+    }
   }
 
   /**
@@ -137,7 +205,10 @@ public class LiveTimeline implements DisposableBean {
 
     private final String executionId;
     private final EventSink sink;
+    private final String address;
+    private volatile long lastEventNanos = System.nanoTime();
     // guarded by this
+    private boolean released;
     private final Set<String> known = new HashSet<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
     // offered before start: held until the resume point is known
@@ -146,18 +217,30 @@ public class LiveTimeline implements DisposableBean {
     private boolean draining;
     private boolean stopped;
 
-    private Follower(String executionId, EventSink sink) {
+    private Follower(String executionId, EventSink sink, String address) {
       this.executionId = executionId;
       this.sink = sink;
+      this.address = address;
     }
 
     /** Ends following; called when the client has gone or the stream timed out. */
     public void stop() {
+      boolean release;
       synchronized (this) {
         stopped = true;
         queue.clear();
+        release = !released;
+        released = true;
       }
       followers.remove(this);
+      if (release) {
+        admission.release(address);
+      }
+    }
+
+    private void send(StoredEvent event) throws IOException {
+      sink.send(event);
+      lastEventNanos = System.nanoTime();
     }
 
     private synchronized void start(List<StoredEvent> existing, long afterId) {
@@ -169,7 +252,7 @@ public class LiveTimeline implements DisposableBean {
       early.clear();
       for (StoredEvent event : all) {
         if (known.add(event.eventId()) && event.id() > afterId) {
-          first.add(sink -> sink.send(event));
+          first.add(sink -> send(event));
         }
       }
       first.addAll(queue);
@@ -190,7 +273,7 @@ public class LiveTimeline implements DisposableBean {
         if (!started) {
           early.add(event);
         } else if (known.add(event.eventId())) {
-          queue.add(sink -> sink.send(event));
+          queue.add(sink -> send(event));
         }
       }
       drainLater();

@@ -1,6 +1,7 @@
 package dev.redrive.audit.config;
 
 import dev.redrive.audit.app.PurgeExpiredEvents;
+import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.persistence.AuditStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -14,6 +15,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 @EnableConfigurationProperties(AuditProperties.class)
 class AuditConfiguration {
+
+  @Bean
+  StreamLimits streamLimits(AuditProperties properties) {
+    return properties.streamLimits();
+  }
 
   @Bean
   PurgeExpiredEvents purgeExpiredEvents(

@@ -1,5 +1,6 @@
 package dev.redrive.audit.config;
 
+import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.domain.Retention;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +21,16 @@ import org.springframework.validation.annotation.Validated;
  * @param streamCatchUpInterval how often open streams are checked against the database (events
  *     other audit instances stored) and sent a heartbeat (which closes the streams of clients that
  *     went away)
+ * @param defaultPageSize events per page of the timeline and of a search when the request has no
+ *     {@code limit}
+ * @param maxPageSize the largest {@code limit} a request may ask for
+ * @param maxTimelineEvents the most events of one execution read at once by its HTML page, its
+ *     error report and the start of its event stream (the REST timeline pages through any number)
+ * @param streamMaxClients event streams open at once in this instance; one more is answered 503
+ * @param streamMaxClientsPerAddress event streams open at once from one client address; one more is
+ *     answered 429
+ * @param streamIdleTimeout a stream that has sent no event for this long is closed (heartbeats do
+ *     not count); a client that still wants it reconnects with {@code Last-Event-ID}
  */
 @Validated
 @ConfigurationProperties("redrive.audit")
@@ -28,13 +39,31 @@ public record AuditProperties(
     @DefaultValue("1h") @NotNull Duration retentionInterval,
     @DefaultValue("1000") @Min(1) int retentionBatchSize,
     @DefaultValue("30m") @NotNull Duration streamTimeout,
-    @DefaultValue("5s") @NotNull Duration streamCatchUpInterval) {
+    @DefaultValue("5s") @NotNull Duration streamCatchUpInterval,
+    @DefaultValue("500") @Min(1) int defaultPageSize,
+    @DefaultValue("5000") @Min(1) int maxPageSize,
+    @DefaultValue("10000") @Min(1) int maxTimelineEvents,
+    @DefaultValue("200") @Min(1) int streamMaxClients,
+    @DefaultValue("10") @Min(1) int streamMaxClientsPerAddress,
+    @DefaultValue("10m") @NotNull Duration streamIdleTimeout) {
 
   public AuditProperties {
     requireNotNegative("redrive.audit.retention", retention);
     requirePositive("redrive.audit.retention-interval", retentionInterval);
     requirePositive("redrive.audit.stream-timeout", streamTimeout);
     requirePositive("redrive.audit.stream-catch-up-interval", streamCatchUpInterval);
+    requirePositive("redrive.audit.stream-idle-timeout", streamIdleTimeout);
+    if (defaultPageSize > maxPageSize) {
+      throw new IllegalArgumentException(
+          "redrive.audit.default-page-size (%d) cannot be larger than redrive.audit.max-page-size (%d)"
+              .formatted(defaultPageSize, maxPageSize));
+    }
+  }
+
+  /** The limits of the live streams, for {@link dev.redrive.audit.app.LiveTimeline}. */
+  public StreamLimits streamLimits() {
+    return new StreamLimits(
+        streamMaxClients, streamMaxClientsPerAddress, streamIdleTimeout, maxTimelineEvents);
   }
 
   public Retention toRetention() {

@@ -4,6 +4,7 @@ import dev.redrive.audit.app.AuditedEvent;
 import dev.redrive.audit.app.RecordEvents;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.limits.EventLimits;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericData;
@@ -28,10 +29,12 @@ class EventListener {
 
   private final EventDecoder decoder;
   private final RecordEvents recordEvents;
+  private final EventLimits limits;
 
-  EventListener(EventDecoder decoder, RecordEvents recordEvents) {
+  EventListener(EventDecoder decoder, RecordEvents recordEvents, EventLimits limits) {
     this.decoder = decoder;
     this.recordEvents = recordEvents;
+    this.limits = limits;
   }
 
   @KafkaListener(
@@ -44,7 +47,9 @@ class EventListener {
     for (int i = 0; i < records.size() && poison == null; i++) {
       ConsumerRecord<String, byte[]> record = records.get(i);
       try {
-        events.add(audited(record, decoder.decode(record)));
+        GenericRecord event = decoder.decode(record);
+        limits.check(event);
+        events.add(audited(record, event));
       } catch (InvalidEventException invalid) {
         poison =
             new BatchListenerFailedException(

@@ -113,15 +113,11 @@ public class AuditStore {
         .list();
   }
 
-  /** Every event of the execution, oldest first (by occurrence, then by arrival). */
-  public List<StoredEvent> timeline(String executionId) {
-    return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM audit_event WHERE execution_id = ? ORDER BY occurred_at, id")
-        .param(executionId)
-        .query(AuditStore::stored)
-        .list();
+  /**
+   * The first {@code max} events of the execution, oldest first (by occurrence, then by arrival).
+   */
+  public List<StoredEvent> timeline(String executionId, int max) {
+    return timeline(executionId, max, 0);
   }
 
   /** A page of the execution's events, oldest first (by occurrence, then by arrival). */

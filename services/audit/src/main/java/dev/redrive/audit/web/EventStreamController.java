@@ -3,9 +3,23 @@ package dev.redrive.audit.web;
 import dev.redrive.audit.app.EventSink;
 import dev.redrive.audit.app.LiveTimeline;
 import dev.redrive.audit.app.StoredEvent;
+import dev.redrive.audit.app.StreamAdmission;
+import dev.redrive.audit.app.StreamRefusedException;
 import dev.redrive.audit.config.AuditProperties;
+import dev.redrive.support.log.LogText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -17,19 +31,35 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * An execution's events as Server-Sent Events: those stored so far, oldest first, then each new one
  * as it is stored ({@code event: <type>}, {@code id: <eventId>}, {@code data: <entry JSON>}). A
  * reconnecting client that sends {@code Last-Event-ID} gets only what was stored after that event.
+ *
+ * <p>A client over the limits gets 429 (too many streams from its address) or 503 (too many in
+ * all), with {@code Retry-After}. An event that cannot be written as one SSE event (a line break in
+ * its id or type) is skipped and counted, never written: one bad stored event cannot break the
+ * streams that reach it.
  */
 @RestController
 @RequestMapping("/api/v1")
 class EventStreamController {
 
+  private static final Logger log = LoggerFactory.getLogger(EventStreamController.class);
+
   private final LiveTimeline live;
   private final TimelineEntries entries;
   private final AuditProperties properties;
+  private final Counter skipped;
 
-  EventStreamController(LiveTimeline live, TimelineEntries entries, AuditProperties properties) {
+  EventStreamController(
+      LiveTimeline live,
+      TimelineEntries entries,
+      AuditProperties properties,
+      MeterRegistry meters) {
     this.live = live;
     this.entries = entries;
     this.properties = properties;
+    this.skipped =
+        Counter.builder("redrive.audit.stream.skipped")
+            .description("Events left out of event streams because SSE cannot carry them")
+            .register(meters);
   }
 
   @GetMapping(
@@ -37,10 +67,12 @@ class EventStreamController {
       produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter stream(
       @PathVariable String executionId,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      HttpServletRequest request) {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
     LiveTimeline.Follower follower =
-        live.follow(executionId, lastEventId, new SseSink(emitter, entries));
+        live.follow(
+            executionId, lastEventId, new SseSink(emitter, entries), request.getRemoteAddr());
     emitter.onCompletion(follower::stop);
     emitter.onError(error -> follower.stop());
     emitter.onTimeout(
@@ -51,17 +83,53 @@ class EventStreamController {
     return emitter;
   }
 
+  @ExceptionHandler(StreamRefusedException.class)
+  ResponseEntity<ProblemDetail> refused(StreamRefusedException e) {
+    HttpStatus status =
+        e.verdict() == StreamAdmission.Verdict.TOO_MANY_FROM_ADDRESS
+            ? HttpStatus.TOO_MANY_REQUESTS
+            : HttpStatus.SERVICE_UNAVAILABLE;
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+    problem.setTitle("Too many event streams");
+    problem.setType(URI.create("https://redrive.dev/problems/too-many-streams"));
+    problem.setProperty("limit", e.limit());
+    long retryAfter = Math.max(1, properties.streamCatchUpInterval().toSeconds());
+    return ResponseEntity.status(status)
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter))
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
   /** Writes stored events to one SSE response. */
-  private record SseSink(SseEmitter emitter, TimelineEntries entries) implements EventSink {
+  private final class SseSink implements EventSink {
+
+    private final SseEmitter emitter;
+    private final TimelineEntries entries;
+
+    private SseSink(SseEmitter emitter, TimelineEntries entries) {
+      this.emitter = emitter;
+      this.entries = entries;
+    }
 
     @Override
     public void send(StoredEvent event) throws IOException {
       TimelineEntry entry = entries.of(event);
+      String data = entries.toJson(entry);
+      String unwritable = SseText.unwritable(entry.eventId(), entry.type(), data);
+      if (unwritable != null) {
+        skipped.increment();
+        log.warn(
+            "event {} of execution {} left out of its event stream: {}",
+            LogText.escape(entry.eventId()),
+            LogText.escape(entry.executionId()),
+            unwritable);
+        return;
+      }
       emitter.send(
           SseEmitter.event()
               .name(entry.type())
               .id(entry.eventId())
-              .data(entries.toJson(entry), MediaType.APPLICATION_JSON));
+              .data(data, MediaType.APPLICATION_JSON));
     }
 
     @Override

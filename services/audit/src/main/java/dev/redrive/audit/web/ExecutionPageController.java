@@ -1,5 +1,6 @@
 package dev.redrive.audit.web;
 
+import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.persistence.AuditStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,15 +19,19 @@ class ExecutionPageController {
 
   private final AuditStore store;
   private final TimelineEntries entries;
+  private final StreamLimits limits;
 
-  ExecutionPageController(AuditStore store, TimelineEntries entries) {
+  ExecutionPageController(AuditStore store, TimelineEntries entries, StreamLimits limits) {
     this.store = store;
     this.entries = entries;
+    this.limits = limits;
   }
 
   @GetMapping("/executions/{executionId}")
   ResponseEntity<String> page(@PathVariable String executionId) {
-    List<TimelineEntry> timeline = store.timeline(executionId).stream().map(entries::of).toList();
+    // at most redrive.audit.max-timeline-events; the REST timeline pages through any number
+    List<TimelineEntry> timeline =
+        store.timeline(executionId, limits.maxTimelineEvents()).stream().map(entries::of).toList();
     if (timeline.isEmpty()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
           .contentType(HTML)

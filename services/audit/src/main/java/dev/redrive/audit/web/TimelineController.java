@@ -1,43 +1,48 @@
 package dev.redrive.audit.web;
 
+import dev.redrive.audit.config.AuditProperties;
 import dev.redrive.audit.domain.EventFilter;
 import dev.redrive.audit.persistence.AuditStore;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import dev.redrive.support.web.InvalidFieldException;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.validation.annotation.Validated;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The audit trail: an execution's timeline, one event, and search across executions. */
-@Validated
+/**
+ * The audit trail: an execution's timeline, one event, and search across executions. Both lists are
+ * pages: {@code limit} 1 to {@code redrive.audit.max-page-size} (default {@code
+ * redrive.audit.default-page-size}), {@code offset} 0 or more; anything else is a 400 naming the
+ * parameter and its range.
+ */
 @RestController
 @RequestMapping("/api/v1")
 class TimelineController {
 
   private final AuditStore store;
   private final TimelineEntries entries;
+  private final AuditProperties properties;
 
-  TimelineController(AuditStore store, TimelineEntries entries) {
+  TimelineController(AuditStore store, TimelineEntries entries, AuditProperties properties) {
     this.store = store;
     this.entries = entries;
+    this.properties = properties;
   }
 
   /** Every event of the execution, oldest first, a page at a time. */
   @GetMapping("/executions/{executionId}/events")
   List<TimelineEntry> timeline(
       @PathVariable String executionId,
-      @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit,
-      @RequestParam(defaultValue = "0") @Min(0) int offset) {
-    return store.timeline(executionId, limit, offset).stream().map(entries::of).toList();
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String offset) {
+    Paging page = page(limit, offset);
+    return store.timeline(executionId, page.limit(), page.offset()).stream()
+        .map(entries::of)
+        .toList();
   }
 
   /** One event by its id. */
@@ -69,17 +74,21 @@ class TimelineController {
           Instant from,
       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
           Instant to,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(5000) int limit,
-      @RequestParam(defaultValue = "0") @Min(0) int offset) {
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String offset) {
+    Paging page = page(limit, offset);
     EventFilter filter;
     try {
-      filter = new EventFilter(type, pipeline, failureType, executionId, from, to, limit, offset);
+      filter =
+          new EventFilter(
+              type, pipeline, failureType, executionId, from, to, page.limit(), page.offset());
     } catch (IllegalArgumentException e) {
-      throw new ErrorResponseException(
-          HttpStatus.BAD_REQUEST,
-          ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage()),
-          e);
+      throw new InvalidFieldException("from", e.getMessage());
     }
     return store.search(filter).stream().map(entries::of).toList();
+  }
+
+  private Paging page(String limit, String offset) {
+    return Paging.of(limit, offset, properties.defaultPageSize(), properties.maxPageSize());
   }
 }

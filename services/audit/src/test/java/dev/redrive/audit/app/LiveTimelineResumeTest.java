@@ -32,16 +32,18 @@ class LiveTimelineResumeTest {
           }
 
           @Override
-          public List<StoredEvent> timeline(String executionId) {
+          public List<StoredEvent> timeline(String executionId, int max) {
             // a commit of the whole history reaches the stream while it is being read
             live[0].publish(STORED);
             return STORED;
           }
         };
-    live[0] = new LiveTimeline(store, new SimpleMeterRegistry());
+    live[0] =
+        new LiveTimeline(
+            store, new SimpleMeterRegistry(), new StreamLimits(10, 10, Duration.ofMinutes(1), 100));
     List<String> sent = new CopyOnWriteArrayList<>();
     try {
-      live[0].follow("exec", "first", sink(sent));
+      live[0].follow("exec", "first", sink(sent), "127.0.0.1");
 
       await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 2);
       assertThat(sent).containsExactly("second", "third");

@@ -14,6 +14,7 @@ import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.runner.persistence.RunnerStore;
 import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
 import dev.redrive.runner.persistence.RunnerStore.ExecutionRow;
+import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -378,7 +379,7 @@ public class AttemptWorker implements AutoCloseable {
           "execution {}: chain halted before phase {}: {}",
           execution.executionId(),
           phase.name(),
-          outcome.message());
+          LogText.escape(outcome.message()));
     }
     if (outcome.failureType() == FailureType.UNAUTHORIZED_WRITE) {
       String files = outcome.attributes().getOrDefault(AttemptOutcome.UNTRUSTED_FILES, "");
@@ -391,7 +392,7 @@ public class AttemptWorker implements AutoCloseable {
           execution.executionId(),
           phase.name(),
           outcome.attributes().get(AttemptOutcome.UNTRUSTED_LOCATION),
-          files);
+          LogText.escape(files));
     }
     log.warn(
         "execution {}: phase {} attempt {}/{} failed: {} {}",
@@ -400,7 +401,7 @@ public class AttemptWorker implements AutoCloseable {
         attempt.attemptNumber(),
         attempt.maxAttempts(),
         outcome.failureType(),
-        outcome.message());
+        LogText.escape(outcome.message()));
     return new Settled(null, "failed");
   }
 

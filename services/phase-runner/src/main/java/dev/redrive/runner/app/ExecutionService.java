@@ -11,6 +11,7 @@ import dev.redrive.runner.persistence.RunnerStore.CheckpointRow;
 import dev.redrive.runner.persistence.RunnerStore.ExecutionRow;
 import dev.redrive.runner.persistence.RunnerStore.RollbackRow;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.InvalidPathException;
@@ -166,7 +167,7 @@ public class ExecutionService implements AutoCloseable {
       throw e;
     }
     if (first == null) {
-      log.info("start command {} was already handled", request.commandId());
+      log.info("start command {} was already handled", LogText.escape(request.commandId()));
       return null;
     }
     meters
@@ -294,7 +295,7 @@ public class ExecutionService implements AutoCloseable {
               return true;
             });
     if (!Boolean.TRUE.equals(queued)) {
-      log.info("retry command {} was already handled", retry.commandId());
+      log.info("retry command {} was already handled", LogText.escape(retry.commandId()));
       return;
     }
     log.info(
@@ -359,7 +360,7 @@ public class ExecutionService implements AutoCloseable {
               return rollBack(execution, pipeline, request);
             });
     if (result == null || result.repeated()) {
-      log.info("rollback command {} was already handled", request.commandId());
+      log.info("rollback command {} was already handled", LogText.escape(request.commandId()));
       return result;
     }
     RollbackRow rollback = result.rollback();
@@ -531,8 +532,8 @@ public class ExecutionService implements AutoCloseable {
     }
     log.info(
         "execution {} cancelled ({}); stopping {}",
-        executionId,
-        reason,
+        LogText.escape(executionId),
+        LogText.escape(reason),
         stopped.stream().map(AttemptRow::phase).toList());
     stopped.forEach(a -> worker.stop(a.attemptId()));
     stateFile.write(executionId);

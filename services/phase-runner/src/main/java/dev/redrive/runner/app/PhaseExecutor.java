@@ -42,29 +42,45 @@ public class PhaseExecutor {
 
   private final int outputLimit;
   private final Map<String, String> inheritedEnvironment;
+  private final Sandbox sandbox;
   private final HttpCall http;
 
   /**
    * @param outputLimit bytes of output kept per command (head and tail), the rest is dropped
    * @param inheritedEnvironment the runner's environment variables a phase sees (PATH, HOME...);
    *     nothing else of the runner's environment reaches a phase
+   * @param sandbox where commands and checks run
+   * @param httpResponseMaxBytes bytes of an http phase's answer body kept; a longer one fails
    */
-  public PhaseExecutor(int outputLimit, Map<String, String> inheritedEnvironment) {
+  public PhaseExecutor(
+      int outputLimit,
+      Map<String, String> inheritedEnvironment,
+      Sandbox sandbox,
+      long httpResponseMaxBytes) {
     this(
         outputLimit,
         inheritedEnvironment,
+        sandbox,
+        httpResponseMaxBytes,
         HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build(),
         Clock.systemUTC());
   }
 
+  /** As above, with the http client (one that follows no redirect) and the clock given. */
   public PhaseExecutor(
-      int outputLimit, Map<String, String> inheritedEnvironment, HttpClient client, Clock clock) {
+      int outputLimit,
+      Map<String, String> inheritedEnvironment,
+      Sandbox sandbox,
+      long httpResponseMaxBytes,
+      HttpClient client,
+      Clock clock) {
     this.outputLimit = outputLimit;
     this.inheritedEnvironment = Map.copyOf(inheritedEnvironment);
-    this.http = new HttpCall(client, outputLimit, clock);
+    this.sandbox = sandbox;
+    this.http = new HttpCall(client, outputLimit, httpResponseMaxBytes, clock);
   }
 
   /**
@@ -200,7 +216,8 @@ public class PhaseExecutor {
       Workspace workspace,
       Map<String, String> env,
       PhaseControl control) {
-    ProcessRun.Result result = ProcessRun.run(command, workspace.root(), env, outputLimit, control);
+    ProcessRun.Result result =
+        ProcessRun.run(command, workspace.root(), env, outputLimit, control, sandbox);
     if (control.stopped()) {
       return new Handled(null, result.output(), result.durationMs(), result.exitCode(), null);
     }
@@ -294,6 +311,20 @@ public class PhaseExecutor {
               result.durationMs()));
     }
     int status = result.status();
+    if (result.refusal() != null) {
+      return Handled.failed(
+          new AttemptOutcome(
+              FailureType.COMMAND_FAILED,
+              true,
+              result.refusal().errorType(),
+              result.refusal().message(),
+              null,
+              List.of(),
+              result.excerpt(),
+              result.durationMs(),
+              null,
+              Map.of(AttemptOutcome.HTTP_STATUS, Integer.toString(status))));
+    }
     HttpAnswer.Verdict verdict = HttpAnswer.verdict(status);
     if (verdict == HttpAnswer.Verdict.SUCCESS) {
       return new Handled(
@@ -349,7 +380,7 @@ public class PhaseExecutor {
         return stopped(handled);
       }
       ProcessRun.Result checkResult =
-          ProcessRun.run(check.command(), workspace.root(), env, outputLimit, control);
+          ProcessRun.run(check.command(), workspace.root(), env, outputLimit, control, sandbox);
       boolean passed = checkResult.exitCode() != null && checkResult.exitCode() == 0;
       checks.add(new CheckResult(check.name(), passed, checkOutput(check, checkResult)));
     }

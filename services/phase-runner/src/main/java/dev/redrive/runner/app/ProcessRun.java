@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one command to its end: argv as given (never through a shell the definition did not name),
- * output kept within a budget, and nothing left behind. On Linux the command runs in a process
- * group of its own ({@code setsid}), and when it ends or times out every process still in that
- * group is killed, including background children that were re-parented away from it and would
- * otherwise keep the output pipe (and a runner worker) busy.
+ * in the phase {@link Sandbox} when there is one, output kept within a budget, and nothing left
+ * behind. On Linux the command runs in a process group of its own ({@code setsid}), and when it
+ * ends or times out every process still in that group is killed, including background children that
+ * were re-parented away from it and would otherwise keep the output pipe (and a runner worker)
+ * busy.
  */
 final class ProcessRun {
 
@@ -30,36 +31,43 @@ final class ProcessRun {
   private ProcessRun() {}
 
   /**
-   * Runs the command with exactly the given environment plus the command's own {@code env}: nothing
-   * of the runner's environment (database passwords...) leaks into a phase unless given here.
+   * Runs the command unconfined (no sandbox) with exactly the given environment plus the command's
+   * own {@code env}: nothing of the runner's environment (database passwords...) is passed on
+   * unless given here.
    */
   static Result run(CommandSpec command, Path workspace, Map<String, String> env, int outputLimit) {
-    return run(command, workspace, env, outputLimit, new PhaseControl());
+    return run(command, workspace, env, outputLimit, new PhaseControl(), Sandbox.none());
   }
 
   /**
-   * As {@link #run(CommandSpec, Path, Map, int)}; {@link PhaseControl#stop()} kills the process
-   * group at once, and the command ends as if it had been killed from outside.
+   * As {@link #run(CommandSpec, Path, Map, int)}, in the sandbox (when it is active: only the
+   * workspace writable, HOME and TMPDIR its private /tmp); {@link PhaseControl#stop()} kills the
+   * process group (and the sandbox with everything in it) at once, and the command ends as if it
+   * had been killed from outside.
    */
   static Result run(
       CommandSpec command,
       Path workspace,
       Map<String, String> env,
       int outputLimit,
-      PhaseControl control) {
+      PhaseControl control,
+      Sandbox sandbox) {
     long started = System.nanoTime();
+    Path root = workspace.toAbsolutePath().normalize();
+    Path workingDir = root.resolve(command.workingDir()).normalize();
     List<String> argv = new ArrayList<>();
     if (SETSID != null) {
       argv.add(SETSID.toString());
     }
-    argv.addAll(command.argv());
+    argv.addAll(sandbox.wrap(command.argv(), root, workingDir));
     ProcessBuilder builder =
         new ProcessBuilder(argv)
-            .directory(workspace.resolve(command.workingDir()).normalize().toFile())
+            .directory(workingDir.toFile())
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().clear();
     builder.environment().putAll(env);
+    builder.environment().putAll(sandbox.environmentOverrides());
     builder.environment().putAll(command.env());
     String program = command.argv().get(0);
     if (SETSID != null

@@ -5,20 +5,25 @@ import dev.redrive.runner.app.ExecutionService;
 import dev.redrive.runner.app.ExecutionViews;
 import dev.redrive.runner.app.PhaseExecutor;
 import dev.redrive.runner.app.RunnerEvents;
+import dev.redrive.runner.app.Sandbox;
 import dev.redrive.runner.app.StateFile;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.persistence.RunnerStore;
 import dev.redrive.support.outbox.ProcessedEvents;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration
 @EnableConfigurationProperties(RunnerProperties.class)
 class RunnerConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(RunnerConfiguration.class);
 
   /**
    * Loaded and validated at start: a bad pipeline file stops the runner with file, line and field.
@@ -70,12 +77,16 @@ class RunnerConfiguration {
       StateFile stateFile,
       JsonMapper json,
       RunnerProperties properties,
+      Sandbox sandbox,
       Clock clock,
       MeterRegistry meters) {
     return new AttemptWorker(
         catalog,
         new PhaseExecutor(
-            properties.outputLimitBytes(), inherited(properties.inheritedEnvironment())),
+            properties.outputLimitBytes(),
+            inherited(properties.inheritedEnvironment()),
+            sandbox,
+            properties.httpResponseMaxBytes()),
         store,
         events,
         transaction,
@@ -89,6 +100,46 @@ class RunnerConfiguration {
             properties.stopPollInterval()),
         clock,
         meters);
+  }
+
+  /**
+   * The phase sandbox, probed once at start: said in the log (INFO when phases are contained, WARN
+   * when not) and in the gauge {@code redrive.runner.sandbox}; refuses to start when {@code
+   * redrive.runner.sandbox=required} and no sandbox works.
+   */
+  @Bean
+  Sandbox phaseSandbox(RunnerProperties properties, MeterRegistry meters) {
+    Sandbox.Mode mode = properties.sandbox();
+    String setting = Sandbox.SETTING + "=" + mode.name().toLowerCase(Locale.ROOT);
+    Sandbox sandbox;
+    if (mode == Sandbox.Mode.OFF) {
+      sandbox = Sandbox.none();
+      log.warn(
+          "Phase sandbox off ({}): phases run unconfined, with the runner's user, files and"
+              + " processes in view",
+          setting);
+    } else {
+      Sandbox.Probe probe = Sandbox.probe(properties.sandboxProgram());
+      sandbox = Sandbox.choose(mode, probe);
+      if (sandbox.active()) {
+        log.info(
+            "Phase sandbox: bubblewrap ({}): each phase sees only its own workspace (writable),"
+                + " a read-only system, a private /tmp and its own processes; network kept",
+            setting);
+      } else {
+        log.warn(
+            "No phase sandbox: {}. Phases run UNCONFINED, with the runner's user, files and"
+                + " processes in view ({}; set required to refuse to start without a sandbox)",
+            probe.problem(),
+            setting);
+      }
+    }
+    Gauge.builder("redrive.runner.sandbox", () -> sandbox.active() ? 1 : 0)
+        .description("1 when phases run in a sandbox, 0 when unconfined")
+        .tag("mode", sandbox.kind())
+        .tag("setting", mode.name().toLowerCase(Locale.ROOT))
+        .register(meters);
+    return sandbox;
   }
 
   @Bean

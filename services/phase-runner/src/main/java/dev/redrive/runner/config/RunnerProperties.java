@@ -1,5 +1,6 @@
 package dev.redrive.runner.config;
 
+import dev.redrive.runner.app.Sandbox;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -33,6 +34,12 @@ import org.springframework.validation.annotation.Validated;
  * @param stopPollInterval how often a runner looks for cancels of the phases it runs that another
  *     runner instance received (a cancel received by the runner that runs the phase stops it at
  *     once)
+ * @param sandbox where phase processes run: {@code required} = in a bubblewrap sandbox, and the
+ *     runner refuses to start when none works; {@code auto} = in the sandbox when it works, else
+ *     unconfined with a WARN at start; {@code off} = unconfined
+ * @param sandboxProgram the bubblewrap program (a name looked up on PATH, or a path)
+ * @param httpResponseMaxBytes bytes of an http phase's answer body that the runner keeps (streamed
+ *     to the phase's artifacts); a longer answer fails the attempt (HARD) naming this setting
  */
 @Validated
 @ConfigurationProperties("redrive.runner")
@@ -48,4 +55,7 @@ public record RunnerProperties(
     @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TZ", "TMPDIR"})
         List<String> inheritedEnvironment,
     @DefaultValue("30s") @NotNull Duration shutdownGrace,
-    @DefaultValue("1s") @NotNull Duration stopPollInterval) {}
+    @DefaultValue("1s") @NotNull Duration stopPollInterval,
+    @DefaultValue("auto") @NotNull Sandbox.Mode sandbox,
+    @DefaultValue("bwrap") @NotBlank String sandboxProgram,
+    @DefaultValue("4194304") @Min(1024) long httpResponseMaxBytes) {}

@@ -12,6 +12,7 @@ import dev.redrive.runner.app.ExecutionService.StartRequest;
 import dev.redrive.runner.app.RetryInstructions;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.limits.EventLimits;
 import java.util.List;
 import java.util.Map;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -28,10 +29,12 @@ class CommandListener {
 
   private final ExecutionService executions;
   private final JsonMapper json;
+  private final EventLimits limits;
 
-  CommandListener(ExecutionService executions, JsonMapper json) {
+  CommandListener(ExecutionService executions, JsonMapper json, EventLimits limits) {
     this.executions = executions;
     this.json = json;
+    this.limits = limits;
   }
 
   @KafkaListener(
@@ -39,6 +42,7 @@ class CommandListener {
       topics = "#{T(dev.redrive.support.topic.RedriveTopics).COMMANDS.name()}")
   void on(CommandEvent event) {
     Envelopes.requireEnvelope(event);
+    limits.check(event);
     Object payload = event.getPayload();
     if (payload instanceof RetryCommand retry) {
       executions.retry(

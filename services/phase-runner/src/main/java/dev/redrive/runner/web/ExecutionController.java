@@ -13,6 +13,7 @@ import dev.redrive.runner.app.UnknownPhaseException;
 import dev.redrive.runner.app.UnknownPipelineException;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.domain.Phase;
+import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.web.RequestedBy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -35,7 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Pipelines and executions as the runner sees them: start an execution, show its phases, resume it
- * (the same code path as a Rollback command) or cancel it (the same as a Cancel command).
+ * (the same code path as a Rollback command) or cancel it (the same as a Cancel command). Every
+ * field is checked against the {@link InputLimits} before anything is stored: a value over its
+ * limit is answered 413, a malformed one 400, naming the field.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -44,11 +47,17 @@ class ExecutionController {
   private final ExecutionService executions;
   private final ExecutionViews views;
   private final PipelineCatalog catalog;
+  private final InputLimits limits;
 
-  ExecutionController(ExecutionService executions, ExecutionViews views, PipelineCatalog catalog) {
+  ExecutionController(
+      ExecutionService executions,
+      ExecutionViews views,
+      PipelineCatalog catalog,
+      InputLimits limits) {
     this.executions = executions;
     this.views = views;
     this.catalog = catalog;
+    this.limits = limits;
   }
 
   /**
@@ -92,10 +101,9 @@ class ExecutionController {
   @PostMapping("/executions")
   @ResponseStatus(HttpStatus.CREATED)
   Started start(@Valid @RequestBody StartBody body, Principal caller) {
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    if (body.inputFiles() != null) {
-      body.inputFiles().forEach((name, content) -> files.put(name, decode(name, content)));
-    }
+    limits.name("pipeline", body.pipeline());
+    limits.parameters("parameters", body.parameters());
+    Map<String, byte[]> files = inputFiles(body.inputFiles());
     String id =
         executions.start(
             new StartRequest(
@@ -131,6 +139,10 @@ class ExecutionController {
       @RequestBody(required = false) ResumeBody body,
       Principal caller) {
     ResumeBody request = body == null ? new ResumeBody(null, null, null, null) : body;
+    limits.name("fromPhase", request.fromPhase());
+    limits.note("note", request.note());
+    limits.name("requestedBy", request.requestedBy());
+    limits.id("requestId", blankToNull(request.requestId()));
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
@@ -166,6 +178,9 @@ class ExecutionController {
       @RequestBody(required = false) CancelBody body,
       Principal caller) {
     CancelBody request = body == null ? new CancelBody(null, null, null) : body;
+    limits.note("reason", request.reason());
+    limits.name("requestedBy", request.requestedBy());
+    limits.id("requestId", blankToNull(request.requestId()));
     String requestedBy = RequestedBy.resolve(caller, request.requestedBy());
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
@@ -177,6 +192,40 @@ class ExecutionController {
             : request.reason();
     executions.cancel(executionId, reason, requestId);
     return new Cancelled(requestId, executionId, "CANCELLED");
+  }
+
+  /** The decoded input files, each and all of them within the limits. */
+  private Map<String, byte[]> inputFiles(Map<String, String> encoded) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    if (encoded == null) {
+      return files;
+    }
+    limits.count(
+        "inputFiles", encoded.size(), limits.maxInputFiles(), InputLimits.INPUT_FILES_SETTING);
+    long total = 0;
+    int index = 0;
+    for (Map.Entry<String, String> file : encoded.entrySet()) {
+      limits.name("inputFiles[%d] name".formatted(index++), file.getKey());
+      String field = "inputFiles." + file.getKey();
+      String base64 = file.getValue() == null ? "" : file.getValue();
+      // measured before decoding, so an oversized file is refused without being decoded
+      long size = decodedSize(base64);
+      limits.total(field, size, limits.maxInputFileBytes(), InputLimits.INPUT_FILE_SETTING);
+      total += size;
+      limits.total("inputFiles", total, limits.maxInputBytes(), InputLimits.INPUT_SETTING);
+      files.put(file.getKey(), decode(file.getKey(), base64));
+    }
+    return files;
+  }
+
+  /** The bytes a base64 text decodes to (exact for valid base64, which has no line breaks). */
+  private static long decodedSize(String base64) {
+    int padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+    return (long) (base64.length() - padding) * 3 / 4;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   private static byte[] decode(String name, String base64) {

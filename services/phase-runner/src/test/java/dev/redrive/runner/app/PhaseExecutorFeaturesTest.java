@@ -45,7 +45,7 @@ class PhaseExecutorFeaturesTest {
 
   private Workspace workspace;
   private final PhaseExecutor executor =
-      new PhaseExecutor(64 * 1024, Map.of("PATH", System.getenv("PATH")));
+      new PhaseExecutor(64 * 1024, Map.of("PATH", System.getenv("PATH")), Sandbox.none(), 1 << 20);
 
   @BeforeEach
   void createWorkspace() {

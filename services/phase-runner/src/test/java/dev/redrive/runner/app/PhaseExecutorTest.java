@@ -36,7 +36,7 @@ class PhaseExecutorTest {
 
   private Workspace workspace;
   private final PhaseExecutor executor =
-      new PhaseExecutor(64 * 1024, Map.of("PATH", System.getenv("PATH")));
+      new PhaseExecutor(64 * 1024, Map.of("PATH", System.getenv("PATH")), Sandbox.none(), 1 << 20);
 
   @BeforeEach
   void createWorkspace() {
@@ -337,7 +337,9 @@ class PhaseExecutorTest {
     @Test
     void shouldKeepTheHeadAndTailOfAMegabyteOfOutputWithAnOmittedMarker() {
       // given
-      PhaseExecutor small = new PhaseExecutor(4 * 1024, Map.of("PATH", System.getenv("PATH")));
+      PhaseExecutor small =
+          new PhaseExecutor(
+              4 * 1024, Map.of("PATH", System.getenv("PATH")), Sandbox.none(), 1 << 20);
       Phase chatty =
           phase(
               "chatty",

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.redrive.runner.domain.CommandSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,5 +170,110 @@ class ProcessRunTest {
             System.getenv().keySet().stream()
                 .filter(name -> !List.of("PWD", "SHLVL", "_", "OLDPWD").contains(name))
                 .toList());
+  }
+
+  private static final Sandbox SANDBOX = Sandbox.probe("bwrap").sandbox();
+
+  private static ProcessRun.Result sandboxed(CommandSpec command, Path workspace) {
+    return ProcessRun.run(
+        command,
+        workspace,
+        Map.of("PATH", System.getenv("PATH")),
+        64 * 1024,
+        new PhaseControl(),
+        SANDBOX);
+  }
+
+  @Test
+  void shouldNotLetASandboxedCommandWriteOutsideItsWorkspace() throws Exception {
+    // given a workspace under a workspaces root that holds another workspace
+    Path root = workspace.resolve("workspaces");
+    Path mine = Files.createDirectories(root.resolve("mine"));
+    Path other = Files.createDirectories(root.resolve("other"));
+    Files.writeString(other.resolve("secret.txt"), "other-secret");
+    String script =
+        "echo inside > inside.txt; echo escaped > ../escaped.txt;"
+            + " cat ../other/secret.txt; ls -a ..; echo x > /escaped-root.txt; true";
+
+    // when
+    ProcessRun.Result result = sandboxed(sh(script, Map.of(), Duration.ofSeconds(30)), mine);
+
+    // then only the workspace was written and nothing of the other one was seen
+    assertThat(result.exitCode()).isZero();
+    assertThat(mine.resolve("inside.txt")).hasContent("inside");
+    assertThat(root.resolve("escaped.txt")).doesNotExist();
+    assertThat(Path.of("/escaped-root.txt")).doesNotExist();
+    assertThat(result.output())
+        .doesNotContain("other-secret")
+        .contains("Read-only file system", "No such file or directory");
+    assertThat(result.output().lines().filter(l -> l.equals("other"))).isEmpty();
+  }
+
+  @Test
+  void shouldShowASandboxedCommandNoneOfTheRunnersProcesses() {
+    // when
+    ProcessRun.Result result =
+        sandboxed(
+            sh(
+                "tr '\\0' ' ' < /proc/1/cmdline; echo; ls /proc | grep -c '^[0-9]'; env",
+                Map.of(),
+                Duration.ofSeconds(30)),
+            workspace);
+
+    // then pid 1 is the sandbox's, only a few processes exist, and the environment is the given one
+    assertThat(result.exitCode()).isZero();
+    List<String> lines = result.output().lines().toList();
+    assertThat(lines.get(0)).startsWith(SANDBOX.wrap(List.of(), workspace, workspace).get(0));
+    assertThat(Integer.parseInt(lines.get(1))).isLessThan(10);
+    assertThat(lines.subList(2, lines.size()).stream().map(l -> l.substring(0, l.indexOf('='))))
+        .doesNotContainAnyElementsOf(
+            System.getenv().keySet().stream()
+                .filter(
+                    n ->
+                        !List.of("PATH", "PWD", "SHLVL", "_", "OLDPWD", "HOME", "TMPDIR")
+                            .contains(n))
+                .toList());
+  }
+
+  @Test
+  void shouldKillEverySandboxedProcessIncludingSetsidOnesWhenTheCommandTimesOut() {
+    // given a command that leaves processes behind in sessions and trees of their own
+    String tag = "process-run-tag-" + UUID.randomUUID();
+    String script =
+        ("setsid sh -c 'sleep 1000; : %1$s' >/dev/null 2>&1 &"
+                + " ( (sh -c 'sleep 1000; : %1$s' >/dev/null 2>&1 &) & );"
+                + " nohup sh -c 'sleep 1000; : %1$s' >/dev/null 2>&1 & sleep 1000")
+            .formatted(tag);
+
+    // when
+    ProcessRun.Result result = sandboxed(sh(script, Map.of(), Duration.ofSeconds(2)), workspace);
+
+    // then
+    assertThat(result.timedOut()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(tag) == 0);
+  }
+
+  @Test
+  void shouldKillSandboxedBackgroundProcessesWhenTheCommandEnds() {
+    // given a command that exits at once, leaving a setsid child
+    String tag = "process-run-tag-" + UUID.randomUUID();
+    String script = "setsid sh -c 'sleep 1000; : %s' >/dev/null 2>&1 & echo done".formatted(tag);
+
+    // when
+    ProcessRun.Result result = sandboxed(sh(script, Map.of(), Duration.ofSeconds(30)), workspace);
+
+    // then
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.output()).isEqualTo("done\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(tag) == 0);
+  }
+
+  /** Live processes of this machine whose command line contains the text. */
+  static long processesWith(String text) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> p.info().arguments().map(a -> String.join(" ", a).contains(text)).orElse(false))
+        .filter(ProcessHandle::isAlive)
+        .count();
   }
 }

@@ -23,6 +23,9 @@ import org.apache.kafka.common.config.ConfigException;
  *     authentication against the registry; {@code null} when not set
  * @param latestCacheTtl {@value #LATEST_CACHE_TTL_SEC}: how long the latest version of a subject is
  *     cached, in seconds; -1 (the default) keeps it for good
+ * @param maxResponseBytes {@value #MAX_RESPONSE_BYTES}: the largest answer read from the registry
+ *     (default {@value #DEFAULT_MAX_RESPONSE_BYTES}); a larger one fails with an error naming the
+ *     key instead of being held in memory
  */
 public record AvroSerdeConfig(
     String schemaRegistryUrl,
@@ -30,7 +33,8 @@ public record AvroSerdeConfig(
     boolean useLatestVersion,
     boolean specificAvroReader,
     String basicAuthUserInfo,
-    Duration latestCacheTtl) {
+    Duration latestCacheTtl,
+    int maxResponseBytes) {
 
   /** Registry base URL, a comma-separated list of them, or {@code mock://<scope>}. Required. */
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -50,6 +54,12 @@ public record AvroSerdeConfig(
   /** Seconds the latest version of a subject stays cached; -1 (default) for good. */
   public static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
 
+  /** Largest registry answer read, in bytes (a Redrive setting; Confluent's serde has none). */
+  public static final String MAX_RESPONSE_BYTES = "schema.registry.max.response.bytes";
+
+  /** 1 MiB: Redrive's largest schema is a few kB, a registry's error answers smaller. */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
   /**
    * Reads the settings from a Kafka client configuration; missing keys take their defaults.
    *
@@ -62,7 +72,18 @@ public record AvroSerdeConfig(
         flag(configs, USE_LATEST_VERSION, false),
         flag(configs, SPECIFIC_AVRO_READER, false),
         text(configs.get(BASIC_AUTH_USER_INFO)),
-        Duration.ofSeconds(number(configs, LATEST_CACHE_TTL_SEC, -1)));
+        Duration.ofSeconds(number(configs, LATEST_CACHE_TTL_SEC, -1, "a whole number of seconds")),
+        maxResponseBytes(configs));
+  }
+
+  private static int maxResponseBytes(Map<String, ?> configs) {
+    long value =
+        number(configs, MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, "a number of bytes");
+    if (value < 1024 || value > Integer.MAX_VALUE - 8) {
+      throw new ConfigException(
+          MAX_RESPONSE_BYTES, value, "expected a number of bytes from 1024 to 2147483639");
+    }
+    return (int) value;
   }
 
   /**
@@ -110,7 +131,8 @@ public record AvroSerdeConfig(
     throw new ConfigException(key, value, "expected true or false");
   }
 
-  private static long number(Map<String, ?> configs, String key, long defaultValue) {
+  private static long number(
+      Map<String, ?> configs, String key, long defaultValue, String expected) {
     Object value = configs.get(key);
     if (value == null) {
       return defaultValue;
@@ -121,7 +143,7 @@ public record AvroSerdeConfig(
     try {
       return Long.parseLong(String.valueOf(value).strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, value, "expected a whole number of seconds");
+      throw new ConfigException(key, value, "expected " + expected);
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -51,6 +52,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private final String authorization;
   private final Duration timeout;
   private final Duration latestCacheTtl;
+  private final int maxResponseBytes;
   private final HttpClient http;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
@@ -84,6 +86,37 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    */
   public RestSchemaRegistryClient(
       String baseUrls, String basicAuthUserInfo, Duration timeout, Duration latestCacheTtl) {
+    this(
+        baseUrls,
+        basicAuthUserInfo,
+        timeout,
+        latestCacheTtl,
+        AvroSerdeConfig.DEFAULT_MAX_RESPONSE_BYTES);
+  }
+
+  /**
+   * Creates a client.
+   *
+   * @param baseUrls one URL or a comma-separated list, for example {@code http://registry:8081}
+   * @param basicAuthUserInfo {@code user:password} for HTTP basic authentication, or {@code null}
+   * @param timeout connect timeout, and time allowed for each answer
+   * @param latestCacheTtl how long {@link #latest(String)} answers from its cache: zero never,
+   *     negative for good
+   * @param maxResponseBytes the largest answer read ({@value AvroSerdeConfig#MAX_RESPONSE_BYTES});
+   *     reading stops at the first byte past it, and the call fails naming the key
+   * @throws IllegalArgumentException if a URL is not an http(s) URL
+   */
+  public RestSchemaRegistryClient(
+      String baseUrls,
+      String basicAuthUserInfo,
+      Duration timeout,
+      Duration latestCacheTtl,
+      int maxResponseBytes) {
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException(
+          AvroSerdeConfig.MAX_RESPONSE_BYTES + " must be positive, was " + maxResponseBytes);
+    }
+    this.maxResponseBytes = maxResponseBytes;
     this.baseUrls = parseUrls(baseUrls);
     this.authorization =
         basicAuthUserInfo == null || basicAuthUserInfo.isBlank()
@@ -167,9 +200,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     for (int i = 0; i < baseUrls.size(); i++) {
       int index = (first + i) % baseUrls.size();
       String url = baseUrls.get(index);
-      HttpResponse<String> response;
+      HttpResponse<InputStream> response;
+      String text;
       try {
-        response = http.send(request(url + path, body), HttpResponse.BodyHandlers.ofString());
+        response = http.send(request(url + path, body), HttpResponse.BodyHandlers.ofInputStream());
+        text = bounded(url, response, call);
       } catch (IOException e) {
         failure = e;
         continue;
@@ -182,7 +217,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             e);
       }
       preferredUrl = index;
-      return answer(url, response, call);
+      return answer(url, response.statusCode(), text, call);
     }
     throw new SchemaRegistryException(
         "Schema registry at "
@@ -212,9 +247,35 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         .build();
   }
 
-  private static JsonNode answer(String url, HttpResponse<String> response, Call call) {
-    int status = response.statusCode();
-    String body = response.body() == null ? "" : response.body();
+  /**
+   * The answer as text, read up to the limit; a longer one is not read further, and fails with its
+   * own status: it is not an outage to wait out (the same answer would come again).
+   */
+  private String bounded(String url, HttpResponse<InputStream> response, Call call)
+      throws IOException {
+    try (InputStream in = response.body()) {
+      byte[] bytes = in.readNBytes(maxResponseBytes + 1);
+      if (bytes.length > maxResponseBytes) {
+        throw new SchemaRegistryException(
+            "Schema registry at "
+                + url
+                + ": could not "
+                + call.action()
+                + ": the answer is larger than "
+                + maxResponseBytes
+                + " bytes (raise "
+                + AvroSerdeConfig.MAX_RESPONSE_BYTES
+                + " if the registry really serves schemas that large)",
+            response.statusCode(),
+            NO_ANSWER,
+            null);
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static JsonNode answer(String url, int status, String text, Call call) {
+    String body = text == null ? "" : text;
     JsonNode json = readJson(body);
     if (status >= 200 && status < 300) {
       if (json == null || !json.isObject()) {

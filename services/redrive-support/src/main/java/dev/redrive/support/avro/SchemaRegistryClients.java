@@ -37,20 +37,25 @@ public final class SchemaRegistryClients {
    * @throws IllegalArgumentException when the URL is not valid
    */
   public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo) {
-    return forUrl(url, basicAuthUserInfo, RestSchemaRegistryClient.CACHE_LATEST_FOREVER);
+    return forUrl(
+        url,
+        basicAuthUserInfo,
+        RestSchemaRegistryClient.CACHE_LATEST_FOREVER,
+        AvroSerdeConfig.DEFAULT_MAX_RESPONSE_BYTES);
   }
 
   static SchemaRegistryClient create(AvroSerdeConfig config) {
     String url = config.requireSchemaRegistryUrl();
     try {
-      return forUrl(url, config.basicAuthUserInfo(), config.latestCacheTtl());
+      return forUrl(
+          url, config.basicAuthUserInfo(), config.latestCacheTtl(), config.maxResponseBytes());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL, url, e.getMessage());
     }
   }
 
   private static SchemaRegistryClient forUrl(
-      String url, String basicAuthUserInfo, Duration latestCacheTtl) {
+      String url, String basicAuthUserInfo, Duration latestCacheTtl, int maxResponseBytes) {
     String trimmed = url.strip();
     if (trimmed.startsWith(MOCK_PREFIX)) {
       String scope = trimmed.substring(MOCK_PREFIX.length());
@@ -61,6 +66,10 @@ public final class SchemaRegistryClients {
       return InMemorySchemaRegistry.forScope(scope);
     }
     return new RestSchemaRegistryClient(
-        trimmed, basicAuthUserInfo, RestSchemaRegistryClient.DEFAULT_TIMEOUT, latestCacheTtl);
+        trimmed,
+        basicAuthUserInfo,
+        RestSchemaRegistryClient.DEFAULT_TIMEOUT,
+        latestCacheTtl,
+        maxResponseBytes);
   }
 }

@@ -1,6 +1,8 @@
 package dev.redrive.support.config;
 
+import dev.redrive.support.limits.InputLimits;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -9,15 +11,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings every Redrive service shares ({@code redrive.kafka.*}, {@code redrive.outbox.*}).
+ * Settings every Redrive service shares ({@code redrive.kafka.*}, {@code redrive.outbox.*}, {@code
+ * redrive.limits.*}).
  *
  * @param kafka how the service uses Kafka beyond the standard {@code spring.kafka.*} keys
  * @param outbox how the outbox relay publishes
+ * @param limits the bounds of what enters a service (REST requests and consumed events); keep them
+ *     equal in every service, so what one accepts the next one does too
  */
 @Validated
 @ConfigurationProperties("redrive")
 public record RedriveProperties(
-    @DefaultValue @Valid @NotNull Kafka kafka, @DefaultValue @Valid @NotNull Outbox outbox) {
+    @DefaultValue @Valid @NotNull Kafka kafka,
+    @DefaultValue @Valid @NotNull Outbox outbox,
+    @DefaultValue @Valid @NotNull Limits limits) {
 
   /**
    * @param createTopics create the Redrive topics and their dead-letter topics at start when
@@ -47,11 +54,55 @@ public record RedriveProperties(
    *     transaction wrote with one due time, up to about 7 kB)
    * @param sendTimeout how long to wait for the broker to acknowledge a batch
    * @param retryBackoff wait after a failed batch before trying again
+   * @param maxMessageBytes the largest Kafka record an event may become (payload, key, headers and
+   *     record overhead); a larger event fails the transaction that writes it. Keep it below the
+   *     producer's {@code max.request.size} (checked at start) and the broker's {@code
+   *     message.max.bytes}, both about 1 MiB by default
    */
   public record Outbox(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("500ms") @NotNull Duration pollInterval,
       @DefaultValue("500") @Min(1) int batchSize,
       @DefaultValue("30s") @NotNull Duration sendTimeout,
-      @DefaultValue("2s") @NotNull Duration retryBackoff) {}
+      @DefaultValue("2s") @NotNull Duration retryBackoff,
+      @DefaultValue("1000000") @Min(1024) int maxMessageBytes) {}
+
+  /**
+   * Bounds of the fields where data enters (see {@link InputLimits}; ids, names and paths have
+   * fixed limits). A value over one is answered 413/400 over REST and dead-lettered on Kafka.
+   *
+   * @param maxTextBytes UTF-8 bytes of one free-text field of an event (an error message, a log or
+   *     check excerpt, an error report, a reason)
+   * @param maxNoteBytes UTF-8 bytes of a note or reason a person writes (retry and resume notes,
+   *     cancel reasons)
+   * @param maxParameters parameters of one execution
+   * @param maxParameterBytes UTF-8 bytes of one parameter value
+   * @param maxParametersBytes UTF-8 bytes of all parameter names and values of one execution
+   * @param maxInputFiles input files of one start request
+   * @param maxInputFileBytes decoded bytes of one input file
+   * @param maxInputBytes decoded bytes of all input files of one start request
+   */
+  public record Limits(
+      @DefaultValue("262144") @Min(1024) @Max(1_048_576) int maxTextBytes,
+      @DefaultValue("16384") @Min(256) @Max(1_048_576) int maxNoteBytes,
+      @DefaultValue("64") @Min(0) @Max(10_000) int maxParameters,
+      @DefaultValue("65536") @Min(256) @Max(1_048_576) int maxParameterBytes,
+      @DefaultValue("262144") @Min(256) @Max(1_048_576) int maxParametersBytes,
+      @DefaultValue("64") @Min(0) @Max(10_000) int maxInputFiles,
+      @DefaultValue("8388608") @Min(1) long maxInputFileBytes,
+      @DefaultValue("33554432") @Min(1) long maxInputBytes) {
+
+    /** The plain-Java bounds these settings describe. */
+    public InputLimits toInputLimits() {
+      return new InputLimits(
+          maxTextBytes,
+          maxNoteBytes,
+          maxParameters,
+          maxParameterBytes,
+          maxParametersBytes,
+          maxInputFiles,
+          maxInputFileBytes,
+          maxInputBytes);
+    }
+  }
 }

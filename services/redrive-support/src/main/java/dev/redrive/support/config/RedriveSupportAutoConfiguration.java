@@ -5,9 +5,14 @@ import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.DeadLetterRouting;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.kafka.RedriveErrorHandler;
+import dev.redrive.support.limits.EventLimits;
+import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.outbox.Outbox;
+import dev.redrive.support.outbox.OutboxLimitAdvice;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.support.outbox.OutboxSettings;
+import dev.redrive.support.outbox.ParkedOutboxController;
+import dev.redrive.support.outbox.ParkedRows;
 import dev.redrive.support.outbox.ProcessedEvents;
 import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
@@ -20,11 +25,13 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -56,7 +63,8 @@ public class RedriveSupportAutoConfiguration {
    * Consumers read Avro through an {@link ErrorHandlingDeserializer}, so a record that does not
    * decode reaches the dead-letter topic at once instead of blocking its partition. Set {@code
    * spring.kafka.consumer.properties.spring.deserializer.value.delegate.class} to use another Avro
-   * deserializer (Confluent's, for example).
+   * deserializer (Confluent's, for example). {@code isolation.level=read_committed} comes from
+   * {@link RedriveKafkaDefaults}.
    */
   @Bean
   DefaultKafkaConsumerFactoryCustomizer redriveConsumerDefaults() {
@@ -70,9 +78,6 @@ public class RedriveSupportAutoConfiguration {
       }
       if (!configs.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)) {
         updates.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      }
-      if (!configs.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
-        updates.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       }
       if (!configs.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
         // a crashed instance's partitions move after 10 s, not Kafka's default 45 s
@@ -153,19 +158,77 @@ public class RedriveSupportAutoConfiguration {
       RedriveProperties properties,
       MeterRegistry meters) {
     var outbox = properties.outbox();
+    Map<String, Object> producer = kafkaProperties.buildProducerProperties();
+    checkMessageLimit(outbox.maxMessageBytes(), producer);
     return new OutboxRelay(
         dataSource,
-        kafkaProperties.buildProducerProperties(),
+        producer,
         new OutboxSettings(
             outbox.pollInterval(), outbox.batchSize(), outbox.sendTimeout(), outbox.retryBackoff()),
         meters);
   }
 
+  /**
+   * Start-up fails when an event the outbox accepts could be refused by the relay's own producer.
+   */
+  static void checkMessageLimit(int maxMessageBytes, Map<String, Object> producerConfig) {
+    Object configured = producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    int maxRequestSize =
+        configured == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(configured.toString());
+    if (maxMessageBytes > maxRequestSize) {
+      throw new IllegalStateException(
+          "redrive.outbox.max-message-bytes (%d) is larger than the producer's max.request.size (%d): the relay could not send such an event. Lower redrive.outbox.max-message-bytes or raise spring.kafka.producer.properties.max.request.size (and the broker's message.max.bytes)"
+              .formatted(maxMessageBytes, maxRequestSize));
+    }
+  }
+
+  /** The producer's {@code max.request.size} when nothing sets it. */
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
   @Bean
   @ConditionalOnBean(OutboxRelay.class)
   Outbox outbox(
-      JdbcClient jdbc, Serializer<Object> redriveEventSerializer, Clock clock, OutboxRelay relay) {
-    return new Outbox(jdbc, redriveEventSerializer, clock, relay::wakeUp);
+      JdbcClient jdbc,
+      Serializer<Object> redriveEventSerializer,
+      Clock clock,
+      OutboxRelay relay,
+      RedriveProperties properties) {
+    return new Outbox(
+        jdbc, redriveEventSerializer, clock, relay::wakeUp, properties.outbox().maxMessageBytes());
+  }
+
+  @Bean
+  @ConditionalOnBean(OutboxRelay.class)
+  ParkedRows parkedOutboxRows(JdbcClient jdbc, OutboxRelay relay) {
+    return new ParkedRows(jdbc, relay::wakeUp);
+  }
+
+  /** {@code GET /api/v1/outbox/parked} and re-queue, in every service that runs a relay. */
+  @Bean
+  @ConditionalOnBean(ParkedRows.class)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  ParkedOutboxController parkedOutboxController(ParkedRows parkedRows) {
+    return new ParkedOutboxController(parkedRows);
+  }
+
+  /** 413 for a request whose event the outbox refused as too large. */
+  @Bean
+  @ConditionalOnBean(Outbox.class)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  OutboxLimitAdvice outboxLimitAdvice() {
+    return new OutboxLimitAdvice();
+  }
+
+  /** The bounds of every field where data enters ({@code redrive.limits.*}). */
+  @Bean
+  InputLimits inputLimits(RedriveProperties properties) {
+    return properties.limits().toInputLimits();
+  }
+
+  /** The intake check every listener makes of a consumed event before it acts on it. */
+  @Bean
+  EventLimits eventLimits(InputLimits inputLimits, MeterRegistry meters) {
+    return new EventLimits(inputLimits, meters);
   }
 
   @Bean

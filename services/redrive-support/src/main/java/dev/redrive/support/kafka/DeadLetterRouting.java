@@ -1,5 +1,6 @@
 package dev.redrive.support.kafka;
 
+import dev.redrive.support.log.LogText;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,7 +79,7 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
         record.offset(),
         record.topic(),
         Topic.DLT_SUFFIX,
-        rootMessage(exception));
+        LogText.escape(rootMessage(exception)));
     recoverer.accept(record, exception);
   }
 

@@ -19,6 +19,9 @@ public final class Outages {
 
   /** Whether the exception, or any of its causes, says a dependency is unavailable. */
   public static boolean isOutage(Throwable exception) {
+    if (exceedsALimit(exception)) {
+      return false;
+    }
     for (Throwable cause = exception; cause != null; cause = next(cause)) {
       if (cause instanceof SchemaRegistryException registry) {
         return registry.isUnavailable();
@@ -36,6 +39,22 @@ public final class Outages {
           || cause instanceof SQLTransientException
           || cause instanceof SQLRecoverableException
           || isConnectionState(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * SQLSTATE class 54 (program limit exceeded: an index row, a statement or a value too large for
+   * PostgreSQL). Spring translates it to a {@link TransientDataAccessException}, but it is the
+   * record's own fault: retrying it as an outage would stop its partition for good.
+   */
+  static boolean exceedsALimit(Throwable exception) {
+    for (Throwable cause = exception; cause != null; cause = next(cause)) {
+      if (cause instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("54")) {
         return true;
       }
     }

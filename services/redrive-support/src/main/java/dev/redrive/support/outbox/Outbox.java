@@ -1,6 +1,7 @@
 package dev.redrive.support.outbox;
 
 import dev.redrive.support.kafka.Envelopes;
+import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.Topic;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,19 +19,45 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link OutboxRelay} publishes them once they are due. An event therefore leaves the service if
  * and only if the state change that produced it was committed, and a delayed event survives any
  * restart because it is a row, not a timer.
+ *
+ * <p>Every event is measured as the Kafka record it will become before it is written: one larger
+ * than {@code maxMessageBytes} could never be sent, so it fails the write with {@link
+ * OutboxMessageTooLargeException} and the caller's transaction rolls back, instead of becoming a
+ * row that the relay would have to park.
  */
 public class Outbox {
+
+  /**
+   * What a record costs on the wire besides its key, value and headers, at most: the record batch
+   * header (61 bytes) and the record's own lengths, offsets and attributes (up to 21 bytes).
+   */
+  static final int RECORD_OVERHEAD = 61 + 21;
+
+  /** Per header besides its name and value: two length varints, at most. */
+  static final int HEADER_OVERHEAD = 10;
 
   private final JdbcClient jdbc;
   private final Serializer<Object> serializer;
   private final Clock clock;
   private final Runnable onCommit;
+  private final int maxMessageBytes;
 
-  public Outbox(JdbcClient jdbc, Serializer<Object> serializer, Clock clock, Runnable onCommit) {
+  /**
+   * @param maxMessageBytes the largest record, in bytes, that an event may become ({@code
+   *     redrive.outbox.max-message-bytes}); keep it below the producer's {@code max.request.size}
+   *     and the broker's and topics' {@code message.max.bytes}
+   */
+  public Outbox(
+      JdbcClient jdbc,
+      Serializer<Object> serializer,
+      Clock clock,
+      Runnable onCommit,
+      int maxMessageBytes) {
     this.jdbc = jdbc;
     this.serializer = serializer;
     this.clock = clock;
     this.onCommit = onCommit;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   /** An event for the outbox, and when it is due. */
@@ -124,12 +151,42 @@ public class Outbox {
               + event.getClass().getSimpleName());
     }
     GenericRecord generic = (GenericRecord) event;
-    return new OutboxRows.Encoded(
-        topic.name(),
-        Envelopes.executionId(generic),
-        Envelopes.eventId(generic),
-        Envelopes.eventType(generic),
-        serializer.serialize(topic.name(), event),
-        message.dueAt());
+    OutboxRows.Encoded encoded =
+        new OutboxRows.Encoded(
+            topic.name(),
+            Envelopes.executionId(generic),
+            Envelopes.eventId(generic),
+            Envelopes.eventType(generic),
+            serializer.serialize(topic.name(), event),
+            message.dueAt());
+    int bytes = recordBytes(encoded);
+    if (bytes > maxMessageBytes) {
+      throw new OutboxMessageTooLargeException(
+          topic.name(),
+          encoded.eventType(),
+          Escaped.text(encoded.key(), 200),
+          bytes,
+          maxMessageBytes);
+    }
+    return encoded;
+  }
+
+  /**
+   * The size of the Kafka record the relay makes of {@code message}, at most: its key, its value,
+   * its two headers ({@link dev.redrive.support.kafka.RedriveHeaders}) and the overhead of a record
+   * alone in its batch.
+   */
+  static int recordBytes(OutboxRows.Encoded message) {
+    long bytes =
+        (long) RECORD_OVERHEAD
+            + OutboxRows.utf8Length(message.key())
+            + message.payload().length
+            + HEADER_OVERHEAD
+            + RedriveHeaders.EVENT_TYPE.length()
+            + OutboxRows.utf8Length(message.eventType())
+            + HEADER_OVERHEAD
+            + RedriveHeaders.EVENT_ID.length()
+            + OutboxRows.utf8Length(message.eventId());
+    return (int) Math.min(bytes, Integer.MAX_VALUE);
   }
 }

@@ -1,7 +1,8 @@
 package dev.redrive.support.outbox;
 
+import dev.redrive.support.outbox.RelaySession.Batch;
 import dev.redrive.support.outbox.RelaySession.OutboxRow;
-import dev.redrive.support.outbox.RelaySession.OutboxState;
+import dev.redrive.support.outbox.RelaySession.Parking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
@@ -30,6 +32,18 @@ import org.springframework.kafka.config.TopicBuilder;
  * settled after a crash is described in {@link RelaySession}. Any error ends the session (its
  * producer is closed, its lock given back) and the relay starts a new one after {@code
  * retry-backoff}: a new session first settles what the earlier one left claimed.
+ *
+ * <p>No row can jam the outbox. A row whose send fails with an error that no retry mends (too large
+ * for the broker or its topic, refused content, an invalid topic: {@link Unsendable}) is
+ * <em>parked</em>: moved to {@code outbox_parked} with the cause, the time and the attempts, logged
+ * at WARN and counted ({@code redrive.outbox.parked} now, {@code redrive.outbox.parkings} in all).
+ * The later rows of the same execution (message key) are parked behind it, so that no consumer sees
+ * an execution's events out of order; all other rows keep flowing. {@link ParkedRows} lists them
+ * and puts them back. Other errors (broker or database away) are retried, never parked: parking on
+ * a count of tries would park every row during an outage.
+ *
+ * <p>The backlog gauges are read from the table every few seconds whatever the relay is doing, so a
+ * relay that keeps failing shows a growing backlog and oldest age.
  *
  * <p>The progress topic ({@link #progressTopic}) must exist; the services create it with their
  * other topics.
@@ -49,7 +63,10 @@ public class OutboxRelay implements SmartLifecycle {
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
+  private final AtomicLong parked = new AtomicLong();
   private final Counter failures;
+  private final Counter parkings;
+  private final JdbcClient jdbc;
   private Instant gaugesUpdated = Instant.EPOCH;
   private volatile boolean running;
   private volatile RelaySession session;
@@ -68,6 +85,7 @@ public class OutboxRelay implements SmartLifecycle {
     this.clientConfig = Map.copyOf(clientConfig);
     this.settings = settings;
     this.meters = meters;
+    this.jdbc = JdbcClient.create(dataSource);
     Gauge.builder("redrive.outbox.backlog", backlog, AtomicLong::get)
         .description("Outbox messages waiting (due or scheduled)")
         .register(meters);
@@ -82,6 +100,13 @@ public class OutboxRelay implements SmartLifecycle {
     Gauge.builder("redrive.outbox.publishing", publishing, AtomicLong::get)
         .description("1 when this instance's relay is the one publishing its outbox, else 0")
         .register(meters);
+    Gauge.builder("redrive.outbox.parked", parked, AtomicLong::get)
+        .description("Outbox rows parked now (never sendable, or held behind one that is not)")
+        .register(meters);
+    this.parkings =
+        Counter.builder("redrive.outbox.parkings")
+            .description("Outbox rows the relay parked")
+            .register(meters);
   }
 
   /** The compacted topic where relays record the last batch they committed. */
@@ -138,14 +163,16 @@ public class OutboxRelay implements SmartLifecycle {
 
   private void run() {
     while (running) {
+      refreshGauges();
       try {
         if (session == null && !startSession()) {
           pause(settings.pollInterval());
           continue;
         }
-        List<OutboxRow> sent = session.publishDueBatch();
-        countPublished(sent);
-        if (sent.size() < settings.batchSize()) {
+        Batch batch = session.publishDueBatch();
+        countPublished(batch.sent());
+        reportParked(batch.parked());
+        if (batch.rows() < settings.batchSize()) {
           waitForWork();
         }
       } catch (RuntimeException e) {
@@ -154,7 +181,7 @@ public class OutboxRelay implements SmartLifecycle {
           log.warn(
               "outbox relay could not publish, starting over in {}: {}",
               settings.retryBackoff(),
-              e.toString());
+              Escaped.causes(e));
           log.debug("outbox relay failure", e);
         }
         endSession();
@@ -162,6 +189,52 @@ public class OutboxRelay implements SmartLifecycle {
       }
     }
     endSession();
+  }
+
+  private void reportParked(List<Parking> rows) {
+    for (Parking row : rows) {
+      parkings.increment();
+      parked.incrementAndGet();
+      log.warn(
+          "outbox row {} parked ({} of execution {}, {} tries): {}; later rows go on, GET"
+              + " /api/v1/outbox/parked lists it and POST"
+              + " /api/v1/outbox/parked/{}/requeue sends it again",
+          row.id(),
+          Escaped.text(String.join(",", row.eventTypes()), 200),
+          Escaped.text(String.join(",", row.keys()), 200),
+          row.attempts(),
+          row.cause(),
+          row.id());
+    }
+  }
+
+  /**
+   * Reads the backlog, the oldest due row's age and the parked rows from the table at most every
+   * {@link #GAUGE_INTERVAL}, whether this relay publishes, waits or keeps failing.
+   */
+  private void refreshGauges() {
+    Instant now = Instant.now();
+    if (!now.isAfter(gaugesUpdated.plus(GAUGE_INTERVAL))) {
+      return;
+    }
+    gaugesUpdated = now;
+    try {
+      jdbc.sql(
+              """
+              SELECT coalesce(sum(cardinality(topics)), 0),
+                extract(epoch FROM now() - min(due_at) FILTER (WHERE due_at <= now())),
+                (SELECT count(*) FROM outbox_parked)
+              FROM outbox""")
+          .query(
+              rs -> {
+                backlog.set(rs.getLong(1));
+                double oldest = rs.getDouble(2);
+                oldestAgeMillis.set(Math.max(0, Math.round(oldest * 1000)));
+                parked.set(rs.getLong(3));
+              });
+    } catch (RuntimeException e) {
+      log.warn("outbox relay could not read the outbox backlog: {}", Escaped.causes(e));
+    }
   }
 
   /** Becomes the publishing relay if no other holds the table; settles what was left claimed. */
@@ -203,15 +276,6 @@ public class OutboxRelay implements SmartLifecycle {
   }
 
   private void waitForWork() {
-    Instant now = Instant.now();
-    if (now.isAfter(gaugesUpdated.plus(GAUGE_INTERVAL))) {
-      // counting the messages scans the table: keep it off the path of every batch
-      OutboxState state = session.state();
-      backlog.set(state.messages());
-      oldestAgeMillis.set(
-          state.oldestDue() == null ? 0 : Duration.between(state.oldestDue(), now).toMillis());
-      gaugesUpdated = now;
-    }
     if (wakeUp.tryAcquire()) {
       // rows were committed while this batch was sent: publish them without asking when the next
       // scheduled row is due (under steady load that query would run after every batch)

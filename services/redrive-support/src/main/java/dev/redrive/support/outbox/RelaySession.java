@@ -8,10 +8,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +50,13 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * the old one left open (those rows are still in the table and go out again), and the last progress
  * record names the batch that was committed but perhaps not deleted (deleted now). Every row
  * therefore reaches its topic exactly once for {@code read_committed} consumers.
+ *
+ * <p>When a batch fails with an error that no retry can mend ({@link Unsendable}), its transaction
+ * is aborted and its rows are sent again one per transaction, up to the one that fails: that row is
+ * moved to {@code outbox_parked} and the rows after it go on. A row sharing a message key (an
+ * execution id) with an earlier parked row is parked too, held behind it, so consumers never see an
+ * execution's later events without the parked one; a re-queue ({@link ParkedRows}) puts them back
+ * with their ids, in their place.
  */
 final class RelaySession implements AutoCloseable {
 
@@ -59,6 +70,7 @@ final class RelaySession implements AutoCloseable {
   private final String relayId;
   private final Map<String, Object> clientConfig;
   private final OutboxSettings settings;
+  private final Set<String> parkedKeys = new HashSet<>();
   private KafkaProducer<String, byte[]> producer;
 
   private RelaySession(
@@ -99,8 +111,16 @@ final class RelaySession implements AutoCloseable {
       if (!Boolean.TRUE.equals(locked)) {
         return null;
       }
-      session = new RelaySession(connection, jdbc, relayId, clientConfig, settings);
-      session.startProducer();
+      RelaySession opened = new RelaySession(connection, jdbc, relayId, clientConfig, settings);
+      try {
+        opened.loadParkedKeys();
+        opened.startProducer();
+      } catch (RuntimeException e) {
+        // the broker is away: give the lock back, or no relay could take the table over
+        opened.close();
+        throw e;
+      }
+      session = opened;
       return session;
     } finally {
       if (session == null) {
@@ -133,16 +153,141 @@ final class RelaySession implements AutoCloseable {
     return delete(last.ids());
   }
 
-  /** Publishes up to one batch of due rows and deletes them; returns what was sent. */
-  List<OutboxRow> publishDueBatch() {
+  /**
+   * Publishes up to one batch of due rows and deletes them; parks the rows that can never be sent
+   * and the rows held behind them (see {@link OutboxRelay}).
+   */
+  Batch publishDueBatch() {
     List<OutboxRow> messages = dueRows();
     if (messages.isEmpty()) {
+      return new Batch(messages, List.of(), 0);
+    }
+    int rows = rowIds(messages).length;
+    List<Parking> parked = new ArrayList<>();
+    List<OutboxRow> sendable = holdBehindParked(messages, parked);
+    if (sendable.isEmpty()) {
+      return new Batch(sendable, parked, rows);
+    }
+    long[] ids = rowIds(sendable);
+    try {
+      send(sendable, ids);
+    } catch (RuntimeException failure) {
+      if (Unsendable.cause(failure) == null) {
+        throw failure;
+      }
+      // one of the rows can never be sent: find it by sending them one by one
+      producer.abortTransaction();
+      return new Batch(sendRowByRow(sendable, parked), parked, rows);
+    }
+    delete(ids);
+    return new Batch(sendable, parked, rows);
+  }
+
+  /**
+   * Parks the rows that share a message key with an earlier parked row (a consumer must not see an
+   * execution's later events without the one parked before them); answers the others.
+   */
+  private List<OutboxRow> holdBehindParked(List<OutboxRow> messages, List<Parking> parked) {
+    if (parkedKeys.isEmpty()) {
       return messages;
     }
-    long[] ids = rowIds(messages);
-    send(messages, ids);
-    delete(ids);
-    return messages;
+    List<OutboxRow> sendable = new ArrayList<>(messages.size());
+    for (List<OutboxRow> row : byRow(messages)) {
+      if (row.stream().anyMatch(m -> parkedKeys.contains(m.key()))) {
+        // the set only grows while the session lives (a re-queue takes rows out): ask the table
+        Long behind = parkedBefore(row.get(0).id(), keys(row));
+        if (behind != null) {
+          parked.add(park(row, "held behind parked outbox row " + behind, behind, 0));
+          continue;
+        }
+      }
+      sendable.addAll(row);
+    }
+    return sendable;
+  }
+
+  /**
+   * Sends each row in a transaction of its own, until one fails with an error no retry mends: that
+   * row is parked and the rest waits for the next batch (which holds the rows of its keys). Any
+   * other error ends the session as usual.
+   */
+  private List<OutboxRow> sendRowByRow(List<OutboxRow> messages, List<Parking> parked) {
+    List<OutboxRow> sent = new ArrayList<>();
+    for (List<OutboxRow> row : byRow(messages)) {
+      long[] id = {row.get(0).id()};
+      try {
+        send(row, id);
+      } catch (RuntimeException failure) {
+        Throwable cause = Unsendable.cause(failure);
+        if (cause == null) {
+          throw failure;
+        }
+        producer.abortTransaction();
+        // tried twice: in its batch, then alone
+        parked.add(park(row, Escaped.causes(cause), null, 2));
+        return sent;
+      }
+      delete(id);
+      sent.addAll(row);
+    }
+    return sent;
+  }
+
+  /** Moves the row to {@code outbox_parked} with why, and remembers its keys. */
+  private Parking park(List<OutboxRow> row, String cause, Long heldBehind, int attempts) {
+    long id = row.get(0).id();
+    jdbc.sql(
+            """
+            WITH moved AS (DELETE FROM outbox WHERE id = ? RETURNING *)
+            INSERT INTO outbox_parked (id, topics, message_keys, event_ids, event_types, payloads,
+              due_at, created_at, attempts, cause, held_behind)
+            SELECT id, topics, message_keys, event_ids, event_types, payloads, due_at, created_at,
+              ?, ?, ?
+            FROM moved""")
+        .param(id)
+        .param(attempts)
+        .param(cause)
+        .param(heldBehind)
+        .update();
+    parkedKeys.addAll(keys(row));
+    return new Parking(
+        id,
+        row.stream().map(OutboxRow::eventType).toList(),
+        keys(row),
+        cause,
+        heldBehind,
+        attempts);
+  }
+
+  /** The id of the earliest parked row before {@code id} that shares one of {@code keys}. */
+  private Long parkedBefore(long id, List<String> keys) {
+    return jdbc.sql("SELECT min(id) FROM outbox_parked WHERE message_keys && ?::text[] AND id < ?")
+        .param(keys.toArray(String[]::new))
+        .param(id)
+        .query(Long.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private void loadParkedKeys() {
+    parkedKeys.clear();
+    parkedKeys.addAll(
+        jdbc.sql("SELECT DISTINCT unnest(message_keys) FROM outbox_parked")
+            .query(String.class)
+            .list());
+  }
+
+  private static List<String> keys(List<OutboxRow> row) {
+    return row.stream().map(OutboxRow::key).distinct().toList();
+  }
+
+  /** The messages grouped by the row they came from, in order. */
+  private static List<List<OutboxRow>> byRow(List<OutboxRow> messages) {
+    Map<Long, List<OutboxRow>> rows = new LinkedHashMap<>();
+    for (OutboxRow message : messages) {
+      rows.computeIfAbsent(message.id(), id -> new ArrayList<>()).add(message);
+    }
+    return List.copyOf(rows.values());
   }
 
   /**
@@ -193,20 +338,6 @@ final class RelaySession implements AutoCloseable {
         .query((rs, n) -> instant(rs.getTimestamp(1)))
         .optional()
         .orElse(null);
-  }
-
-  /** Messages waiting, the earliest due time and the earliest due time of the rows already due. */
-  OutboxState state() {
-    return jdbc.sql(
-            """
-            SELECT coalesce(sum(cardinality(topics)), 0), min(due_at),
-              min(due_at) FILTER (WHERE due_at <= now())
-            FROM outbox""")
-        .query(
-            (rs, n) ->
-                new OutboxState(
-                    rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))))
-        .single();
   }
 
   /** Closes the producer at once (an open transaction is aborted by the next session). */
@@ -358,7 +489,17 @@ final class RelaySession implements AutoCloseable {
     }
   }
 
-  record OutboxState(long messages, Instant nextDue, Instant oldestDue) {}
+  /** What one batch did: the messages sent, the rows parked, and how many rows it read. */
+  record Batch(List<OutboxRow> sent, List<Parking> parked, int rows) {}
+
+  /** A row moved to {@code outbox_parked}. */
+  record Parking(
+      long id,
+      List<String> eventTypes,
+      List<String> keys,
+      String cause,
+      Long heldBehind,
+      int attempts) {}
 
   /** A message of the outbox and the id of the row that holds it. */
   record OutboxRow(

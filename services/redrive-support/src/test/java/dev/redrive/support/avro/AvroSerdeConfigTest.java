@@ -19,7 +19,13 @@ class AvroSerdeConfigTest {
     assertThat(config)
         .isEqualTo(
             new AvroSerdeConfig(
-                "http://registry:8081", true, false, false, null, Duration.ofSeconds(-1)));
+                "http://registry:8081",
+                true,
+                false,
+                false,
+                null,
+                Duration.ofSeconds(-1),
+                AvroSerdeConfig.DEFAULT_MAX_RESPONSE_BYTES));
   }
 
   @Test
@@ -32,7 +38,8 @@ class AvroSerdeConfigTest {
                 AvroSerdeConfig.USE_LATEST_VERSION, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, "TRUE",
                 AvroSerdeConfig.BASIC_AUTH_USER_INFO, "user:secret",
-                AvroSerdeConfig.LATEST_CACHE_TTL_SEC, "30"));
+                AvroSerdeConfig.LATEST_CACHE_TTL_SEC, "30",
+                AvroSerdeConfig.MAX_RESPONSE_BYTES, "4096"));
 
     assertThat(config)
         .isEqualTo(
@@ -42,7 +49,8 @@ class AvroSerdeConfigTest {
                 true,
                 true,
                 "user:secret",
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                4096));
   }
 
   @Test

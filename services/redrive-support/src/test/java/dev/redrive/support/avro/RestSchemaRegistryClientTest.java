@@ -79,6 +79,43 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldRefuseAnAnswerLargerThanTheLimitNamingTheKey() {
+    // given a registry whose answer is 64 kB of padding around the schema
+    String padded = "{\"pad\": \"" + "x".repeat(64 * 1024) + "\", " + schemaAnswer().substring(1);
+    server.answer("GET", "/schemas/ids/7", 200, padded);
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(
+            server.url(), null, Duration.ofSeconds(5), Duration.ofSeconds(-1), 16 * 1024);
+
+    // when / then
+    assertThatThrownBy(() -> client.getById(7))
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("larger than 16384 bytes")
+        .hasMessageContaining("schema.registry.max.response.bytes")
+        .satisfies(e -> assertThat(((SchemaRegistryException) e).isUnavailable()).isFalse());
+
+    // and the same answer within the limit is read
+    RestSchemaRegistryClient roomy =
+        new RestSchemaRegistryClient(
+            server.url(), null, Duration.ofSeconds(5), Duration.ofSeconds(-1), 128 * 1024);
+    assertThat(roomy.getById(7)).isEqualTo(SCHEMA);
+  }
+
+  @Test
+  void shouldNameTheKeyOfAMaxResponseBytesOutOfRange() {
+    assertThatThrownBy(
+            () ->
+                AvroSerdeConfig.from(
+                    Map.of(
+                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                        "http://registry:8081",
+                        AvroSerdeConfig.MAX_RESPONSE_BYTES,
+                        "12")))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageContaining("schema.registry.max.response.bytes");
+  }
+
+  @Test
   void shouldFetchASchemaByIdOnce() {
     // given
     server.answer("GET", "/schemas/ids/7", 200, schemaAnswer());

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -104,6 +105,23 @@ class RedriveErrorHandlerTest {
                     new SQLException("Connection is closed"))))
         .as("a failed rollback alone does not say why the transaction failed")
         .isFalse();
+  }
+
+  @Test
+  void shouldNotWaitOutAValueTooLargeForPostgreSqlSinceNoRetryCanStoreIt() {
+    // found by fault case 10: a 900 kB phase name is "index row requires 900016 bytes" (SQLSTATE
+    // 54000), which Spring translates to TransientDataAccessResourceException; taken for an outage,
+    // it stopped its partition for good
+    var indexRowTooLarge =
+        new ListenerExecutionFailedException(
+            "listener failed",
+            new TransientDataAccessResourceException(
+                "PreparedStatementCallback",
+                new SQLException(
+                    "index row requires 900016 bytes, maximum size is 8191", "54000")));
+
+    assertThat(Outages.isOutage(indexRowTooLarge)).isFalse();
+    assertThat(handler.getExceptionMatcher().match(indexRowTooLarge)).isTrue();
   }
 
   @Test

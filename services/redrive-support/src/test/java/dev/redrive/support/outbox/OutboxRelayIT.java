@@ -9,6 +9,7 @@ import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.RedriveTopics;
+import dev.redrive.support.topic.Topic;
 import dev.redrive.testkit.RedriveInfrastructure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,11 +58,20 @@ class OutboxRelayIT {
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static String topic;
 
+  /** The outbox's limit in these tests: the default of redrive.outbox.max-message-bytes. */
+  private static final int MAX_MESSAGE_BYTES = 1_000_000;
+
+  /** A topic whose records may not exceed {@link #SMALL_TOPIC_BYTES}: the broker refuses more. */
+  private static final Topic SMALL_TOPIC = new Topic("outbox-it-small", RetryRequested.class);
+
+  private static final int SMALL_TOPIC_BYTES = 20_000;
+
   private final List<OutboxRelay> relays = new ArrayList<>();
   private String registryUrl;
   private JdbcClient jdbc;
   private TransactionTemplate transaction;
   private Outbox outbox;
+  private ParkedRows parkedRows;
   private DriverManagerDataSource dataSource;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -74,6 +87,15 @@ class OutboxRelayIT {
       if (!existing.contains(topic)) {
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
       }
+      if (!existing.contains(SMALL_TOPIC.name())) {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(SMALL_TOPIC.name(), 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", Integer.toString(SMALL_TOPIC_BYTES)))))
+            .all()
+            .get();
+      }
       if (!existing.contains(RelaySession.PROGRESS_TOPIC)) {
         admin.createTopics(List.of(OutboxRelay.progressTopic((short) 1))).all().get();
       }
@@ -85,7 +107,7 @@ class OutboxRelayIT {
     String url = infrastructure.createDatabase("outbox");
     Flyway.configure()
         .dataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword())
-        .locations("classpath:db/redrive-support")
+        .locations("classpath:db/redrive-support", "classpath:db/outbox-parked")
         .load()
         .migrate();
     dataSource =
@@ -96,7 +118,13 @@ class OutboxRelayIT {
     RedriveAvroSerializer serializer = new RedriveAvroSerializer();
     serializer.configure(Map.of("schema.registry.url", registryUrl), false);
     outbox =
-        new Outbox(jdbc, serializer, Clock.systemUTC(), () -> relays.forEach(OutboxRelay::wakeUp));
+        new Outbox(
+            jdbc,
+            serializer,
+            Clock.systemUTC(),
+            () -> relays.forEach(OutboxRelay::wakeUp),
+            MAX_MESSAGE_BYTES);
+    parkedRows = new ParkedRows(jdbc, () -> relays.forEach(OutboxRelay::wakeUp));
   }
 
   @AfterEach
@@ -286,6 +314,173 @@ class OutboxRelayIT {
   }
 
   @Test
+  void shouldRefuseAnEventTooLargeForKafkaAndRollTheTransactionBack() {
+    String executionId = "exec-" + UUID.randomUUID();
+    RetryRequested small = request(executionId);
+    RetryRequested large = request(executionId);
+    large.setNote("x".repeat(1_200_000));
+
+    assertThatThrownBy(
+            () ->
+                transaction.executeWithoutResult(
+                    status -> {
+                      outbox.publish(RedriveTopics.REQUESTS, small);
+                      outbox.publish(RedriveTopics.REQUESTS, large);
+                    }))
+        .isInstanceOf(OutboxMessageTooLargeException.class)
+        .hasMessageContaining("RetryRequested of execution " + executionId)
+        .hasMessageContaining("1,000,000 bytes")
+        .hasMessageContaining("redrive.outbox.max-message-bytes")
+        .satisfies(
+            e -> {
+              OutboxMessageTooLargeException tooLarge = (OutboxMessageTooLargeException) e;
+              assertThat(tooLarge.bytes()).isGreaterThan(1_200_000);
+              assertThat(tooLarge.limit()).isEqualTo(MAX_MESSAGE_BYTES);
+            });
+    assertThat(rowsLeft()).isZero();
+  }
+
+  @Test
+  void shouldAcceptAnEventJustUnderTheLimitAndPackLargeOnesAlone() {
+    startRelay();
+    String executionId = "exec-" + UUID.randomUUID();
+    RetryRequested large = request(executionId);
+    large.setNote("y".repeat(900_000));
+
+    transaction.executeWithoutResult(
+        status -> {
+          outbox.publish(RedriveTopics.REQUESTS, request(executionId));
+          outbox.publish(RedriveTopics.REQUESTS, large);
+          outbox.publish(RedriveTopics.REQUESTS, request(executionId));
+          assertThat(rowsLeft()).isEqualTo(3);
+        });
+
+    List<ConsumerRecord<String, Object>> records = readUntil(executionId, 3);
+    assertThat(((RetryRequested) records.get(1).value()).getNote()).hasSize(900_000);
+    assertThat(parkedRows.count()).isZero();
+  }
+
+  @Test
+  void shouldParkARowTheBrokerRefusesHoldItsExecutionsLaterRowsAndPublishTheOthers() {
+    startRelay();
+    String before = "exec-" + UUID.randomUUID();
+    String jammed = "exec-" + UUID.randomUUID();
+    String after = "exec-" + UUID.randomUUID();
+    RetryRequested tooLargeForTheTopic = request(jammed);
+    tooLargeForTheTopic.setNote("z".repeat(SMALL_TOPIC_BYTES * 2));
+    RetryRequested heldBehind = request(jammed);
+
+    transaction.executeWithoutResult(
+        status -> outbox.publish(RedriveTopics.REQUESTS, request(before)));
+    transaction.executeWithoutResult(status -> outbox.publish(SMALL_TOPIC, tooLargeForTheTopic));
+    transaction.executeWithoutResult(status -> outbox.publish(RedriveTopics.REQUESTS, heldBehind));
+    transaction.executeWithoutResult(
+        status -> outbox.publish(RedriveTopics.REQUESTS, request(after)));
+
+    // the rows before and after the one the broker refuses both arrive
+    assertThat(readUntil(before, 1)).hasSize(1);
+    assertThat(readUntil(after, 1)).hasSize(1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> parkedRows.count() == 2);
+    assertThat(readFor(jammed, Duration.ofSeconds(1))).isEmpty();
+    List<ParkedRows.ParkedRow> parked = parkedRows.list(10);
+    ParkedRows.ParkedRow culprit = parked.get(0);
+    assertThat(culprit.eventIds()).containsExactly(tooLargeForTheTopic.getEventId());
+    assertThat(culprit.topics()).containsExactly(SMALL_TOPIC.name());
+    assertThat(culprit.keys()).containsExactly(jammed);
+    assertThat(culprit.cause()).contains("RecordTooLargeException");
+    assertThat(culprit.attempts()).isEqualTo(2);
+    assertThat(culprit.heldBehind()).isNull();
+    assertThat(culprit.payloadBytes().get(0)).isGreaterThan(SMALL_TOPIC_BYTES);
+    ParkedRows.ParkedRow held = parked.get(1);
+    assertThat(held.eventIds()).containsExactly(heldBehind.getEventId());
+    assertThat(held.heldBehind()).isEqualTo(culprit.id());
+    assertThat(held.attempts()).isZero();
+    assertThat(meters.counter("redrive.outbox.parkings").count()).isEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(meters.get("redrive.outbox.parked").gauge().value()).isEqualTo(2);
+              assertThat(meters.get("redrive.outbox.backlog").gauge().value()).isZero();
+            });
+    assertThat(rowsLeft()).isZero();
+  }
+
+  @Test
+  void shouldSendAParkedRowAndTheRowsHeldBehindItAgainInTheirOrderWhenRequeued() throws Exception {
+    startRelay();
+    String jammed = "exec-" + UUID.randomUUID();
+    RetryRequested tooLargeForTheTopic = request(jammed);
+    tooLargeForTheTopic.setNote("z".repeat(SMALL_TOPIC_BYTES * 2));
+    transaction.executeWithoutResult(status -> outbox.publish(SMALL_TOPIC, tooLargeForTheTopic));
+    transaction.executeWithoutResult(
+        status -> outbox.publish(RedriveTopics.REQUESTS, request(jammed)));
+    await().atMost(Duration.ofSeconds(15)).until(() -> parkedRows.count() == 2);
+    long culprit = parkedRows.list(1).get(0).id();
+
+    setSmallTopicLimit(1_000_000);
+    try {
+      List<Long> requeued = parkedRows.requeue(culprit);
+
+      assertThat(requeued).hasSize(2).startsWith(culprit).isSorted();
+      assertThat(readUntil(jammed, 1)).hasSize(1); // the held row, on REQUESTS
+      assertThat(readUntil(SMALL_TOPIC.name(), jammed, 1).get(0).value())
+          .isEqualTo(tooLargeForTheTopic);
+      await().atMost(Duration.ofSeconds(10)).until(() -> parkedRows.count() == 0);
+      assertThatThrownBy(() -> parkedRows.requeue(culprit))
+          .isInstanceOf(ParkedRows.UnknownParkedRowException.class)
+          .hasMessageContaining("no outbox row " + culprit + " is parked");
+    } finally {
+      setSmallTopicLimit(SMALL_TOPIC_BYTES);
+    }
+  }
+
+  @Test
+  void shouldShowAStuckRelayInTheBacklogGauges() {
+    String executionId = "exec-" + UUID.randomUUID();
+    publishInOneTransaction(executionId, 3);
+    // a relay that cannot reach any broker keeps failing
+    OutboxRelay stuck =
+        new OutboxRelay(
+            dataSource,
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
+            new OutboxSettings(
+                Duration.ofMillis(200), 50, Duration.ofMillis(500), Duration.ofMillis(200)),
+            meters);
+    stuck.start();
+    relays.add(stuck);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(meters.get("redrive.outbox.backlog").gauge().value()).isEqualTo(3);
+              assertThat(meters.get("redrive.outbox.oldest.age").gauge().value()).isGreaterThan(0);
+              assertThat(meters.counter("redrive.outbox.failures").count()).isPositive();
+            });
+  }
+
+  private void setSmallTopicLimit(int bytes) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrapServers()))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, SMALL_TOPIC.name());
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  resource,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+    }
+  }
+
+  @Test
   void shouldRecordAnEventIdOnlyOnce() {
     ProcessedEvents processed = new ProcessedEvents(jdbc);
     String eventId = UUID.randomUUID().toString();
@@ -357,8 +552,12 @@ class OutboxRelayIT {
   }
 
   private List<ConsumerRecord<String, Object>> readUntil(String key, int count) {
+    return readUntil(topic, key, count);
+  }
+
+  private List<ConsumerRecord<String, Object>> readUntil(String from, String key, int count) {
     List<ConsumerRecord<String, Object>> found = new ArrayList<>();
-    try (KafkaConsumer<String, Object> consumer = consumer()) {
+    try (KafkaConsumer<String, Object> consumer = consumer(from)) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -372,7 +571,7 @@ class OutboxRelayIT {
 
   private List<ConsumerRecord<String, Object>> readFor(String key, Duration duration) {
     List<ConsumerRecord<String, Object>> found = new ArrayList<>();
-    try (KafkaConsumer<String, Object> consumer = consumer()) {
+    try (KafkaConsumer<String, Object> consumer = consumer(topic)) {
       long end = System.nanoTime() + duration.toNanos();
       while (System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> keep(r, key, found));
@@ -390,7 +589,7 @@ class OutboxRelayIT {
     }
   }
 
-  private KafkaConsumer<String, Object> consumer() {
+  private KafkaConsumer<String, Object> consumer(String from) {
     Properties properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-it-" + UUID.randomUUID());
@@ -401,7 +600,7 @@ class OutboxRelayIT {
         Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     KafkaConsumer<String, Object> consumer =
         new KafkaConsumer<>(properties, new StringDeserializer(), deserializer);
-    consumer.subscribe(List.of(topic));
+    consumer.subscribe(List.of(from));
     return consumer;
   }
 

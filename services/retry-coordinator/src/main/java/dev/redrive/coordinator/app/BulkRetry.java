@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.support.log.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,34 @@ public class BulkRetry {
     this.clock = clock;
   }
 
+  /** The longest a bulk retry may spread its retries: the last one starts at most this late. */
+  public static final Duration MAX_SPREAD = Duration.ofDays(7);
+
+  /**
+   * Checks the pacing before anything runs: the n-th of {@code limit} retries starts {@code n *
+   * stagger} later, which must not be negative nor later than {@link #MAX_SPREAD}.
+   *
+   * @return what is wrong, or null when the pacing is fine
+   */
+  public static String spreadProblem(Duration stagger, int limit) {
+    if (stagger.isNegative()) {
+      return "stagger cannot be negative, was " + stagger;
+    }
+    long steps = Math.max(0, limit - 1);
+    boolean tooLong;
+    try {
+      tooLong = stagger.multipliedBy(steps).compareTo(MAX_SPREAD) > 0;
+    } catch (ArithmeticException overflow) {
+      tooLong = true;
+    }
+    if (tooLong) {
+      return ("stagger %s x %d retries spreads them over more than %s; use a smaller stagger or"
+              + " limit (stagger x (limit - 1) at most %s)")
+          .formatted(stagger, limit, MAX_SPREAD, MAX_SPREAD);
+    }
+    return null;
+  }
+
   /** Which PAUSED executions to retry; null filters match everything. */
   public record Query(
       String pipeline,
@@ -48,6 +77,10 @@ public class BulkRetry {
   public record Result(int matched, List<String> executionIds, List<String> requestIds) {}
 
   public Result retryPaused(Query query) {
+    String spread = spreadProblem(query.stagger(), query.limit());
+    if (spread != null) {
+      throw new IllegalArgumentException(spread);
+    }
     List<String> executions =
         store.pausedMatching(
             query.pipeline(),
@@ -79,7 +112,7 @@ public class BulkRetry {
     }
     log.info(
         "bulk retry by {}: {} paused executions, staggered by {}",
-        query.requestedBy(),
+        LogText.escape(query.requestedBy()),
         executions.size(),
         query.stagger());
     return new Result(executions.size(), executions, requestIds);

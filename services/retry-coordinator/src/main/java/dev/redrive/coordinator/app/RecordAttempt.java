@@ -15,6 +15,7 @@ import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
 import dev.redrive.coordinator.persistence.CoordinatorStore.ContextToSave;
 import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionUpdate;
 import dev.redrive.coordinator.persistence.CoordinatorStore.PhaseKey;
+import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -397,9 +398,9 @@ public class RecordAttempt {
             meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
             log.warn(
                 "execution {} paused at phase {}: {}",
-                meta.executionId(),
-                failure.phase(),
-                intervene.reason());
+                LogText.escape(meta.executionId()),
+                LogText.escape(failure.phase()),
+                LogText.escape(intervene.reason()));
             decisionLatency.record(latency);
           });
     }
@@ -517,11 +518,11 @@ public class RecordAttempt {
           meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
           log.info(
               "execution {} phase {}: retry {} scheduled in {} ms ({})",
-              meta.executionId(),
-              failure.phase(),
+              LogText.escape(meta.executionId()),
+              LogText.escape(failure.phase()),
               retry.nextAttempt(),
               retry.delay().toMillis(),
-              retry.reason());
+              LogText.escape(retry.reason()));
           decisionLatency.record(latency);
         });
   }

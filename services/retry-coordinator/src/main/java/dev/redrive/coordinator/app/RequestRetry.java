@@ -14,6 +14,7 @@ import dev.redrive.coordinator.domain.RetryRequestRules;
 import dev.redrive.coordinator.domain.RetryRequestRules.Refusal;
 import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionView;
+import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public class RequestRetry {
             : request.requestId();
     Optional<String> earlier = store.requestOutcome(requestId);
     if (earlier.isPresent()) {
-      log.info("retry request {} was already answered", requestId);
+      log.info("retry request {} was already answered", LogText.escape(requestId));
       return json.readValue(earlier.get(), RetryAnswer.class);
     }
     RetryAnswer answer = decide(requestId, request);
@@ -95,11 +96,15 @@ public class RequestRetry {
       meters.counter("redrive.retries.refused", "reason", "request").increment();
       log.info(
           "retry request {} for {} refused: {}",
-          requestId,
-          request.executionId(),
-          answer.message());
+          LogText.escape(requestId),
+          LogText.escape(request.executionId()),
+          LogText.escape(answer.message()));
     } else {
-      log.info("retry request {} by {}: {}", requestId, request.requestedBy(), answer.message());
+      log.info(
+          "retry request {} by {}: {}",
+          LogText.escape(requestId),
+          LogText.escape(request.requestedBy()),
+          LogText.escape(answer.message()));
     }
     return answer;
   }

@@ -9,6 +9,7 @@ import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.RecordAttempt;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.limits.EventLimits;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.logging.LogFactory;
@@ -32,9 +33,11 @@ class AttemptListener {
   private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(AttemptListener.class));
 
   private final RecordAttempt recordAttempt;
+  private final EventLimits limits;
 
-  AttemptListener(RecordAttempt recordAttempt) {
+  AttemptListener(RecordAttempt recordAttempt, EventLimits limits) {
     this.recordAttempt = recordAttempt;
+    this.limits = limits;
   }
 
   @KafkaListener(
@@ -61,7 +64,7 @@ class AttemptListener {
   }
 
   /** The report a record carries; throws when it did not decode or is not a valid event. */
-  private static AttemptReport report(ConsumerRecord<String, Object> record) {
+  private AttemptReport report(ConsumerRecord<String, Object> record) {
     DeserializationException undecodable =
         SerializationUtils.getExceptionFromHeader(
             record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
@@ -74,6 +77,7 @@ class AttemptListener {
               + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
     }
     Envelopes.requireEnvelope(event);
+    limits.check(event);
     EventMeta meta = AvroMapping.meta(event);
     Object payload = event.getPayload();
     if (payload instanceof AttemptStarted started) {

@@ -9,6 +9,7 @@ import dev.redrive.avro.RolledBack;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.RecordProcessEvent;
 import dev.redrive.support.kafka.Envelopes;
+import dev.redrive.support.limits.EventLimits;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -21,9 +22,11 @@ import org.springframework.stereotype.Component;
 class ProcessEventListener {
 
   private final RecordProcessEvent record;
+  private final EventLimits limits;
 
-  ProcessEventListener(RecordProcessEvent record) {
+  ProcessEventListener(RecordProcessEvent record, EventLimits limits) {
     this.record = record;
+    this.limits = limits;
   }
 
   @KafkaListener(
@@ -31,6 +34,7 @@ class ProcessEventListener {
       topics = "#{T(dev.redrive.support.topic.RedriveTopics).PROCESS_EVENTS.name()}")
   void on(ProcessEvent event) {
     Envelopes.requireEnvelope(event);
+    limits.check(event);
     EventMeta meta = AvroMapping.meta(event);
     Object payload = event.getPayload();
     if (payload instanceof ExecutionStarted started) {

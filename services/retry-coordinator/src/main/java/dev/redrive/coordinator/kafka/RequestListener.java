@@ -5,6 +5,7 @@ import dev.redrive.avro.RetryRequested;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryRequest;
 import dev.redrive.support.kafka.Envelopes;
+import dev.redrive.support.limits.EventLimits;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -17,9 +18,11 @@ import org.springframework.stereotype.Component;
 class RequestListener {
 
   private final RequestRetry requestRetry;
+  private final EventLimits limits;
 
-  RequestListener(RequestRetry requestRetry) {
+  RequestListener(RequestRetry requestRetry, EventLimits limits) {
     this.requestRetry = requestRetry;
+    this.limits = limits;
   }
 
   @KafkaListener(
@@ -27,6 +30,7 @@ class RequestListener {
       topics = "#{T(dev.redrive.support.topic.RedriveTopics).REQUESTS.name()}")
   void on(RetryRequested request) {
     Envelopes.requireEnvelope(request);
+    limits.check(request);
     requestRetry.request(
         new RetryRequest(
             request.getRequestId(),

@@ -4,6 +4,8 @@ import dev.redrive.coordinator.app.BulkRetry;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryAnswer;
 import dev.redrive.coordinator.app.RetryRequest;
+import dev.redrive.support.limits.InputLimits;
+import dev.redrive.support.web.InvalidFieldException;
 import dev.redrive.support.web.RequestedBy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -26,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Retry requests over REST: the same use case as a RetryRequested event on redrive.requests.
  * Refusals are RFC 9457 problem details: 409 not in failed status, 400 unknown phase, 404 unknown
- * execution.
+ * execution; a field over its {@link InputLimits} 413 (too large) or 400 (malformed), before
+ * anything is stored or published.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -34,10 +37,12 @@ class RetryController {
 
   private final RequestRetry requestRetry;
   private final BulkRetry bulkRetry;
+  private final InputLimits limits;
 
-  RetryController(RequestRetry requestRetry, BulkRetry bulkRetry) {
+  RetryController(RequestRetry requestRetry, BulkRetry bulkRetry, InputLimits limits) {
     this.requestRetry = requestRetry;
     this.bulkRetry = bulkRetry;
+    this.limits = limits;
   }
 
   /** The body of a retry request; every member is optional. */
@@ -64,6 +69,10 @@ class RetryController {
       Principal caller) {
     RetryBody request =
         body != null ? body : new RetryBody(null, null, null, null, null, null, null, null);
+    limits.id("requestId", blankToNull(request.requestId()));
+    limits.name("fromPhase", request.fromPhase());
+    limits.note("note", request.note());
+    limits.name("requestedBy", request.requestedBy());
     RetryAnswer answer =
         requestRetry.request(
             new RetryRequest(
@@ -102,6 +111,18 @@ class RetryController {
 
   @PostMapping("/retries")
   ResponseEntity<BulkRetry.Result> bulk(@Valid @RequestBody BulkBody body, Principal caller) {
+    limits.name("pipeline", body.pipeline());
+    limits.name("phase", body.phase());
+    limits.name("failureType", body.failureType());
+    limits.note("note", body.note());
+    limits.name("requestedBy", body.requestedBy());
+    int limit = body.limit() == null ? 100 : body.limit();
+    Duration stagger = body.stagger() == null ? Duration.ofSeconds(1) : body.stagger();
+    // refused before the first retry runs: a stagger that overflows would fail half-way
+    String spread = BulkRetry.spreadProblem(stagger, limit);
+    if (spread != null) {
+      throw new InvalidFieldException("stagger", spread);
+    }
     BulkRetry.Result result =
         bulkRetry.retryPaused(
             new BulkRetry.Query(
@@ -110,8 +131,8 @@ class RetryController {
                 blankToNull(body.failureType()),
                 body.from(),
                 body.to(),
-                body.limit() == null ? 100 : body.limit(),
-                body.stagger() == null ? Duration.ofSeconds(1) : body.stagger(),
+                limit,
+                stagger,
                 body.note(),
                 requestedBy(caller, body.requestedBy()),
                 Boolean.TRUE.equals(body.dryRun())));

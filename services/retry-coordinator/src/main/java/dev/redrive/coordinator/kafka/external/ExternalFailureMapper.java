@@ -7,6 +7,10 @@ import dev.redrive.coordinator.config.CoordinatorProperties.SourceSettings;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.support.kafka.InvalidEventException;
+import dev.redrive.support.limits.EventLimits;
+import dev.redrive.support.limits.FieldLimitException;
+import dev.redrive.support.limits.InputLimits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns a record of another system's failure topic into Redrive's failure, by the field paths of
  * the source's mapping. A record that does not decode, or lacks a required field, is invalid: it
- * goes to the source topic's DLT with the field named.
+ * goes to the source topic's DLT with the field named; so does one whose ids or texts are over the
+ * {@link InputLimits} (the same as for Redrive's own events: ids keep their charset, the message
+ * its size; nothing is truncated).
  */
 final class ExternalFailureMapper {
 
@@ -36,13 +42,22 @@ final class ExternalFailureMapper {
   private final SourceSettings source;
   private final JsonMapper json;
   private final Deserializer<Object> avro;
+  private final InputLimits limits;
+  private final MeterRegistry meters;
 
   ExternalFailureMapper(
-      String sourceName, SourceSettings source, JsonMapper json, Deserializer<Object> avro) {
+      String sourceName,
+      SourceSettings source,
+      JsonMapper json,
+      Deserializer<Object> avro,
+      InputLimits limits,
+      MeterRegistry meters) {
     this.sourceName = sourceName;
     this.source = source;
     this.json = json;
     this.avro = avro;
+    this.limits = limits;
+    this.meters = meters;
   }
 
   Mapped map(ConsumerRecord<String, byte[]> record) {
@@ -91,7 +106,35 @@ final class ExternalFailureMapper {
     for (String path : source.attributes()) {
       fields.text(path).ifPresent(value -> attributes.put(path, value));
     }
+    try {
+      bounded(meta, failure, attributes);
+    } catch (FieldLimitException refused) {
+      EventLimits.refused(meters, "kafka", refused);
+      throw refused;
+    }
     return new Mapped(meta, failure, attributes);
+  }
+
+  /** The mapped values within the limits of any consumed event, each named by its source path. */
+  private void bounded(EventMeta meta, Failure failure, Map<String, String> attributes) {
+    Mapping mapping = source.mapping();
+    limits.id(field(mapping.executionId(), "execution-id"), meta.executionId());
+    limits.id(field(mapping.eventId(), "event-id"), meta.eventId());
+    limits.id(field(mapping.attemptId(), "attempt-id"), failure.attemptId());
+    limits.name(field(mapping.phase(), "phase"), failure.phase());
+    limits.name(field(mapping.pipeline(), "pipeline"), meta.pipeline());
+    limits.name(field(mapping.errorType(), "error-type"), failure.errorType());
+    limits.text(field(mapping.message(), "message"), failure.message());
+    limits.count(
+        "source %s: attributes".formatted(sourceName),
+        attributes.size(),
+        InputLimits.MAX_ATTRIBUTES,
+        "a fixed limit");
+    attributes.forEach((path, value) -> limits.text(field(path, "attribute"), value));
+  }
+
+  private String field(String path, String name) {
+    return "source %s: field '%s' (%s)".formatted(sourceName, path == null ? "" : path, name);
   }
 
   private RecordFields decode(ConsumerRecord<String, byte[]> record) {

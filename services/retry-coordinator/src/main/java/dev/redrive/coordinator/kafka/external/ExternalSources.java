@@ -6,6 +6,8 @@ import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.config.CoordinatorProperties.SourceSettings;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.support.avro.RedriveAvroDeserializer;
+import dev.redrive.support.limits.InputLimits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +47,9 @@ class ExternalSources implements SmartLifecycle {
       KafkaProperties kafkaProperties,
       CommonErrorHandler errorHandler,
       RecordAttempt recordAttempt,
-      JsonMapper json) {
+      JsonMapper json,
+      InputLimits limits,
+      MeterRegistry meters) {
     Map<String, Object> consumerConfig = new HashMap<>(kafkaProperties.buildConsumerProperties());
     consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     var consumers =
@@ -56,7 +60,8 @@ class ExternalSources implements SmartLifecycle {
         .forEach(
             (name, source) -> {
               ExternalFailureMapper mapper =
-                  new ExternalFailureMapper(name, source, json, avroDeserializer(kafkaProperties));
+                  new ExternalFailureMapper(
+                      name, source, json, avroDeserializer(kafkaProperties), limits, meters);
               PolicyOverride none = PolicyOverride.NONE;
               ContainerProperties containerProperties = new ContainerProperties(source.topic());
               containerProperties.setMessageListener(
