@@ -68,6 +68,8 @@ public final class RedriveCluster implements AutoCloseable {
     properties.put("spring.kafka.bootstrap-servers", settings.kafkaBootstrapServers());
     properties.put("spring.kafka.properties.schema.registry.url", settings.schemaRegistryUrl());
     properties.put("server.port", port);
+    // one machine, one person: nothing listens beyond loopback
+    properties.put("server.address", "127.0.0.1");
     properties.put("spring.main.banner-mode", "off");
     // one machine, one person: the coordinator's POST endpoints are open unless a token is given
     properties.put("spring.profiles.active", "local");

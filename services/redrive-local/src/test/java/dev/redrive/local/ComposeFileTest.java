@@ -184,6 +184,34 @@ class ComposeFileTest {
   }
 
   @Test
+  void shouldBindPublishedPortsToLoopbackAndGiveNoSecretADefault() {
+    List<String> problems = new ArrayList<>();
+    for (var entry : services.entrySet()) {
+      for (Object published : list(entry.getValue().get("ports"))) {
+        String port = String.valueOf(published);
+        if (!port.startsWith("127.0.0.1:") && !port.startsWith("${REDRIVE_BIND:-127.0.0.1}:")) {
+          problems.add(entry.getKey() + " publishes " + port + " beyond loopback by default");
+        }
+      }
+      for (var variable : environment(entry.getValue()).entrySet()) {
+        String value = String.valueOf(variable.getValue());
+        boolean secret =
+            variable.getKey().endsWith("TOKEN") || variable.getKey().endsWith("ADMIN_PASSWORD");
+        if (secret && !value.matches("\\$\\{[A-Z_]+:\\?[^}]*}")) {
+          problems.add(
+              entry.getKey() + " gets " + variable.getKey() + "=" + value + ": no default secret");
+        }
+      }
+    }
+    for (String service : redriveServices().keySet()) {
+      if (!environment(services.get(service)).containsKey("REDRIVE_API_TOKEN")) {
+        problems.add(service + " gets no REDRIVE_API_TOKEN");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void shouldHaveAHealthCheckOnEveryServiceAndStartOnlyAfterHealthyDependencies() {
     List<String> problems = new ArrayList<>();
     services.forEach(
