@@ -62,8 +62,12 @@ class HostileInputsIT extends FaultCase {
           stack.runner(
               Postgres.jdbcUrl(Postgres.port(), Postgres.createDatabase("runner")),
               Map.of(
-                  "redrive.security.api-token", TOKEN,
-                  "spring.kafka.listener.auto-startup", "false"));
+                  "redrive.security.api-token",
+                  TOKEN,
+                  "redrive.runner.workspace-root",
+                  stack.dir.resolve("workspaces").toString(),
+                  "spring.kafka.listener.auto-startup",
+                  "false"));
       runner.start();
       CommandLog log = services.log();
       FailureStream stream = services.stream();
@@ -89,7 +93,8 @@ class HostileInputsIT extends FaultCase {
                 while (streaming.get()) {
                   for (Hostile hostile : requests) {
                     answers
-                        .computeIfAbsent(hostile.name(), n -> Collections.synchronizedList(new ArrayList<>()))
+                        .computeIfAbsent(
+                            hostile.name(), n -> Collections.synchronizedList(new ArrayList<>()))
                         .add(status(hostile.request()));
                     sentRequests.incrementAndGet();
                   }
@@ -103,7 +108,7 @@ class HostileInputsIT extends FaultCase {
       stream.awaitSent();
       StreamCheck check = drainAndCheck(prefix, plan, services);
       streaming.set(false);
-      attacker.join(Duration.ofSeconds(60));
+      attacker.join(60_000);
 
       List<Double> delays = new ArrayList<>();
       stream
@@ -135,7 +140,8 @@ class HostileInputsIT extends FaultCase {
                     letters.put(topic, deadLetters.read(topic + ".DLT"));
                   }
                   return groups.entrySet().stream()
-                      .allMatch(g -> fromGroup(letters, g.getKey(), g.getValue()).size() >= perTopic);
+                      .allMatch(
+                          g -> fromGroup(letters, g.getKey(), g.getValue()).size() >= perTopic);
                 });
       } catch (ConditionTimeoutException e) {
         // the assertions below say which topic is short
@@ -197,13 +203,17 @@ class HostileInputsIT extends FaultCase {
 
   private static String statusSummary(Map<String, List<Integer>> answers) {
     Map<Integer, Integer> counts = new TreeMap<>();
-    answers.values().forEach(list -> {
-      synchronized (list) {
-        list.forEach(status -> counts.merge(status, 1, Integer::sum));
-      }
-    });
+    answers
+        .values()
+        .forEach(
+            list -> {
+              synchronized (list) {
+                list.forEach(status -> counts.merge(status, 1, Integer::sum));
+              }
+            });
     StringBuilder text = new StringBuilder();
-    counts.forEach((status, n) -> text.append(text.isEmpty() ? "" : " ").append(n).append("x").append(status));
+    counts.forEach(
+        (status, n) -> text.append(text.isEmpty() ? "" : " ").append(n).append("x").append(status));
     return text.toString();
   }
 
