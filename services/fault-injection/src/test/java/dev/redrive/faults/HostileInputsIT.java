@@ -330,7 +330,7 @@ class HostileInputsIT extends FaultCase {
             "coordinator bulk retry whose stagger overflows",
             post(
                 c + "/retries",
-                "{\"pipeline\":\"faults\",\"staggerMs\":9223372036854775807,"
+                "{\"pipeline\":\"faults\",\"stagger\":\"P100000D\",\"limit\":1000,"
                     + "\"requestedBy\":\"faults\"}",
                 TOKEN),
             List.of(400)),
