@@ -80,6 +80,7 @@ public final class RunnerHarness implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> reader;
   private final Thread readerThread;
   private volatile boolean reading = true;
+  private boolean closed;
 
   /** One event or dead letter as the reader received it. */
   public record Received(String topic, Object value, String dltReason) {}
@@ -122,6 +123,18 @@ public final class RunnerHarness implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
+  }
+
+  /**
+   * Stops the shared harness, if one runs, for a test whose own runner must be the only member of
+   * the command consumers' group (a command it sends would otherwise reach the shared runner, which
+   * has other settings); the next {@link #shared()} starts a new one.
+   */
+  public static synchronized void stopShared() {
+    if (shared != null) {
+      shared.close();
+      shared = null;
+    }
   }
 
   /**
@@ -458,7 +471,11 @@ public final class RunnerHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     reading = false;
     reader.wakeup();
     producer.close();
