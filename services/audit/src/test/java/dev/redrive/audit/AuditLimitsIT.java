@@ -141,6 +141,7 @@ class AuditLimitsIT {
           audit.http.send(
               HttpRequest.newBuilder(URI.create(audit.baseUrl + "/api/v1/events"))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + RunningAudit.TOKEN)
                   .POST(publisher)
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -211,7 +211,7 @@ class AuditTrailIT {
             new String(
                 dead.headers().lastHeader(RedriveHeaders.DLT_REASON).value(),
                 StandardCharsets.UTF_8))
-        .contains("eventId is empty");
+        .contains("eventId: empty");
     assertThat(dead.value()[0]).as("the record as it was: Confluent-framed Avro").isZero();
     assertThat(audit.timeline(executionId, 2))
         .extracting(e -> e.path("payload").path("payload").path("phase").asString())
