@@ -56,7 +56,7 @@ abstract class ApiCommand implements Callable<Integer> {
         switch (e.status()) {
           case 404 -> "Not found: ";
           case 409 -> "Refused: ";
-          case 401 -> "Unauthorized (set --token or REDRIVE_API_TOKEN): ";
+          case 401 -> "Unauthorized (set " + e.service().howToSetToken() + "): ";
           default -> "Error: ";
         };
     err().println(prefix + e.explanation());

@@ -1,5 +1,6 @@
 package dev.redrive.cli;
 
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +24,23 @@ final class ApiException extends RuntimeException {
     this.status = status;
     this.body = body == null ? "" : body;
     this.problem = parse(this.body);
+  }
+
+  /**
+   * The service answered with a redirect, which the CLI does not follow: a token sent to one
+   * address must not travel on to another.
+   */
+  static ApiException redirected(
+      Service service, String request, int status, Optional<String> location) {
+    String detail =
+        "the %s answered %d %s; the CLI follows no redirect, so that a token never reaches another host: set %s to the address the service answers on"
+            .formatted(
+                service.displayName(),
+                status,
+                location.map(l -> "to " + l).orElse("with no Location"),
+                service.howToSet());
+    return new ApiException(
+        service, request, status, JSON.createObjectNode().put("detail", detail).toString());
   }
 
   Service service() {

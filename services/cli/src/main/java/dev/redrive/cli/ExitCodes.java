@@ -32,13 +32,16 @@ final class ExitCodes {
     "  4  not found (404)",
     "  5  a server could not be reached (connection refused, time-out)",
     "",
-    "Servers and token, first found wins:",
-    "  flags        --runner-url, --coordinator-url, --audit-url, --token",
+    "Servers and tokens, first found wins:",
+    "  flags        --runner-url, --coordinator-url, --audit-url, --token (all three)",
     "  environment  REDRIVE_RUNNER_URL, REDRIVE_COORDINATOR_URL, REDRIVE_AUDIT_URL,",
-    "               REDRIVE_API_TOKEN",
+    "               REDRIVE_RUNNER_TOKEN, REDRIVE_COORDINATOR_TOKEN, REDRIVE_AUDIT_TOKEN,",
+    "               else REDRIVE_API_TOKEN for all three",
     "  config file  --config FILE, else ~/.config/redrive/config.properties",
-    "               (keys runner-url, coordinator-url, audit-url, token)",
-    "  defaults     http://localhost:8091, :8092, :8093"
+    "               (keys runner-url, coordinator-url, audit-url, runner-token,",
+    "               coordinator-token, audit-token, else token for all three)",
+    "  defaults     http://localhost:8091, :8092, :8093",
+    "Each token is sent only to its own service, and no redirect is followed."
   };
 
   private ExitCodes() {}

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The services' REST APIs over {@link HttpClient}. An error status becomes an {@link ApiException},
- * a server that cannot be reached an {@link UnreachableException}.
+ * a server that cannot be reached an {@link UnreachableException}. Each service gets only its own
+ * token, and no redirect is followed, so a token never reaches another host.
  */
 final class RedriveClient {
 
@@ -35,7 +36,7 @@ final class RedriveClient {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -65,7 +66,7 @@ final class RedriveClient {
    */
   boolean stream(Service service, String path, String lastEventId, Predicate<SseEvent> onEvent) {
     HttpRequest.Builder builder =
-        authorized(HttpRequest.newBuilder(uri(service, path)))
+        authorized(service, HttpRequest.newBuilder(uri(service, path)))
             .header("Accept", "text/event-stream")
             .GET();
     if (lastEventId != null) {
@@ -82,12 +83,8 @@ final class RedriveClient {
       throw new IllegalStateException("interrupted", e);
     }
     try (Stream<String> lines = response.body()) {
-      if (response.statusCode() >= 400) {
-        throw new ApiException(
-            service,
-            "GET " + request.uri(),
-            response.statusCode(),
-            lines.collect(Collectors.joining("\n")));
+      if (response.statusCode() >= 300) {
+        throw error(service, request, response, lines.collect(Collectors.joining("\n")));
       }
       return dispatch(lines.iterator(), onEvent);
     } catch (UncheckedIOException e) {
@@ -134,13 +131,14 @@ final class RedriveClient {
   }
 
   private HttpRequest.Builder request(Service service, String path) {
-    return authorized(HttpRequest.newBuilder(uri(service, path)).timeout(REQUEST_TIMEOUT))
+    return authorized(service, HttpRequest.newBuilder(uri(service, path)).timeout(REQUEST_TIMEOUT))
         .header("Accept", "application/json, application/problem+json, text/plain");
   }
 
-  private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
-    if (settings.token() != null) {
-      builder.header("Authorization", "Bearer " + settings.token());
+  private HttpRequest.Builder authorized(Service service, HttpRequest.Builder builder) {
+    String token = settings.token(service);
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
     }
     return builder.header("User-Agent", "redrive-cli");
   }
@@ -159,11 +157,20 @@ final class RedriveClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    if (response.statusCode() >= 400) {
-      throw new ApiException(
-          service, request.method() + " " + request.uri(), response.statusCode(), response.body());
+    if (response.statusCode() >= 300) {
+      throw error(service, request, response, response.body());
     }
     return new Response(response.statusCode(), response.body());
+  }
+
+  private static ApiException error(
+      Service service, HttpRequest request, HttpResponse<?> response, String body) {
+    String what = request.method() + " " + request.uri();
+    if (response.statusCode() < 400) {
+      return ApiException.redirected(
+          service, what, response.statusCode(), response.headers().firstValue("Location"));
+    }
+    return new ApiException(service, what, response.statusCode(), body);
   }
 
   private RuntimeException failure(Service service, IOException e) {

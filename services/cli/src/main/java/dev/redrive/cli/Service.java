@@ -1,28 +1,24 @@
 package dev.redrive.cli;
 
-/** The three Redrive services the CLI talks to, and where each one's address can be set. */
+import java.util.Locale;
+
+/**
+ * The three Redrive services the CLI talks to, and where each one's address and token can be set:
+ * for the runner {@code --runner-url}, {@code REDRIVE_RUNNER_URL}, {@code REDRIVE_RUNNER_TOKEN} and
+ * the config keys {@code runner-url} and {@code runner-token}.
+ */
 enum Service {
-  RUNNER("phase-runner", "--runner-url", "REDRIVE_RUNNER_URL", "runner-url", 8091),
-  COORDINATOR(
-      "retry-coordinator", "--coordinator-url", "REDRIVE_COORDINATOR_URL", "coordinator-url", 8092),
-  AUDIT("audit", "--audit-url", "REDRIVE_AUDIT_URL", "audit-url", 8093);
+  RUNNER("phase-runner", "runner", 8091),
+  COORDINATOR("retry-coordinator", "coordinator", 8092),
+  AUDIT("audit", "audit", 8093);
 
   private final String displayName;
-  private final String option;
-  private final String environmentVariable;
-  private final String configKey;
+  private final String shortName;
   private final int defaultPort;
 
-  Service(
-      String displayName,
-      String option,
-      String environmentVariable,
-      String configKey,
-      int defaultPort) {
+  Service(String displayName, String shortName, int defaultPort) {
     this.displayName = displayName;
-    this.option = option;
-    this.environmentVariable = environmentVariable;
-    this.configKey = configKey;
+    this.shortName = shortName;
     this.defaultPort = defaultPort;
   }
 
@@ -31,15 +27,25 @@ enum Service {
   }
 
   String option() {
-    return option;
+    return "--" + shortName + "-url";
   }
 
   String environmentVariable() {
-    return environmentVariable;
+    return "REDRIVE_" + shortName.toUpperCase(Locale.ROOT) + "_URL";
   }
 
   String configKey() {
-    return configKey;
+    return shortName + "-url";
+  }
+
+  /** The environment variable with this service's own token. */
+  String tokenVariable() {
+    return "REDRIVE_" + shortName.toUpperCase(Locale.ROOT) + "_TOKEN";
+  }
+
+  /** The config-file key with this service's own token. */
+  String tokenKey() {
+    return shortName + "-token";
   }
 
   String defaultUrl() {
@@ -48,6 +54,17 @@ enum Service {
 
   /** Where a user changes this service's address, for messages. */
   String howToSet() {
-    return option + ", " + environmentVariable + " or " + configKey + " in the config file";
+    return option() + ", " + environmentVariable() + " or " + configKey() + " in the config file";
+  }
+
+  /** Where a user sets the token this service takes, for messages. */
+  String howToSetToken() {
+    return "--token, "
+        + tokenVariable()
+        + ", "
+        + Settings.TOKEN_VARIABLE
+        + " or "
+        + tokenKey()
+        + " in the config file";
   }
 }

@@ -11,12 +11,16 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the services are and which token to send. Each value comes from the first place that has
- * it: the command-line flag, the environment, the config file, the default.
+ * Where the services are and which token to send to each. Each value comes from the first place
+ * that has it: the command-line flag, the environment, the config file, the default. A token is
+ * sent only to its own service: a service's own token ({@code REDRIVE_RUNNER_TOKEN}, {@code
+ * runner-token}) wins over the shared one ({@code REDRIVE_API_TOKEN}, {@code token}) from the same
+ * place, and {@code --token} is for all three.
  *
+ * @param tokens the token for each service that has one
  * @param configFile the config file that was read, or null when there was none
  */
-record Settings(Map<Service, URI> urls, String token, Path configFile) {
+record Settings(Map<Service, URI> urls, Map<Service, String> tokens, Path configFile) {
 
   /** The config file read when {@code --config} is not given, relative to the home folder. */
   static final String DEFAULT_CONFIG = ".config/redrive/config.properties";
@@ -26,6 +30,11 @@ record Settings(Map<Service, URI> urls, String token, Path configFile) {
 
   URI url(Service service) {
     return urls.get(service);
+  }
+
+  /** The token to send to this service, or null. */
+  String token(Service service) {
+    return tokens.get(service);
   }
 
   /**
@@ -68,14 +77,29 @@ record Settings(Map<Service, URI> urls, String token, Path configFile) {
       }
       urls.put(service, url(value.strip(), origin));
     }
-    String token = flagToken;
-    if (!present(token)) {
-      token = environment.get(TOKEN_VARIABLE);
+    Map<Service, String> tokens = new EnumMap<>(Service.class);
+    for (Service service : Service.values()) {
+      String token =
+          firstPresent(
+              flagToken,
+              environment.get(service.tokenVariable()),
+              environment.get(TOKEN_VARIABLE),
+              file.getProperty(service.tokenKey()),
+              file.getProperty(TOKEN_KEY));
+      if (token != null) {
+        tokens.put(service, token.strip());
+      }
     }
-    if (!present(token)) {
-      token = file.getProperty(TOKEN_KEY);
+    return new Settings(urls, tokens, configFile);
+  }
+
+  private static String firstPresent(String... values) {
+    for (String value : values) {
+      if (present(value)) {
+        return value;
+      }
     }
-    return new Settings(urls, present(token) ? token.strip() : null, configFile);
+    return null;
   }
 
   private static boolean present(String value) {

@@ -22,8 +22,12 @@ final class FakeService implements AutoCloseable {
   /** A request as the server received it. */
   record Request(String method, String uri, Map<String, String> headers, String body) {}
 
-  /** One canned answer. */
-  record Answer(int status, String contentType, String body) {}
+  /** One canned answer; {@code location} is sent as the Location header when not null. */
+  record Answer(int status, String contentType, String body, String location) {
+    Answer(int status, String contentType, String body) {
+      this(status, contentType, body, null);
+    }
+  }
 
   private final HttpServer server;
   private boolean closed;
@@ -50,6 +54,14 @@ final class FakeService implements AutoCloseable {
       String type = status >= 400 ? "application/problem+json" : "application/json";
       list.add(new Answer(status, type, body));
     }
+    return this;
+  }
+
+  /** Answers {@code request} with a redirect {@code status} to {@code location}. */
+  FakeService redirect(String request, int status, String location) {
+    answers
+        .computeIfAbsent(request, k -> new ArrayList<>())
+        .add(new Answer(status, "text/plain;charset=UTF-8", "", location));
     return this;
   }
 
@@ -120,6 +132,9 @@ final class FakeService implements AutoCloseable {
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+    if (answer.location() != null) {
+      exchange.getResponseHeaders().add("Location", answer.location());
+    }
     exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

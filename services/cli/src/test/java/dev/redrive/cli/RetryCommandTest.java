@@ -179,7 +179,7 @@ class RetryCommandTest extends AgainstFakeServices {
     Cli.Result result = cli.run("retry", "exec_abc123");
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(result.err()).contains("set --token or REDRIVE_API_TOKEN");
+    assertThat(result.err()).contains("set --token, REDRIVE_COORDINATOR_TOKEN, REDRIVE_API_TOKEN");
   }
 
   @Test

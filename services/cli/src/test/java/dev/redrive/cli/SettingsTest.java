@@ -23,7 +23,7 @@ class SettingsTest {
     assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://localhost:8091"));
     assertThat(settings.url(Service.COORDINATOR)).isEqualTo(URI.create("http://localhost:8092"));
     assertThat(settings.url(Service.AUDIT)).isEqualTo(URI.create("http://localhost:8093"));
-    assertThat(settings.token()).isNull();
+    assertThat(settings.tokens()).isEmpty();
     assertThat(settings.configFile()).isNull();
   }
 
@@ -53,11 +53,12 @@ class SettingsTest {
     assertThat(settings.url(Service.AUDIT)).isEqualTo(URI.create("http://flag-audit:3"));
     assertThat(settings.url(Service.COORDINATOR)).isEqualTo(URI.create("http://env-coordinator:2"));
     assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://file-runner:1"));
-    assertThat(settings.token()).isEqualTo("env-token");
+    assertThat(settings.token(Service.AUDIT)).isEqualTo("env-token");
     assertThat(settings.configFile()).isEqualTo(file);
-    assertThat(Settings.resolve(flags, "flag-token", null, environment, home).token())
+    assertThat(Settings.resolve(flags, "flag-token", null, environment, home).token(Service.AUDIT))
         .isEqualTo("flag-token");
-    assertThat(Settings.resolve(flags, null, null, Map.of(), home).token()).isEqualTo("file-token");
+    assertThat(Settings.resolve(flags, null, null, Map.of(), home).token(Service.AUDIT))
+        .isEqualTo("file-token");
   }
 
   @Test
@@ -80,7 +81,32 @@ class SettingsTest {
             Map.of(), null, null, Map.of("REDRIVE_RUNNER_URL", " ", "REDRIVE_API_TOKEN", ""), home);
 
     assertThat(settings.url(Service.RUNNER)).isEqualTo(URI.create("http://localhost:8091"));
-    assertThat(settings.token()).isNull();
+    assertThat(settings.token(Service.RUNNER)).isNull();
+  }
+
+  @Test
+  void shouldGiveEachServiceItsOwnTokenBeforeTheSharedOne() throws IOException {
+    // given the file names a shared token and the audit's own
+    Path file =
+        Files.writeString(
+            home.resolve("tokens.properties"), "token=file-shared\naudit-token=file-audit\n");
+    // and the environment names a shared token and the runner's own
+    Map<String, String> environment =
+        Map.of("REDRIVE_API_TOKEN", "env-shared", "REDRIVE_RUNNER_TOKEN", "env-runner");
+
+    Settings settings = Settings.resolve(Map.of(), null, file, environment, home);
+
+    assertThat(settings.token(Service.RUNNER)).isEqualTo("env-runner");
+    assertThat(settings.token(Service.COORDINATOR)).isEqualTo("env-shared");
+    assertThat(settings.token(Service.AUDIT)).isEqualTo("env-shared");
+    Settings fromFileOnly = Settings.resolve(Map.of(), null, file, Map.of(), home);
+    assertThat(fromFileOnly.token(Service.AUDIT)).isEqualTo("file-audit");
+    assertThat(fromFileOnly.token(Service.RUNNER)).isEqualTo("file-shared");
+    assertThat(Settings.resolve(Map.of(), "flag", file, environment, home).tokens())
+        .containsOnly(
+            Map.entry(Service.RUNNER, "flag"),
+            Map.entry(Service.COORDINATOR, "flag"),
+            Map.entry(Service.AUDIT, "flag"));
   }
 
   @Test
@@ -129,6 +155,59 @@ class SettingsTest {
       assertThat(result.exitCode()).isZero();
       assertThat(coordinator.onlyRequest("GET", "/api/v1/executions/exec_1").headers())
           .containsEntry("authorization", "Bearer s3cret");
+    }
+  }
+
+  @Test
+  void shouldSendEachServiceOnlyItsOwnToken() throws IOException {
+    try (FakeService runner = new FakeService();
+        FakeService coordinator = new FakeService()) {
+      runner.json("POST /api/v1/executions", 201, Contract.STARTED);
+      coordinator.json(
+          "GET /api/v1/executions/exec_1",
+          200,
+          "{\"executionId\":\"exec_1\",\"status\":\"RUNNING\"}");
+      Path file =
+          Files.writeString(
+              home.resolve("two.properties"),
+              "runner-url=%s\ncoordinator-url=%s\nrunner-token=r-secret\ncoordinator-token=c-secret\n"
+                  .formatted(runner.url(), coordinator.url()));
+
+      Cli.Result start = new Cli(home).run("start", "demo", "--config", file.toString());
+      Cli.Result status = new Cli(home).run("status", "exec_1", "--config", file.toString());
+
+      assertThat(start.exitCode()).isZero();
+      assertThat(status.exitCode()).isZero();
+      assertThat(runner.onlyRequest("POST", "/api/v1/executions").headers())
+          .containsEntry("authorization", "Bearer r-secret");
+      assertThat(coordinator.onlyRequest("GET", "/api/v1/executions/exec_1").headers())
+          .containsEntry("authorization", "Bearer c-secret");
+    }
+  }
+
+  @Test
+  void shouldFollowNoRedirectSoTheTokenNeverReachesAnotherHost() throws IOException {
+    try (FakeService elsewhere = new FakeService();
+        FakeService coordinator = new FakeService()) {
+      // given the coordinator's address answers with a redirect to another server
+      elsewhere.json(
+          "GET /api/v1/executions/exec_1",
+          200,
+          "{\"executionId\":\"exec_1\",\"status\":\"RUNNING\"}");
+      coordinator.redirect(
+          "GET /api/v1/executions/exec_1", 307, elsewhere.url() + "/api/v1/executions/exec_1");
+
+      Cli.Result result =
+          new Cli(home)
+              .run("status", "exec_1", "--coordinator-url", coordinator.url(), "--token", "s3cret");
+
+      // then the CLI stops at the redirect, says why, and the other server never sees the token
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
+      assertThat(result.err())
+          .contains("answered 307 to " + elsewhere.url())
+          .contains("follows no redirect")
+          .contains("--coordinator-url");
+      assertThat(elsewhere.requests()).isEmpty();
     }
   }
 }
