@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -123,12 +124,20 @@ final class StartCommand extends ApiCommand {
   }
 
   /**
+   * How long a final status waits for attempts still shown as STARTED. The coordinator learns an
+   * execution's end and its attempts' ends from two topics, so the status can be final a moment
+   * before the last attempt's outcome arrives.
+   */
+  private static final Duration SETTLE = Duration.ofSeconds(5);
+
+  /**
    * Polls the coordinator's view of the execution, printing each attempt as it starts and ends and
    * each change of status, until it is SUCCEEDED (0), PAUSED (3) or CANCELLED (1), or the time-out.
    */
   private int follow(RedriveClient client, String id) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     Map<String, String> outcomes = new HashMap<>();
+    Instant settleDeadline = null;
     String lastStatus = null;
     String path = "/api/v1/executions/" + segment(id);
     while (true) {
@@ -158,6 +167,18 @@ final class StartCommand extends ApiCommand {
           out().flush();
         }
         lastStatus = status;
+        boolean terminal = Set.of("SUCCEEDED", "PAUSED", "CANCELLED").contains(status);
+        if (terminal && settleDeadline == null) {
+          settleDeadline = Instant.now().plus(SETTLE);
+        }
+        boolean attemptOpen = false;
+        for (JsonNode attempt : execution.path("attempts")) {
+          attemptOpen |= "STARTED".equals(Json.text(attempt, "outcome", "?"));
+        }
+        if (terminal && attemptOpen && Instant.now().isBefore(settleDeadline)) {
+          Thread.sleep(pollInterval.toMillis());
+          continue;
+        }
         switch (status) {
           case "SUCCEEDED" -> {
             return finish(body, id + " succeeded.", ExitCodes.OK, id);

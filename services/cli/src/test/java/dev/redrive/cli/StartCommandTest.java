@@ -103,6 +103,27 @@ class StartCommandTest extends AgainstFakeServices {
   }
 
   @Test
+  void shouldWaitForTheLastAttemptsOutcomeWhenTheEndArrivesFirst() {
+    // given the coordinator learns the execution's end before its last attempt's outcome
+    // (two topics), as it did in CI
+    runner.json(START, 201, Contract.STARTED);
+    coordinator.json(
+        EXECUTION,
+        200,
+        execution("SUCCEEDED", attempt("a2", "build", 2, "STARTED", null)),
+        execution("SUCCEEDED", attempt("a2", "build", 2, "SUCCEEDED", null)));
+
+    // when
+    Cli.Result result = cli.run("start", "demo", "--wait", "--poll-interval", "1ms");
+
+    // then the attempt's outcome is shown before the end
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsSubsequence(
+            "  build attempt 2 STARTED", "  build attempt 2 SUCCEEDED", "exec_new1 succeeded.");
+  }
+
+  @Test
   void shouldExitThreeWhenTheExecutionIsPaused() {
     runner.json(START, 201, Contract.STARTED);
     coordinator.json(

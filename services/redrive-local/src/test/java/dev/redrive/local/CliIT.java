@@ -194,7 +194,8 @@ class CliIT {
     // a retry without the token is refused by the coordinator
     Result unauthorized = redriveWithout("REDRIVE_API_TOKEN", "retry", id);
     assertThat(unauthorized.exitCode()).isEqualTo(1);
-    assertThat(unauthorized.err()).contains("Unauthorized (set --token or REDRIVE_API_TOKEN)");
+    assertThat(unauthorized.err())
+        .contains("Unauthorized (set --token, REDRIVE_COORDINATOR_TOKEN, REDRIVE_API_TOKEN");
 
     // an unknown phase names the valid ones
     Result unknownPhase = redrive("retry", id, "--from", "nosuch");
