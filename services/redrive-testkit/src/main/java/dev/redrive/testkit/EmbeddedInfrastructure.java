@@ -4,9 +4,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-/** An in-process single-node KRaft broker and an embedded PostgreSQL server: no Docker needed. */
+/**
+ * An in-process single-node KRaft broker and an embedded PostgreSQL server: no Docker needed. Both
+ * listen on the loopback interface only.
+ */
 public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 
   /** Broker settings that let transactions and compacted internal topics work on one node. */
@@ -16,12 +18,13 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
           "transaction.state.log.min.isr", "1",
           "offsets.topic.replication.factor", "1",
           "auto.create.topics.enable", "false",
-          "group.initial.rebalance.delay.ms", "0");
+          "group.initial.rebalance.delay.ms", "0",
+          "num.partitions", "1");
 
-  private final EmbeddedKafkaKraftBroker kafka;
+  private final LoopbackKafkaBroker kafka;
   private final EmbeddedPostgres postgres;
 
-  private EmbeddedInfrastructure(EmbeddedKafkaKraftBroker kafka, EmbeddedPostgres postgres) {
+  private EmbeddedInfrastructure(LoopbackKafkaBroker kafka, EmbeddedPostgres postgres) {
     this.kafka = kafka;
     this.postgres = postgres;
   }
@@ -36,22 +39,20 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
    * loads {@code pg_stat_statements} this way).
    */
   public static EmbeddedInfrastructure start(Map<String, String> postgresSettings) {
-    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
-    kafka.brokerProperties(SINGLE_NODE_BROKER);
-    kafka.afterPropertiesSet();
+    LoopbackKafkaBroker kafka = LoopbackKafkaBroker.start(SINGLE_NODE_BROKER);
     try {
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
       postgresSettings.forEach(postgres::setServerConfig);
       return new EmbeddedInfrastructure(kafka, postgres.start());
     } catch (IOException e) {
-      kafka.destroy();
+      kafka.close();
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }
   }
 
   @Override
   public String kafkaBootstrapServers() {
-    return kafka.getBrokersAsString();
+    return kafka.bootstrapServers();
   }
 
   @Override
@@ -71,7 +72,7 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 
   @Override
   public void close() {
-    kafka.destroy();
+    kafka.close();
     try {
       postgres.close();
     } catch (IOException e) {
