@@ -329,11 +329,15 @@ public final class RunnerHarness implements AutoCloseable {
     }
   }
 
+  /** GETs JSON with the write token (it reads too, when a runner has a read token). */
   public JsonNode get(String path) {
     try {
       return JSON.readTree(
           HTTP.send(
-                  HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                  HttpRequest.newBuilder(URI.create(baseUrl + path))
+                      .header("Authorization", "Bearer " + TOKEN)
+                      .GET()
+                      .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body());
     } catch (IOException e) {
