@@ -195,6 +195,51 @@ class ExternalSourceIT {
         .isEqualTo("carrier API timed out");
   }
 
+  @Test
+  void avroRecordWithABadIdOrAnOversizedReasonIsDeadLetteredAndTheNextOneRuns() throws Exception {
+    // given two Avro failures of another system that break the intake limits
+    String shipment = "shipment-" + UUID.randomUUID();
+    GenericRecord forged = new GenericData.Record(SHIPMENT_FAILED);
+    forged.put("shipmentId", shipment + "\nforged");
+    forged.put("stage", "label");
+    forged.put("reason", "carrier API timed out");
+    GenericRecord large = new GenericData.Record(SHIPMENT_FAILED);
+    large.put("shipmentId", shipment);
+    large.put("stage", "label");
+    large.put("reason", "r".repeat(300_000));
+
+    // when they are published, then a valid one
+    kafka.send(SHIPPING, shipment + "-forged", forged);
+    kafka.send(SHIPPING, shipment + "-large", large);
+    GenericRecord valid = new GenericData.Record(SHIPMENT_FAILED);
+    valid.put("shipmentId", shipment);
+    valid.put("stage", "label");
+    valid.put("reason", "carrier API timed out");
+    kafka.send(SHIPPING, shipment, valid);
+
+    // then each bad one is in the DLT with its reason, and the valid one gets its command
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(SHIPPING + ".DLT", shipment + "-forged")
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains("source shipping: field 'shipmentId' (execution-id): character U+000A");
+    assertThat(
+            reason(
+                kafka
+                    .firstRaw(SHIPPING + ".DLT", shipment + "-large")
+                    .headers()
+                    .lastHeader(RedriveHeaders.DLT_REASON)
+                    .value()))
+        .contains("source shipping: field 'reason' (message): 300,000 bytes, at most 262,144");
+    RetryCommand retry =
+        (RetryCommand)
+            ((CommandEvent) kafka.read(SHIPPING_COMMANDS, shipment, 1).get(0)).getPayload();
+    assertThat(retry.getAttemptNumber()).isEqualTo(2);
+  }
+
   private static String reason(byte[] header) {
     return new String(header, StandardCharsets.UTF_8);
   }
