@@ -31,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +140,10 @@ class KafkaAclsIT {
     // the audit may read attempts, but not as the coordinator's consumer group
     assertThat(poll("redrive_audit", "coordinator-attempts", RedriveTopics.ATTEMPTS.name()))
         .isInstanceOf(GroupAuthorizationException.class);
+    // the coordinator may not take a transactional id of the runner's relay (it would fence it)
+    assertThat(initTransactions("redrive_coordinator", "redrive-runner-outbox-x"))
+        .isInstanceOf(TransactionalIdAuthorizationException.class);
+    assertThat(initTransactions("redrive_runner", "redrive-runner-outbox-x")).isNull();
     // and a wrong password does not log in at all
     assertThat(send("redrive_runner", "wrong-password", RedriveTopics.ATTEMPTS.name()))
         .isInstanceOf(SaslAuthenticationException.class);
@@ -238,6 +243,20 @@ class KafkaAclsIT {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, new byte[] {1})).get(15, TimeUnit.SECONDS);
+      return null;
+    } catch (Exception e) {
+      return rootCause(e);
+    }
+  }
+
+  /** The cause of the refusal of starting a transactional producer with this id, or null. */
+  private static Throwable initTransactions(String user, String transactionalId) {
+    Map<String, Object> config = client(user, USERS.get(user));
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
       return null;
     } catch (Exception e) {
       return rootCause(e);

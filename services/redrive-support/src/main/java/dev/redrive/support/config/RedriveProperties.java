@@ -5,6 +5,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -58,6 +59,9 @@ public record RedriveProperties(
    *     record overhead); a larger event fails the transaction that writes it. Keep it below the
    *     producer's {@code max.request.size} (checked at start) and the broker's {@code
    *     message.max.bytes}, both about 1 MiB by default
+   * @param transactionalIdPrefix the start of the relay producer's {@code transactional.id}, one
+   *     per service ({@code redrive-runner-outbox-}, {@code redrive-coordinator-outbox-}): the
+   *     Kafka ACLs grant each service's principal only its own prefix
    */
   public record Outbox(
       @DefaultValue("true") boolean enabled,
@@ -65,7 +69,9 @@ public record RedriveProperties(
       @DefaultValue("500") @Min(1) int batchSize,
       @DefaultValue("30s") @NotNull Duration sendTimeout,
       @DefaultValue("2s") @NotNull Duration retryBackoff,
-      @DefaultValue("1000000") @Min(1024) int maxMessageBytes) {}
+      @DefaultValue("1000000") @Min(1024) int maxMessageBytes,
+      @DefaultValue("redrive-outbox-") @Pattern(regexp = "[A-Za-z0-9._-]{1,100}")
+          String transactionalIdPrefix) {}
 
   /**
    * Bounds of the fields where data enters (see {@link InputLimits}; ids, names and paths have

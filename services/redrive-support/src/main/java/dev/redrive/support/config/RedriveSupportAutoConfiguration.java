@@ -164,7 +164,11 @@ public class RedriveSupportAutoConfiguration {
         dataSource,
         producer,
         new OutboxSettings(
-            outbox.pollInterval(), outbox.batchSize(), outbox.sendTimeout(), outbox.retryBackoff()),
+            outbox.pollInterval(),
+            outbox.batchSize(),
+            outbox.sendTimeout(),
+            outbox.retryBackoff(),
+            outbox.transactionalIdPrefix()),
         meters);
   }
 

@@ -10,6 +10,13 @@ import java.time.Duration;
  *     wrote with one due time, up to about 7 kB: {@link OutboxRows})
  * @param sendTimeout how long the relay waits for the broker to acknowledge a batch
  * @param retryBackoff wait after a failed batch (broker or database down) before trying again
+ * @param transactionalIdPrefix the start of the relay producer's {@code transactional.id} (the
+ *     relay's id follows): one per service, so a Kafka ACL can grant each service's principal its
+ *     own prefix and no service can fence another's relay
  */
 public record OutboxSettings(
-    Duration pollInterval, int batchSize, Duration sendTimeout, Duration retryBackoff) {}
+    Duration pollInterval,
+    int batchSize,
+    Duration sendTimeout,
+    Duration retryBackoff,
+    String transactionalIdPrefix) {}

@@ -359,7 +359,7 @@ final class RelaySession implements AutoCloseable {
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "redrive-outbox-" + relayId);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalIdPrefix() + relayId);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     // a batch of rows is sent at once: the broker's cost is mostly per produced record batch, and
     // at the default 16 kB a batch of the outbox's rows made dozens per partition

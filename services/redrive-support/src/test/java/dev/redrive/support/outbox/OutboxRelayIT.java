@@ -56,6 +56,7 @@ class OutboxRelayIT {
 
   private static final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final String TRANSACTIONAL_ID_PREFIX = "redrive-test-outbox-";
   private static String topic;
 
   /** The outbox's limit in these tests: the default of redrive.outbox.max-message-bytes. */
@@ -445,7 +446,11 @@ class OutboxRelayIT {
             dataSource,
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
             new OutboxSettings(
-                Duration.ofMillis(200), 50, Duration.ofMillis(500), Duration.ofMillis(200)),
+                Duration.ofMillis(200),
+                50,
+                Duration.ofMillis(500),
+                Duration.ofMillis(200),
+                TRANSACTIONAL_ID_PREFIX),
             meters);
     stuck.start();
     relays.add(stuck);
@@ -511,7 +516,11 @@ class OutboxRelayIT {
 
   private static OutboxSettings settings() {
     return new OutboxSettings(
-        Duration.ofMillis(200), 50, Duration.ofSeconds(10), Duration.ofMillis(500));
+        Duration.ofMillis(200),
+        50,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(500),
+        TRANSACTIONAL_ID_PREFIX);
   }
 
   private static KafkaProducer<String, byte[]> zombieProducer(String relayId) {
@@ -520,7 +529,7 @@ class OutboxRelayIT {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             infrastructure.kafkaBootstrapServers(),
             ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-            "redrive-outbox-" + relayId),
+            TRANSACTIONAL_ID_PREFIX + relayId),
         new StringSerializer(),
         new ByteArraySerializer());
   }
