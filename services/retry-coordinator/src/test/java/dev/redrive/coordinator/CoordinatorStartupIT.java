@@ -37,6 +37,50 @@ class CoordinatorStartupIT {
   }
 
   @Test
+  void refusesToStartWithAPipelinePhaseOrSourceOverrideNoPolicyMayHaveNamingTheKey() {
+    // before, these started and dead-lettered every failure of that pipeline, phase or source
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.security.api-token=t",
+                        "--redrive.coordinator.pipelines.billing.phases.charge.max-interval=400d")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains(
+                        "redrive.coordinator.pipelines.billing.phases.charge: maxInterval must not"
+                            + " exceed 365 days, was PT9600H"));
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.security.api-token=t",
+                        "--redrive.coordinator.pipelines.billing.policy.initial-interval=-5s")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains(
+                        "redrive.coordinator.pipelines.billing.policy: initialInterval must not be"
+                            + " negative"));
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.security.api-token=t",
+                        "--redrive.coordinator.sources.shop.topic=shop.failures",
+                        "--redrive.coordinator.sources.shop.mapping.execution-id=id",
+                        "--redrive.coordinator.sources.shop.mapping.phase=step",
+                        "--redrive.coordinator.sources.shop.mapping.message=error",
+                        "--redrive.coordinator.sources.shop.policy.deadline=0s")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains(
+                        "redrive.coordinator.sources.shop.policy: deadline must be positive"));
+  }
+
+  @Test
   void refusesToStartWithoutAttemptConsumersNamingTheKey() {
     assertThatThrownBy(
             () ->

@@ -5,6 +5,7 @@ import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.support.config.RedriveProperties;
 import dev.redrive.support.topic.Topic;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,15 +30,24 @@ import org.springframework.kafka.core.KafkaAdmin;
 @EnableConfigurationProperties(CoordinatorProperties.class)
 class CoordinatorConfiguration {
 
+  /**
+   * The policies by source, pipeline and phase. Each override is applied to the policy it overrides
+   * here, at start, so a value no policy may have (a max-interval over a year, a negative one)
+   * stops the coordinator naming its key, instead of dead-lettering every failure it covers.
+   */
   @Bean
   PolicyCatalog policyCatalog(CoordinatorProperties properties) {
+    String prefix = "redrive.coordinator.";
+    RetryPolicy defaults = checked(prefix + "policy", () -> properties.policy().toRetryPolicy());
     Map<String, PolicyOverride> bySource = new HashMap<>();
     properties
         .sources()
         .forEach(
             (name, source) -> {
               if (source.policy() != null) {
-                bySource.put(name, source.policy().toOverride());
+                PolicyOverride override = source.policy().toOverride();
+                checked(prefix + "sources." + name + ".policy", () -> override.applyTo(defaults));
+                bySource.put(name, override);
               }
             });
     Map<String, PolicyOverride> byPipeline = new HashMap<>();
@@ -45,16 +56,36 @@ class CoordinatorConfiguration {
         .pipelines()
         .forEach(
             (name, pipeline) -> {
-              if (pipeline.policy() != null) {
-                byPipeline.put(name, pipeline.policy().toOverride());
-              }
+              String key = prefix + "pipelines." + name;
+              PolicyOverride forPipeline =
+                  pipeline.policy() == null ? PolicyOverride.NONE : pipeline.policy().toOverride();
+              RetryPolicy pipelinePolicy =
+                  checked(key + ".policy", () -> forPipeline.applyTo(defaults));
+              byPipeline.put(name, forPipeline);
               if (pipeline.phases() != null) {
                 Map<String, PolicyOverride> phases = new HashMap<>();
-                pipeline.phases().forEach((phase, p) -> phases.put(phase, p.toOverride()));
+                pipeline
+                    .phases()
+                    .forEach(
+                        (phase, settings) -> {
+                          PolicyOverride forPhase = settings.toOverride();
+                          checked(key + ".phases." + phase, () -> forPhase.applyTo(pipelinePolicy));
+                          phases.put(phase, forPhase);
+                        });
                 byPhase.put(name, phases);
               }
             });
-    return new PolicyCatalog(properties.policy().toRetryPolicy(), bySource, byPipeline, byPhase);
+    return new PolicyCatalog(defaults, bySource, byPipeline, byPhase);
+  }
+
+  /** Builds a policy, or stops the start naming the configuration key that made it invalid. */
+  private static RetryPolicy checked(String key, Supplier<RetryPolicy> policy) {
+    try {
+      return policy.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "%s: %s. Correct it in the configuration.".formatted(key, e.getMessage()), e);
+    }
   }
 
   @Bean

@@ -35,20 +35,25 @@ public record RetryPolicy(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
     }
-    if (initialInterval.isNegative() || maxInterval.isNegative()) {
-      throw new IllegalArgumentException("intervals must not be negative");
-    }
-    if (initialInterval.compareTo(LONGEST_INTERVAL) > 0
-        || maxInterval.compareTo(LONGEST_INTERVAL) > 0) {
-      throw new IllegalArgumentException(
-          "intervals must not exceed " + LONGEST_INTERVAL.toDays() + " days");
-    }
+    checkInterval("initialInterval", initialInterval);
+    checkInterval("maxInterval", maxInterval);
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be at least 1.0, was " + multiplier);
     }
     nonRetryable = nonRetryable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nonRetryable));
     if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
       throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+    }
+  }
+
+  private static void checkInterval(String name, Duration interval) {
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + interval);
+    }
+    if (interval.compareTo(LONGEST_INTERVAL) > 0) {
+      throw new IllegalArgumentException(
+          "%s must not exceed %d days, was %s"
+              .formatted(name, LONGEST_INTERVAL.toDays(), interval));
     }
   }
 

@@ -617,7 +617,7 @@ class RetryPolicyTest {
                   new RetryPolicy(
                       2, Duration.ofMillis(-1), 2.0, Duration.ofMinutes(1), Jitter.FULL, Set.of()))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("intervals must not be negative");
+          .hasMessage("initialInterval must not be negative, was PT-0.001S");
     }
 
     @Test
@@ -628,7 +628,7 @@ class RetryPolicyTest {
                   new RetryPolicy(
                       2, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(-5), Jitter.FULL, Set.of()))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("intervals must not be negative");
+          .hasMessage("maxInterval must not be negative, was PT-5S");
     }
 
     @Test
