@@ -42,6 +42,22 @@ class BadInputIT {
   }
 
   @Test
+  void aMemberTheRequestDoesNotHaveIs400NamingItAndTheKnownOnes() throws Exception {
+    // before, a typo was dropped: this bulk retry ran with no stagger at all
+    Answer typo = coordinator.post("/api/v1/retries", "{\"staggerMs\": 500, \"limit\": 2}");
+    Answer nested =
+        coordinator.post("/api/v1/executions/x/retry", "{\"mode\": \"RETRY_IN_PLACE\", \"x\": 1}");
+
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.body().path("field").asString()).isEqualTo("staggerMs");
+    assertThat(typo.body().path("detail").asString())
+        .startsWith("Member 'staggerMs' is not known here: remove it or correct its name")
+        .contains("stagger", "limit");
+    assertThat(nested.status()).isEqualTo(400);
+    assertThat(nested.body().path("field").asString()).isEqualTo("x");
+  }
+
+  @Test
   void unreadableOrInvalidMembersAre400NamingTheMember() throws Exception {
     Answer stagger = coordinator.post("/api/v1/retries", "{\"stagger\": \"soon\"}");
     Answer limit = coordinator.post("/api/v1/retries", "{\"limit\": 0}");

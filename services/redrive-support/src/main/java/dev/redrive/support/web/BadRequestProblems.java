@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Bad input answered as what it is, in every Redrive service: 400 (or 413, 415) problem details
@@ -70,6 +71,19 @@ public class BadRequestProblems {
     }
     JacksonException json = causeOf(e, JacksonException.class);
     String path = json == null ? "" : path(json);
+    if (json instanceof UnrecognizedPropertyException unknown) {
+      return field(
+          path,
+          "Member '%s' is not known here: remove it or correct its name (known members: %s)."
+              .formatted(
+                  path,
+                  unknown.getKnownPropertyIds() == null
+                      ? "none"
+                      : unknown.getKnownPropertyIds().stream()
+                          .map(String::valueOf)
+                          .sorted()
+                          .collect(Collectors.joining(", "))));
+    }
     if (!path.isEmpty()) {
       return field(
           path,

@@ -12,6 +12,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One bearer-token check and one set of security headers for every Redrive service with a servlet
@@ -40,6 +45,26 @@ public class RedriveWebAutoConfiguration {
           access.userNames());
     }
     return access;
+  }
+
+  /**
+   * The JSON converter of the REST endpoints: the application's mapper, except that a member the
+   * request type does not have is an error (400 naming it, see {@link BadRequestProblems}) instead
+   * of being dropped, so a typo such as {@code staggerMs} for {@code stagger} is not silently
+   * ignored. Only HTTP bodies: stored JSON is read with the application's lenient mapper, so data
+   * written by an older version still reads. Spring Boot's configurer is {@code @Order(0)}; this
+   * one comes after it and replaces the JSON converter in its place (after the String converter).
+   */
+  @Bean
+  WebMvcConfigurer redriveStrictJsonBodies(JsonMapper jsonMapper) {
+    JsonMapper strict =
+        jsonMapper.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    return new WebMvcConfigurer() {
+      @Override
+      public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+        builder.withJsonConverter(new JacksonJsonHttpMessageConverter(strict));
+      }
+    };
   }
 
   @Bean
