@@ -1,6 +1,10 @@
 package dev.redrive.audit;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -60,4 +64,77 @@ class ArchitectureTest {
               "dev.redrive.audit.web..", "org.springframework.web..", "jakarta.servlet..")
           .because(
               "a live stream is an EventSink to the use cases; SSE is the web adapter's business");
+
+  @ArchTest
+  static final ArchRule slicesAreFreeOfCycles =
+      slices()
+          .matching("dev.redrive.audit.(*)..")
+          .should()
+          .beFreeOfCycles()
+          .because(
+              "each folder is a layer one can read and test on its own: the use cases own the"
+                  + " AuditTrail port that persistence implements, so every arrow points towards"
+                  + " app and domain");
+
+  @ArchTest
+  static final ArchRule useCasesKnowNoAdapter =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.redrive.audit.app..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.redrive.audit.persistence..",
+              "dev.redrive.audit.kafka..",
+              "dev.redrive.audit.config..",
+              "org.springframework.jdbc..")
+          .because(
+              "use cases reach the stored events only through AuditTrail, which app declares, so"
+                  + " they run in unit tests on an in-memory trail; persistence depends on app to"
+                  + " implement it, not the other way round");
+
+  @ArchTest
+  static final ArchRule webCallsUseCasesOnly =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.redrive.audit.web..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("dev.redrive..")
+                  .and(
+                      not(
+                          resideInAnyPackage(
+                              "dev.redrive.audit.web..",
+                              "dev.redrive.audit.app..",
+                              "dev.redrive.audit.domain..",
+                              "dev.redrive.support.."))))
+          .because(
+              "a controller translates HTTP and calls a use case (ReadAuditTrail, ExecutionReport,"
+                  + " LiveTimeline); its settings are handed to it (WebSettings), so it never reads"
+                  + " the table or the configuration itself");
+
+  @ArchTest
+  static final ArchRule kafkaDoesNotReachIntoPersistenceOrWeb =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.redrive.audit.kafka..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.redrive.audit.persistence..", "dev.redrive.audit.web..")
+          .because(
+              "the listener turns records into AuditedEvents and hands them to RecordEvents, which"
+                  + " stores them and tells the live streams");
+
+  @ArchTest
+  static final ArchRule persistenceOnlyImplementsPorts =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.redrive.audit.persistence..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.redrive.audit.web..", "dev.redrive.audit.kafka..", "dev.redrive.audit.config..")
+          .because(
+              "persistence implements AuditTrail with SQL and knows nothing of who calls the use"
+                  + " cases nor how they are wired");
 }

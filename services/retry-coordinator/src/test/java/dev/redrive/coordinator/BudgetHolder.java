@@ -2,9 +2,9 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redrive.coordinator.persistence.CoordinatorStore;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.coordinator.app.BudgetCounts;
+import dev.redrive.coordinator.app.BudgetScope;
+import dev.redrive.coordinator.app.BudgetStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +23,7 @@ final class BudgetHolder {
   private final CompletableFuture<Void> transaction;
 
   private BudgetHolder(
-      CoordinatorStore store,
+      BudgetStore store,
       TransactionTemplate transactions,
       Map<BudgetScope, BudgetCounts> spent,
       Duration window) {
@@ -41,7 +41,7 @@ final class BudgetHolder {
 
   /** Returns once the budgets are locked and the counts written (not committed). */
   static BudgetHolder hold(
-      CoordinatorStore store,
+      BudgetStore store,
       TransactionTemplate transactions,
       Map<BudgetScope, BudgetCounts> spent,
       Duration window)

@@ -2,9 +2,9 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redrive.coordinator.persistence.CoordinatorStore;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
+import dev.redrive.coordinator.app.BudgetCounts;
+import dev.redrive.coordinator.app.BudgetScope;
+import dev.redrive.coordinator.persistence.JdbcBudgetStore;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two consumers weighing retries against one budget at once: the second waits for the first to
@@ -34,8 +33,7 @@ class BudgetLockIT {
   @Test
   void aSecondBatchWaitsForTheFirstAndSeesItsRetries() throws Exception {
     DriverManagerDataSource dataSource = migratedDatabase();
-    CoordinatorStore store =
-        new CoordinatorStore(JdbcClient.create(dataSource), JsonMapper.builder().build());
+    JdbcBudgetStore store = new JdbcBudgetStore(JdbcClient.create(dataSource));
     TransactionTemplate transactions =
         new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 
@@ -70,7 +68,7 @@ class BudgetLockIT {
   void oldBucketsOfEveryScopeAreDeletedOncePerBucketWidthNotInEveryBatch() throws Exception {
     DriverManagerDataSource dataSource = migratedDatabase();
     JdbcClient jdbc = JdbcClient.create(dataSource);
-    CoordinatorStore store = new CoordinatorStore(jdbc, JsonMapper.builder().build());
+    JdbcBudgetStore store = new JdbcBudgetStore(jdbc);
     TransactionTemplate transactions =
         new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     // buckets of 3 s: the second batch below must come within one bucket width of the first, and

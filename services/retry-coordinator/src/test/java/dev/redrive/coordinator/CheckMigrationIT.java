@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
-import dev.redrive.coordinator.persistence.CoordinatorStore;
+import dev.redrive.coordinator.persistence.JdbcAttemptLog;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -48,8 +48,8 @@ class CheckMigrationIT {
 
     migrate(dataSource, MigrationVersion.LATEST);
 
-    CoordinatorStore store =
-        new CoordinatorStore(
+    JdbcAttemptLog store =
+        new JdbcAttemptLog(
             JdbcClient.create(withSchema(url, "coordinator")), JsonMapper.builder().build());
     List<Failure> history = store.failures("exec-1", "build");
     assertThat(history).extracting(Failure::attemptId).containsExactly("a-1", "a-2");

@@ -8,14 +8,14 @@ import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.Retryability;
 import dev.redrive.coordinator.app.AttemptReport;
+import dev.redrive.coordinator.app.BudgetCounts;
+import dev.redrive.coordinator.app.BudgetScope;
+import dev.redrive.coordinator.app.BudgetStore;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.RecordAttempt;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyOverride;
-import dev.redrive.coordinator.persistence.CoordinatorStore;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
 import dev.redrive.support.topic.RedriveTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -118,7 +118,7 @@ class CoordinatorResilienceIT {
       String source = "source-" + UUID.randomUUID();
       BudgetScope pipelineScope = new BudgetScope("pipeline", pipeline);
       BudgetScope sourceScope = new BudgetScope("source", source);
-      CoordinatorStore store = coordinator.context().getBean(CoordinatorStore.class);
+      BudgetStore store = coordinator.context().getBean(BudgetStore.class);
       TransactionTemplate transactions = coordinator.context().getBean(TransactionTemplate.class);
       Duration window = Duration.ofMinutes(10);
 

@@ -2,7 +2,6 @@ package dev.redrive.audit.app;
 
 import dev.redrive.audit.domain.ErrorReport;
 import dev.redrive.audit.domain.FailedAttempt;
-import dev.redrive.audit.persistence.AuditStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,12 +23,12 @@ public class ExecutionReport {
   private static final Set<String> NAMING_MAX_ATTEMPTS =
       Set.of("RetryScheduled", "InterventionRequired", "RetryCommand", "RetryContextAssembled");
 
-  private final AuditStore store;
+  private final AuditTrail trail;
   private final JsonMapper json;
   private final StreamLimits limits;
 
-  public ExecutionReport(AuditStore store, JsonMapper json, StreamLimits limits) {
-    this.store = store;
+  public ExecutionReport(AuditTrail trail, JsonMapper json, StreamLimits limits) {
+    this.trail = trail;
     this.json = json;
     this.limits = limits;
   }
@@ -41,7 +40,7 @@ public class ExecutionReport {
   public Optional<String> of(String executionId) {
     Map<String, Integer> maxAttemptsByPhase = new HashMap<>();
     List<StoredEvent> failures = new ArrayList<>();
-    for (StoredEvent stored : store.timeline(executionId, limits.maxTimelineEvents())) {
+    for (StoredEvent stored : trail.timeline(executionId, limits.maxTimelineEvents())) {
       String type = stored.event().eventType();
       if (type.equals("AttemptFailed")) {
         failures.add(stored);

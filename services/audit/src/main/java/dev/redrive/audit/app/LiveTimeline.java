@@ -1,6 +1,5 @@
 package dev.redrive.audit.app;
 
-import dev.redrive.audit.persistence.AuditStore;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -49,7 +48,7 @@ public class LiveTimeline implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(LiveTimeline.class);
 
-  private final AuditStore store;
+  private final AuditTrail trail;
   private final StreamLimits limits;
   private final StreamAdmission admission;
   private final MeterRegistry meters;
@@ -57,8 +56,8 @@ public class LiveTimeline implements DisposableBean {
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
   private final ExecutorService delivery = Executors.newCachedThreadPool(new DeliveryThreads());
 
-  public LiveTimeline(AuditStore store, MeterRegistry meters, StreamLimits limits) {
-    this.store = store;
+  public LiveTimeline(AuditTrail trail, MeterRegistry meters, StreamLimits limits) {
+    this.trail = trail;
     this.limits = limits;
     this.meters = meters;
     this.admission = new StreamAdmission(limits.maxClients(), limits.maxClientsPerAddress());
@@ -94,12 +93,12 @@ public class LiveTimeline implements DisposableBean {
       long after =
           lastEventId == null
               ? 0
-              : store
+              : trail
                   .find(lastEventId)
                   .filter(last -> last.executionId().equals(executionId))
                   .map(StoredEvent::id)
                   .orElse(0L);
-      follower.start(store.timeline(executionId, limits.maxTimelineEvents()), after);
+      follower.start(trail.timeline(executionId, limits.maxTimelineEvents()), after);
       started = true;
     } finally {
       if (!started) {
@@ -158,13 +157,13 @@ public class LiveTimeline implements DisposableBean {
       return;
     }
     Set<String> executions = followers.stream().map(f -> f.executionId).collect(Collectors.toSet());
-    Map<String, Set<String>> stored = store.eventIdsOf(executions);
+    Map<String, Set<String>> stored = trail.eventIdsOf(executions);
     Set<String> missing = new HashSet<>();
     for (Follower follower : followers) {
       missing.addAll(follower.unsent(stored.getOrDefault(follower.executionId, Set.of())));
     }
     if (!missing.isEmpty()) {
-      publish(store.findAll(missing));
+      publish(trail.findAll(missing));
     }
     long now = System.nanoTime();
     for (Follower follower : followers) {

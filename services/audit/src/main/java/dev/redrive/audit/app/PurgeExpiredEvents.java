@@ -1,7 +1,6 @@
 package dev.redrive.audit.app;
 
 import dev.redrive.audit.domain.Retention;
-import dev.redrive.audit.persistence.AuditStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -17,15 +16,15 @@ public class PurgeExpiredEvents {
 
   private static final Logger log = LoggerFactory.getLogger(PurgeExpiredEvents.class);
 
-  private final AuditStore store;
+  private final AuditTrail trail;
   private final Retention retention;
   private final int batchSize;
   private final Clock clock;
   private final Counter deleted;
 
   public PurgeExpiredEvents(
-      AuditStore store, Retention retention, int batchSize, Clock clock, MeterRegistry meters) {
-    this.store = store;
+      AuditTrail trail, Retention retention, int batchSize, Clock clock, MeterRegistry meters) {
+    this.trail = trail;
     this.retention = retention;
     this.batchSize = batchSize;
     this.clock = clock;
@@ -45,7 +44,7 @@ public class PurgeExpiredEvents {
     long total = 0;
     int batch;
     do {
-      batch = store.deleteOccurredBefore(cutoff, batchSize);
+      batch = trail.deleteOccurredBefore(cutoff, batchSize);
       deleted.increment(batch);
       total += batch;
     } while (batch == batchSize);

@@ -1,6 +1,5 @@
 package dev.redrive.audit.app;
 
-import dev.redrive.audit.persistence.AuditStore;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
@@ -17,15 +16,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class RecordEvents {
 
-  private final AuditStore store;
+  private final AuditTrail trail;
   private final TransactionTemplate transaction;
   private final LiveTimeline live;
   private final MeterRegistry meters;
   private final DistributionSummary batchSize;
 
   public RecordEvents(
-      AuditStore store, TransactionTemplate transaction, LiveTimeline live, MeterRegistry meters) {
-    this.store = store;
+      AuditTrail trail, TransactionTemplate transaction, LiveTimeline live, MeterRegistry meters) {
+    this.trail = trail;
     this.transaction = transaction;
     this.live = live;
     this.meters = meters;
@@ -40,7 +39,7 @@ public class RecordEvents {
     if (events.isEmpty()) {
       return List.of();
     }
-    List<StoredEvent> stored = transaction.execute(status -> store.appendAll(events));
+    List<StoredEvent> stored = transaction.execute(status -> trail.appendAll(events));
     batchSize.record(events.size());
     count(events, stored);
     live.publish(stored);

@@ -1,8 +1,9 @@
 package dev.redrive.audit.config;
 
+import dev.redrive.audit.app.AuditTrail;
 import dev.redrive.audit.app.PurgeExpiredEvents;
 import dev.redrive.audit.app.StreamLimits;
-import dev.redrive.audit.persistence.AuditStore;
+import dev.redrive.audit.web.WebSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,8 +23,13 @@ class AuditConfiguration {
   }
 
   @Bean
+  WebSettings webSettings(AuditProperties properties) {
+    return properties.webSettings();
+  }
+
+  @Bean
   PurgeExpiredEvents purgeExpiredEvents(
-      AuditStore store, AuditProperties properties, Clock clock, MeterRegistry meters) {
+      AuditTrail store, AuditProperties properties, Clock clock, MeterRegistry meters) {
     return new PurgeExpiredEvents(
         store, properties.toRetention(), properties.retentionBatchSize(), clock, meters);
   }

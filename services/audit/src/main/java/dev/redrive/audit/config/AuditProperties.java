@@ -2,6 +2,7 @@ package dev.redrive.audit.config;
 
 import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.domain.Retention;
+import dev.redrive.audit.web.WebSettings;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -64,6 +65,14 @@ public record AuditProperties(
   public StreamLimits streamLimits() {
     return new StreamLimits(
         streamMaxClients, streamMaxClientsPerAddress, streamIdleTimeout, maxTimelineEvents);
+  }
+
+  /**
+   * What the web adapter needs: page sizes, how long a stream stays open, and how long a refused
+   * client waits (until the next catch-up, when streams may have closed).
+   */
+  public WebSettings webSettings() {
+    return new WebSettings(defaultPageSize, maxPageSize, streamTimeout, streamCatchUpInterval);
   }
 
   public Retention toRetention() {

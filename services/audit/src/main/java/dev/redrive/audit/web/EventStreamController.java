@@ -5,7 +5,6 @@ import dev.redrive.audit.app.LiveTimeline;
 import dev.redrive.audit.app.StoredEvent;
 import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamRefusedException;
-import dev.redrive.audit.config.AuditProperties;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,17 +44,14 @@ class EventStreamController {
 
   private final LiveTimeline live;
   private final TimelineEntries entries;
-  private final AuditProperties properties;
+  private final WebSettings settings;
   private final Counter skipped;
 
   EventStreamController(
-      LiveTimeline live,
-      TimelineEntries entries,
-      AuditProperties properties,
-      MeterRegistry meters) {
+      LiveTimeline live, TimelineEntries entries, WebSettings settings, MeterRegistry meters) {
     this.live = live;
     this.entries = entries;
-    this.properties = properties;
+    this.settings = settings;
     this.skipped =
         Counter.builder("redrive.audit.stream.skipped")
             .description("Events left out of event streams because SSE cannot carry them")
@@ -69,7 +65,7 @@ class EventStreamController {
       @PathVariable String executionId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       HttpServletRequest request) {
-    SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+    SseEmitter emitter = new SseEmitter(settings.streamTimeout().toMillis());
     LiveTimeline.Follower follower =
         live.follow(
             executionId, lastEventId, new SseSink(emitter, entries), request.getRemoteAddr());
@@ -93,7 +89,7 @@ class EventStreamController {
     problem.setTitle("Too many event streams");
     problem.setType(URI.create("https://redrive.dev/problems/too-many-streams"));
     problem.setProperty("limit", e.limit());
-    long retryAfter = Math.max(1, properties.streamCatchUpInterval().toSeconds());
+    long retryAfter = Math.max(1, settings.streamRetryAfter().toSeconds());
     return ResponseEntity.status(status)
         .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter))
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)

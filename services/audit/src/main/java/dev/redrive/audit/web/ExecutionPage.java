@@ -4,7 +4,6 @@ import static dev.redrive.audit.web.EventSummaries.body;
 import static dev.redrive.audit.web.EventSummaries.has;
 import static dev.redrive.audit.web.EventSummaries.text;
 
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,17 +126,17 @@ final class ExecutionPage {
   }
 
   private static void attempts(Html html, List<TimelineEntry> timeline) {
-    Map<String, Attempt> attempts = new LinkedHashMap<>();
+    Map<String, PageAttempt> attempts = new LinkedHashMap<>();
     Map<String, JsonNode> contextsByCommand = new HashMap<>();
     Map<String, Integer> maxAttemptsByPhase = new HashMap<>();
     for (TimelineEntry entry : timeline) {
       JsonNode p = body(entry.payload());
       switch (entry.type()) {
         case "AttemptStarted", "AttemptSucceeded", "AttemptFailed" -> {
-          Attempt attempt =
+          PageAttempt attempt =
               attempts.computeIfAbsent(
                   text(p, "phase") + "#" + text(p, "attemptNumber"),
-                  key -> new Attempt(text(p, "phase"), p.path("attemptNumber").asInt()));
+                  key -> new PageAttempt(text(p, "phase"), p.path("attemptNumber").asInt()));
           attempt.record(entry, p);
         }
         case "RetryContextAssembled", "RetryCommand" -> {
@@ -157,7 +156,7 @@ final class ExecutionPage {
     }
     html.raw("<table><thead><tr><th>Phase</th><th>Attempt</th><th>Outcome</th>")
         .raw("<th>Failure type</th><th>What happened</th><th>Started</th></tr></thead><tbody>");
-    for (Attempt attempt : attempts.values()) {
+    for (PageAttempt attempt : attempts.values()) {
       Integer max = maxAttemptsByPhase.get(attempt.phase);
       html.raw("<tr class=\"attempt ")
           .text(attempt.outcome)
@@ -193,7 +192,7 @@ final class ExecutionPage {
     html.raw("</tbody></table></section>");
   }
 
-  private static JsonNode contextFor(Attempt attempt, Map<String, JsonNode> contextsByCommand) {
+  private static JsonNode contextFor(PageAttempt attempt, Map<String, JsonNode> contextsByCommand) {
     if (attempt.commandId != null && contextsByCommand.containsKey(attempt.commandId)) {
       return contextsByCommand.get(attempt.commandId);
     }
@@ -206,7 +205,7 @@ final class ExecutionPage {
     return null;
   }
 
-  private static void contextRow(Html html, Attempt attempt, JsonNode context) {
+  private static void contextRow(Html html, PageAttempt attempt, JsonNode context) {
     html.raw("<tr class=\"context-row\"><td colspan=\"6\"><div class=\"context\" data-phase=\"")
         .text(attempt.phase)
         .raw("\" data-attempt=\"")
@@ -337,114 +336,5 @@ final class ExecutionPage {
           .raw("</pre></details></li>");
     }
     html.raw("</ol></section>");
-  }
-
-  /** What the timeline says about one attempt of one phase. */
-  private static final class Attempt {
-    private final String phase;
-    private final int number;
-    private String outcome = "running";
-    private String commandId;
-    private Instant startedAt;
-    private String failureType;
-    private String retryable;
-    private String errorType;
-    private String errorMessage;
-    private final List<String> failedChecks = new ArrayList<>();
-    private String durationMs;
-
-    private Attempt(String phase, int number) {
-      this.phase = phase;
-      this.number = number;
-    }
-
-    private void record(TimelineEntry entry, JsonNode p) {
-      switch (entry.type()) {
-        case "AttemptStarted" -> {
-          startedAt = entry.occurredAt();
-          commandId = text(p, "commandId");
-        }
-        case "AttemptSucceeded" -> {
-          outcome = "succeeded";
-          durationMs = text(p, "durationMs");
-        }
-        case "AttemptFailed" -> {
-          outcome = "failed";
-          failureType = text(p, "failureType");
-          retryable = text(p, "retryable");
-          errorType = text(p, "errorType");
-          errorMessage = text(p, "errorMessage");
-          durationMs = text(p, "durationMs");
-          p.path("checks")
-              .forEach(
-                  check -> {
-                    if (!check.path("passed").asBoolean()) {
-                      failedChecks.add(text(check, "name"));
-                    }
-                  });
-        }
-        default -> {}
-      }
-    }
-
-    private String details() {
-      StringBuilder details = new StringBuilder();
-      if (errorType != null && !errorType.isBlank()) {
-        details.append(errorType).append(": ");
-      }
-      if (errorMessage != null) {
-        details.append(errorMessage);
-      }
-      if (!failedChecks.isEmpty()) {
-        details.append(details.isEmpty() ? "" : "; ").append("failed checks: ");
-        details.append(String.join(", ", failedChecks));
-      }
-      if (durationMs != null && !"0".equals(durationMs)) {
-        details.append(details.isEmpty() ? "" : " ").append("(").append(durationMs).append(" ms)");
-      }
-      return details.toString();
-    }
-  }
-
-  /** A small HTML writer that escapes every text it is given. */
-  private static final class Html {
-    private final StringBuilder out = new StringBuilder();
-
-    Html raw(String markup) {
-      out.append(markup);
-      return this;
-    }
-
-    Html text(String text) {
-      if (text == null) {
-        return this;
-      }
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        switch (c) {
-          case '&' -> out.append("&amp;");
-          case '<' -> out.append("&lt;");
-          case '>' -> out.append("&gt;");
-          case '"' -> out.append("&quot;");
-          case '\'' -> out.append("&#39;");
-          default -> out.append(c);
-        }
-      }
-      return this;
-    }
-
-    Html time(Instant at) {
-      String iso = at.truncatedTo(ChronoUnit.MILLIS).toString();
-      return raw("<time datetime=\"").text(iso).raw("\">").text(iso).raw("</time>");
-    }
-
-    Html link(String href, String label) {
-      return raw("<a href=\"").text(href).raw("\">").text(label).raw("</a>");
-    }
-
-    @Override
-    public String toString() {
-      return out.toString();
-    }
   }
 }

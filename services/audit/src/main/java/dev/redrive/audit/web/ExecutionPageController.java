@@ -1,7 +1,6 @@
 package dev.redrive.audit.web;
 
-import dev.redrive.audit.app.StreamLimits;
-import dev.redrive.audit.persistence.AuditStore;
+import dev.redrive.audit.app.ReadAuditTrail;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -17,21 +16,18 @@ class ExecutionPageController {
 
   private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
-  private final AuditStore store;
+  private final ReadAuditTrail trail;
   private final TimelineEntries entries;
-  private final StreamLimits limits;
 
-  ExecutionPageController(AuditStore store, TimelineEntries entries, StreamLimits limits) {
-    this.store = store;
+  ExecutionPageController(ReadAuditTrail trail, TimelineEntries entries) {
+    this.trail = trail;
     this.entries = entries;
-    this.limits = limits;
   }
 
   @GetMapping("/executions/{executionId}")
   ResponseEntity<String> page(@PathVariable String executionId) {
     // at most redrive.audit.max-timeline-events; the REST timeline pages through any number
-    List<TimelineEntry> timeline =
-        store.timeline(executionId, limits.maxTimelineEvents()).stream().map(entries::of).toList();
+    List<TimelineEntry> timeline = trail.timeline(executionId).stream().map(entries::of).toList();
     if (timeline.isEmpty()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
           .contentType(HTML)

@@ -1,8 +1,7 @@
 package dev.redrive.audit.web;
 
-import dev.redrive.audit.config.AuditProperties;
+import dev.redrive.audit.app.ReadAuditTrail;
 import dev.redrive.audit.domain.EventFilter;
-import dev.redrive.audit.persistence.AuditStore;
 import dev.redrive.support.web.InvalidFieldException;
 import java.time.Instant;
 import java.util.List;
@@ -23,14 +22,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class TimelineController {
 
-  private final AuditStore store;
+  private final ReadAuditTrail trail;
   private final TimelineEntries entries;
-  private final AuditProperties properties;
+  private final WebSettings settings;
 
-  TimelineController(AuditStore store, TimelineEntries entries, AuditProperties properties) {
-    this.store = store;
+  TimelineController(ReadAuditTrail trail, TimelineEntries entries, WebSettings settings) {
+    this.trail = trail;
     this.entries = entries;
-    this.properties = properties;
+    this.settings = settings;
   }
 
   /** Every event of the execution, oldest first, a page at a time. */
@@ -40,16 +39,14 @@ class TimelineController {
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String offset) {
     Paging page = page(limit, offset);
-    return store.timeline(executionId, page.limit(), page.offset()).stream()
-        .map(entries::of)
-        .toList();
+    return trail.page(executionId, page.limit(), page.offset()).stream().map(entries::of).toList();
   }
 
   /** One event by its id. */
   @GetMapping("/events/{eventId}")
   TimelineEntry event(@PathVariable String eventId) {
-    return store
-        .find(eventId)
+    return trail
+        .event(eventId)
         .map(entries::of)
         .orElseThrow(
             () ->
@@ -85,10 +82,10 @@ class TimelineController {
     } catch (IllegalArgumentException e) {
       throw new InvalidFieldException("from", e.getMessage());
     }
-    return store.search(filter).stream().map(entries::of).toList();
+    return trail.search(filter).stream().map(entries::of).toList();
   }
 
   private Paging page(String limit, String offset) {
-    return Paging.of(limit, offset, properties.defaultPageSize(), properties.maxPageSize());
+    return Paging.of(limit, offset, settings.defaultPageSize(), settings.maxPageSize());
   }
 }

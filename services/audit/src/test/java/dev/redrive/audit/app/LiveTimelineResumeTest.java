@@ -3,12 +3,10 @@ package dev.redrive.audit.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.redrive.audit.persistence.AuditStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +22,8 @@ class LiveTimelineResumeTest {
   @Test
   void eventsPublishedWhileTheHistoryIsReadDoNotRepeatWhatTheClientSaw() throws Exception {
     LiveTimeline[] live = new LiveTimeline[1];
-    AuditStore store =
-        new AuditStore(null) {
-          @Override
-          public Optional<StoredEvent> find(String eventId) {
-            return STORED.stream().filter(e -> e.eventId().equals(eventId)).findFirst();
-          }
-
+    InMemoryAuditTrail trail =
+        new InMemoryAuditTrail() {
           @Override
           public List<StoredEvent> timeline(String executionId, int max) {
             // a commit of the whole history reaches the stream while it is being read
@@ -40,7 +33,8 @@ class LiveTimelineResumeTest {
         };
     live[0] =
         new LiveTimeline(
-            store, new SimpleMeterRegistry(), new StreamLimits(10, 10, Duration.ofMinutes(1), 100));
+            trail, new SimpleMeterRegistry(), new StreamLimits(10, 10, Duration.ofMinutes(1), 100));
+    trail.events.addAll(STORED);
     List<String> sent = new CopyOnWriteArrayList<>();
     try {
       live[0].follow("exec", "first", sink(sent), "127.0.0.1");

@@ -1,9 +1,6 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.RetryBudget;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

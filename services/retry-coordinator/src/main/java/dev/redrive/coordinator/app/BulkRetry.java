@@ -1,6 +1,5 @@
 package dev.redrive.coordinator.app;
 
-import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.support.log.LogText;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,12 +21,12 @@ public class BulkRetry {
 
   private static final Logger log = LoggerFactory.getLogger(BulkRetry.class);
 
-  private final CoordinatorStore store;
+  private final ExecutionQueries queries;
   private final RequestRetry requestRetry;
   private final Clock clock;
 
-  public BulkRetry(CoordinatorStore store, RequestRetry requestRetry, Clock clock) {
-    this.store = store;
+  public BulkRetry(ExecutionQueries queries, RequestRetry requestRetry, Clock clock) {
+    this.queries = queries;
     this.requestRetry = requestRetry;
     this.clock = clock;
   }
@@ -82,7 +81,7 @@ public class BulkRetry {
       throw new IllegalArgumentException(spread);
     }
     List<String> executions =
-        store.pausedMatching(
+        queries.pausedMatching(
             query.pipeline(),
             query.phase(),
             query.failureType(),

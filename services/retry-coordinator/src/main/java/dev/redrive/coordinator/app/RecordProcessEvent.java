@@ -1,7 +1,6 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.ExecutionStatus;
-import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.support.outbox.ProcessedEvents;
 import java.util.List;
 import java.util.Map;
@@ -19,32 +18,32 @@ public class RecordProcessEvent {
 
   private static final Logger log = LoggerFactory.getLogger(RecordProcessEvent.class);
 
-  private final CoordinatorStore store;
+  private final ExecutionStore executions;
   private final ProcessedEvents processed;
 
-  public RecordProcessEvent(CoordinatorStore store, ProcessedEvents processed) {
-    this.store = store;
+  public RecordProcessEvent(ExecutionStore executions, ProcessedEvents processed) {
+    this.executions = executions;
     this.processed = processed;
   }
 
   @Transactional
   public void started(EventMeta meta, List<String> phases) {
     if (firstDelivery(meta)) {
-      store.setPhases(meta.executionId(), phases);
+      executions.setPhases(meta.executionId(), phases);
     }
   }
 
   @Transactional
   public void checkpoint(EventMeta meta, String phase, Map<String, String> outputs) {
     if (firstDelivery(meta)) {
-      store.saveCheckpoint(meta.executionId(), phase, outputs);
+      executions.saveCheckpoint(meta.executionId(), phase, outputs);
     }
   }
 
   @Transactional
   public void rolledBack(EventMeta meta, String toPhase, List<String> clearedPhases) {
     if (firstDelivery(meta)) {
-      store.clearCheckpoints(meta.executionId(), clearedPhases);
+      executions.clearCheckpoints(meta.executionId(), clearedPhases);
       log.info(
           "execution {} rolled back to {} (cleared {})",
           meta.executionId(),
@@ -65,7 +64,7 @@ public class RecordProcessEvent {
 
   private void end(EventMeta meta, ExecutionStatus status) {
     if (firstDelivery(meta)) {
-      store.reopen(meta.executionId(), status, null);
+      executions.reopen(meta.executionId(), status, null);
       log.info("execution {} {}", meta.executionId(), status);
     }
   }
@@ -74,7 +73,7 @@ public class RecordProcessEvent {
     if (!processed.firstDelivery(meta.eventId())) {
       return false;
     }
-    store.ensureExecution(meta);
+    executions.ensureExecution(meta);
     return true;
   }
 }

@@ -12,8 +12,6 @@ import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.coordinator.domain.RetryRequestRules;
 import dev.redrive.coordinator.domain.RetryRequestRules.Refusal;
-import dev.redrive.coordinator.persistence.CoordinatorStore;
-import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionView;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -26,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A person's (or a system's) retry request: retry in place, resume from a phase, or resubmit as a
@@ -38,30 +35,42 @@ public class RequestRetry {
 
   private static final Logger log = LoggerFactory.getLogger(RequestRetry.class);
 
-  private final CoordinatorStore store;
+  private final RequestLog requests;
+  private final ExecutionQueries queries;
+  private final ExecutionStore executions;
+  private final AttemptLog attempts;
+  private final RetryNotes notes;
+  private final RetryContexts contexts;
   private final CoordinatorEvents events;
   private final PolicyCatalog policies;
   private final RetryContextAssembler assembler;
   private final Clock clock;
-  private final JsonMapper json;
   private final MeterRegistry meters;
   private final String runnerSource;
 
   public RequestRetry(
-      CoordinatorStore store,
+      RequestLog requests,
+      ExecutionQueries queries,
+      ExecutionStore executions,
+      AttemptLog attempts,
+      RetryNotes notes,
+      RetryContexts contexts,
       CoordinatorEvents events,
       PolicyCatalog policies,
       RetryContextAssembler assembler,
       Clock clock,
-      JsonMapper json,
       MeterRegistry meters,
       RunnerSource runnerSource) {
-    this.store = store;
+    this.requests = requests;
+    this.queries = queries;
+    this.executions = executions;
+    this.attempts = attempts;
+    this.notes = notes;
+    this.contexts = contexts;
     this.events = events;
     this.policies = policies;
     this.assembler = assembler;
     this.clock = clock;
-    this.json = json;
     this.meters = meters;
     this.runnerSource = runnerSource.name();
   }
@@ -75,14 +84,14 @@ public class RequestRetry {
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
             : request.requestId();
-    Optional<String> earlier = store.requestOutcome(requestId);
+    Optional<RetryAnswer> earlier = requests.answer(requestId);
     if (earlier.isPresent()) {
       log.info("retry request {} was already answered", LogText.escape(requestId));
-      return json.readValue(earlier.get(), RetryAnswer.class);
+      return earlier.get();
     }
     RetryAnswer answer = decide(requestId, request);
     if (!answer.result().equals(Result.DRY_RUN)) {
-      store.saveRequest(requestId, request.executionId(), answer);
+      requests.save(requestId, request.executionId(), answer);
     }
     meters
         .counter(
@@ -111,7 +120,7 @@ public class RequestRetry {
 
   private RetryAnswer decide(String requestId, RetryRequest request) {
     Instant now = clock.instant();
-    Optional<ExecutionView> found = store.execution(request.executionId());
+    Optional<ExecutionView> found = queries.execution(request.executionId());
     if (found.isEmpty()) {
       EventMeta cause = new EventMeta(requestId, request.executionId(), null, null, now, requestId);
       String reason =
@@ -128,7 +137,7 @@ public class RequestRetry {
             execution.source(),
             now,
             requestId);
-    List<String> phases = store.phases(execution.executionId());
+    List<String> phases = queries.phases(execution.executionId());
     Optional<Refusal> refusal =
         RetryRequestRules.check(
             execution.status(),
@@ -168,12 +177,12 @@ public class RequestRetry {
     Instant notBefore = DueTimes.atMillis(request.notBefore() != null ? request.notBefore() : now);
     Requester requester = new Requester(requestId, request.requestedBy(), request.force());
     if (request.resetCount() && phase != null) {
-      int previous = store.resetCount(execution.executionId(), phase);
+      int previous = attempts.resetCount(execution.executionId(), phase);
       events.attemptCountReset(
           cause, requestId, phase, previous, request.requestedBy(), request.note());
     }
     if (request.note() != null && !request.note().isBlank() && phase != null) {
-      store.addNote(execution.executionId(), phase, request.note(), request.requestedBy());
+      notes.addNote(execution.executionId(), phase, request.note(), request.requestedBy());
     }
     if (request.resubmit()) {
       return resubmit(cause, execution, request, requester, notBefore);
@@ -191,7 +200,7 @@ public class RequestRetry {
       Requester requester,
       Instant notBefore) {
     String newId = "exec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    store.createResubmitted(
+    executions.createResubmitted(
         newId, execution.pipeline(), execution.source(), execution.executionId());
     events.resubmitted(cause, newId, notBefore, requester);
     return new RetryAnswer(
@@ -217,10 +226,11 @@ public class RequestRetry {
       Instant notBefore,
       List<String> phases) {
     String phase = request.fromPhase();
-    int attemptNumber = store.lastAttemptNumber(execution.executionId(), phase) + 1;
+    int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
     RetryPolicy policy = policy(execution, phase);
-    store.clearCheckpoints(execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
-    store.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    executions.clearCheckpoints(
+        execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
+    executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
     events.resumeRequested(
         cause,
         UUID.randomUUID().toString(),
@@ -241,10 +251,10 @@ public class RequestRetry {
       Instant notBefore,
       String phase) {
     RetryPolicy policy = policy(execution, phase);
-    int attemptNumber = store.lastAttemptNumber(execution.executionId(), phase) + 1;
-    int counted = store.failedAttempts(execution.executionId(), phase);
+    int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
+    int counted = attempts.failedAttempts(execution.executionId(), phase);
     int maxAttempts = Math.max(attemptNumber, policy.maxAttempts() + (attemptNumber - 1 - counted));
-    List<Failure> history = store.failures(execution.executionId(), phase);
+    List<Failure> history = attempts.failures(execution.executionId(), phase);
     RetryContext context =
         assembler.assemble(
             execution.executionId(),
@@ -252,10 +262,10 @@ public class RequestRetry {
             attemptNumber,
             maxAttempts,
             history,
-            store.notes(execution.executionId(), phase));
+            notes.notes(execution.executionId(), phase));
     String commandId = UUID.randomUUID().toString();
-    store.saveContext(commandId, context, cause, false);
-    store.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    contexts.saveContext(new ContextToSave(commandId, context, cause, false));
+    executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
     String reason =
         "retry requested by %s%s%s"
             .formatted(

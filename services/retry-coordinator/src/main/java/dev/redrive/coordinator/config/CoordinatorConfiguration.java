@@ -1,12 +1,12 @@
 package dev.redrive.coordinator.config;
 
+import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
-import dev.redrive.coordinator.persistence.CoordinatorStore;
 import dev.redrive.support.config.RedriveProperties;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.Gauge;
@@ -142,8 +142,8 @@ class CoordinatorConfiguration {
 
   /** PAUSED executions right now (one query per scrape). */
   @Bean
-  Gauge pausedExecutions(MeterRegistry meters, CoordinatorStore store) {
-    return Gauge.builder("redrive.executions.paused", store, CoordinatorStore::countPaused)
+  Gauge pausedExecutions(MeterRegistry meters, ExecutionQueries queries) {
+    return Gauge.builder("redrive.executions.paused", queries, ExecutionQueries::countPaused)
         .description("Executions paused for a person")
         .register(meters);
   }

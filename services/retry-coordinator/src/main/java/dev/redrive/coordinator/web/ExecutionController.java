@@ -1,11 +1,10 @@
 package dev.redrive.coordinator.web;
 
-import dev.redrive.coordinator.persistence.CoordinatorStore;
-import dev.redrive.coordinator.persistence.CoordinatorStore.AttemptView;
-import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionView;
-import java.util.ArrayList;
+import dev.redrive.coordinator.app.AttemptView;
+import dev.redrive.coordinator.app.ExecutionView;
+import dev.redrive.coordinator.app.ShowExecution;
+import dev.redrive.coordinator.app.ShowExecution.PhaseState;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -23,18 +22,20 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1")
 class ExecutionController {
 
-  private final CoordinatorStore store;
+  private final ShowExecution show;
   private final JsonMapper json;
 
-  ExecutionController(CoordinatorStore store, JsonMapper json) {
-    this.store = store;
+  ExecutionController(ShowExecution show, JsonMapper json) {
+    this.show = show;
     this.json = json;
   }
 
   /** Status, current phase, last error, failure counts per phase and every attempt. */
   @GetMapping("/executions/{executionId}")
   Map<String, Object> execution(@PathVariable String executionId) {
-    ExecutionView execution = find(executionId);
+    ShowExecution.Details details =
+        show.details(executionId).orElseThrow(() -> executionNotFound(executionId));
+    ExecutionView execution = details.execution();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("executionId", execution.executionId());
     body.put("pipeline", execution.pipeline());
@@ -43,9 +44,9 @@ class ExecutionController {
     body.put("currentPhase", execution.currentPhase());
     body.put("lastError", execution.lastError());
     body.put("resubmittedFrom", execution.resubmittedFrom());
-    body.put("failedAttemptsByPhase", store.counters(executionId));
-    body.put("attempts", store.attempts(executionId));
-    body.put("chain", chain(executionId, store.attempts(executionId)));
+    body.put("failedAttemptsByPhase", details.failedAttemptsByPhase());
+    body.put("attempts", details.attempts());
+    body.put("chain", details.chain().stream().map(ExecutionController::link).toList());
     body.put("createdAt", execution.createdAt());
     body.put("updatedAt", execution.updatedAt());
     return body;
@@ -53,7 +54,8 @@ class ExecutionController {
 
   @GetMapping("/executions/{executionId}/status")
   Map<String, Object> status(@PathVariable String executionId) {
-    ExecutionView execution = find(executionId);
+    ExecutionView execution =
+        show.execution(executionId).orElseThrow(() -> executionNotFound(executionId));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("executionId", execution.executionId());
     body.put("status", execution.status());
@@ -67,8 +69,7 @@ class ExecutionController {
   Map<String, Object> attempt(
       @PathVariable String attemptId, @RequestParam(defaultValue = "false") boolean context) {
     AttemptView attempt =
-        store
-            .attempt(attemptId)
+        show.attempt(attemptId)
             .orElseThrow(
                 () -> notFound("attempt", attemptId, "check the id in the execution's attempts"));
     Map<String, Object> body = new LinkedHashMap<>();
@@ -78,58 +79,34 @@ class ExecutionController {
           "context",
           attempt.commandId() == null
               ? null
-              : store.contextJson(attempt.commandId()).map(this::parse).orElse(null));
+              : show.context(attempt.commandId()).map(this::parse).orElse(null));
     }
     return body;
   }
 
-  /**
-   * Which phases completed with what outputs, which failed and why, and what remains: what a person
-   * needs when an execution pauses.
-   */
-  private List<Map<String, Object>> chain(String executionId, List<AttemptView> attempts) {
-    Map<String, Map<String, String>> checkpoints = store.checkpoints(executionId);
-    List<Map<String, Object>> chain = new ArrayList<>();
-    for (String phase : store.phases(executionId)) {
-      AttemptView last = null;
-      for (AttemptView attempt : attempts) {
-        if (attempt.phase().equals(phase)) {
-          last = attempt;
-        }
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("phase", phase);
-      if (checkpoints.containsKey(phase)) {
-        entry.put("state", "COMPLETED");
-        entry.put("outputs", checkpoints.get(phase));
-      } else if (last != null && last.outcome().equals("FAILED")) {
-        entry.put("state", "FAILED");
-        entry.put("lastError", last.failureType() + ": " + last.errorMessage());
-      } else if (last != null && !last.outcome().equals("SUCCEEDED")) {
-        entry.put("state", "RUNNING");
-      } else if (last != null) {
-        entry.put("state", "COMPLETED");
-      } else {
-        entry.put("state", "PENDING");
-      }
-      chain.add(entry);
+  /** One phase of the chain: outputs for a checkpoint, the last error for a failure. */
+  private static Map<String, Object> link(PhaseState phase) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("phase", phase.phase());
+    entry.put("state", phase.state());
+    if (phase.outputs() != null) {
+      entry.put("outputs", phase.outputs());
     }
-    return chain;
+    if (phase.lastError() != null) {
+      entry.put("lastError", phase.lastError());
+    }
+    return entry;
   }
 
   private JsonNode parse(String text) {
     return json.readTree(text);
   }
 
-  private ExecutionView find(String executionId) {
-    return store
-        .execution(executionId)
-        .orElseThrow(
-            () ->
-                notFound(
-                    "execution",
-                    executionId,
-                    "the coordinator knows an execution once an attempt of it was reported"));
+  private static ErrorResponseException executionNotFound(String executionId) {
+    return notFound(
+        "execution",
+        executionId,
+        "the coordinator knows an execution once an attempt of it was reported");
   }
 
   private static ErrorResponseException notFound(String what, String id, String hint) {

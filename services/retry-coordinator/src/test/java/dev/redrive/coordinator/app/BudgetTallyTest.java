@@ -3,9 +3,6 @@ package dev.redrive.coordinator.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.coordinator.domain.RetryBudget;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetCounts;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetScope;
-import dev.redrive.coordinator.persistence.CoordinatorStore.BudgetWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

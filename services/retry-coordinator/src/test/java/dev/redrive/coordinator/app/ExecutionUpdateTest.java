@@ -1,10 +1,9 @@
-package dev.redrive.coordinator.persistence;
+package dev.redrive.coordinator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.FailureType;
-import dev.redrive.coordinator.persistence.CoordinatorStore.ExecutionUpdate;
 import org.junit.jupiter.api.Test;
 
 /** The updates of one execution in a batch fold into one: what a later one sets wins. */

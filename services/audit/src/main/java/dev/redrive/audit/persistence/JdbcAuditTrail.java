@@ -1,5 +1,6 @@
 package dev.redrive.audit.persistence;
 
+import dev.redrive.audit.app.AuditTrail;
 import dev.redrive.audit.app.AuditedEvent;
 import dev.redrive.audit.app.StoredEvent;
 import dev.redrive.audit.domain.EventFilter;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Repository;
 
 /** The audit_event table: insert each event once by event id, read timelines, search, purge. */
 @Repository
-public class AuditStore {
+public class JdbcAuditTrail implements AuditTrail {
 
   /** Rows per INSERT statement (11 parameters each; PostgreSQL allows 65535 per statement). */
   private static final int ROWS_PER_INSERT = 1000;
@@ -34,7 +35,7 @@ public class AuditStore {
 
   private final JdbcClient jdbc;
 
-  public AuditStore(JdbcClient jdbc) {
+  public JdbcAuditTrail(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 
@@ -43,6 +44,7 @@ public class AuditStore {
    * returns the stored ones, in the order given. Within the list, the first event with an id wins.
    * Call it inside a transaction to store all or nothing.
    */
+  @Override
   public List<StoredEvent> appendAll(List<AuditedEvent> events) {
     Map<String, AuditedEvent> unique = new LinkedHashMap<>();
     events.forEach(event -> unique.putIfAbsent(event.eventId(), event));
@@ -92,14 +94,16 @@ public class AuditStore {
   }
 
   /** One event by its id. */
+  @Override
   public Optional<StoredEvent> find(String eventId) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM audit_event WHERE event_id = ?")
         .param(eventId)
-        .query(AuditStore::stored)
+        .query(JdbcAuditTrail::stored)
         .optional();
   }
 
   /** These events (those still stored), oldest first. */
+  @Override
   public List<StoredEvent> findAll(Collection<String> eventIds) {
     if (eventIds.isEmpty()) {
       return List.of();
@@ -109,18 +113,12 @@ public class AuditStore {
                 + COLUMNS
                 + " FROM audit_event WHERE event_id = ANY(?) ORDER BY occurred_at, id")
         .param(eventIds.toArray(String[]::new))
-        .query(AuditStore::stored)
+        .query(JdbcAuditTrail::stored)
         .list();
   }
 
-  /**
-   * The first {@code max} events of the execution, oldest first (by occurrence, then by arrival).
-   */
-  public List<StoredEvent> timeline(String executionId, int max) {
-    return timeline(executionId, max, 0);
-  }
-
   /** A page of the execution's events, oldest first (by occurrence, then by arrival). */
+  @Override
   public List<StoredEvent> timeline(String executionId, int limit, int offset) {
     return jdbc.sql(
             "SELECT "
@@ -128,11 +126,12 @@ public class AuditStore {
                 + " FROM audit_event WHERE execution_id = ? ORDER BY occurred_at, id"
                 + " LIMIT ? OFFSET ?")
         .params(executionId, limit, offset)
-        .query(AuditStore::stored)
+        .query(JdbcAuditTrail::stored)
         .list();
   }
 
   /** The ids of the events stored for each of these executions. */
+  @Override
   public Map<String, Set<String>> eventIdsOf(Collection<String> executionIds) {
     Map<String, Set<String>> ids = new HashMap<>();
     if (executionIds.isEmpty()) {
@@ -149,6 +148,7 @@ public class AuditStore {
   }
 
   /** The events that match every criterion of the filter, oldest first. */
+  @Override
   public List<StoredEvent> search(EventFilter filter) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_event WHERE TRUE");
     Map<String, Object> params = new HashMap<>();
@@ -181,13 +181,14 @@ public class AuditStore {
     sql.append(" ORDER BY occurred_at, id LIMIT :limit OFFSET :offset");
     params.put("limit", filter.limit());
     params.put("offset", filter.offset());
-    return jdbc.sql(sql.toString()).params(params).query(AuditStore::stored).list();
+    return jdbc.sql(sql.toString()).params(params).query(JdbcAuditTrail::stored).list();
   }
 
   /**
    * Deletes up to {@code limit} events that occurred before the cutoff, skipping rows another purge
    * holds; returns how many it deleted.
    */
+  @Override
   public int deleteOccurredBefore(Instant cutoff, int limit) {
     return jdbc.sql(
             """

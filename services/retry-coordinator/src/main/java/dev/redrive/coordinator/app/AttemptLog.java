@@ -1,0 +1,56 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.Failure;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every attempt a runner (or another system) reported, and the failure count of each phase: what a
+ * retry decision weighs and what a retry context tells.
+ */
+public interface AttemptLog {
+
+  /** Records started attempts (at most one report per attempt id). */
+  void recordStarted(List<AttemptReport.Started> started);
+
+  /** Records succeeded attempts (at most one report per attempt id). */
+  void recordSucceeded(List<AttemptReport.Succeeded> succeeded);
+
+  /**
+   * Records failures (at most one report per attempt id and per execution) with their checks;
+   * returns the attempt ids recorded. An attempt that already ended (a duplicate report under
+   * another event id) is not among them, and nothing of it is counted.
+   */
+  Set<String> recordFailures(List<AttemptReport.Failed> failed);
+
+  /**
+   * Adds one to the failure count of each phase (each named at most once) and returns the new
+   * counts.
+   */
+  Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases);
+
+  /** Every failure of the phase, oldest first. */
+  default List<Failure> failures(String executionId, String phase) {
+    PhaseKey key = new PhaseKey(executionId, phase);
+    return failures(List.of(key)).getOrDefault(key, List.of());
+  }
+
+  /** Every failure of each phase, oldest first (phases without failures are left out). */
+  Map<PhaseKey, List<Failure>> failures(List<PhaseKey> phases);
+
+  /** The highest attempt number the phase has had. */
+  default int lastAttemptNumber(String executionId, String phase) {
+    PhaseKey key = new PhaseKey(executionId, phase);
+    return lastAttemptNumbers(List.of(key)).get(key);
+  }
+
+  /** The highest attempt number each phase has had (0 for none). */
+  Map<PhaseKey, Integer> lastAttemptNumbers(List<PhaseKey> phases);
+
+  /** The failure count of the phase (0 when it never failed). */
+  int failedAttempts(String executionId, String phase);
+
+  /** Sets the failure count of a phase to zero and returns what it was. */
+  int resetCount(String executionId, String phase);
+}

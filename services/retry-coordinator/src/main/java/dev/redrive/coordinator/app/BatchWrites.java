@@ -1,0 +1,47 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.domain.FailureType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a batch of {@link RecordAttempt} writes once at its end, gathered while its rounds are
+ * decided: the retry budget's tally, the contexts of the retries, the executions' updates, the
+ * outgoing events, and the meters and log lines that only a committed batch writes.
+ */
+final class BatchWrites {
+  final List<EventMeta> metas;
+  final CoordinatorEvents.Batch events;
+  final BudgetTally budget = new BudgetTally();
+  final List<ContextToSave> contexts = new ArrayList<>();
+  final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
+
+  /** Whether the batch is decided again, holding the budget's lock from its first retry on. */
+  final boolean lockBudgetFirst;
+
+  /** Meters and log lines, which only a committed batch writes. */
+  final List<Runnable> afterCommit = new ArrayList<>();
+
+  BatchWrites(List<EventMeta> metas, CoordinatorEvents.Batch events, boolean lockBudgetFirst) {
+    this.metas = metas;
+    this.events = events;
+    this.lockBudgetFirst = lockBudgetFirst;
+  }
+
+  /** Later updates of an execution win; a null phase or error keeps the earlier one. */
+  void execution(String executionId, ExecutionStatus status, String phase, String lastError) {
+    update(new ExecutionUpdate(executionId, status, phase, lastError, null));
+  }
+
+  /** The type of the execution's last failure (what a bulk retry filters on). */
+  void failed(String executionId, FailureType type) {
+    update(new ExecutionUpdate(executionId, null, null, null, type));
+  }
+
+  private void update(ExecutionUpdate update) {
+    executions.merge(update.executionId(), update, ExecutionUpdate::then);
+  }
+}

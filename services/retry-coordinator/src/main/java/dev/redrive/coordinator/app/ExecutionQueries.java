@@ -1,0 +1,36 @@
+package dev.redrive.coordinator.app;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read-only questions about executions: what the API shows, and what a retry request checks. */
+public interface ExecutionQueries {
+
+  Optional<ExecutionView> execution(String executionId);
+
+  /** The execution's phases, in the order they run. */
+  List<String> phases(String executionId);
+
+  /** Every attempt of the execution, in the order they happened. */
+  List<AttemptView> attempts(String executionId);
+
+  Optional<AttemptView> attempt(String attemptId);
+
+  /** The failure count of each phase of the execution that failed. */
+  Map<String, Integer> counters(String executionId);
+
+  /** Outputs of completed phases, by phase. */
+  Map<String, Map<String, String>> checkpoints(String executionId);
+
+  /** The context JSON a retry command carried, by command id. */
+  Optional<String> contextJson(String commandId);
+
+  /** PAUSED executions that match a bulk retry's filters (null matches all), oldest first. */
+  List<String> pausedMatching(
+      String pipeline, String phase, String failureType, Instant from, Instant to, int limit);
+
+  /** How many executions are PAUSED right now. */
+  long countPaused();
+}

@@ -1,0 +1,50 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The executions the coordinator knows, as the use cases change them: their status, their phases
+ * and the outputs of the phases that completed. Reads for people are {@link ExecutionQueries}.
+ */
+public interface ExecutionStore {
+
+  /** Creates the execution the first time any event names it (external executions included). */
+  default void ensureExecution(EventMeta meta) {
+    ensureExecutions(List.of(meta));
+  }
+
+  /** {@link #ensureExecution} for many at once; the first event of an execution wins. */
+  void ensureExecutions(List<EventMeta> metas);
+
+  /**
+   * Updates executions that have not ended, one update per execution. An ended execution
+   * (SUCCEEDED, CANCELLED) stays as it is: the end arrives on another topic than the attempts, so a
+   * late attempt event must not bring the execution back to life.
+   */
+  void updateExecutions(Collection<ExecutionUpdate> updates);
+
+  /** Moves an execution to a status whatever it was (a person's forced retry may reopen it). */
+  void reopen(String executionId, ExecutionStatus status, String currentPhase);
+
+  /** A new RUNNING execution that runs the pipeline of {@code originalExecutionId} again. */
+  void createResubmitted(
+      String newExecutionId, String pipeline, String source, String originalExecutionId);
+
+  /**
+   * Remembers phases of executions (each execution named at most once), in the order phases are
+   * first named.
+   */
+  void knowPhases(List<PhaseKey> phases);
+
+  /** The phases of a pipeline run, as the runner announced them (replacing what was guessed). */
+  void setPhases(String executionId, List<String> phases);
+
+  /** What a completed phase produced (replacing an earlier checkpoint of the phase). */
+  void saveCheckpoint(String executionId, String phase, Map<String, String> outputs);
+
+  /** Forgets what these phases produced: they will run again. */
+  void clearCheckpoints(String executionId, List<String> phases);
+}

@@ -1,0 +1,252 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.RetryBudget;
+import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.support.log.LogText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decisions of {@link RecordAttempt} about the failures of one round: retry within the retry
+ * budget, with an assembled context, or pause for a person. What they write is gathered in the
+ * batch's {@link BatchWrites}.
+ */
+final class FailureDecisions {
+
+  /** The decisions log under the use case's name, where operators look for them. */
+  private static final Logger log = LoggerFactory.getLogger(RecordAttempt.class);
+
+  /**
+   * Attributes of a failure that the pipeline's own loop handles (the runner already went back to
+   * an earlier phase): recorded, not counted, not retried; once the loop is exhausted the failure
+   * is decided as usual.
+   */
+  static final String LOOP_TARGET = "redrive.loop.target";
+
+  static final String LOOP_EXHAUSTED = "redrive.loop.exhausted";
+
+  private final BudgetStore budgets;
+  private final RetryNotes notes;
+  private final PolicyCatalog policies;
+  private final RetryBudget budget;
+  private final RetryContextAssembler assembler;
+  private final RandomGenerator random;
+  private final Clock clock;
+  private final MeterRegistry meters;
+  private final Timer decisionLatency;
+
+  FailureDecisions(
+      BudgetStore budgets,
+      RetryNotes notes,
+      PolicyCatalog policies,
+      RetryBudget budget,
+      RetryContextAssembler assembler,
+      RandomGenerator random,
+      Clock clock,
+      MeterRegistry meters) {
+    this.budgets = budgets;
+    this.notes = notes;
+    this.policies = policies;
+    this.budget = budget;
+    this.assembler = assembler;
+    this.random = random;
+    this.clock = clock;
+    this.meters = meters;
+    this.decisionLatency =
+        Timer.builder("redrive.decision.latency")
+            .description("From a failure's occurrence to the coordinator's decision")
+            .publishPercentileHistogram()
+            .register(meters);
+    Counter.builder("redrive.retries.refused")
+        .description(
+            "Retries refused: by the retry budget (budget) or a person's request (request)")
+        .tag("reason", "budget")
+        .register(meters);
+  }
+
+  /** A retry decided in a round, whose context is assembled once the round's notes are read. */
+  record PendingRetry(
+      AttemptReport.Failed report,
+      Decision.Retry retry,
+      String lastError,
+      int maxAttempts,
+      RetryPolicy policy,
+      List<Failure> history) {}
+
+  /** Whether the pipeline's own loop handles the failure: recorded, not counted, not retried. */
+  static boolean loopHandles(Map<String, String> attributes) {
+    return attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED));
+  }
+
+  static PhaseKey key(AttemptReport.Failed report) {
+    return new PhaseKey(report.meta().executionId(), report.failure().phase());
+  }
+
+  /**
+   * Decides a failure that was recorded: retry (its context is assembled once the round's notes are
+   * read, see {@link #scheduleRetries}) or pause for a person.
+   */
+  void decide(
+      AttemptReport.Failed report,
+      Map<PhaseKey, Integer> counts,
+      Map<PhaseKey, List<Failure>> histories,
+      BatchWrites writes,
+      List<PendingRetry> retries) {
+    EventMeta meta = report.meta();
+    Failure failure = report.failure();
+    Map<String, String> attributes = report.attributes();
+    writes.afterCommit.add(
+        () ->
+            meters
+                .counter(
+                    "redrive.failures",
+                    "pipeline",
+                    String.valueOf(meta.pipeline()),
+                    "phase",
+                    failure.phase(),
+                    "type",
+                    failure.type().name())
+                .increment());
+    writes.budget.countAttempt(meta);
+    writes.failed(meta.executionId(), failure.type());
+    if (loopHandles(attributes)) {
+      writes.afterCommit.add(
+          () ->
+              log.info(
+                  "execution {}: phase {} failed a check and its pipeline's loop sends it back to"
+                      + " {}; not counted",
+                  meta.executionId(),
+                  failure.phase(),
+                  attributes.get(LOOP_TARGET)));
+      return;
+    }
+    int failedAttempts = counts.get(key(report));
+    RetryPolicy policy =
+        policies.resolve(meta.source(), meta.pipeline(), failure.phase(), report.declaredPolicy());
+    List<Failure> history = histories.getOrDefault(key(report), List.of());
+    Instant firstFailureAt = history.isEmpty() ? failure.occurredAt() : history.get(0).occurredAt();
+    Decision decision = policy.decide(failedAttempts, firstFailureAt, failure, random);
+    if (decision instanceof Decision.Retry) {
+      decision = withinBudget(meta, failure, decision, writes);
+    }
+    String lastError = failure.type() + ": " + failure.message();
+    if (decision instanceof Decision.Retry retry) {
+      // attempt numbers only grow; after a count reset the bound moves up by the attempts before it
+      int offset = Math.max(0, failure.attemptNumber() - failedAttempts);
+      writes.budget.countRetry(meta);
+      retries.add(
+          new PendingRetry(
+              report,
+              new Decision.Retry(retry.nextAttempt() + offset, retry.delay(), retry.reason()),
+              lastError,
+              policy.maxAttempts() + offset,
+              policy,
+              history));
+    } else if (decision instanceof Decision.Intervene intervene) {
+      writes.execution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
+      writes.events.interventionRequired(meta, failure, policy.maxAttempts(), intervene, history);
+      Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
+      writes.afterCommit.add(
+          () -> {
+            meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
+            log.warn(
+                "execution {} paused at phase {}: {}",
+                LogText.escape(meta.executionId()),
+                LogText.escape(failure.phase()),
+                LogText.escape(intervene.reason()));
+            decisionLatency.record(latency);
+          });
+    }
+  }
+
+  /** Reads the notes of the round's retries (one statement) and schedules each retry. */
+  void scheduleRetries(List<PendingRetry> retries, BatchWrites writes) {
+    Map<PhaseKey, List<String>> byPhase =
+        notes.notes(retries.stream().map(r -> key(r.report())).toList());
+    for (PendingRetry retry : retries) {
+      scheduleRetry(retry, byPhase.getOrDefault(key(retry.report()), List.of()), writes);
+    }
+  }
+
+  /**
+   * The retry, or a refusal when the pipeline's or the source's retry budget is used up. The first
+   * retry a batch weighs reads the budgets of all the batch's scopes (locking them first when the
+   * batch is decided again, see {@link RecordAttempt#record(List)}).
+   */
+  private Decision withinBudget(
+      EventMeta meta, Failure failure, Decision retry, BatchWrites writes) {
+    if (!writes.budget.loaded()) {
+      Set<BudgetScope> scopes = BudgetTally.scopes(writes.metas);
+      if (writes.lockBudgetFirst) {
+        budgets.lockBudgets(scopes);
+      }
+      writes.budget.load(budgets.budgetWindow(scopes, budget.window()));
+    }
+    List<BudgetScope> scopes = BudgetTally.scopes(meta);
+    for (BudgetScope scope : scopes) {
+      BudgetCounts counts = writes.budget.counts(scope);
+      if (!budget.allowsOneMore(counts.retries(), counts.attempts())) {
+        writes.afterCommit.add(
+            () -> meters.counter("redrive.retries.refused", "reason", "budget").increment());
+        return new Decision.Intervene(
+            budget.refusal(scope.scope() + " " + scope.name(), counts.retries(), counts.attempts()),
+            ("1. Find out why phase '%s' fails everywhere at once%n"
+                    + "2. When it is fixed, retry the paused executions in bulk (POST /api/v1/retries)")
+                .formatted(failure.phase()));
+      }
+    }
+    scopes.forEach(writes.budget::allowed);
+    return retry;
+  }
+
+  private void scheduleRetry(PendingRetry pending, List<String> notes, BatchWrites writes) {
+    EventMeta meta = pending.report().meta();
+    Failure failure = pending.report().failure();
+    Decision.Retry retry = pending.retry();
+    RetryContext context =
+        assembler.assemble(
+            meta.executionId(),
+            failure.phase(),
+            retry.nextAttempt(),
+            pending.maxAttempts(),
+            pending.history(),
+            notes);
+    String commandId = UUID.randomUUID().toString();
+    Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
+    writes.contexts.add(new ContextToSave(commandId, context, meta, true));
+    writes.execution(
+        meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
+    writes.events.retryScheduled(
+        meta, commandId, retry, context, notBefore, pending.policy(), null);
+    Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
+    writes.afterCommit.add(
+        () -> {
+          meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
+          log.info(
+              "execution {} phase {}: retry {} scheduled in {} ms ({})",
+              LogText.escape(meta.executionId()),
+              LogText.escape(failure.phase()),
+              retry.nextAttempt(),
+              retry.delay().toMillis(),
+              LogText.escape(retry.reason()));
+          decisionLatency.record(latency);
+        });
+  }
+}

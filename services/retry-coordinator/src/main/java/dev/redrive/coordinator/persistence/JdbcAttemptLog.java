@@ -1,0 +1,242 @@
+package dev.redrive.coordinator.persistence;
+
+import static dev.redrive.coordinator.persistence.SqlArrays.text;
+import static dev.redrive.coordinator.persistence.SqlArrays.texts;
+
+import dev.redrive.coordinator.app.AttemptLog;
+import dev.redrive.coordinator.app.AttemptReport;
+import dev.redrive.coordinator.app.PhaseKey;
+import dev.redrive.coordinator.domain.CheckOutcome;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The attempt and phase_counter tables: every attempt reported, and each phase's failure count. */
+@Repository
+public class JdbcAttemptLog implements AttemptLog {
+
+  private static final TypeReference<List<CheckOutcome>> CHECKS_TYPE = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public JdbcAttemptLog(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  @Override
+  public void recordStarted(List<AttemptReport.Started> started) {
+    if (started.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              command_id, occurred_at, pipeline, source)
+            SELECT a, e, p, n::int, 'STARTED', c, o::timestamptz, pl, s
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::text[]) AS t(a, e, p, n, c, o, pl, s)
+            ON CONFLICT (attempt_id) DO NOTHING""")
+        .param(texts(started, AttemptReport.Started::attemptId))
+        .param(texts(started, s -> s.meta().executionId()))
+        .param(texts(started, AttemptReport.Started::phase))
+        .param(texts(started, s -> String.valueOf(s.attemptNumber())))
+        .param(texts(started, AttemptReport.Started::commandId))
+        .param(texts(started, s -> s.meta().occurredAt().toString()))
+        .param(texts(started, s -> s.meta().pipeline()))
+        .param(texts(started, s -> s.meta().source()))
+        .update();
+  }
+
+  @Override
+  public void recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+    if (succeeded.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              duration_ms, occurred_at, pipeline, source)
+            SELECT a, e, p, n::int, 'SUCCEEDED', d::bigint, o::timestamptz, pl, s
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[], ?::text[]) AS t(a, e, p, n, d, o, pl, s)
+            ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'SUCCEEDED',
+              duration_ms = excluded.duration_ms, occurred_at = excluded.occurred_at
+            WHERE attempt.outcome = 'STARTED'""")
+        .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
+        .param(texts(succeeded, s -> s.meta().executionId()))
+        .param(texts(succeeded, AttemptReport.Succeeded::phase))
+        .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
+        .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
+        .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
+        .param(texts(succeeded, s -> s.meta().pipeline()))
+        .param(texts(succeeded, s -> s.meta().source()))
+        .update();
+  }
+
+  @Override
+  public Set<String> recordFailures(List<AttemptReport.Failed> failed) {
+    if (failed.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+                  failure_type, hard, error_type, error_message, exit_code, duration_ms,
+                  artifacts_location, occurred_at, pipeline, source, attributes, checks)
+                SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
+                  o::timestamptz, pl, s, at::jsonb, c::jsonb
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[])
+                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c)
+                ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
+                  failure_type = excluded.failure_type, hard = excluded.hard,
+                  error_type = excluded.error_type, error_message = excluded.error_message,
+                  exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
+                  artifacts_location = excluded.artifacts_location,
+                  occurred_at = excluded.occurred_at, attributes = excluded.attributes,
+                  checks = excluded.checks
+                WHERE attempt.outcome = 'STARTED'
+                RETURNING attempt_id""")
+            .param(texts(failed, f -> f.failure().attemptId()))
+            .param(texts(failed, f -> f.meta().executionId()))
+            .param(texts(failed, f -> f.failure().phase()))
+            .param(texts(failed, f -> String.valueOf(f.failure().attemptNumber())))
+            .param(texts(failed, f -> f.failure().type().name()))
+            .param(texts(failed, f -> String.valueOf(f.failure().hard())))
+            .param(texts(failed, f -> f.failure().errorType()))
+            .param(texts(failed, f -> f.failure().message()))
+            .param(texts(failed, f -> text(f.failure().exitCode())))
+            .param(texts(failed, f -> String.valueOf(f.failure().durationMs())))
+            .param(texts(failed, f -> f.failure().artifactsLocation()))
+            .param(texts(failed, f -> f.failure().occurredAt().toString()))
+            .param(texts(failed, f -> f.meta().pipeline()))
+            .param(texts(failed, f -> f.meta().source()))
+            .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
+            .param(texts(failed, f -> json.writeValueAsString(f.failure().checks())))
+            .query(String.class)
+            .list());
+  }
+
+  @Override
+  public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> counts = new HashMap<>();
+    if (phases.isEmpty()) {
+      return counts;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO phase_counter (execution_id, phase, failed_attempts)
+            SELECT e, p, 1 FROM unnest(?::text[], ?::text[]) AS t(e, p)
+            ON CONFLICT (execution_id, phase)
+            DO UPDATE SET failed_attempts = phase_counter.failed_attempts + 1
+            RETURNING execution_id, phase, failed_attempts""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query((rs, n) -> counts.put(new PhaseKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+        .list();
+    return counts;
+  }
+
+  @Override
+  public Map<PhaseKey, List<Failure>> failures(List<PhaseKey> phases) {
+    Map<PhaseKey, List<Failure>> failures = new HashMap<>();
+    if (phases.isEmpty()) {
+      return failures;
+    }
+    jdbc.sql(
+            """
+            SELECT a.* FROM attempt a
+            JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+              ON a.execution_id = u.e AND a.phase = u.p
+            WHERE a.outcome = 'FAILED'
+            ORDER BY a.execution_id, a.phase, a.attempt_number, a.occurred_at""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query(
+            (rs, n) ->
+                failures
+                    .computeIfAbsent(
+                        new PhaseKey(rs.getString("execution_id"), rs.getString("phase")),
+                        k -> new ArrayList<>())
+                    .add(failure(rs, json.readValue(rs.getString("checks"), CHECKS_TYPE))))
+        .list();
+    return failures;
+  }
+
+  @Override
+  public Map<PhaseKey, Integer> lastAttemptNumbers(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> numbers = new HashMap<>();
+    phases.forEach(phase -> numbers.put(phase, 0));
+    if (phases.isEmpty()) {
+      return numbers;
+    }
+    jdbc.sql(
+            """
+            SELECT a.execution_id, a.phase, max(a.attempt_number) FROM attempt a
+            JOIN (SELECT DISTINCT e, p FROM unnest(?::text[], ?::text[]) AS t(e, p)) u
+              ON a.execution_id = u.e AND a.phase = u.p
+            GROUP BY a.execution_id, a.phase""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .query((rs, n) -> numbers.put(new PhaseKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+        .list();
+    return numbers;
+  }
+
+  @Override
+  public int failedAttempts(String executionId, String phase) {
+    return jdbc.sql(
+            "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ?")
+        .params(executionId, phase)
+        .query(Integer.class)
+        .optional()
+        .orElse(0);
+  }
+
+  @Override
+  public int resetCount(String executionId, String phase) {
+    Integer previous =
+        jdbc.sql(
+                "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ? FOR UPDATE")
+            .params(executionId, phase)
+            .query(Integer.class)
+            .optional()
+            .orElse(0);
+    jdbc.sql("UPDATE phase_counter SET failed_attempts = 0 WHERE execution_id = ? AND phase = ?")
+        .params(executionId, phase)
+        .update();
+    return previous;
+  }
+
+  private static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
+    return new Failure(
+        rs.getString("attempt_id"),
+        rs.getString("phase"),
+        rs.getInt("attempt_number"),
+        FailureType.valueOf(rs.getString("failure_type")),
+        rs.getBoolean("hard"),
+        rs.getString("error_type"),
+        rs.getString("error_message"),
+        (Integer) rs.getObject("exit_code"),
+        checks,
+        rs.getLong("duration_ms"),
+        rs.getString("artifacts_location"),
+        rs.getTimestamp("occurred_at").toInstant(),
+        null);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.redrive.coordinator.persistence;
+
+import static dev.redrive.coordinator.persistence.SqlArrays.timestamp;
+
+import dev.redrive.coordinator.app.AttemptView;
+import dev.redrive.coordinator.app.ExecutionQueries;
+import dev.redrive.coordinator.app.ExecutionView;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads of the coordinator's tables for the API, retry requests and the paused gauge. */
+@Repository
+public class JdbcExecutionQueries implements ExecutionQueries {
+
+  private static final TypeReference<Map<String, String>> OUTPUTS_TYPE = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public JdbcExecutionQueries(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  @Override
+  public Optional<ExecutionView> execution(String executionId) {
+    return jdbc.sql("SELECT * FROM execution WHERE execution_id = ?")
+        .param(executionId)
+        .query(
+            (rs, n) ->
+                new ExecutionView(
+                    rs.getString("execution_id"),
+                    rs.getString("pipeline"),
+                    rs.getString("source"),
+                    ExecutionStatus.valueOf(rs.getString("status")),
+                    rs.getString("current_phase"),
+                    rs.getString("last_error"),
+                    rs.getString("resubmitted_from"),
+                    rs.getTimestamp("created_at").toInstant(),
+                    rs.getTimestamp("updated_at").toInstant()))
+        .optional();
+  }
+
+  @Override
+  public List<String> phases(String executionId) {
+    return jdbc.sql("SELECT phase FROM execution_phase WHERE execution_id = ? ORDER BY position")
+        .param(executionId)
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public List<AttemptView> attempts(String executionId) {
+    return jdbc.sql(
+            "SELECT * FROM attempt WHERE execution_id = ? ORDER BY occurred_at, attempt_number")
+        .param(executionId)
+        .query(JdbcExecutionQueries::attemptView)
+        .list();
+  }
+
+  @Override
+  public Optional<AttemptView> attempt(String attemptId) {
+    return jdbc.sql("SELECT * FROM attempt WHERE attempt_id = ?")
+        .param(attemptId)
+        .query(JdbcExecutionQueries::attemptView)
+        .optional();
+  }
+
+  @Override
+  public Map<String, Integer> counters(String executionId) {
+    return jdbc
+        .sql("SELECT phase, failed_attempts FROM phase_counter WHERE execution_id = ?")
+        .param(executionId)
+        .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
+        .list()
+        .stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
+  @Override
+  public Map<String, Map<String, String>> checkpoints(String executionId) {
+    Map<String, Map<String, String>> checkpoints = new LinkedHashMap<>();
+    jdbc.sql("SELECT phase, outputs::text FROM phase_checkpoint WHERE execution_id = ?")
+        .param(executionId)
+        .query(
+            (rs, n) -> {
+              checkpoints.put(rs.getString(1), json.readValue(rs.getString(2), OUTPUTS_TYPE));
+              return null;
+            })
+        .list();
+    return checkpoints;
+  }
+
+  @Override
+  public Optional<String> contextJson(String commandId) {
+    return jdbc.sql("SELECT context::text FROM retry_context WHERE command_id = ?")
+        .param(commandId)
+        .query(String.class)
+        .optional();
+  }
+
+  @Override
+  public List<String> pausedMatching(
+      String pipeline, String phase, String failureType, Instant from, Instant to, int limit) {
+    return jdbc.sql(
+            """
+            SELECT execution_id FROM execution WHERE status = 'PAUSED'
+              AND (CAST(? AS TEXT) IS NULL OR pipeline = ?)
+              AND (CAST(? AS TEXT) IS NULL OR current_phase = ?)
+              AND (CAST(? AS TEXT) IS NULL OR last_failure_type = ?)
+              AND (CAST(? AS TIMESTAMPTZ) IS NULL OR updated_at >= ?)
+              AND (CAST(? AS TIMESTAMPTZ) IS NULL OR updated_at < ?)
+            ORDER BY updated_at LIMIT ?""")
+        .params(
+            pipeline,
+            pipeline,
+            phase,
+            phase,
+            failureType,
+            failureType,
+            timestamp(from),
+            timestamp(from),
+            timestamp(to),
+            timestamp(to),
+            limit)
+        .query(String.class)
+        .list();
+  }
+
+  @Override
+  public long countPaused() {
+    return jdbc.sql("SELECT count(*) FROM execution WHERE status = 'PAUSED'")
+        .query(Long.class)
+        .single();
+  }
+
+  private static AttemptView attemptView(ResultSet rs, int n) throws SQLException {
+    return new AttemptView(
+        rs.getString("attempt_id"),
+        rs.getString("execution_id"),
+        rs.getString("phase"),
+        rs.getInt("attempt_number"),
+        rs.getString("outcome"),
+        rs.getString("command_id"),
+        rs.getString("failure_type"),
+        rs.getString("error_message"),
+        (Integer) rs.getObject("exit_code"),
+        (Long) rs.getObject("duration_ms"),
+        rs.getString("artifacts_location"),
+        rs.getTimestamp("occurred_at").toInstant());
+  }
+}

@@ -1,0 +1,135 @@
+package dev.redrive.coordinator.persistence;
+
+import static dev.redrive.coordinator.persistence.SqlArrays.text;
+import static dev.redrive.coordinator.persistence.SqlArrays.texts;
+
+import dev.redrive.coordinator.app.EventMeta;
+import dev.redrive.coordinator.app.ExecutionStore;
+import dev.redrive.coordinator.app.ExecutionUpdate;
+import dev.redrive.coordinator.app.PhaseKey;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The execution, execution_phase and phase_checkpoint tables, as the use cases change them. */
+@Repository
+public class JdbcExecutionStore implements ExecutionStore {
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public JdbcExecutionStore(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  @Override
+  public void ensureExecutions(List<EventMeta> metas) {
+    Map<String, EventMeta> first = new LinkedHashMap<>();
+    metas.forEach(meta -> first.putIfAbsent(meta.executionId(), meta));
+    if (first.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO execution (execution_id, pipeline, source, status)
+            SELECT e, p, s, 'RUNNING' FROM unnest(?::text[], ?::text[], ?::text[]) AS t(e, p, s)
+            ON CONFLICT (execution_id) DO NOTHING""")
+        .param(texts(first.values(), EventMeta::executionId))
+        .param(texts(first.values(), EventMeta::pipeline))
+        .param(texts(first.values(), EventMeta::source))
+        .update();
+  }
+
+  @Override
+  public void updateExecutions(Collection<ExecutionUpdate> updates) {
+    if (updates.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            UPDATE execution x SET status = coalesce(u.s, x.status),
+              current_phase = coalesce(u.p, x.current_phase),
+              last_error = coalesce(u.l, x.last_error),
+              last_failure_type = coalesce(u.t, x.last_failure_type), updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, s, p, l, t)
+            WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
+        .param(texts(updates, ExecutionUpdate::executionId))
+        .param(texts(updates, u -> text(u.status())))
+        .param(texts(updates, ExecutionUpdate::currentPhase))
+        .param(texts(updates, ExecutionUpdate::lastError))
+        .param(texts(updates, u -> text(u.lastFailureType())))
+        .update();
+  }
+
+  @Override
+  public void reopen(String executionId, ExecutionStatus status, String currentPhase) {
+    jdbc.sql(
+            """
+            UPDATE execution SET status = ?, current_phase = coalesce(?, current_phase),
+              updated_at = now() WHERE execution_id = ?""")
+        .params(status.name(), currentPhase, executionId)
+        .update();
+  }
+
+  @Override
+  public void createResubmitted(
+      String newExecutionId, String pipeline, String source, String originalExecutionId) {
+    jdbc.sql(
+            """
+            INSERT INTO execution (execution_id, pipeline, source, status, resubmitted_from)
+            VALUES (?, ?, ?, 'RUNNING', ?)""")
+        .params(newExecutionId, pipeline, source, originalExecutionId)
+        .update();
+  }
+
+  @Override
+  public void knowPhases(List<PhaseKey> phases) {
+    if (phases.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO execution_phase (execution_id, position, phase)
+            SELECT e, coalesce((SELECT max(position) + 1 FROM execution_phase x
+                                WHERE x.execution_id = e), 0), p
+            FROM unnest(?::text[], ?::text[]) AS t(e, p)
+            ON CONFLICT DO NOTHING""")
+        .param(texts(phases, PhaseKey::executionId))
+        .param(texts(phases, PhaseKey::phase))
+        .update();
+  }
+
+  @Override
+  public void setPhases(String executionId, List<String> phases) {
+    jdbc.sql("DELETE FROM execution_phase WHERE execution_id = ?").param(executionId).update();
+    for (int i = 0; i < phases.size(); i++) {
+      jdbc.sql("INSERT INTO execution_phase (execution_id, position, phase) VALUES (?, ?, ?)")
+          .params(executionId, i, phases.get(i))
+          .update();
+    }
+  }
+
+  @Override
+  public void saveCheckpoint(String executionId, String phase, Map<String, String> outputs) {
+    jdbc.sql(
+            """
+            INSERT INTO phase_checkpoint (execution_id, phase, outputs) VALUES (?, ?, ?::jsonb)
+            ON CONFLICT (execution_id, phase)
+            DO UPDATE SET outputs = excluded.outputs, created_at = now()""")
+        .params(executionId, phase, json.writeValueAsString(outputs))
+        .update();
+  }
+
+  @Override
+  public void clearCheckpoints(String executionId, List<String> phases) {
+    jdbc.sql("DELETE FROM phase_checkpoint WHERE execution_id = ? AND phase = ANY(?)")
+        .params(executionId, phases.toArray(String[]::new))
+        .update();
+  }
+}

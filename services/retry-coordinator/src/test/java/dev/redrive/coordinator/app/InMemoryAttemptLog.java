@@ -1,0 +1,128 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.Failure;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The attempt log in memory: each attempt's last outcome, and each phase's failure count. */
+final class InMemoryAttemptLog implements AttemptLog {
+
+  /** One attempt as the log holds it; {@code failure} only for a FAILED one. */
+  record Attempt(PhaseKey phase, int number, String outcome, Failure failure) {}
+
+  final Map<String, Attempt> attempts = new LinkedHashMap<>();
+  final Map<PhaseKey, Integer> counts = new HashMap<>();
+
+  /** A failure recorded (and counted) before the test, as an earlier batch would have. */
+  void failedBefore(String executionId, Failure failure) {
+    PhaseKey key = new PhaseKey(executionId, failure.phase());
+    attempts.put(failure.attemptId(), new Attempt(key, failure.attemptNumber(), "FAILED", failure));
+    counts.merge(key, 1, Integer::sum);
+  }
+
+  @Override
+  public void recordStarted(List<AttemptReport.Started> started) {
+    started.forEach(
+        s ->
+            attempts.putIfAbsent(
+                s.attemptId(),
+                new Attempt(
+                    new PhaseKey(s.meta().executionId(), s.phase()),
+                    s.attemptNumber(),
+                    "STARTED",
+                    null)));
+  }
+
+  @Override
+  public void recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+    succeeded.forEach(
+        s -> {
+          if (endable(s.attemptId())) {
+            attempts.put(
+                s.attemptId(),
+                new Attempt(
+                    new PhaseKey(s.meta().executionId(), s.phase()),
+                    s.attemptNumber(),
+                    "SUCCEEDED",
+                    null));
+          }
+        });
+  }
+
+  @Override
+  public Set<String> recordFailures(List<AttemptReport.Failed> failed) {
+    Set<String> recorded = new HashSet<>();
+    for (AttemptReport.Failed f : failed) {
+      if (endable(f.attemptId())) {
+        PhaseKey key = new PhaseKey(f.meta().executionId(), f.failure().phase());
+        attempts.put(
+            f.attemptId(), new Attempt(key, f.failure().attemptNumber(), "FAILED", f.failure()));
+        recorded.add(f.attemptId());
+      }
+    }
+    return recorded;
+  }
+
+  /** Only an attempt not seen yet, or one that started, can end (once). */
+  private boolean endable(String attemptId) {
+    Attempt known = attempts.get(attemptId);
+    return known == null || known.outcome().equals("STARTED");
+  }
+
+  @Override
+  public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> counted = new HashMap<>();
+    phases.forEach(phase -> counted.put(phase, counts.merge(phase, 1, Integer::sum)));
+    return counted;
+  }
+
+  @Override
+  public Map<PhaseKey, List<Failure>> failures(List<PhaseKey> phases) {
+    Map<PhaseKey, List<Failure>> failures = new HashMap<>();
+    for (PhaseKey phase : new HashSet<>(phases)) {
+      List<Failure> ofPhase =
+          attempts.values().stream()
+              .filter(a -> a.phase().equals(phase) && a.failure() != null)
+              .map(Attempt::failure)
+              .sorted(
+                  Comparator.comparingInt(Failure::attemptNumber)
+                      .thenComparing(Failure::occurredAt))
+              .toList();
+      if (!ofPhase.isEmpty()) {
+        failures.put(phase, ofPhase);
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public Map<PhaseKey, Integer> lastAttemptNumbers(List<PhaseKey> phases) {
+    Map<PhaseKey, Integer> numbers = new HashMap<>();
+    for (PhaseKey phase : phases) {
+      numbers.put(
+          phase,
+          attempts.values().stream()
+              .filter(a -> a.phase().equals(phase))
+              .mapToInt(Attempt::number)
+              .max()
+              .orElse(0));
+    }
+    return numbers;
+  }
+
+  @Override
+  public int failedAttempts(String executionId, String phase) {
+    return counts.getOrDefault(new PhaseKey(executionId, phase), 0);
+  }
+
+  @Override
+  public int resetCount(String executionId, String phase) {
+    Integer previous = counts.replace(new PhaseKey(executionId, phase), 0);
+    return previous == null ? 0 : previous;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.redrive.coordinator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
+import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.Jitter;
+import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RetryBudget;
+import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.RetryPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Recording attempts and deciding failures, against in-memory ports: no Spring, Kafka or SQL. */
+class RecordAttemptTest {
+
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+  private static final String EXECUTION = "exec-1";
+
+  /** Three attempts in all, one second apart: two automatic retries. */
+  private static final RetryPolicy THREE_ATTEMPTS =
+      new RetryPolicy(3, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), Jitter.NONE, Set.of());
+
+  private final InMemoryAttemptLog attempts = new InMemoryAttemptLog();
+  private final InMemoryExecutions executions = new InMemoryExecutions(attempts);
+  private final InMemoryRequests requests = new InMemoryRequests();
+  private final InMemoryBudgetStore budgets = new InMemoryBudgetStore();
+  private final RecordedEvents events = new RecordedEvents();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final RecordAttempt recordAttempt =
+      new RecordAttempt(
+          executions,
+          attempts,
+          requests,
+          requests,
+          budgets,
+          new InMemoryProcessedEvents(),
+          events,
+          PolicyCatalog.of(THREE_ATTEMPTS),
+          new RetryBudget(0.5, Duration.ofMinutes(1), 10),
+          new RetryContextAssembler(10_000),
+          new Random(7),
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          meters,
+          NoTransactions.template());
+
+  @Test
+  void shouldScheduleARetryWithTheNextAttemptNumberWhenAFailureIsWithinThePolicy() {
+    // given nothing of the execution yet
+
+    // when its first attempt of "build" fails
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+
+    // then attempt 2 is scheduled, with a context that tells of attempt 1
+    RetryScheduled retry = events.of(RetryScheduled.class).get(0);
+    assertThat(retry.retry().nextAttempt()).isEqualTo(2);
+    assertThat(retry.context().currentAttempt()).isEqualTo(2);
+    assertThat(retry.requester()).as("an automatic retry").isNull();
+    assertThat(requests.contexts)
+        .singleElement()
+        .satisfies(
+            saved -> {
+              assertThat(saved.commandId()).isEqualTo(retry.commandId());
+              assertThat(saved.automatic()).isTrue();
+            });
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
+    assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
+    assertThat(meters.counter("redrive.retries.scheduled", "phase", "build").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldPauseTheExecutionWhenItsAttemptsAreExhausted() {
+    // given two failed attempts of "build", each retried
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+    recordAttempt.record(List.of(failed("evt-2", 2)));
+
+    // when the third and last one fails too
+    recordAttempt.record(List.of(failed("evt-3", 3)));
+
+    // then no retry follows: the execution pauses for a person
+    assertThat(events.of(RetryScheduled.class))
+        .extracting(r -> r.retry().nextAttempt())
+        .containsExactly(2, 3);
+    InterventionRequired paused = events.of(InterventionRequired.class).get(0);
+    assertThat(paused.failure().attemptNumber()).isEqualTo(3);
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.PAUSED);
+    assertThat(executions.execution(EXECUTION).orElseThrow().lastError())
+        .isEqualTo("COMMAND_FAILED: exit code 1");
+    assertThat(meters.counter("redrive.retries.exhausted", "phase", "build").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldIgnoreAnEventWhoseIdWasHandledBefore() {
+    // given a failure that was recorded and retried
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+
+    // when the same event arrives again (a redelivery), alone and within a batch
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+    recordAttempt.record(List.of(failed("evt-1", 1), failed("evt-1", 1)));
+
+    // then it is neither counted nor retried again
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
+    assertThat(budgets.counts.get(new BudgetScope("pipeline", "payments")))
+        .isEqualTo(new BudgetCounts(1, 1));
+  }
+
+  @Test
+  void shouldPauseInsteadOfRetryingWhenTheRetryBudgetIsSpent() {
+    // given a pipeline whose window already holds as many retries as its budget allows
+    budgets.counts.put(new BudgetScope("pipeline", "payments"), new BudgetCounts(10, 10));
+
+    // when one more failure could be retried by its policy
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+
+    // then the budget refuses: the execution pauses, and the refusal says why
+    assertThat(events.of(RetryScheduled.class)).isEmpty();
+    assertThat(events.of(InterventionRequired.class).get(0).decision().reason())
+        .startsWith("retry budget of pipeline payments exhausted");
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.PAUSED);
+  }
+
+  private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
+    EventMeta meta = new EventMeta(eventId, EXECUTION, "payments", "runner", NOW, eventId);
+    Failure failure =
+        new Failure(
+            "att-" + attemptNumber,
+            "build",
+            attemptNumber,
+            FailureType.COMMAND_FAILED,
+            false,
+            "CommandFailed",
+            "exit code 1",
+            1,
+            List.of(),
+            100,
+            null,
+            NOW.minusSeconds(10 - attemptNumber),
+            null);
+    return new AttemptReport.Failed(meta, failure, PolicyOverride.NONE, Map.of());
+  }
+}

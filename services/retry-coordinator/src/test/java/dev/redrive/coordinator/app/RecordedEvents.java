@@ -1,0 +1,114 @@
+package dev.redrive.coordinator.app;
+
+import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.coordinator.domain.RetryPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The coordinator's outgoing events, kept in memory in the order they were written (a batch's
+ * events only once it is written), as the outbox would hold them.
+ */
+final class RecordedEvents implements CoordinatorEvents {
+
+  /** A RetryCommand with its decisions. */
+  record RetryScheduled(
+      EventMeta cause,
+      String commandId,
+      Decision.Retry retry,
+      RetryContext context,
+      Requester requester)
+      implements Written {}
+
+  /** An InterventionRequired decision. */
+  record InterventionRequired(EventMeta cause, Failure failure, Decision.Intervene decision)
+      implements Written {}
+
+  /** A RetryRejected decision. */
+  record RetryRejected(EventMeta cause, String requestId, String reason, String currentStatus)
+      implements Written {}
+
+  /** Any other event, by its name. */
+  record Other(String name, EventMeta cause) implements Written {}
+
+  /** One event written. */
+  sealed interface Written {}
+
+  final List<Written> written = new ArrayList<>();
+
+  <T extends Written> List<T> of(Class<T> type) {
+    return written.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Override
+  public Batch batch() {
+    List<Written> collected = new ArrayList<>();
+    return new Batch() {
+      @Override
+      public void retryScheduled(
+          EventMeta cause,
+          String commandId,
+          Decision.Retry retry,
+          RetryContext context,
+          Instant notBefore,
+          RetryPolicy policy,
+          Requester requester) {
+        collected.add(new RetryScheduled(cause, commandId, retry, context, requester));
+      }
+
+      @Override
+      public void interventionRequired(
+          EventMeta cause,
+          Failure failure,
+          int maxAttempts,
+          Decision.Intervene decision,
+          List<Failure> history) {
+        collected.add(new InterventionRequired(cause, failure, decision));
+      }
+
+      @Override
+      public void write() {
+        written.addAll(collected);
+        collected.clear();
+      }
+    };
+  }
+
+  @Override
+  public void resumeRequested(
+      EventMeta cause,
+      String commandId,
+      String toPhase,
+      int attemptNumber,
+      String note,
+      Instant notBefore,
+      RetryPolicy policy,
+      Requester requester) {
+    written.add(new Other("ResumeRequested", cause));
+  }
+
+  @Override
+  public void resubmitted(
+      EventMeta cause, String newExecutionId, Instant notBefore, Requester requester) {
+    written.add(new Other("ExecutionResubmitted", cause));
+  }
+
+  @Override
+  public void retryRejected(EventMeta cause, String requestId, String reason, String status) {
+    written.add(new RetryRejected(cause, requestId, reason, status));
+  }
+
+  @Override
+  public void attemptCountReset(
+      EventMeta cause,
+      String requestId,
+      String phase,
+      int previousCount,
+      String requestedBy,
+      String note) {
+    written.add(new Other("AttemptCountReset", cause));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.redrive.coordinator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.coordinator.app.RecordedEvents.RetryRejected;
+import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
+import dev.redrive.coordinator.app.RetryAnswer.Result;
+import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.RetryPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A person's retry requests, against in-memory ports: no Spring, Kafka or SQL. */
+class RequestRetryTest {
+
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+  private static final String EXECUTION = "exec-1";
+  private static final List<String> PHASES = List.of("fetch", "build", "deploy");
+
+  private final InMemoryAttemptLog attempts = new InMemoryAttemptLog();
+  private final InMemoryExecutions executions = new InMemoryExecutions(attempts);
+  private final InMemoryRequests requests = new InMemoryRequests();
+  private final RecordedEvents events = new RecordedEvents();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final RequestRetry requestRetry =
+      new RequestRetry(
+          requests,
+          executions,
+          executions,
+          attempts,
+          requests,
+          requests,
+          events,
+          PolicyCatalog.of(RetryPolicy.defaults()),
+          new RetryContextAssembler(10_000),
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          meters,
+          new RequestRetry.RunnerSource("runner"));
+
+  @Test
+  void shouldScheduleTheNextAttemptOfAPausedExecutionWithThePersonsNote() {
+    // given an execution paused at "build" after its two attempts failed
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
+    attempts.failedBefore(EXECUTION, failure(1));
+    attempts.failedBefore(EXECUTION, failure(2));
+
+    // when a person asks for a retry, with a note
+    RetryAnswer answer = requestRetry.request(request("req-1", false, "the disk is bigger now"));
+
+    // then attempt 3 of "build" is scheduled, carrying the history and the note
+    assertThat(answer.result()).isEqualTo(Result.ACCEPTED);
+    assertThat(answer.phase()).isEqualTo("build");
+    RetryScheduled retry = events.of(RetryScheduled.class).get(0);
+    assertThat(retry.retry().nextAttempt()).isEqualTo(3);
+    assertThat(retry.context().currentAttempt()).isEqualTo(3);
+    assertThat(retry.context().notes()).containsExactly("alice: the disk is bigger now");
+    assertThat(retry.requester().requestedBy()).isEqualTo("alice");
+    assertThat(requests.contexts)
+        .singleElement()
+        .satisfies(saved -> assertThat(saved.automatic()).as("a person's retry").isFalse());
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
+    assertThat(requests.answers).containsEntry("req-1", answer);
+  }
+
+  @Test
+  void shouldAnswerWhyWhenARetryOfARunningExecutionIsRefused() {
+    // given an execution that is still running
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.RUNNING, "build", PHASES);
+
+    // when a retry is requested without force
+    RetryAnswer answer = requestRetry.request(request("req-2", false, null));
+
+    // then it is refused, the answer and the RetryRejected decision say why, and nothing runs
+    assertThat(answer.result()).isEqualTo(Result.NOT_FAILED);
+    assertThat(answer.currentStatus()).isEqualTo("RUNNING");
+    assertThat(answer.message()).contains("not in failed status", "Current status: RUNNING");
+    assertThat(events.of(RetryRejected.class))
+        .singleElement()
+        .satisfies(rejected -> assertThat(rejected.reason()).isEqualTo(answer.message()));
+    assertThat(events.of(RetryScheduled.class)).isEmpty();
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(meters.counter("redrive.retries.refused", "reason", "request").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAnswerARepeatedRequestIdAsBeforeWithoutRetryingAgain() {
+    // given a request that was answered
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
+    RetryAnswer first = requestRetry.request(request("req-3", false, null));
+
+    // when the same request id comes again
+    RetryAnswer again = requestRetry.request(request("req-3", false, null));
+
+    // then it gets the same answer and one retry runs
+    assertThat(again).isEqualTo(first);
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownExecution() {
+    // given no execution at all
+
+    // when a retry of one is requested
+    RetryAnswer answer = requestRetry.request(request("req-4", true, null));
+
+    // then the answer says it is unknown
+    assertThat(answer.result()).isEqualTo(Result.NOT_FOUND);
+    assertThat(answer.message()).isEqualTo("No execution 'exec-1' is known to the coordinator.");
+  }
+
+  private static RetryRequest request(String requestId, boolean force, String note) {
+    return new RetryRequest(
+        requestId, EXECUTION, false, force, false, null, note, false, "alice", null);
+  }
+
+  private static Failure failure(int attemptNumber) {
+    return new Failure(
+        "att-" + attemptNumber,
+        "build",
+        attemptNumber,
+        FailureType.TIMEOUT,
+        false,
+        "Timeout",
+        "took too long",
+        null,
+        List.of(),
+        100,
+        null,
+        NOW.minusSeconds(100 - attemptNumber),
+        null);
+  }
+}
