@@ -29,8 +29,7 @@ final class CoordinatorUnderBench implements AutoCloseable {
 
   /**
    * The attempts listener's id. It is also its consumer group (Spring Kafka's {@code idIsGroup}
-   * default: {@code spring.kafka.consumer.group-id} does not apply to it), and its consumer thread
-   * is named after it.
+   * default; Redrive's groups are fixed names), and its consumer thread is named after it.
    */
   static final String ATTEMPTS_LISTENER = "coordinator-attempts";
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
@@ -73,7 +72,6 @@ final class RunningAudit implements AutoCloseable {
     args.add("--spring.datasource.password=" + INFRASTRUCTURE.jdbcPassword());
     args.add("--spring.kafka.bootstrap-servers=" + INFRASTRUCTURE.kafkaBootstrapServers());
     args.add("--spring.kafka.properties.schema.registry.url=" + registry);
-    args.add("--spring.kafka.consumer.group-id=audit-" + name + "-" + UUID.randomUUID());
     args.add("--server.port=0");
     args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--spring.main.banner-mode=off");

@@ -158,7 +158,6 @@ public final class RunnerHarness implements AutoCloseable {
     args.add("--spring.datasource.password=" + infrastructure.jdbcPassword());
     args.add("--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers());
     args.add("--spring.kafka.properties.schema.registry.url=" + REGISTRY);
-    args.add("--spring.kafka.consumer.group-id=runner-it-" + UUID.randomUUID());
     args.add("--server.port=0");
     args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--redrive.runner.pipelines=file:" + pipelines + "/");

@@ -42,7 +42,7 @@ final class CoordinatorUnderTest implements AutoCloseable {
     args.add("--spring.datasource.password=" + infrastructure.jdbcPassword());
     args.add("--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers());
     args.add("--spring.kafka.properties.schema.registry.url=" + registryUrl);
-    args.add("--spring.kafka.consumer.group-id=coordinator-" + databaseUrl.hashCode());
+    args.add("--redrive.coordinator.sources-group-id=coordinator-" + databaseUrl.hashCode());
     args.add("--server.port=0");
     args.add("--redrive.security.api-token=" + TOKEN);
     args.add("--redrive.kafka.handler-retry-interval=100ms");

@@ -1,6 +1,7 @@
 package dev.redrive.support.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +24,25 @@ class RedriveKafkaDefaultsTest {
     // then every consumer built from spring.kafka.* reads committed records only
     assertThat(consumerProperties(environment))
         .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  @Test
+  void aConsumerGroupIdThatNoListenerWouldUseStopsTheStartNamingWhereItWasSet() {
+    // given a setting that looks like it renames the consumer groups
+    StandardEnvironment environment = new StandardEnvironment();
+    environment
+        .getPropertySources()
+        .addFirst(
+            new MapPropertySource(
+                "application.yml", Map.of("spring.kafka.consumer.group-id", "my-group")));
+
+    // when Redrive's defaults are applied, then the start stops with the key and its source
+    assertThatThrownBy(() -> new RedriveKafkaDefaults().postProcessEnvironment(environment, null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("spring.kafka.consumer.group-id is set (")
+        .hasMessageContaining("from property source \"application.yml\"")
+        .hasMessageContaining("coordinator-attempts")
+        .hasMessageContaining("redrive.coordinator.sources-group-id");
   }
 
   @Test

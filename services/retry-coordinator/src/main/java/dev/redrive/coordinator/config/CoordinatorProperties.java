@@ -39,6 +39,8 @@ import org.springframework.validation.annotation.Validated;
  *     ms): under a steady stream the consumers decide batches of about a hundred failures instead
  *     of a dozen, which roughly halves the CPU per failure; a quiet topic waits at most that long
  *     (1 = Kafka's default, answer at once)
+ * @param sourcesGroupId the consumer group in which the external sources' topics are read (the
+ *     listeners of Redrive's own topics have fixed groups of their own)
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -51,7 +53,8 @@ public record CoordinatorProperties(
     @DefaultValue Map<String, @Valid SourceSettings> sources,
     @DefaultValue("redrive-runner") @NotBlank String runnerSource,
     @Min(1) Integer attemptConsumers,
-    @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes) {
+    @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes,
+    @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId) {
 
   /**
    * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)

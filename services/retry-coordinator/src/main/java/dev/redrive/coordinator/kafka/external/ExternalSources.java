@@ -52,6 +52,7 @@ class ExternalSources implements SmartLifecycle {
       MeterRegistry meters) {
     Map<String, Object> consumerConfig = new HashMap<>(kafkaProperties.buildConsumerProperties());
     consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, properties.sourcesGroupId());
     var consumers =
         new DefaultKafkaConsumerFactory<>(
             consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
