@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.domain;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.Set;
 /**
  * Builds the retry context from every earlier failure of a phase (not only the last), with guidance
  * that gets more specific with each attempt, bounded in size: the oldest excerpts are trimmed first
- * and marked.
+ * and marked, and people's notes are kept newest first within half the bound (before, every note
+ * ever written went into each command, twice: twenty notes of 16 KiB made a command larger than the
+ * runner takes).
  */
 public final class RetryContextAssembler {
 
@@ -45,15 +48,40 @@ public final class RetryContextAssembler {
       truncated |= !trimmed.equals(summaries.get(i));
       summaries.set(i, trimmed);
     }
+    List<String> keptNotes = newestNotesWithin(notes, maxChars / 2);
+    int notesLeftOut = notes.size() - keptNotes.size();
+    truncated |= !keptNotes.equals(notes);
     return new RetryContext(
         executionId,
         phase,
         currentAttempt,
         maxAttempts,
         List.copyOf(summaries),
-        List.copyOf(notes),
-        guidance(phase, currentAttempt, maxAttempts, summaries, notes),
+        keptNotes,
+        guidance(phase, currentAttempt, maxAttempts, summaries, keptNotes, notesLeftOut),
         truncated);
+  }
+
+  /**
+   * The newest notes whose characters fit the budget, in their order; a newest note longer than the
+   * whole budget is trimmed.
+   */
+  static List<String> newestNotesWithin(List<String> notes, int budget) {
+    List<String> kept = new ArrayList<>();
+    int used = 0;
+    for (int i = notes.size() - 1; i >= 0; i--) {
+      String note = notes.get(i);
+      if (used + note.length() > budget) {
+        if (kept.isEmpty()) {
+          kept.add(trim(note, Math.max(0, budget - TRIM_MARKER.length())));
+        }
+        break;
+      }
+      kept.add(note);
+      used += note.length();
+    }
+    Collections.reverse(kept);
+    return List.copyOf(kept);
   }
 
   /**
@@ -65,7 +93,8 @@ public final class RetryContextAssembler {
       int currentAttempt,
       int maxAttempts,
       List<AttemptSummary> earlier,
-      List<String> notes) {
+      List<String> notes,
+      int notesLeftOut) {
     StringBuilder text = new StringBuilder();
     text.append(
         "This is attempt %d of %d for phase '%s'.".formatted(currentAttempt, maxAttempts, phase));
@@ -109,6 +138,11 @@ public final class RetryContextAssembler {
                 .formatted(String.join(", ", repeated)));
       }
       text.append("\nKeep what already works; change only what the list above names.");
+    }
+    if (notesLeftOut > 0) {
+      text.append(
+          "\n(%d earlier note%s left out to keep the context small; the audit has them all.)"
+              .formatted(notesLeftOut, notesLeftOut == 1 ? "" : "s"));
     }
     for (String note : notes) {
       text.append("\nNote from a person: ").append(note);

@@ -365,6 +365,47 @@ class RetryContextAssemblerTest {
     }
 
     @Test
+    void shouldKeepOnlyTheNewestNotesThatFitHalfTheBoundAndSaySo() {
+      // given twenty notes of 1,000 characters and a bound of 6,000 (3,000 for notes)
+      List<String> notes = new java.util.ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        notes.add(i + ":" + "n".repeat(998 - String.valueOf(i).length()) + ".");
+      }
+      RetryContextAssembler small = new RetryContextAssembler(6_000);
+
+      // when
+      RetryContext context =
+          small.assemble(
+              "exec_1",
+              "build",
+              2,
+              2,
+              List.of(attempt(1, FailureType.COMMAND_FAILED, "boom")),
+              notes);
+
+      // then the three newest are kept, in their order, and the guidance says the rest were left
+      assertThat(context.notes()).containsExactly(notes.get(17), notes.get(18), notes.get(19));
+      assertThat(context.truncated()).isTrue();
+      assertThat(context.guidance())
+          .contains(
+              "(17 earlier notes left out to keep the context small; the audit has them all.)")
+          .endsWith("\nNote from a person: " + notes.get(19));
+      assertThat(context.guidance().length()).isLessThan(4_000);
+    }
+
+    @Test
+    void shouldTrimANewestNoteLongerThanTheWholeNotesBudget() {
+      RetryContextAssembler small = new RetryContextAssembler(2_048);
+
+      RetryContext context =
+          small.assemble("exec_1", "build", 2, 2, List.of(), List.of("old", "x".repeat(5_000)));
+
+      assertThat(context.notes()).hasSize(1);
+      assertThat(context.notes().get(0)).hasSize(1_024).endsWith(RetryContextAssembler.TRIM_MARKER);
+      assertThat(context.guidance()).contains("(1 earlier note left out");
+    }
+
+    @Test
     void shouldNotTrimAnythingWhenTheContextIsUnderTheBound() {
       // given
       RetryContextAssembler roomy = new RetryContextAssembler(10_000);
