@@ -4,14 +4,21 @@ import dev.redrive.support.log.LogText;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -23,6 +30,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
@@ -31,14 +39,25 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
  * (generated or generic Avro) when its handler failed. The root cause, in words, is in header
  * {@link RedriveHeaders#DLT_REASON}. Counts each one in {@code redrive.dlt.records{topic}} and logs
  * it.
+ *
+ * <p>A record near the producer's {@code max.request.size} may not fit once the exception headers
+ * (a stack trace among them) are added: such a record is dead-lettered without its value and its
+ * own headers, its reason saying so and where the record is ({@code
+ * kafka_dlt-original-topic/partition/offset}). Before, the send failed, the error handler tried the
+ * record again, and its partition stopped for good.
  */
 public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterRouting.class);
 
+  /** Room kept for the headers a dead letter gets: the exception's class, message, stack trace. */
+  static final int HEADER_ALLOWANCE = 32 * 1024;
+
   private final DefaultKafkaProducerFactory<Object, Object> producers;
+  private final KafkaTemplate<Object, Object> template;
   private final DeadLetterPublishingRecoverer recoverer;
   private final MeterRegistry meters;
+  private final int maxRequestSize;
 
   public DeadLetterRouting(
       Map<String, Object> producerConfig,
@@ -46,15 +65,19 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
       MeterRegistry meters) {
     Map<String, Object> config = new HashMap<>(producerConfig);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    Object configured = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    this.maxRequestSize =
+        configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString());
     Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
     byType.put(byte[].class, new ByteArraySerializer());
     byType.put(GenericContainer.class, eventSerializer);
     this.producers =
         new DefaultKafkaProducerFactory<>(
             config, null, new DelegatingByTypeSerializer(byType, true));
+    this.template = new KafkaTemplate<>(producers);
     this.recoverer =
         new DeadLetterPublishingRecoverer(
-            new KafkaTemplate<>(producers),
+            template,
             (record, exception) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, -1));
     this.recoverer.setHeadersFunction(
         (record, exception) ->
@@ -80,7 +103,62 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
         record.topic(),
         Topic.DLT_SUFFIX,
         LogText.escape(rootMessage(exception)));
-    recoverer.accept(record, exception);
+    if (tooLargeWithHeaders(record)) {
+      log.warn(
+          "{}-{}@{} is too large for {}{} with its headers: sending it without its value",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.topic(),
+          Topic.DLT_SUFFIX);
+      sendWithoutValue(record, exception);
+    } else {
+      recoverer.accept(record, exception);
+    }
+  }
+
+  private boolean tooLargeWithHeaders(ConsumerRecord<?, ?> record) {
+    long size =
+        (long) Math.max(0, record.serializedKeySize())
+            + Math.max(0, record.serializedValueSize())
+            + HEADER_ALLOWANCE;
+    for (Header header : record.headers()) {
+      size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+    }
+    return size > maxRequestSize;
+  }
+
+  private void sendWithoutValue(ConsumerRecord<?, ?> record, Exception exception) {
+    String reason =
+        "%s. The record (%d bytes) was too large to copy here with its headers: read it at %s-%d@%d"
+            .formatted(
+                rootMessage(exception),
+                record.serializedValueSize(),
+                record.topic(),
+                record.partition(),
+                record.offset());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(RedriveHeaders.DLT_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        KafkaHeaders.DLT_ORIGINAL_PARTITION,
+        ByteBuffer.allocate(Integer.BYTES).putInt(record.partition()).array());
+    headers.add(
+        KafkaHeaders.DLT_ORIGINAL_OFFSET,
+        ByteBuffer.allocate(Long.BYTES).putLong(record.offset()).array());
+    Object key = record.key() instanceof String ? record.key() : null;
+    try {
+      template
+          .send(
+              new ProducerRecord<Object, Object>(
+                  record.topic() + Topic.DLT_SUFFIX, null, key, null, headers))
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while dead-lettering " + record.topic(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaException("could not dead-letter " + record.topic() + " without its value", e);
+    }
   }
 
   @Override
