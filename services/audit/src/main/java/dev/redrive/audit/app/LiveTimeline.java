@@ -150,7 +150,9 @@ public class LiveTimeline implements DisposableBean {
 
   /**
    * Sends each client the events of its execution that are in the database but not yet sent to it,
-   * then a heartbeat.
+   * then a heartbeat. One round reads at most {@code maxTimelineEvents} events: a stream that
+   * started on the first of an execution's many events gets the others over the next rounds instead
+   * of all at once (before, one round read every one of them).
    */
   public void catchUp() {
     if (followers.isEmpty()) {
@@ -159,8 +161,12 @@ public class LiveTimeline implements DisposableBean {
     Set<String> executions = followers.stream().map(f -> f.executionId).collect(Collectors.toSet());
     Map<String, Set<String>> stored = trail.eventIdsOf(executions);
     Set<String> missing = new HashSet<>();
+    int room = limits.maxTimelineEvents();
     for (Follower follower : followers) {
-      missing.addAll(follower.unsent(stored.getOrDefault(follower.executionId, Set.of())));
+      List<String> unsent = follower.unsent(stored.getOrDefault(follower.executionId, Set.of()));
+      for (int i = 0; i < unsent.size() && missing.size() < room; i++) {
+        missing.add(unsent.get(i));
+      }
     }
     if (!missing.isEmpty()) {
       publish(trail.findAll(missing));

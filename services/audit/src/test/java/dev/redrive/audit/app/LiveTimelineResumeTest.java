@@ -46,6 +46,43 @@ class LiveTimelineResumeTest {
     }
   }
 
+  @Test
+  void oneCatchUpRoundReadsAtMostTheTimelineBound() throws Exception {
+    // given a stream that started on the first 5 of 12 stored events (the bound is 5)
+    List<Integer> read = new CopyOnWriteArrayList<>();
+    InMemoryAuditTrail trail =
+        new InMemoryAuditTrail() {
+          @Override
+          public List<StoredEvent> findAll(java.util.Collection<String> eventIds) {
+            read.add(eventIds.size());
+            return super.findAll(eventIds);
+          }
+        };
+    for (int i = 1; i <= 12; i++) {
+      trail.events.add(event(i, "e" + i));
+    }
+    LiveTimeline live =
+        new LiveTimeline(
+            trail, new SimpleMeterRegistry(), new StreamLimits(10, 10, Duration.ofMinutes(1), 5));
+    List<String> sent = new CopyOnWriteArrayList<>();
+    try {
+      live.follow("exec", null, sink(sent), "127.0.0.1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 5);
+
+      // when the catch-up runs round after round
+      for (int round = 0; round < 3; round++) {
+        live.catchUp();
+      }
+
+      // then each round read at most 5, and every event arrived once
+      await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 12);
+      assertThat(read).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(5));
+      assertThat(sent).hasSize(12).doesNotHaveDuplicates();
+    } finally {
+      live.destroy();
+    }
+  }
+
   private static EventSink sink(List<String> sent) {
     return new EventSink() {
       @Override
