@@ -1,14 +1,30 @@
 package dev.redrive.runner.config;
 
 import dev.redrive.runner.app.AttemptWorker;
-import dev.redrive.runner.app.ExecutionService;
+import dev.redrive.runner.app.CancelExecution;
+import dev.redrive.runner.app.CheckpointStore;
+import dev.redrive.runner.app.ExecutionStateFile;
+import dev.redrive.runner.app.ExecutionStore;
 import dev.redrive.runner.app.ExecutionViews;
-import dev.redrive.runner.app.PhaseExecutor;
+import dev.redrive.runner.app.PhaseRunner;
+import dev.redrive.runner.app.Pipelines;
+import dev.redrive.runner.app.RecoverAttempts;
+import dev.redrive.runner.app.RetryPhase;
+import dev.redrive.runner.app.RollBackToPhase;
+import dev.redrive.runner.app.RunAttempt;
 import dev.redrive.runner.app.RunnerEvents;
-import dev.redrive.runner.app.Sandbox;
-import dev.redrive.runner.app.StateFile;
+import dev.redrive.runner.app.RunningAttempts;
+import dev.redrive.runner.app.SettleAttempt;
+import dev.redrive.runner.app.StartExecution;
+import dev.redrive.runner.app.WorkerSettings;
+import dev.redrive.runner.app.Workspaces;
 import dev.redrive.runner.definition.PipelineCatalog;
-import dev.redrive.runner.persistence.RunnerStore;
+import dev.redrive.runner.kafka.OutboxRunnerEvents;
+import dev.redrive.runner.phase.PhaseExecutor;
+import dev.redrive.runner.process.Sandbox;
+import dev.redrive.runner.workspace.StateFile;
+import dev.redrive.runner.workspace.WorkspaceFiles;
+import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,8 +73,20 @@ class RunnerConfiguration {
   }
 
   @Bean
-  ExecutionViews executionViews(RunnerStore store, PipelineCatalog catalog) {
-    return new ExecutionViews(store, catalog);
+  OutboxRunnerEvents runnerEvents(Outbox outbox, Clock clock, RunnerProperties properties) {
+    return new OutboxRunnerEvents(
+        outbox, clock, properties.source(), properties.eventExcerptChars());
+  }
+
+  @Bean
+  WorkspaceFiles workspaces(RunnerProperties properties) {
+    return new WorkspaceFiles(properties.workspaceRoot());
+  }
+
+  @Bean
+  ExecutionViews executionViews(
+      ExecutionStore store, CheckpointStore checkpoints, Pipelines pipelines) {
+    return new ExecutionViews(store, checkpoints, pipelines);
   }
 
   @Bean
@@ -66,40 +94,188 @@ class RunnerConfiguration {
     return new StateFile(views, json);
   }
 
-  /** Closed by {@link ExecutionService#close()}. */
-  @Bean(destroyMethod = "")
-  AttemptWorker attemptWorker(
-      PipelineCatalog catalog,
-      RunnerStore store,
+  @Bean
+  WorkerSettings workerSettings(RunnerProperties properties) {
+    return new WorkerSettings(
+        instanceId(properties),
+        properties.firstAttemptMaxAttempts(),
+        properties.shutdownGrace(),
+        properties.stopPollInterval());
+  }
+
+  @Bean
+  PhaseExecutor phaseExecutor(RunnerProperties properties, Sandbox sandbox) {
+    return new PhaseExecutor(
+        properties.outputLimitBytes(),
+        inherited(properties.inheritedEnvironment()),
+        sandbox,
+        properties.httpResponseMaxBytes());
+  }
+
+  @Bean
+  RunningAttempts runningAttempts(MeterRegistry meters) {
+    return new RunningAttempts(meters);
+  }
+
+  @Bean
+  SettleAttempt settleAttempt(
+      Pipelines pipelines,
+      ExecutionStore store,
+      CheckpointStore checkpoints,
       RunnerEvents events,
       TransactionTemplate transaction,
-      ExecutorService phaseWorkers,
-      StateFile stateFile,
+      Workspaces workspaces,
+      ExecutionStateFile stateFile,
       JsonMapper json,
-      RunnerProperties properties,
-      Sandbox sandbox,
+      WorkerSettings settings,
       Clock clock,
       MeterRegistry meters) {
-    return new AttemptWorker(
-        catalog,
-        new PhaseExecutor(
-            properties.outputLimitBytes(),
-            inherited(properties.inheritedEnvironment()),
-            sandbox,
-            properties.httpResponseMaxBytes()),
+    return new SettleAttempt(
+        pipelines,
+        store,
+        checkpoints,
+        events,
+        transaction,
+        workspaces,
+        stateFile,
+        json,
+        settings.firstAttemptMaxAttempts(),
+        clock,
+        meters);
+  }
+
+  @Bean
+  RunAttempt runAttempt(
+      Pipelines pipelines,
+      ExecutionStore store,
+      RunnerEvents events,
+      TransactionTemplate transaction,
+      PhaseRunner phaseRunner,
+      Workspaces workspaces,
+      ExecutionStateFile stateFile,
+      RunningAttempts running,
+      SettleAttempt settle,
+      WorkerSettings settings,
+      MeterRegistry meters) {
+    return new RunAttempt(
+        pipelines,
         store,
         events,
         transaction,
-        phaseWorkers,
+        phaseRunner,
+        workspaces,
         stateFile,
+        running,
+        settle,
+        settings.runnerInstance(),
+        meters);
+  }
+
+  /** Closed last: lets running phases finish (up to the shutdown grace) before the runner stops. */
+  @Bean
+  AttemptWorker attemptWorker(
+      RunAttempt runAttempt,
+      RunningAttempts running,
+      ExecutionStore store,
+      ExecutorService phaseWorkers,
+      WorkerSettings settings) {
+    return new AttemptWorker(runAttempt, running, store, phaseWorkers, settings);
+  }
+
+  @Bean
+  RecoverAttempts recoverAttempts(
+      ExecutionStore store,
+      TransactionTemplate transaction,
+      ExecutionStateFile stateFile,
+      SettleAttempt settle,
+      AttemptWorker worker,
+      WorkerSettings settings) {
+    return new RecoverAttempts(
+        store, transaction, stateFile, settle, worker, settings.runnerInstance());
+  }
+
+  @Bean
+  StartExecution startExecution(
+      Pipelines pipelines,
+      ExecutionStore store,
+      CheckpointStore checkpoints,
+      RunnerEvents events,
+      ProcessedEvents processed,
+      TransactionTemplate transaction,
+      Workspaces workspaces,
+      ExecutionStateFile stateFile,
+      AttemptWorker worker,
+      WorkerSettings settings,
+      MeterRegistry meters) {
+    return new StartExecution(
+        pipelines,
+        store,
+        checkpoints,
+        events,
+        processed,
+        transaction,
+        workspaces,
+        stateFile,
+        worker,
+        settings.firstAttemptMaxAttempts(),
+        meters);
+  }
+
+  @Bean
+  RetryPhase retryPhase(
+      Pipelines pipelines,
+      ExecutionStore store,
+      ProcessedEvents processed,
+      TransactionTemplate transaction,
+      Workspaces workspaces,
+      ExecutionStateFile stateFile,
+      AttemptWorker worker) {
+    return new RetryPhase(pipelines, store, processed, transaction, workspaces, stateFile, worker);
+  }
+
+  @Bean
+  RollBackToPhase rollBackToPhase(
+      Pipelines pipelines,
+      ExecutionStore store,
+      CheckpointStore checkpoints,
+      RunnerEvents events,
+      ProcessedEvents processed,
+      TransactionTemplate transaction,
+      Workspaces workspaces,
+      ExecutionStateFile stateFile,
+      ExecutionViews views,
+      AttemptWorker worker,
+      JsonMapper json,
+      WorkerSettings settings,
+      Clock clock,
+      MeterRegistry meters) {
+    return new RollBackToPhase(
+        pipelines,
+        store,
+        checkpoints,
+        events,
+        processed,
+        transaction,
+        workspaces,
+        stateFile,
+        views,
+        worker,
         json,
-        new AttemptWorker.Settings(
-            instanceId(properties),
-            properties.firstAttemptMaxAttempts(),
-            properties.shutdownGrace(),
-            properties.stopPollInterval()),
+        settings.firstAttemptMaxAttempts(),
         clock,
         meters);
+  }
+
+  @Bean
+  CancelExecution cancelExecution(
+      ExecutionStore store,
+      RunnerEvents events,
+      ProcessedEvents processed,
+      TransactionTemplate transaction,
+      ExecutionStateFile stateFile,
+      AttemptWorker worker,
+      MeterRegistry meters) {
+    return new CancelExecution(store, events, processed, transaction, stateFile, worker, meters);
   }
 
   /**
@@ -142,35 +318,6 @@ class RunnerConfiguration {
     return sandbox;
   }
 
-  @Bean
-  ExecutionService executionService(
-      PipelineCatalog catalog,
-      RunnerStore store,
-      RunnerEvents events,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      AttemptWorker attemptWorker,
-      StateFile stateFile,
-      ExecutionViews views,
-      JsonMapper json,
-      RunnerProperties properties,
-      Clock clock,
-      MeterRegistry meters) {
-    return new ExecutionService(
-        catalog,
-        store,
-        events,
-        processed,
-        transaction,
-        attemptWorker,
-        stateFile,
-        views,
-        json,
-        properties.workspaceRoot(),
-        clock,
-        meters);
-  }
-
   private static Map<String, String> inherited(List<String> names) {
     Map<String, String> inherited = new LinkedHashMap<>();
     for (String name : names) {
@@ -197,6 +344,6 @@ class RunnerConfiguration {
   /** After a restart: report phases that were running as INTERRUPTED, run queued ones. */
   @EventListener(ApplicationReadyEvent.class)
   void recover(ApplicationReadyEvent event) {
-    event.getApplicationContext().getBean(ExecutionService.class).recover();
+    event.getApplicationContext().getBean(RecoverAttempts.class).recover();
   }
 }
