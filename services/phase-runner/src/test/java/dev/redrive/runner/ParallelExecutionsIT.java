@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class ParallelExecutionsIT {
     runner.awaitStatus(viaKafka, "SUCCEEDED");
     List<Attempt> attempts = new ArrayList<>();
     executions.forEach(id -> attempts.addAll(runner.store().attempts(id)));
-    assertThat(attempts).hasSize(12).allMatch(a -> a.status().equals("SUCCEEDED"));
+    assertThat(attempts).hasSize(12).allMatch(a -> a.status() == AttemptStatus.SUCCEEDED);
     assertThat(mostAtOnce(attempts)).isEqualTo(2);
   }
 

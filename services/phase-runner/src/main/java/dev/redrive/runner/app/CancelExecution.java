@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -16,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * phase is stopped (its process group killed, on whichever runner runs it), the execution is
  * CANCELLED and {@code ExecutionCancelled} is emitted once. Repeated cancels change nothing.
  */
+@Service
 public class CancelExecution {
 
   private static final Logger log = LoggerFactory.getLogger(CancelExecution.class);

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
 
 /** Builds the {@link ExecutionView} of an execution from the runner's tables. */
+@Service
 public class ExecutionViews {
 
   private final ExecutionStore store;

@@ -7,6 +7,7 @@ import dev.redrive.runner.domain.FailureType;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -15,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * left QUEUED are run (by whichever instance claims them first). Attempts RUNNING on other
  * instances are theirs.
  */
+@Service
 public class RecoverAttempts {
 
   private static final Logger log = LoggerFactory.getLogger(RecoverAttempts.class);
@@ -32,13 +34,13 @@ public class RecoverAttempts {
       ExecutionStateFile stateFile,
       SettleAttempt settle,
       AttemptWorker worker,
-      String runnerInstance) {
+      WorkerSettings settings) {
     this.store = store;
     this.transaction = transaction;
     this.stateFile = stateFile;
     this.settle = settle;
     this.worker = worker;
-    this.runnerInstance = runnerInstance;
+    this.runnerInstance = settings.runnerInstance();
   }
 
   public void recover() {

@@ -10,6 +10,7 @@ import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -17,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * while another phase of the execution is queued or running, or when it was cancelled. Duplicate
  * commands (same command id) run nothing twice.
  */
+@Service
 public class RetryPhase {
 
   private static final Logger log = LoggerFactory.getLogger(RetryPhase.class);

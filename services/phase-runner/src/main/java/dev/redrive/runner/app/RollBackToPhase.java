@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * runs as its next attempt with the person's note. Duplicate commands change nothing and answer
  * what the first one did.
  */
+@Service
 public class RollBackToPhase {
 
   private static final Logger log = LoggerFactory.getLogger(RollBackToPhase.class);
@@ -55,7 +57,7 @@ public class RollBackToPhase {
       ExecutionViews views,
       AttemptWorker worker,
       JsonMapper json,
-      int firstAttemptMaxAttempts,
+      WorkerSettings settings,
       Clock clock,
       MeterRegistry meters) {
     this.pipelines = pipelines;
@@ -69,7 +71,7 @@ public class RollBackToPhase {
     this.views = views;
     this.worker = worker;
     this.json = json;
-    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
+    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
     this.clock = clock;
     this.meters = meters;
   }

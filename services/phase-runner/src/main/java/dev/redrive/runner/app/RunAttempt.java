@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -23,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction under the execution's lock, with {@code AttemptStarted}), runs the phase outside any
  * transaction, and hands the outcome to {@link SettleAttempt}.
  */
+@Service
 public class RunAttempt {
 
   private static final Logger log = LoggerFactory.getLogger(RunAttempt.class);
@@ -49,7 +51,7 @@ public class RunAttempt {
       ExecutionStateFile stateFile,
       RunningAttempts running,
       SettleAttempt settle,
-      String runnerInstance,
+      WorkerSettings settings,
       MeterRegistry meters) {
     this.pipelines = pipelines;
     this.store = store;
@@ -60,7 +62,7 @@ public class RunAttempt {
     this.stateFile = stateFile;
     this.running = running;
     this.settle = settle;
-    this.runnerInstance = runnerInstance;
+    this.runnerInstance = settings.runnerInstance();
     this.meters = meters;
   }
 

@@ -6,11 +6,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 
 /**
  * The attempts running on this runner instance, each with the {@link PhaseControl} that stops it;
  * their number is the gauge {@code redrive.runner.phases.running}.
  */
+@Component
 public class RunningAttempts {
 
   private static final Logger log = LoggerFactory.getLogger(RunningAttempts.class);

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * to the loop's target ({@link LoopBack}). An attempt cancelled meanwhile is only marked CANCELLED;
  * one no longer RUNNING is left alone.
  */
+@Service
 public class SettleAttempt {
 
   private static final Logger log = LoggerFactory.getLogger(SettleAttempt.class);
@@ -59,7 +61,7 @@ public class SettleAttempt {
       Workspaces workspaces,
       ExecutionStateFile stateFile,
       JsonMapper json,
-      int firstAttemptMaxAttempts,
+      WorkerSettings settings,
       Clock clock,
       MeterRegistry meters) {
     this.pipelines = pipelines;
@@ -78,10 +80,10 @@ public class SettleAttempt {
             workspaces,
             reports,
             json,
-            firstAttemptMaxAttempts,
+            settings.firstAttemptMaxAttempts(),
             clock,
             meters);
-    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
+    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
     this.clock = clock;
     this.meters = meters;
   }

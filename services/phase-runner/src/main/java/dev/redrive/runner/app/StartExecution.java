@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,6 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * folder outside the transaction and moved to its place as the transaction's last step, so a start
  * that is refused or rolls back leaves no folder behind.
  */
+@Service
 public class StartExecution {
 
   private static final Logger log = LoggerFactory.getLogger(StartExecution.class);
@@ -57,7 +59,7 @@ public class StartExecution {
       Workspaces workspaces,
       ExecutionStateFile stateFile,
       AttemptWorker worker,
-      int firstAttemptMaxAttempts,
+      WorkerSettings settings,
       MeterRegistry meters) {
     this.pipelines = pipelines;
     this.store = store;
@@ -68,7 +70,7 @@ public class StartExecution {
     this.workspaces = workspaces;
     this.stateFile = stateFile;
     this.worker = worker;
-    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
+    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
     this.meters = meters;
   }
 

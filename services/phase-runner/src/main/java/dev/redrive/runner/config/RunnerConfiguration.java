@@ -1,23 +1,12 @@
 package dev.redrive.runner.config;
 
 import dev.redrive.runner.app.AttemptWorker;
-import dev.redrive.runner.app.CancelExecution;
-import dev.redrive.runner.app.CheckpointStore;
-import dev.redrive.runner.app.ExecutionStateFile;
 import dev.redrive.runner.app.ExecutionStore;
 import dev.redrive.runner.app.ExecutionViews;
-import dev.redrive.runner.app.PhaseRunner;
-import dev.redrive.runner.app.Pipelines;
 import dev.redrive.runner.app.RecoverAttempts;
-import dev.redrive.runner.app.RetryPhase;
-import dev.redrive.runner.app.RollBackToPhase;
 import dev.redrive.runner.app.RunAttempt;
-import dev.redrive.runner.app.RunnerEvents;
 import dev.redrive.runner.app.RunningAttempts;
-import dev.redrive.runner.app.SettleAttempt;
-import dev.redrive.runner.app.StartExecution;
 import dev.redrive.runner.app.WorkerSettings;
-import dev.redrive.runner.app.Workspaces;
 import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.kafka.OutboxRunnerEvents;
 import dev.redrive.runner.phase.PhaseExecutor;
@@ -25,7 +14,6 @@ import dev.redrive.runner.process.Sandbox;
 import dev.redrive.runner.workspace.StateFile;
 import dev.redrive.runner.workspace.WorkspaceFiles;
 import dev.redrive.support.outbox.Outbox;
-import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -46,7 +34,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.io.support.ResourcePatternResolver;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the runner's use cases from its settings. */
@@ -84,12 +71,6 @@ class RunnerConfiguration {
   }
 
   @Bean
-  ExecutionViews executionViews(
-      ExecutionStore store, CheckpointStore checkpoints, Pipelines pipelines) {
-    return new ExecutionViews(store, checkpoints, pipelines);
-  }
-
-  @Bean
   StateFile stateFile(ExecutionViews views, JsonMapper json) {
     return new StateFile(views, json);
   }
@@ -112,65 +93,6 @@ class RunnerConfiguration {
         properties.httpResponseMaxBytes());
   }
 
-  @Bean
-  RunningAttempts runningAttempts(MeterRegistry meters) {
-    return new RunningAttempts(meters);
-  }
-
-  @Bean
-  SettleAttempt settleAttempt(
-      Pipelines pipelines,
-      ExecutionStore store,
-      CheckpointStore checkpoints,
-      RunnerEvents events,
-      TransactionTemplate transaction,
-      Workspaces workspaces,
-      ExecutionStateFile stateFile,
-      JsonMapper json,
-      WorkerSettings settings,
-      Clock clock,
-      MeterRegistry meters) {
-    return new SettleAttempt(
-        pipelines,
-        store,
-        checkpoints,
-        events,
-        transaction,
-        workspaces,
-        stateFile,
-        json,
-        settings.firstAttemptMaxAttempts(),
-        clock,
-        meters);
-  }
-
-  @Bean
-  RunAttempt runAttempt(
-      Pipelines pipelines,
-      ExecutionStore store,
-      RunnerEvents events,
-      TransactionTemplate transaction,
-      PhaseRunner phaseRunner,
-      Workspaces workspaces,
-      ExecutionStateFile stateFile,
-      RunningAttempts running,
-      SettleAttempt settle,
-      WorkerSettings settings,
-      MeterRegistry meters) {
-    return new RunAttempt(
-        pipelines,
-        store,
-        events,
-        transaction,
-        phaseRunner,
-        workspaces,
-        stateFile,
-        running,
-        settle,
-        settings.runnerInstance(),
-        meters);
-  }
-
   /** Closed last: lets running phases finish (up to the shutdown grace) before the runner stops. */
   @Bean
   AttemptWorker attemptWorker(
@@ -180,102 +102,6 @@ class RunnerConfiguration {
       ExecutorService phaseWorkers,
       WorkerSettings settings) {
     return new AttemptWorker(runAttempt, running, store, phaseWorkers, settings);
-  }
-
-  @Bean
-  RecoverAttempts recoverAttempts(
-      ExecutionStore store,
-      TransactionTemplate transaction,
-      ExecutionStateFile stateFile,
-      SettleAttempt settle,
-      AttemptWorker worker,
-      WorkerSettings settings) {
-    return new RecoverAttempts(
-        store, transaction, stateFile, settle, worker, settings.runnerInstance());
-  }
-
-  @Bean
-  StartExecution startExecution(
-      Pipelines pipelines,
-      ExecutionStore store,
-      CheckpointStore checkpoints,
-      RunnerEvents events,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      Workspaces workspaces,
-      ExecutionStateFile stateFile,
-      AttemptWorker worker,
-      WorkerSettings settings,
-      MeterRegistry meters) {
-    return new StartExecution(
-        pipelines,
-        store,
-        checkpoints,
-        events,
-        processed,
-        transaction,
-        workspaces,
-        stateFile,
-        worker,
-        settings.firstAttemptMaxAttempts(),
-        meters);
-  }
-
-  @Bean
-  RetryPhase retryPhase(
-      Pipelines pipelines,
-      ExecutionStore store,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      Workspaces workspaces,
-      ExecutionStateFile stateFile,
-      AttemptWorker worker) {
-    return new RetryPhase(pipelines, store, processed, transaction, workspaces, stateFile, worker);
-  }
-
-  @Bean
-  RollBackToPhase rollBackToPhase(
-      Pipelines pipelines,
-      ExecutionStore store,
-      CheckpointStore checkpoints,
-      RunnerEvents events,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      Workspaces workspaces,
-      ExecutionStateFile stateFile,
-      ExecutionViews views,
-      AttemptWorker worker,
-      JsonMapper json,
-      WorkerSettings settings,
-      Clock clock,
-      MeterRegistry meters) {
-    return new RollBackToPhase(
-        pipelines,
-        store,
-        checkpoints,
-        events,
-        processed,
-        transaction,
-        workspaces,
-        stateFile,
-        views,
-        worker,
-        json,
-        settings.firstAttemptMaxAttempts(),
-        clock,
-        meters);
-  }
-
-  @Bean
-  CancelExecution cancelExecution(
-      ExecutionStore store,
-      RunnerEvents events,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      ExecutionStateFile stateFile,
-      AttemptWorker worker,
-      MeterRegistry meters) {
-    return new CancelExecution(store, events, processed, transaction, stateFile, worker, meters);
   }
 
   /**
