@@ -84,26 +84,6 @@ public class PhaseExecutor implements PhaseRunner {
     this.webhook = new WebhookPhase(new HttpCall(client, outputLimit, httpResponseMaxBytes, clock));
   }
 
-  /**
-   * Everything one attempt is given.
-   *
-   * @param retryEnvironment REDRIVE_CONTEXT_FILE, REDRIVE_PREVIOUS_ERROR, REDRIVE_NOTE when set
-   * @param parameters the execution's parameters (a phase sees only the inputs it declares)
-   * @param contextJson the context of this attempt as JSON (for an http body), or null
-   * @param control lets another thread stop the attempt
-   */
-  public record Request(
-      String executionId,
-      Pipeline pipeline,
-      Phase phase,
-      Workspace workspace,
-      int attempt,
-      int maxAttempts,
-      Map<String, String> retryEnvironment,
-      Map<String, String> parameters,
-      String contextJson,
-      PhaseControl control) {}
-
   /** Environment a phase sees: which execution, phase and attempt, and where things are. */
   static Map<String, String> environment(
       String executionId, Phase phase, Workspace workspace, int attempt, int maxAttempts) {
@@ -126,11 +106,11 @@ public class PhaseExecutor implements PhaseRunner {
       int maxAttempts,
       Map<String, String> retryEnvironment) {
     return run(
-        new Request(
+        new PhaseRun(
             executionId,
             pipeline,
             phase,
-            workspace,
+            workspace.root().toString(),
             attempt,
             maxAttempts,
             retryEnvironment,
@@ -140,24 +120,9 @@ public class PhaseExecutor implements PhaseRunner {
   }
 
   @Override
-  public AttemptOutcome run(PhaseRun run) {
-    return run(
-        new Request(
-            run.executionId(),
-            run.pipeline(),
-            run.phase(),
-            new Workspace(Path.of(run.workspace())),
-            run.attempt(),
-            run.maxAttempts(),
-            run.retryEnvironment(),
-            run.parameters(),
-            run.contextJson(),
-            run.control()));
-  }
-
-  public AttemptOutcome run(Request request) {
+  public AttemptOutcome run(PhaseRun request) {
     Phase phase = request.phase();
-    Workspace workspace = request.workspace();
+    Workspace workspace = new Workspace(Path.of(request.workspace()));
     Optional<AttemptOutcome> halted = missingEarlierOutput(request.pipeline(), phase, workspace);
     if (halted.isPresent()) {
       return halted.get();
@@ -174,12 +139,12 @@ public class PhaseExecutor implements PhaseRunner {
     }
     Handled handled =
         phase.handler() instanceof HttpSpec spec
-            ? webhook.call(request, spec)
+            ? webhook.call(request, workspace, spec)
             : command.run(phase, phase.command(), workspace, env, request.control());
     WriteChanges changes =
         WriteChanges.between(before, WriteGuard.snapshot(workspace, phase.writePaths()));
     if (!changes.isEmpty()) {
-      return unauthorizedWrite(request, handled, changes, before);
+      return unauthorizedWrite(request, workspace, handled, changes, before);
     }
     if (request.control().stopped()) {
       return stopped(handled);
@@ -286,11 +251,14 @@ public class PhaseExecutor implements PhaseRunner {
   }
 
   private AttemptOutcome unauthorizedWrite(
-      Request request, Handled handled, WriteChanges changes, Map<String, FileFingerprint> before) {
+      PhaseRun request,
+      Workspace workspace,
+      Handled handled,
+      WriteChanges changes,
+      Map<String, FileFingerprint> before) {
     Phase phase = request.phase();
     WriteGuard.Quarantine quarantine =
-        WriteGuard.quarantine(
-            request.workspace(), phase.name(), request.attempt(), changes, before);
+        WriteGuard.quarantine(workspace, phase.name(), request.attempt(), changes, before);
     List<String> files = changes.all();
     String listed =
         files.size() <= MOST_LISTED_FILES

@@ -1,5 +1,6 @@
 package dev.redrive.runner.phase;
 
+import dev.redrive.runner.app.PhaseRunner.PhaseRun;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.BodyTemplate;
 import dev.redrive.runner.domain.FailureType;
@@ -7,6 +8,7 @@ import dev.redrive.runner.domain.HttpAnswer;
 import dev.redrive.runner.domain.HttpSpec;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.http.HttpCall;
+import dev.redrive.runner.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,7 @@ final class WebhookPhase {
     this.http = http;
   }
 
-  Handled call(PhaseExecutor.Request request, HttpSpec spec) {
+  Handled call(PhaseRun request, Workspace workspace, HttpSpec spec) {
     Phase phase = request.phase();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("execution.id", request.executionId());
@@ -44,7 +46,7 @@ final class WebhookPhase {
     headers.put("Redrive-Attempt", Integer.toString(request.attempt()));
     headers.put("Redrive-Max-Attempts", Integer.toString(request.maxAttempts()));
     Path responseFile =
-        request.workspace().resolve(phase.artifactsDir()).resolve(PhaseExecutor.HTTP_RESPONSE_FILE);
+        workspace.resolve(phase.artifactsDir()).resolve(PhaseExecutor.HTTP_RESPONSE_FILE);
     HttpCall.Result result = http.call(spec, body, headers, responseFile, request.control());
     String target = spec.method() + " " + spec.url();
     if (result.stopped()) {

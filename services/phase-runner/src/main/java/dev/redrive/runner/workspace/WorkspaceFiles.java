@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The executions' folders under the workspace root, one per execution id. A new one is filled in
- * {@code <root>/.staging/} (no execution id starts with a dot) and moved to its place in one step.
+ * The executions' folders under the workspace root, one per execution id. A new one is filled in a
+ * folder of its own, {@code <root>/.staging-<id>-<random>} (no execution id starts with a dot), and
+ * renamed to its place in one step, or removed: once a start is over, the root holds execution
+ * folders only.
  */
 public class WorkspaceFiles implements Workspaces {
 
-  /** Where new workspaces are filled before they are moved to their place. */
-  static final String STAGING = ".staging";
+  /**
+   * The prefix of the folders new workspaces are filled in before they are moved to their place.
+   */
+  static final String STAGING = ".staging-";
 
   private final Path root;
 
@@ -43,9 +47,9 @@ public class WorkspaceFiles implements Workspaces {
       String copyInputFrom,
       Map<String, String> parameters,
       Map<String, byte[]> inputFiles) {
-    Path staging = root.resolve(STAGING);
     Workspace workspace =
-        Workspace.create(staging, executionId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Workspace.create(
+            root, STAGING + executionId + "-" + UUID.randomUUID().toString().substring(0, 8));
     try {
       if (copyInputFrom != null) {
         workspace.copyInputFrom(open(copyInputFrom));

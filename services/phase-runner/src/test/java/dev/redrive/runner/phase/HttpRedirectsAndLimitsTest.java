@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.redrive.runner.app.PhaseControl;
+import dev.redrive.runner.app.PhaseRunner.PhaseRun;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.FailureType;
 import dev.redrive.runner.domain.HttpSpec;
@@ -178,11 +179,11 @@ class HttpRedirectsAndLimitsTest {
             null,
             null);
     return executor.run(
-        new PhaseExecutor.Request(
+        new PhaseRun(
             "exec_http",
             new Pipeline("http", "http.yaml", List.of(notify)),
             notify,
-            workspace,
+            workspace.root().toString(),
             1,
             1,
             Map.of(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.redrive.runner.app.PhaseControl;
+import dev.redrive.runner.app.PhaseRunner.PhaseRun;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.CheckSpec;
 import dev.redrive.runner.domain.CommandSpec;
@@ -77,11 +78,11 @@ class PhaseExecutorFeaturesTest {
   private AttemptOutcome run(
       Phase phase, Map<String, String> parameters, String context, PhaseControl control) {
     return executor.run(
-        new PhaseExecutor.Request(
+        new PhaseRun(
             EXECUTION,
             new Pipeline("test", "test.yaml", List.of(phase)),
             phase,
-            workspace,
+            workspace.root().toString(),
             1,
             2,
             Map.of(),
@@ -254,11 +255,11 @@ class PhaseExecutorFeaturesTest {
 
       AttemptOutcome outcome =
           executor.run(
-              new PhaseExecutor.Request(
+              new PhaseRun(
                   EXECUTION,
                   new Pipeline("test", "test.yaml", List.of(prepare, build)),
                   build,
-                  workspace,
+                  workspace.root().toString(),
                   1,
                   2,
                   Map.of(),
