@@ -10,7 +10,7 @@ import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
-import dev.redrive.runner.app.Workspace;
+import dev.redrive.runner.workspace.Workspace;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

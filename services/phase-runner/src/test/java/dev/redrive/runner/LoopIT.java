@@ -82,6 +82,6 @@ class LoopIT {
     assertThat(runner.workspace(executionId).resolve("artifacts/develop/rounds")).hasContent("3");
     JsonNode view = runner.awaitStatus(executionId, "FAILED");
     assertThat(view.path("phases").get(1).path("loop").path("iterations").asInt()).isEqualTo(2);
-    assertThat(runner.store().loopIterations(executionId, "review")).isEqualTo(2);
+    assertThat(runner.checkpoints().loopIterations(executionId, "review")).isEqualTo(2);
   }
 }

@@ -8,13 +8,17 @@ import dev.redrive.avro.StartExecution;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.testkit.RedriveInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -75,8 +79,9 @@ class OutboxLimitsIT {
   }
 
   @Test
-  void shouldAnswer413AndStoreNothingWhenAStartWouldMakeAnEventTooLargeForKafka() {
+  void shouldAnswer413AndStoreNothingWhenAStartWouldMakeAnEventTooLargeForKafka() throws Exception {
     int executionsBefore = executions();
+    List<Path> foldersBefore = workspaceFolders();
 
     HttpResponse<String> response =
         runner.post(
@@ -93,6 +98,7 @@ class OutboxLimitsIT {
         .contains("redrive.outbox.max-message-bytes");
     assertThat(problem.path("limit").asInt()).isEqualTo(8192);
     assertThat(executions()).as("the start rolled back").isEqualTo(executionsBefore);
+    assertThat(workspaceFolders()).as("no workspace left behind").isEqualTo(foldersBefore);
     assertThat(
             jdbc()
                 .sql("SELECT count(*) FROM outbox WHERE 'ExecutionStarted' = ANY(event_types)")
@@ -116,6 +122,9 @@ class OutboxLimitsIT {
 
     assertThat(runner.awaitDeadLetter(executionId, "over the outbox limit of 8,192 bytes"))
         .contains("ExecutionStarted of execution " + executionId);
+    assertThat(runner.workspaces().resolve(executionId))
+        .as("no workspace left behind")
+        .doesNotExist();
     assertThat(
             jdbc()
                 .sql("SELECT count(*) FROM execution WHERE execution_id = ?")
@@ -235,5 +244,12 @@ class OutboxLimitsIT {
               });
     }
     return found.get(0);
+  }
+
+  /** Every folder under the workspace root, two levels deep (staging folders included). */
+  private static List<Path> workspaceFolders() throws IOException {
+    try (Stream<Path> folders = Files.walk(runner.workspaces(), 2)) {
+      return folders.filter(Files::isDirectory).sorted().toList();
+    }
   }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.StartExecution;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
+import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +44,9 @@ class ParallelExecutionsIT {
     // and every execution completes, never more than two phases at a time
     executions.forEach(id -> runner.awaitStatus(id, "SUCCEEDED"));
     runner.awaitStatus(viaKafka, "SUCCEEDED");
-    List<AttemptRow> attempts = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
     executions.forEach(id -> attempts.addAll(runner.store().attempts(id)));
-    assertThat(attempts).hasSize(12).allMatch(a -> a.status().equals("SUCCEEDED"));
+    assertThat(attempts).hasSize(12).allMatch(a -> a.status() == AttemptStatus.SUCCEEDED);
     assertThat(mostAtOnce(attempts)).isEqualTo(2);
   }
 
@@ -57,9 +58,9 @@ class ParallelExecutionsIT {
   }
 
   /** The most attempts whose [started, finished] intervals overlap at one moment. */
-  private static int mostAtOnce(List<AttemptRow> attempts) {
+  private static int mostAtOnce(List<Attempt> attempts) {
     int most = 0;
-    for (AttemptRow attempt : attempts) {
+    for (Attempt attempt : attempts) {
       Instant moment = attempt.startedAt();
       int running =
           (int)

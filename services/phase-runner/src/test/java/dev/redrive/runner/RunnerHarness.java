@@ -10,7 +10,8 @@ import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContext;
 import dev.redrive.avro.Rollback;
-import dev.redrive.runner.persistence.RunnerStore;
+import dev.redrive.runner.app.CheckpointStore;
+import dev.redrive.runner.app.ExecutionStore;
 import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.RedriveHeaders;
@@ -224,8 +225,12 @@ public final class RunnerHarness implements AutoCloseable {
     return context.getEnvironment().getRequiredProperty("spring.datasource.url");
   }
 
-  public RunnerStore store() {
-    return context.getBean(RunnerStore.class);
+  public ExecutionStore store() {
+    return context.getBean(ExecutionStore.class);
+  }
+
+  public CheckpointStore checkpoints() {
+    return context.getBean(CheckpointStore.class);
   }
 
   /** Sends a command on redrive.commands, keyed by its execution id. */

@@ -1,9 +1,11 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptOrigin;
+import dev.redrive.runner.domain.AttemptStatus;
+import dev.redrive.runner.domain.Execution;
 import dev.redrive.runner.domain.PhaseStatus;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
-import dev.redrive.runner.persistence.RunnerStore.ExecutionRow;
-import dev.redrive.runner.persistence.RunnerStore.RollbackRow;
+import dev.redrive.runner.domain.RollbackRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +21,12 @@ import java.util.Map;
  * @param rollbacks every rollback and resume, oldest first
  */
 public record ExecutionView(
-    ExecutionRow execution,
+    Execution execution,
     List<PhaseView> phases,
     String resumeFrom,
     String lastError,
-    List<AttemptRow> attempts,
-    List<RollbackRow> rollbacks) {
+    List<Attempt> attempts,
+    List<RollbackRecord> rollbacks) {
 
   /**
    * One phase.
@@ -46,8 +48,8 @@ public record ExecutionView(
   public record LastAttempt(
       String attemptId,
       int attemptNumber,
-      String status,
-      String origin,
+      AttemptStatus status,
+      AttemptOrigin origin,
       String failureType,
       String errorMessage) {}
 

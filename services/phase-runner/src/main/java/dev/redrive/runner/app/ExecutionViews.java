@@ -1,15 +1,13 @@
 package dev.redrive.runner.app;
 
-import dev.redrive.runner.definition.PipelineCatalog;
-import dev.redrive.runner.domain.AttemptStatus;
+import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.Checkpoint;
+import dev.redrive.runner.domain.Execution;
+import dev.redrive.runner.domain.ExecutionStatus;
+import dev.redrive.runner.domain.LoopCount;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.PhaseStatus;
 import dev.redrive.runner.domain.Pipeline;
-import dev.redrive.runner.persistence.RunnerStore;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
-import dev.redrive.runner.persistence.RunnerStore.CheckpointRow;
-import dev.redrive.runner.persistence.RunnerStore.ExecutionRow;
-import dev.redrive.runner.persistence.RunnerStore.LoopRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,15 +15,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
 
 /** Builds the {@link ExecutionView} of an execution from the runner's tables. */
+@Service
 public class ExecutionViews {
 
-  private final RunnerStore store;
-  private final PipelineCatalog catalog;
+  private final ExecutionStore store;
+  private final CheckpointStore checkpointStore;
+  private final Pipelines catalog;
 
-  public ExecutionViews(RunnerStore store, PipelineCatalog catalog) {
+  public ExecutionViews(ExecutionStore store, CheckpointStore checkpoints, Pipelines catalog) {
     this.store = store;
+    this.checkpointStore = checkpoints;
     this.catalog = catalog;
   }
 
@@ -33,13 +35,13 @@ public class ExecutionViews {
     return store.execution(executionId).map(this::view);
   }
 
-  private ExecutionView view(ExecutionRow execution) {
+  private ExecutionView view(Execution execution) {
     String executionId = execution.executionId();
-    List<AttemptRow> attempts = store.attempts(executionId);
-    Map<String, CheckpointRow> checkpoints = store.activeCheckpoints(executionId);
-    Map<String, LoopRow> loops =
-        store.loops(executionId).stream()
-            .collect(Collectors.toMap(LoopRow::phase, l -> l, (a, b) -> b, LinkedHashMap::new));
+    List<Attempt> attempts = store.attempts(executionId);
+    Map<String, Checkpoint> checkpoints = checkpointStore.activeCheckpoints(executionId);
+    Map<String, LoopCount> loops =
+        checkpointStore.loops(executionId).stream()
+            .collect(Collectors.toMap(LoopCount::phase, l -> l, (a, b) -> b, LinkedHashMap::new));
     List<String> phaseNames = new ArrayList<>();
     List<ExecutionView.PhaseView> phases = new ArrayList<>();
     Map<String, PhaseStatus> statuses = new LinkedHashMap<>();
@@ -47,12 +49,12 @@ public class ExecutionViews {
     List<String> names =
         pipeline != null
             ? pipeline.phaseNames()
-            : attempts.stream().map(AttemptRow::phase).distinct().toList();
+            : attempts.stream().map(Attempt::phase).distinct().toList();
     for (String name : names) {
-      List<AttemptRow> current =
+      List<Attempt> current =
           attempts.stream().filter(a -> a.phase().equals(name) && !a.superseded()).toList();
-      AttemptRow latest = current.isEmpty() ? null : current.get(current.size() - 1);
-      CheckpointRow checkpoint = checkpoints.get(name);
+      Attempt latest = current.isEmpty() ? null : current.get(current.size() - 1);
+      Checkpoint checkpoint = checkpoints.get(name);
       PhaseStatus status = status(latest, checkpoint);
       statuses.put(name, status);
       phaseNames.add(name);
@@ -82,22 +84,22 @@ public class ExecutionViews {
         PhaseStatus.resumePoint(phaseNames, statuses).orElse(null),
         lastError(execution, attempts),
         attempts,
-        store.rollbacks(executionId));
+        checkpointStore.rollbacks(executionId));
   }
 
   /**
    * A phase is complete when its latest attempt produced its active checkpoint; a checkpoint that
    * an older attempt produced still serves rollbacks but does not make a re-run phase complete.
    */
-  static PhaseStatus status(AttemptRow latest, CheckpointRow checkpoint) {
+  static PhaseStatus status(Attempt latest, Checkpoint checkpoint) {
     if (latest == null) {
       return PhaseStatus.PENDING;
     }
     boolean checkpointed = checkpoint != null && latest.attemptId().equals(checkpoint.attemptId());
-    return PhaseStatus.of(AttemptStatus.valueOf(latest.status()), checkpointed);
+    return PhaseStatus.of(latest.status(), checkpointed);
   }
 
-  private static ExecutionView.Loop loop(Pipeline pipeline, String phaseName, LoopRow used) {
+  private static ExecutionView.Loop loop(Pipeline pipeline, String phaseName, LoopCount used) {
     if (pipeline == null) {
       return null;
     }
@@ -112,12 +114,12 @@ public class ExecutionViews {
         phase.loop().maxIterations());
   }
 
-  private static String lastError(ExecutionRow execution, List<AttemptRow> attempts) {
-    if (!"FAILED".equals(execution.status())) {
+  private static String lastError(Execution execution, List<Attempt> attempts) {
+    if (execution.status() != ExecutionStatus.FAILED) {
       return null;
     }
     for (int i = attempts.size() - 1; i >= 0; i--) {
-      AttemptRow attempt = attempts.get(i);
+      Attempt attempt = attempts.get(i);
       if (attempt.failureType() != null) {
         return attempt.failureType() + ": " + attempt.errorMessage();
       }
@@ -125,7 +127,7 @@ public class ExecutionViews {
     return null;
   }
 
-  private static Map<String, String> sums(CheckpointRow checkpoint) {
+  private static Map<String, String> sums(Checkpoint checkpoint) {
     Map<String, String> sums = new TreeMap<>();
     checkpoint.files().forEach((path, fingerprint) -> sums.put(path, fingerprint.sha256()));
     return sums;

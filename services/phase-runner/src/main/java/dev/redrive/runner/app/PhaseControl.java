@@ -11,7 +11,7 @@ public final class PhaseControl {
   private Runnable stopAction;
 
   /** Registers how to stop what runs now; runs it at once when a stop was already asked for. */
-  void onStop(Runnable action) {
+  public void onStop(Runnable action) {
     boolean stopNow;
     synchronized (this) {
       stopAction = action;
@@ -23,7 +23,7 @@ public final class PhaseControl {
   }
 
   /** Forgets the registered action (what it stopped has ended). */
-  synchronized void clear() {
+  public synchronized void clear() {
     stopAction = null;
   }
 

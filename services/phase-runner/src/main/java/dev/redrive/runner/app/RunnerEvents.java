@@ -1,28 +1,24 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.Pipeline;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
 import java.util.List;
 import java.util.Map;
 
-/** What the runner reports, written to the outbox in the caller's transaction. */
+/** What the runner reports, written to the outbox in the caller's transaction (port). */
 public interface RunnerEvents {
 
   void executionStarted(String executionId, Pipeline pipeline, Map<String, String> parameters);
 
-  void attemptStarted(String pipeline, AttemptRow attempt);
+  void attemptStarted(String pipeline, Attempt attempt);
 
   /** The attempt succeeded; {@code checkpoint} is the phase's files (path to SHA-256). */
   void attemptSucceeded(
-      String pipeline, AttemptRow attempt, AttemptOutcome outcome, Map<String, String> checkpoint);
+      String pipeline, Attempt attempt, AttemptOutcome outcome, Map<String, String> checkpoint);
 
   void attemptFailed(
-      String pipeline,
-      AttemptRow attempt,
-      AttemptOutcome outcome,
-      String archive,
-      String errorReport);
+      String pipeline, Attempt attempt, AttemptOutcome outcome, String archive, String errorReport);
 
   void executionSucceeded(String executionId, String pipeline, long durationMs);
 

@@ -1,10 +1,9 @@
 package dev.redrive.runner.app;
 
-import dev.redrive.support.kafka.InvalidEventException;
 import java.util.List;
 
 /** A command or request names a phase the execution's pipeline does not have (REST 400; DLT). */
-public class UnknownPhaseException extends InvalidEventException {
+public class UnknownPhaseException extends RequestRefusedException {
 
   private final List<String> validPhases;
 

@@ -1,15 +1,19 @@
 package dev.redrive.runner.config;
 
 import dev.redrive.runner.app.AttemptWorker;
-import dev.redrive.runner.app.ExecutionService;
+import dev.redrive.runner.app.ExecutionStore;
 import dev.redrive.runner.app.ExecutionViews;
-import dev.redrive.runner.app.PhaseExecutor;
-import dev.redrive.runner.app.RunnerEvents;
-import dev.redrive.runner.app.Sandbox;
-import dev.redrive.runner.app.StateFile;
+import dev.redrive.runner.app.RecoverAttempts;
+import dev.redrive.runner.app.RunAttempt;
+import dev.redrive.runner.app.RunningAttempts;
+import dev.redrive.runner.app.WorkerSettings;
 import dev.redrive.runner.definition.PipelineCatalog;
-import dev.redrive.runner.persistence.RunnerStore;
-import dev.redrive.support.outbox.ProcessedEvents;
+import dev.redrive.runner.kafka.OutboxRunnerEvents;
+import dev.redrive.runner.phase.PhaseExecutor;
+import dev.redrive.runner.process.Sandbox;
+import dev.redrive.runner.workspace.StateFile;
+import dev.redrive.runner.workspace.WorkspaceFiles;
+import dev.redrive.support.outbox.Outbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -30,7 +34,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.io.support.ResourcePatternResolver;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the runner's use cases from its settings. */
@@ -57,8 +60,14 @@ class RunnerConfiguration {
   }
 
   @Bean
-  ExecutionViews executionViews(RunnerStore store, PipelineCatalog catalog) {
-    return new ExecutionViews(store, catalog);
+  OutboxRunnerEvents runnerEvents(Outbox outbox, Clock clock, RunnerProperties properties) {
+    return new OutboxRunnerEvents(
+        outbox, clock, properties.source(), properties.eventExcerptChars());
+  }
+
+  @Bean
+  WorkspaceFiles workspaces(RunnerProperties properties) {
+    return new WorkspaceFiles(properties.workspaceRoot());
   }
 
   @Bean
@@ -66,40 +75,33 @@ class RunnerConfiguration {
     return new StateFile(views, json);
   }
 
-  /** Closed by {@link ExecutionService#close()}. */
-  @Bean(destroyMethod = "")
+  @Bean
+  WorkerSettings workerSettings(RunnerProperties properties) {
+    return new WorkerSettings(
+        instanceId(properties),
+        properties.firstAttemptMaxAttempts(),
+        properties.shutdownGrace(),
+        properties.stopPollInterval());
+  }
+
+  @Bean
+  PhaseExecutor phaseExecutor(RunnerProperties properties, Sandbox sandbox) {
+    return new PhaseExecutor(
+        properties.outputLimitBytes(),
+        inherited(properties.inheritedEnvironment()),
+        sandbox,
+        properties.httpResponseMaxBytes());
+  }
+
+  /** Closed last: lets running phases finish (up to the shutdown grace) before the runner stops. */
+  @Bean
   AttemptWorker attemptWorker(
-      PipelineCatalog catalog,
-      RunnerStore store,
-      RunnerEvents events,
-      TransactionTemplate transaction,
+      RunAttempt runAttempt,
+      RunningAttempts running,
+      ExecutionStore store,
       ExecutorService phaseWorkers,
-      StateFile stateFile,
-      JsonMapper json,
-      RunnerProperties properties,
-      Sandbox sandbox,
-      Clock clock,
-      MeterRegistry meters) {
-    return new AttemptWorker(
-        catalog,
-        new PhaseExecutor(
-            properties.outputLimitBytes(),
-            inherited(properties.inheritedEnvironment()),
-            sandbox,
-            properties.httpResponseMaxBytes()),
-        store,
-        events,
-        transaction,
-        phaseWorkers,
-        stateFile,
-        json,
-        new AttemptWorker.Settings(
-            instanceId(properties),
-            properties.firstAttemptMaxAttempts(),
-            properties.shutdownGrace(),
-            properties.stopPollInterval()),
-        clock,
-        meters);
+      WorkerSettings settings) {
+    return new AttemptWorker(runAttempt, running, store, phaseWorkers, settings);
   }
 
   /**
@@ -142,35 +144,6 @@ class RunnerConfiguration {
     return sandbox;
   }
 
-  @Bean
-  ExecutionService executionService(
-      PipelineCatalog catalog,
-      RunnerStore store,
-      RunnerEvents events,
-      ProcessedEvents processed,
-      TransactionTemplate transaction,
-      AttemptWorker attemptWorker,
-      StateFile stateFile,
-      ExecutionViews views,
-      JsonMapper json,
-      RunnerProperties properties,
-      Clock clock,
-      MeterRegistry meters) {
-    return new ExecutionService(
-        catalog,
-        store,
-        events,
-        processed,
-        transaction,
-        attemptWorker,
-        stateFile,
-        views,
-        json,
-        properties.workspaceRoot(),
-        clock,
-        meters);
-  }
-
   private static Map<String, String> inherited(List<String> names) {
     Map<String, String> inherited = new LinkedHashMap<>();
     for (String name : names) {
@@ -197,6 +170,6 @@ class RunnerConfiguration {
   /** After a restart: report phases that were running as INTERRUPTED, run queued ones. */
   @EventListener(ApplicationReadyEvent.class)
   void recover(ApplicationReadyEvent event) {
-    event.getApplicationContext().getBean(ExecutionService.class).recover();
+    event.getApplicationContext().getBean(RecoverAttempts.class).recover();
   }
 }

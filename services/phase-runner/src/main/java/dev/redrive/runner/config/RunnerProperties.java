@@ -1,6 +1,6 @@
 package dev.redrive.runner.config;
 
-import dev.redrive.runner.app.Sandbox;
+import dev.redrive.runner.process.Sandbox;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,5 +1,6 @@
 package dev.redrive.runner.definition;
 
+import dev.redrive.runner.app.Pipelines;
 import dev.redrive.runner.domain.Pipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /** The pipelines this runner knows, loaded and validated once at start. */
-public class PipelineCatalog {
+public class PipelineCatalog implements Pipelines {
 
   private final Map<String, Pipeline> pipelines;
 
@@ -55,10 +56,12 @@ public class PipelineCatalog {
     return new PipelineCatalog(Map.copyOf(pipelines));
   }
 
+  @Override
   public Optional<Pipeline> find(String name) {
     return Optional.ofNullable(pipelines.get(name));
   }
 
+  @Override
   public Collection<Pipeline> all() {
     return new TreeMap<>(pipelines).values();
   }

@@ -5,11 +5,13 @@ import dev.redrive.avro.Cancel;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.Rollback;
-import dev.redrive.avro.StartExecution;
-import dev.redrive.runner.app.ExecutionService;
-import dev.redrive.runner.app.ExecutionService.RollbackRequest;
-import dev.redrive.runner.app.ExecutionService.StartRequest;
+import dev.redrive.runner.app.CancelExecution;
 import dev.redrive.runner.app.RetryInstructions;
+import dev.redrive.runner.app.RetryPhase;
+import dev.redrive.runner.app.RollBackToPhase;
+import dev.redrive.runner.app.RollBackToPhase.RollbackRequest;
+import dev.redrive.runner.app.StartExecution;
+import dev.redrive.runner.app.StartExecution.StartRequest;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.limits.EventLimits;
@@ -20,19 +22,32 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Transport only: takes a CommandEvent apart and makes one call into {@link ExecutionService}. No
- * phase runs in this thread: the service queues attempts on the worker pool, so a long phase never
- * holds up the consumer.
+ * Transport only: takes a CommandEvent apart and makes one call into the use case its payload asks
+ * for. No phase runs in this thread: the use cases queue attempts on the worker pool, so a long
+ * phase never holds up the consumer. A command the use case refuses ({@code
+ * RequestRefusedException}) goes to the dead-letter topic at once ({@link RefusedCommands}).
  */
 @Component
 class CommandListener {
 
-  private final ExecutionService executions;
+  private final StartExecution start;
+  private final RetryPhase retry;
+  private final RollBackToPhase rollBack;
+  private final CancelExecution cancel;
   private final JsonMapper json;
   private final EventLimits limits;
 
-  CommandListener(ExecutionService executions, JsonMapper json, EventLimits limits) {
-    this.executions = executions;
+  CommandListener(
+      StartExecution start,
+      RetryPhase retry,
+      RollBackToPhase rollBack,
+      CancelExecution cancel,
+      JsonMapper json,
+      EventLimits limits) {
+    this.start = start;
+    this.retry = retry;
+    this.rollBack = rollBack;
+    this.cancel = cancel;
     this.json = json;
     this.limits = limits;
   }
@@ -44,36 +59,36 @@ class CommandListener {
     Envelopes.requireEnvelope(event);
     limits.check(event);
     Object payload = event.getPayload();
-    if (payload instanceof RetryCommand retry) {
-      executions.retry(
+    if (payload instanceof RetryCommand command) {
+      retry.retry(
           event.getExecutionId(),
-          retry.getPhase(),
+          command.getPhase(),
           new RetryInstructions(
-              retry.getCommandId(),
-              retry.getAttemptNumber(),
-              retry.getMaxAttempts(),
-              previousError(retry.getContext().getPriorAttempts()),
-              json.writeValueAsString(RetryContexts.of(retry))));
-    } else if (payload instanceof StartExecution start) {
-      executions.start(
+              command.getCommandId(),
+              command.getAttemptNumber(),
+              command.getMaxAttempts(),
+              previousError(command.getContext().getPriorAttempts()),
+              json.writeValueAsString(RetryContexts.of(command))));
+    } else if (payload instanceof dev.redrive.avro.StartExecution command) {
+      start.start(
           new StartRequest(
-              start.getPipeline(),
-              start.getParameters(),
+              command.getPipeline(),
+              command.getParameters(),
               Map.of(),
               event.getExecutionId(),
-              start.getCommandId(),
-              start.getResubmitOf(),
-              start.getRequestedBy()));
+              command.getCommandId(),
+              command.getResubmitOf(),
+              command.getRequestedBy()));
     } else if (payload instanceof Rollback rollback) {
-      executions.rollback(
+      rollBack.rollback(
           new RollbackRequest(
               event.getExecutionId(),
               rollback.getToPhase(),
               rollback.getNote(),
               rollback.getRequestedBy(),
               rollback.getCommandId()));
-    } else if (payload instanceof Cancel cancel) {
-      executions.cancel(event.getExecutionId(), cancel.getReason(), cancel.getCommandId());
+    } else if (payload instanceof Cancel command) {
+      cancel.cancel(event.getExecutionId(), command.getReason(), command.getCommandId());
     } else {
       throw new InvalidEventException(
           "%s %s: this phase-runner does not handle that command"

@@ -16,30 +16,33 @@ import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.Retryability;
 import dev.redrive.avro.RolledBack;
 import dev.redrive.runner.app.RunnerEvents;
-import dev.redrive.runner.config.RunnerProperties;
+import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.Pipeline;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.stereotype.Component;
 
 /** Writes the runner's attempt and process events as Avro to the outbox. */
-@Component
-class OutboxRunnerEvents implements RunnerEvents {
+public class OutboxRunnerEvents implements RunnerEvents {
 
   private final Outbox outbox;
   private final Clock clock;
-  private final RunnerProperties properties;
+  private final String source;
+  private final int excerptChars;
 
-  OutboxRunnerEvents(Outbox outbox, Clock clock, RunnerProperties properties) {
+  /**
+   * @param source the events' {@code source}
+   * @param excerptChars characters of a log or check output an event carries (the tail)
+   */
+  public OutboxRunnerEvents(Outbox outbox, Clock clock, String source, int excerptChars) {
     this.outbox = outbox;
     this.clock = clock;
-    this.properties = properties;
+    this.source = source;
+    this.excerptChars = excerptChars;
   }
 
   @Override
@@ -55,7 +58,7 @@ class OutboxRunnerEvents implements RunnerEvents {
   }
 
   @Override
-  public void attemptStarted(String pipeline, AttemptRow attempt) {
+  public void attemptStarted(String pipeline, Attempt attempt) {
     attempt(
         attempt.executionId(),
         pipeline,
@@ -76,7 +79,7 @@ class OutboxRunnerEvents implements RunnerEvents {
 
   @Override
   public void attemptSucceeded(
-      String pipeline, AttemptRow attempt, AttemptOutcome outcome, Map<String, String> checkpoint) {
+      String pipeline, Attempt attempt, AttemptOutcome outcome, Map<String, String> checkpoint) {
     attempt(
         attempt.executionId(),
         pipeline,
@@ -95,7 +98,7 @@ class OutboxRunnerEvents implements RunnerEvents {
   @Override
   public void attemptFailed(
       String pipeline,
-      AttemptRow attempt,
+      Attempt attempt,
       AttemptOutcome outcome,
       String archive,
       String errorReport) {
@@ -160,7 +163,7 @@ class OutboxRunnerEvents implements RunnerEvents {
   }
 
   private String excerpt(String text) {
-    int limit = properties.eventExcerptChars();
+    int limit = excerptChars;
     if (text == null || text.length() <= limit) {
       return text;
     }
@@ -177,7 +180,7 @@ class OutboxRunnerEvents implements RunnerEvents {
             .setEventId(UUID.randomUUID().toString())
             .setExecutionId(executionId)
             .setOccurredAt(clock.instant())
-            .setSource(properties.source())
+            .setSource(source)
             .setPipeline(pipeline)
             .setPayload(payload)
             .build());
@@ -190,7 +193,7 @@ class OutboxRunnerEvents implements RunnerEvents {
             .setEventId(UUID.randomUUID().toString())
             .setExecutionId(executionId)
             .setOccurredAt(clock.instant())
-            .setSource(properties.source())
+            .setSource(source)
             .setPipeline(pipeline)
             .setPayload(payload)
             .build());

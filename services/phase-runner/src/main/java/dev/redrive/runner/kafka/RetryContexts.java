@@ -4,7 +4,7 @@ import dev.redrive.avro.AttemptSummary;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContext;
-import dev.redrive.runner.app.ContextJson;
+import dev.redrive.runner.domain.ContextJson;
 
 /** Turns the Avro retry context of a RetryCommand into the JSON shape a phase reads. */
 final class RetryContexts {

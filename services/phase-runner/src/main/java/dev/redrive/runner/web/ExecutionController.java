@@ -1,17 +1,19 @@
 package dev.redrive.runner.web;
 
+import dev.redrive.runner.app.CancelExecution;
 import dev.redrive.runner.app.ExecutionConflictException;
-import dev.redrive.runner.app.ExecutionService;
-import dev.redrive.runner.app.ExecutionService.RollbackRequest;
-import dev.redrive.runner.app.ExecutionService.RollbackResult;
-import dev.redrive.runner.app.ExecutionService.StartRequest;
 import dev.redrive.runner.app.ExecutionView;
 import dev.redrive.runner.app.ExecutionViews;
 import dev.redrive.runner.app.InvalidStartException;
+import dev.redrive.runner.app.Pipelines;
+import dev.redrive.runner.app.RollBackToPhase;
+import dev.redrive.runner.app.RollBackToPhase.RollbackRequest;
+import dev.redrive.runner.app.RollBackToPhase.RollbackResult;
+import dev.redrive.runner.app.StartExecution;
+import dev.redrive.runner.app.StartExecution.StartRequest;
 import dev.redrive.runner.app.UnknownExecutionException;
 import dev.redrive.runner.app.UnknownPhaseException;
 import dev.redrive.runner.app.UnknownPipelineException;
-import dev.redrive.runner.definition.PipelineCatalog;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.web.RequestedBy;
@@ -44,17 +46,23 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class ExecutionController {
 
-  private final ExecutionService executions;
+  private final StartExecution starts;
+  private final RollBackToPhase rollBacks;
+  private final CancelExecution cancels;
   private final ExecutionViews views;
-  private final PipelineCatalog catalog;
+  private final Pipelines catalog;
   private final InputLimits limits;
 
   ExecutionController(
-      ExecutionService executions,
+      StartExecution starts,
+      RollBackToPhase rollBacks,
+      CancelExecution cancels,
       ExecutionViews views,
-      PipelineCatalog catalog,
+      Pipelines catalog,
       InputLimits limits) {
-    this.executions = executions;
+    this.starts = starts;
+    this.rollBacks = rollBacks;
+    this.cancels = cancels;
     this.views = views;
     this.catalog = catalog;
     this.limits = limits;
@@ -105,7 +113,7 @@ class ExecutionController {
     limits.parameters("parameters", body.parameters());
     Map<String, byte[]> files = inputFiles(body.inputFiles());
     String id =
-        executions.start(
+        starts.start(
             new StartRequest(
                 body.pipeline(),
                 body.parameters(),
@@ -148,7 +156,7 @@ class ExecutionController {
             ? UUID.randomUUID().toString()
             : request.requestId();
     RollbackResult result =
-        executions.rollback(
+        rollBacks.rollback(
             new RollbackRequest(
                 executionId,
                 request.fromPhase(),
@@ -190,7 +198,7 @@ class ExecutionController {
         request.reason() == null || request.reason().isBlank()
             ? "cancelled by " + (requestedBy == null ? "a person" : requestedBy)
             : request.reason();
-    executions.cancel(executionId, reason, requestId);
+    cancels.cancel(executionId, reason, requestId);
     return new Cancelled(requestId, executionId, "CANCELLED");
   }
 

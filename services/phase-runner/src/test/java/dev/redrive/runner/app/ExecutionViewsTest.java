@@ -2,29 +2,29 @@ package dev.redrive.runner.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptOrigin;
+import dev.redrive.runner.domain.AttemptStatus;
+import dev.redrive.runner.domain.Checkpoint;
 import dev.redrive.runner.domain.PhaseStatus;
-import dev.redrive.runner.persistence.RunnerStore.AttemptRow;
-import dev.redrive.runner.persistence.RunnerStore.CheckpointRow;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExecutionViewsTest {
 
-  private static AttemptRow attempt(String id, String status) {
-    AttemptRow queued =
-        AttemptRow.queued(id, "exec_1", "build", 1, 2, null, null, null, "CHAIN", null);
-    return new AttemptRow(
-        queued.attemptId(),
-        queued.executionId(),
-        queued.phase(),
-        queued.attemptNumber(),
-        queued.maxAttempts(),
+  private static Attempt attempt(String id, String status) {
+    return new Attempt(
+        id,
+        "exec_1",
+        "build",
+        1,
+        2,
         null,
         null,
         null,
-        status,
-        "CHAIN",
+        AttemptStatus.valueOf(status),
+        AttemptOrigin.CHAIN,
         null,
         false,
         null,
@@ -34,8 +34,8 @@ class ExecutionViewsTest {
         null);
   }
 
-  private static CheckpointRow checkpointOf(String attemptId) {
-    return new CheckpointRow("cp_1", "build", attemptId, Instant.now(), Map.of());
+  private static Checkpoint checkpointOf(String attemptId) {
+    return new Checkpoint("cp_1", "build", attemptId, Instant.now(), Map.of());
   }
 
   @Test

@@ -12,22 +12,22 @@ class InputPathTest {
 
   @Test
   void shouldPlaceAnInputFileUnderInput() {
-    assertThat(ExecutionService.inputPath("data.txt")).isEqualTo("input/data.txt");
-    assertThat(ExecutionService.inputPath("sub/./deep.txt")).isEqualTo("input/sub/deep.txt");
-    assertThat(ExecutionService.inputPath("sub/../data.txt")).isEqualTo("input/data.txt");
+    assertThat(StartExecution.inputPath("data.txt")).isEqualTo("input/data.txt");
+    assertThat(StartExecution.inputPath("sub/./deep.txt")).isEqualTo("input/sub/deep.txt");
+    assertThat(StartExecution.inputPath("sub/../data.txt")).isEqualTo("input/data.txt");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"../escape.txt", "/etc/passwd", "sub/../../x", ".", " ", "a/.."})
   void shouldRefuseANameThatLeavesInput(String name) {
-    assertThatThrownBy(() -> ExecutionService.inputPath(name))
+    assertThatThrownBy(() -> StartExecution.inputPath(name))
         .isInstanceOf(InvalidStartException.class)
         .hasMessageContaining("must stay inside input/");
   }
 
   @Test
   void shouldRefuseTheNameOfTheParametersFile() {
-    assertThatThrownBy(() -> ExecutionService.inputPath("parameters.properties"))
+    assertThatThrownBy(() -> StartExecution.inputPath("parameters.properties"))
         .isInstanceOf(InvalidStartException.class)
         .hasMessageContaining("reserved");
   }

@@ -1,0 +1,133 @@
+package dev.redrive.runner.app;
+
+import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptOrigin;
+import dev.redrive.runner.domain.AttemptOutcome;
+import dev.redrive.runner.domain.AttemptStatus;
+import dev.redrive.runner.domain.Execution;
+import dev.redrive.runner.domain.ExecutionStatus;
+import dev.redrive.runner.domain.LoopDecision;
+import dev.redrive.runner.domain.LoopPlan;
+import dev.redrive.runner.domain.Phase;
+import dev.redrive.runner.domain.Pipeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A phase's loop check failed with iterations left: the attempt ends LOOPED (archived, report
+ * written, reported with the loop's state so that the coordinator does not retry it), {@code
+ * RolledBack {toPhase: <target>, clearedPhases: []}} is emitted, and the target runs again with the
+ * check's output as its context ({@link LoopPlan}). Runs inside {@link SettleAttempt}'s
+ * transaction.
+ */
+class LoopBack {
+
+  private static final Logger log = LoggerFactory.getLogger(LoopBack.class);
+
+  private final ExecutionStore store;
+  private final CheckpointStore checkpoints;
+  private final RunnerEvents events;
+  private final Workspaces workspaces;
+  private final FailureReports reports;
+  private final JsonMapper json;
+  private final int firstAttemptMaxAttempts;
+  private final Clock clock;
+  private final MeterRegistry meters;
+
+  LoopBack(
+      ExecutionStore store,
+      CheckpointStore checkpoints,
+      RunnerEvents events,
+      Workspaces workspaces,
+      FailureReports reports,
+      JsonMapper json,
+      int firstAttemptMaxAttempts,
+      Clock clock,
+      MeterRegistry meters) {
+    this.store = store;
+    this.checkpoints = checkpoints;
+    this.events = events;
+    this.workspaces = workspaces;
+    this.reports = reports;
+    this.json = json;
+    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
+    this.clock = clock;
+    this.meters = meters;
+  }
+
+  /** Returns the id of the attempt queued for the loop's target. */
+  String loopBack(
+      Execution execution,
+      Pipeline pipeline,
+      Phase phase,
+      Attempt attempt,
+      AttemptOutcome outcome,
+      LoopDecision.GoBack back) {
+    String executionId = execution.executionId();
+    int iteration = checkpoints.countLoopIteration(executionId, phase.name(), back.target());
+    FailureReports.Reported reported =
+        reports.report(execution.workspace(), phase, attempt, outcome);
+    store.finishAttempt(
+        attempt.attemptId(), AttemptStatus.LOOPED, outcome.failureType(), outcome.message());
+    Phase target = pipeline.phase(back.target()).orElseThrow();
+    LoopPlan plan =
+        LoopPlan.plan(
+            phase,
+            attempt,
+            outcome,
+            back,
+            iteration,
+            target,
+            store.maxAttemptNumber(executionId, target.name()),
+            firstAttemptMaxAttempts,
+            reported.archive(),
+            clock.instant());
+    workspaces.write(
+        execution.workspace(), plan.contextFile(), json.writeValueAsString(plan.context()));
+    Attempt queued =
+        Attempt.queued(
+            Ids.newId("att_"),
+            executionId,
+            target.name(),
+            plan.next(),
+            null,
+            plan.contextFile(),
+            plan.previousError(),
+            AttemptOrigin.LOOP,
+            null);
+    store.queueAttempt(queued);
+    store.updateExecution(executionId, ExecutionStatus.RUNNING, target.name());
+    // the failed check is reported like any failure, marked as handled by the loop, so that the
+    // coordinator and the audit see it without the coordinator retrying it
+    events.attemptFailed(
+        pipeline.name(),
+        attempt,
+        outcome.withAttributes(plan.reportedAttributes()),
+        reported.archive(),
+        reported.text());
+    events.rolledBack(executionId, pipeline.name(), target.name(), List.of());
+    meters
+        .counter(
+            "redrive.runner.loops",
+            "pipeline",
+            pipeline.name(),
+            "phase",
+            phase.name(),
+            "target",
+            target.name())
+        .increment();
+    log.info(
+        "execution {}: check '{}' of phase {} failed; back to phase {} (loop iteration {}/{})",
+        executionId,
+        plan.check(),
+        phase.name(),
+        target.name(),
+        iteration,
+        back.max());
+    return queued.attemptId();
+  }
+}

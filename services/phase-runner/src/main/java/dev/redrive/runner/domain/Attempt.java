@@ -1,0 +1,63 @@
+package dev.redrive.runner.domain;
+
+import java.time.Instant;
+
+/**
+ * One attempt of a phase.
+ *
+ * @param commandId the command that queued it (a retry's, a rollback's), or null
+ * @param contextFile its context, relative to the workspace, or null
+ * @param origin what queued it
+ * @param note a person's note for the attempt (a rollback's), or null
+ * @param superseded a later rollback cleared this attempt's phase
+ */
+public record Attempt(
+    String attemptId,
+    String executionId,
+    String phase,
+    int attemptNumber,
+    int maxAttempts,
+    String commandId,
+    String contextFile,
+    String previousError,
+    AttemptStatus status,
+    AttemptOrigin origin,
+    String note,
+    boolean superseded,
+    String failureType,
+    String errorMessage,
+    Instant queuedAt,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  /** A new attempt, not yet stored. */
+  public static Attempt queued(
+      String attemptId,
+      String executionId,
+      String phase,
+      NextAttempt next,
+      String commandId,
+      String contextFile,
+      String previousError,
+      AttemptOrigin origin,
+      String note) {
+    return new Attempt(
+        attemptId,
+        executionId,
+        phase,
+        next.number(),
+        next.maxAttempts(),
+        commandId,
+        contextFile,
+        previousError,
+        AttemptStatus.QUEUED,
+        origin,
+        note,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+}

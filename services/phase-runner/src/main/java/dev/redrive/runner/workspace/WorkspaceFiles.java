@@ -1,0 +1,157 @@
+package dev.redrive.runner.workspace;
+
+import dev.redrive.runner.app.Workspaces;
+import dev.redrive.runner.domain.FileFingerprint;
+import dev.redrive.runner.domain.Phase;
+import dev.redrive.runner.domain.RollbackPlan;
+import dev.redrive.runner.domain.WritePaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The executions' folders under the workspace root, one per execution id. A new one is filled in a
+ * folder of its own, {@code <root>/.staging-<id>-<random>} (no execution id starts with a dot), and
+ * renamed to its place in one step, or removed: once a start is over, the root holds execution
+ * folders only.
+ */
+public class WorkspaceFiles implements Workspaces {
+
+  /**
+   * The prefix of the folders new workspaces are filled in before they are moved to their place.
+   */
+  static final String STAGING = ".staging-";
+
+  private final Path root;
+
+  public WorkspaceFiles(Path root) {
+    this.root = root.toAbsolutePath();
+  }
+
+  @Override
+  public String locate(String executionId) {
+    return root.resolve(executionId).toString();
+  }
+
+  @Override
+  public Staged stage(
+      String executionId,
+      String copyInputFrom,
+      Map<String, String> parameters,
+      Map<String, byte[]> inputFiles) {
+    Workspace workspace =
+        Workspace.create(
+            root, STAGING + executionId + "-" + UUID.randomUUID().toString().substring(0, 8));
+    try {
+      if (copyInputFrom != null) {
+        workspace.copyInputFrom(open(copyInputFrom));
+      }
+      workspace.writeParameters(parameters);
+      inputFiles.forEach(workspace::write);
+      Map<String, FileFingerprint> input =
+          Checkpoints.record(workspace, Checkpoints.INPUT, Checkpoints.inputScope());
+      return new Staged(workspace.root().toString(), input);
+    } catch (RuntimeException e) {
+      workspace.delete();
+      throw e;
+    }
+  }
+
+  @Override
+  public void install(Staged staged, String workspace) {
+    Path target = Path.of(workspace);
+    FileTree.deleteTree(target);
+    try {
+      Files.move(Path.of(staged.folder()), target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      FileTree.move(Path.of(staged.folder()), target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not move " + staged.folder() + " to " + target, e);
+    }
+  }
+
+  @Override
+  public void discard(Staged staged) {
+    FileTree.deleteTree(Path.of(staged.folder()));
+  }
+
+  @Override
+  public void delete(String workspace) {
+    open(workspace).delete();
+  }
+
+  @Override
+  public Map<String, String> parameters(String workspace) {
+    return open(workspace).parameters();
+  }
+
+  @Override
+  public void write(String workspace, String relative, String content) {
+    open(workspace).write(relative, content);
+  }
+
+  @Override
+  public String read(String workspace, String relative) {
+    Path file = open(workspace).resolve(relative);
+    try {
+      return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the context " + file, e);
+    }
+  }
+
+  @Override
+  public String resolve(String workspace, String relative) {
+    return open(workspace).resolve(relative).toString();
+  }
+
+  @Override
+  public Map<String, FileFingerprint> checkpoint(String workspace, String name, WritePaths scope) {
+    return Checkpoints.record(open(workspace), name, scope);
+  }
+
+  @Override
+  public RolledBack rollBack(String workspace, RollbackPlan plan) {
+    Workspace folder = open(workspace);
+    List<String> archived = new ArrayList<>();
+    for (RollbackPlan.Archive archive : plan.archives()) {
+      if (Checkpoints.archivePhase(
+          folder, archive.artifactsDir(), archive.checkpointed(), archive.location())) {
+        archived.add(archive.location());
+      }
+      Checkpoints.discard(folder, archive.phase());
+    }
+    List<String> restored = new ArrayList<>();
+    if (plan.input() != null) {
+      restored.addAll(Checkpoints.restore(folder, Checkpoints.INPUT, plan.input()));
+    }
+    for (RollbackPlan.Restore restore : plan.restores()) {
+      Checkpoints.archiveExtras(
+          folder, restore.scope(), restore.checkpointed(), restore.extrasLocation());
+      restored.addAll(Checkpoints.restore(folder, restore.phase(), restore.checkpointed()));
+    }
+    return new RolledBack(List.copyOf(archived), List.copyOf(restored));
+  }
+
+  @Override
+  public String archiveFailed(String workspace, Phase phase, int attempt) {
+    return open(workspace).archiveFailed(phase, attempt);
+  }
+
+  @Override
+  public void writeErrorReport(String workspace, String archive, String report) {
+    open(workspace).writeErrorReport(archive, report);
+  }
+
+  private static Workspace open(String workspace) {
+    return new Workspace(Path.of(workspace));
+  }
+}
