@@ -37,6 +37,21 @@ class OversizedDeadLetterIT {
   }
 
   @Test
+  void aLargeRecordThatFitsWithItsHeadersIsDeadLetteredWhole() throws Exception {
+    // 900,000 bytes of garbage: the deserializer's exception header repeats them, but the dead
+    // letter drops that header, so the whole record fits (fault case 10 sends these)
+    String id = "large-" + UUID.randomUUID();
+    String topic = RedriveTopics.ATTEMPTS.name();
+
+    kafka.sendRaw(topic, 1, id, new byte[900_000]);
+
+    ConsumerRecord<String, byte[]> dead = kafka.firstRaw(topic + ".DLT", id);
+    assertThat(dead.value()).hasSize(900_000);
+    assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP))
+        .isEqualTo("coordinator-attempts");
+  }
+
+  @Test
   void aRecordTooLargeToDeadLetterWithItsHeadersIsDeadLetteredWithoutItsValue() throws Exception {
     String id = "oversized-" + UUID.randomUUID();
     String topic = RedriveTopics.ATTEMPTS.name();
@@ -55,6 +70,8 @@ class OversizedDeadLetterIT {
     assertThat(header(dead, RedriveHeaders.DLT_REASON))
         .contains("was too large to copy here with its headers: read it at " + topic + "-0@");
     assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topic);
+    assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP))
+        .isEqualTo("coordinator-attempts");
 
     // and the failure behind it on the same partition gets its retry command
     assertThat(kafka.read(RedriveTopics.COMMANDS.name(), id, 1)).hasSize(1);

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,9 +66,18 @@ class RunnerConfiguration {
         outbox, clock, properties.source(), properties.eventExcerptChars());
   }
 
+  /**
+   * The workspace root, without the staging folders that a crashed start left an hour or more ago.
+   */
   @Bean
-  WorkspaceFiles workspaces(RunnerProperties properties) {
-    return new WorkspaceFiles(properties.workspaceRoot());
+  WorkspaceFiles workspaces(RunnerProperties properties, Clock clock) {
+    WorkspaceFiles files = new WorkspaceFiles(properties.workspaceRoot());
+    int removed = files.removeAbandonedStaging(Duration.ofHours(1), clock.instant());
+    if (removed > 0) {
+      log.info(
+          "removed {} staging folder(s) that crashed starts left in the workspace root", removed);
+    }
+    return files;
   }
 
   @Bean

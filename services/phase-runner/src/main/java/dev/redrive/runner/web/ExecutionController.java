@@ -5,6 +5,7 @@ import dev.redrive.runner.app.ExecutionConflictException;
 import dev.redrive.runner.app.ExecutionView;
 import dev.redrive.runner.app.ExecutionViews;
 import dev.redrive.runner.app.InvalidStartException;
+import dev.redrive.runner.app.PipelineNoLongerDefinedException;
 import dev.redrive.runner.app.Pipelines;
 import dev.redrive.runner.app.RollBackToPhase;
 import dev.redrive.runner.app.RollBackToPhase.RollbackRequest;
@@ -265,6 +266,15 @@ class ExecutionController {
   @ExceptionHandler(UnknownExecutionException.class)
   ProblemDetail unknownExecution(UnknownExecutionException e) {
     return problem(HttpStatus.NOT_FOUND, "Unknown execution", e.getMessage());
+  }
+
+  /** A resume of an execution whose pipeline file was removed since it started: 409, not 500. */
+  @ExceptionHandler(PipelineNoLongerDefinedException.class)
+  ProblemDetail pipelineGone(PipelineNoLongerDefinedException e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "Pipeline no longer defined",
+        e.getMessage() + ": put its pipeline file back, or resubmit the work as a new execution");
   }
 
   @ExceptionHandler(ExecutionConflictException.class)

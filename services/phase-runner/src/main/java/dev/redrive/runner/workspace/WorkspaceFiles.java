@@ -12,10 +12,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The executions' folders under the workspace root, one per execution id. A new one is filled in a
@@ -76,6 +79,32 @@ public class WorkspaceFiles implements Workspaces {
     } catch (IOException e) {
       throw new UncheckedIOException("could not move " + staged.folder() + " to " + target, e);
     }
+  }
+
+  /**
+   * Removes the staging folders older than {@code age}: a start that crashed between filling its
+   * folder and installing it left it behind, and nothing else would ever remove it. Younger ones
+   * may belong to a start in progress (on this or another instance sharing the root).
+   *
+   * @return how many were removed
+   */
+  public int removeAbandonedStaging(Duration age, Instant now) {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    int removed = 0;
+    try (Stream<Path> children = Files.list(root)) {
+      for (Path child : children.toList()) {
+        if (child.getFileName().toString().startsWith(STAGING)
+            && Files.getLastModifiedTime(child).toInstant().isBefore(now.minus(age))) {
+          FileTree.deleteTree(child);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list the workspace root " + root, e);
+    }
+    return removed;
   }
 
   @Override

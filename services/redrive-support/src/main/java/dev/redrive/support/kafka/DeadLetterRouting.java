@@ -4,6 +4,8 @@ import dev.redrive.support.log.LogText;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -31,7 +33,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Sends a record that cannot be handled to {@code <topic>.DLT} with the exception in its headers
@@ -50,8 +54,8 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterRouting.class);
 
-  /** Room kept for the headers a dead letter gets: the exception's class, message, stack trace. */
-  static final int HEADER_ALLOWANCE = 32 * 1024;
+  /** Room kept for the fixed headers a dead letter gets, besides the exception's stack trace. */
+  static final int HEADER_ALLOWANCE = 8 * 1024;
 
   private final DefaultKafkaProducerFactory<Object, Object> producers;
   private final KafkaTemplate<Object, Object> template;
@@ -103,7 +107,7 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
         record.topic(),
         Topic.DLT_SUFFIX,
         LogText.escape(rootMessage(exception)));
-    if (tooLargeWithHeaders(record)) {
+    if (tooLargeWithHeaders(record, exception)) {
       log.warn(
           "{}-{}@{} is too large for {}{} with its headers: sending it without its value",
           record.topic(),
@@ -117,13 +121,23 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
     }
   }
 
-  private boolean tooLargeWithHeaders(ConsumerRecord<?, ?> record) {
+  /**
+   * Whether the dead letter would pass the producer's limit: the record, its own headers (but not
+   * the deserializer's exception, which carries the bytes again and which the dead letter drops),
+   * the exception's message and stack trace, and the fixed headers.
+   */
+  private boolean tooLargeWithHeaders(ConsumerRecord<?, ?> record, Exception exception) {
+    StringWriter stackTrace = new StringWriter();
+    exception.printStackTrace(new PrintWriter(stackTrace));
     long size =
         (long) Math.max(0, record.serializedKeySize())
             + Math.max(0, record.serializedValueSize())
+            + stackTrace.getBuffer().length()
             + HEADER_ALLOWANCE;
     for (Header header : record.headers()) {
-      size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+      if (!header.key().startsWith(SerializationUtils.DESERIALIZER_EXCEPTION_HEADER_PREFIX)) {
+        size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+      }
     }
     return size > maxRequestSize;
   }
@@ -140,6 +154,10 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
     RecordHeaders headers = new RecordHeaders();
     headers.add(RedriveHeaders.DLT_REASON, reason.getBytes(StandardCharsets.UTF_8));
     headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
+    String group = KafkaUtils.getConsumerGroupId();
+    if (group != null) {
+      headers.add(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP, group.getBytes(StandardCharsets.UTF_8));
+    }
     headers.add(
         KafkaHeaders.DLT_ORIGINAL_PARTITION,
         ByteBuffer.allocate(Integer.BYTES).putInt(record.partition()).array());
