@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
  */
 class RebalanceIT extends FaultCase {
 
+  static final int MIN_STREAM_SECONDS =
+      Integer.getInteger("faults.rebalance.min-stream-seconds", 60);
+
   @Test
   void shouldLoseAndDuplicateNothingWhileTheGroupRebalances() throws InterruptedException {
     long start = System.nanoTime();
@@ -29,9 +32,10 @@ class RebalanceIT extends FaultCase {
       FailureStream stream = stack.stream();
       List<FailureStream.Outgoing> plan = failures(prefix);
 
-      // the stream lasts at least 60 s, so that several stop/start cycles fall inside it even when
-      // a start takes 20 s on a loaded machine (it did once in a CI-sized run)
-      stream.startPaced(plan, Math.min(RATE, FAILURES / 60.0));
+      // the stream lasts at least MIN_STREAM_SECONDS (40 in CI, 60 at full size), so that two or
+      // more stop/start cycles fall inside it even when a start takes 20 s on a loaded machine (it
+      // did once in a CI-sized run)
+      stream.startPaced(plan, Math.min(RATE, FAILURES / (double) MIN_STREAM_SECONDS));
       List<Double> cycles = new ArrayList<>();
       int cyclesDuringTheStream = 0;
       while (stream.sent() < plan.size() || log.answered() < FAILURES / 2) {
