@@ -49,7 +49,7 @@ abstract class ApiCommand implements Callable<Integer> {
 
   /** Prints an error answer (the server's JSON with {@code --json}) and picks the exit code. */
   int failed(ApiException e) {
-    if (options.json && e.problem() != null) {
+    if (json() && e.problem() != null) {
       out().println(e.body());
     }
     String prefix =
@@ -63,8 +63,13 @@ abstract class ApiCommand implements Callable<Integer> {
     return ExitCodes.forStatus(e.status());
   }
 
+  /** Whether the command prints JSON ({@code --json}, {@code -o json} or {@code -o jsonl}). */
   boolean json() {
-    return options.json;
+    return options.output() != CommonOptions.Output.TABLE;
+  }
+
+  CommonOptions.Output output() {
+    return options.output();
   }
 
   PrintWriter out() {

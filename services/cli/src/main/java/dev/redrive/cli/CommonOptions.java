@@ -38,8 +38,31 @@ final class CommonOptions {
       description = "config file (default: ~/.config/redrive/config.properties)")
   Path config;
 
-  @Option(names = "--json", description = "print the server's JSON (for scripts)")
+  @Option(names = "--json", description = "print the server's JSON (for scripts); same as -o json")
   boolean json;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description =
+          "table (for people, the default), json (the server's JSON) or jsonl (one JSON object"
+              + " per line, for listings)")
+  Output output;
+
+  /** How a command prints what it got. */
+  enum Output {
+    TABLE,
+    JSON,
+    JSONL
+  }
+
+  /** The format asked for: {@code --json} is {@code -o json}. */
+  Output output() {
+    if (output != null) {
+      return output;
+    }
+    return json ? Output.JSON : Output.TABLE;
+  }
 
   Settings settings(Console console) {
     Map<Service, String> urls = new EnumMap<>(Service.class);

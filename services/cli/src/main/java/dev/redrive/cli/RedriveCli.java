@@ -28,6 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             + " options shown by its --help.",
     subcommands = {
       StartCommand.class,
+      ListCommand.class,
       StatusCommand.class,
       RetryCommand.class,
       InspectCommand.class,
@@ -70,6 +71,7 @@ public final class RedriveCli {
 
   static CommandLine commandLine(Console console) {
     CommandLine cli = new CommandLine(RedriveCli.class, new Factory(console));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(console.out());
     cli.setErr(console.err());
     cli.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);

@@ -2,7 +2,6 @@ package dev.redrive.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,11 +54,14 @@ final class RetryCommand extends ApiCommand {
 
   @Option(
       names = "--since",
-      paramLabel = "INSTANT",
-      description = "with --all: paused at or after, e.g. 2026-11-23T00:00:00Z")
+      paramLabel = "WHEN",
+      description = "with --all: paused at or after, e.g. 2026-11-23T00:00:00Z or 2h (ago)")
   String since;
 
-  @Option(names = "--until", paramLabel = "INSTANT", description = "with --all: paused before")
+  @Option(
+      names = "--until",
+      paramLabel = "WHEN",
+      description = "with --all: paused before, an instant or a duration ago")
   String until;
 
   @Option(
@@ -173,8 +175,8 @@ final class RetryCommand extends ApiCommand {
     body.put("pipeline", pipeline);
     body.put("phase", phase);
     body.put("failureType", failureType);
-    body.put("from", instant("--since", since));
-    body.put("to", instant("--until", until));
+    body.put("from", Moments.instant("--since", since, Instant.now()));
+    body.put("to", Moments.instant("--until", until, Instant.now()));
     body.put("limit", limit);
     body.put("stagger", stagger == null ? null : stagger.toString());
     body.put("note", note);
@@ -206,18 +208,6 @@ final class RetryCommand extends ApiCommand {
       out().println("Check status: redrive status <id>");
     }
     return ExitCodes.OK;
-  }
-
-  private static String instant(String option, String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(value).toString();
-    } catch (DateTimeParseException e) {
-      throw new UsageException(
-          option + " '" + value + "' is not an instant such as 2026-11-23T00:00:00Z");
-    }
   }
 
   private String requester() {

@@ -271,7 +271,7 @@ class RetryCommandTest extends AgainstFakeServices {
     assertThat(cli.run("retry").exitCode()).isEqualTo(ExitCodes.USAGE);
     Cli.Result badInstant = cli.run("retry", "--all", "--since", "yesterday");
     assertThat(badInstant.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(badInstant.err()).contains("--since 'yesterday' is not an instant");
+    assertThat(badInstant.err()).contains("--since 'yesterday' is neither an instant");
     assertThat(coordinator.requests()).isEmpty();
   }
 }

@@ -10,6 +10,12 @@ public interface ExecutionQueries {
 
   Optional<ExecutionView> execution(String executionId);
 
+  /**
+   * Executions that match the filter, most recently changed first (ties by id, descending),
+   * starting after the cursor (null: from the start), at most {@code limit}.
+   */
+  List<ExecutionView> list(ExecutionFilter filter, ListExecutions.Cursor after, int limit);
+
   /** The execution's phases, in the order they run. */
   List<String> phases(String executionId);
 

@@ -3,12 +3,15 @@ package dev.redrive.coordinator.persistence;
 import static dev.redrive.coordinator.persistence.SqlArrays.timestamp;
 
 import dev.redrive.coordinator.app.AttemptView;
+import dev.redrive.coordinator.app.ExecutionFilter;
 import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.ExecutionView;
+import dev.redrive.coordinator.app.ListExecutions;
 import dev.redrive.coordinator.domain.ExecutionStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,19 +40,73 @@ public class JdbcExecutionQueries implements ExecutionQueries {
   public Optional<ExecutionView> execution(String executionId) {
     return jdbc.sql("SELECT * FROM execution WHERE execution_id = ?")
         .param(executionId)
-        .query(
-            (rs, n) ->
-                new ExecutionView(
-                    rs.getString("execution_id"),
-                    rs.getString("pipeline"),
-                    rs.getString("source"),
-                    ExecutionStatus.valueOf(rs.getString("status")),
-                    rs.getString("current_phase"),
-                    rs.getString("last_error"),
-                    rs.getString("resubmitted_from"),
-                    rs.getTimestamp("created_at").toInstant(),
-                    rs.getTimestamp("updated_at").toInstant()))
+        .query(JdbcExecutionQueries::executionView)
         .optional();
+  }
+
+  @Override
+  public List<ExecutionView> list(ExecutionFilter filter, ListExecutions.Cursor after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM execution WHERE TRUE");
+    List<Object> params = new ArrayList<>();
+    equal(sql, params, "pipeline", filter.pipeline());
+    equal(sql, params, "status", filter.status() == null ? null : filter.status().name());
+    equal(sql, params, "current_phase", filter.phase());
+    equal(
+        sql,
+        params,
+        "last_failure_type",
+        filter.failureType() == null ? null : filter.failureType().name());
+    if (filter.updatedFrom() != null) {
+      sql.append(" AND updated_at >= ?");
+      params.add(timestamp(filter.updatedFrom()));
+    }
+    if (filter.updatedTo() != null) {
+      sql.append(" AND updated_at < ?");
+      params.add(timestamp(filter.updatedTo()));
+    }
+    if (filter.text() != null) {
+      String pattern = "%" + likeEscaped(filter.text()) + "%";
+      sql.append(
+          " AND (execution_id ILIKE ? ESCAPE '\\' OR pipeline ILIKE ? ESCAPE '\\'"
+              + " OR last_error ILIKE ? ESCAPE '\\')");
+      params.addAll(List.of(pattern, pattern, pattern));
+    }
+    if (after != null) {
+      sql.append(" AND (updated_at, execution_id) < (?, ?)");
+      params.add(timestamp(after.updatedAt()));
+      params.add(after.executionId());
+    }
+    sql.append(" ORDER BY updated_at DESC, execution_id DESC LIMIT ?");
+    params.add(limit);
+    return jdbc.sql(sql.toString())
+        .params(params)
+        .query(JdbcExecutionQueries::executionView)
+        .list();
+  }
+
+  private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+    if (value != null) {
+      sql.append(" AND ").append(column).append(" = ?");
+      params.add(value);
+    }
+  }
+
+  /** The text with LIKE's wildcards and escape character taken literally. */
+  static String likeEscaped(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static ExecutionView executionView(ResultSet rs, int n) throws SQLException {
+    return new ExecutionView(
+        rs.getString("execution_id"),
+        rs.getString("pipeline"),
+        rs.getString("source"),
+        ExecutionStatus.valueOf(rs.getString("status")),
+        rs.getString("current_phase"),
+        rs.getString("last_error"),
+        rs.getString("resubmitted_from"),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant());
   }
 
   @Override

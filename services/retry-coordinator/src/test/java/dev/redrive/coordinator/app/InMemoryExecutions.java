@@ -4,6 +4,7 @@ import dev.redrive.coordinator.domain.ExecutionStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,6 +138,37 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
   @Override
   public Optional<ExecutionView> execution(String executionId) {
     return Optional.ofNullable(executions.get(executionId));
+  }
+
+  @Override
+  public List<ExecutionView> list(ExecutionFilter filter, ListExecutions.Cursor after, int limit) {
+    Comparator<ExecutionView> recentFirst =
+        Comparator.comparing(ExecutionView::updatedAt)
+            .thenComparing(ExecutionView::executionId)
+            .reversed();
+    return executions.values().stream()
+        .filter(x -> filter.pipeline() == null || filter.pipeline().equals(x.pipeline()))
+        .filter(x -> filter.status() == null || filter.status() == x.status())
+        .filter(x -> filter.phase() == null || filter.phase().equals(x.currentPhase()))
+        .filter(
+            x ->
+                after == null
+                    || recentFirst.compare(
+                            x,
+                            new ExecutionView(
+                                after.executionId(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                after.updatedAt()))
+                        > 0)
+        .sorted(recentFirst)
+        .limit(limit)
+        .toList();
   }
 
   @Override
