@@ -80,6 +80,13 @@ abstract class ApiCommand implements Callable<Integer> {
     return console.err();
   }
 
+  /** Who asks, for the audit trail: the name given, else the user's login name. */
+  String requester(String given) {
+    return given != null
+        ? given
+        : console.environment().getOrDefault("USER", System.getProperty("user.name"));
+  }
+
   /** An id or name as one URL path segment. */
   static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

@@ -34,7 +34,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
       InspectCommand.class,
       EventsCommand.class,
       ReportCommand.class,
-      OutboxCommand.class
+      CancelCommand.class,
+      ResumeCommand.class,
+      PipelinesCommand.class,
+      OutboxCommand.class,
+      CompletionCommand.class
     })
 public final class RedriveCli {
 

@@ -211,9 +211,7 @@ final class RetryCommand extends ApiCommand {
   }
 
   private String requester() {
-    return requestedBy != null
-        ? requestedBy
-        : console.environment().getOrDefault("USER", System.getProperty("user.name"));
+    return requester(requestedBy);
   }
 
   private Map<String, Object> request() {
