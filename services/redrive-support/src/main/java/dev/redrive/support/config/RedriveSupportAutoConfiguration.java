@@ -8,6 +8,7 @@ import dev.redrive.support.kafka.RedriveErrorHandler;
 import dev.redrive.support.limits.EventLimits;
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.outbox.Outbox;
+import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.outbox.OutboxLimitAdvice;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.support.outbox.OutboxSettings;
@@ -199,6 +200,12 @@ public class RedriveSupportAutoConfiguration {
       RedriveProperties properties) {
     return new Outbox(
         jdbc, redriveEventSerializer, clock, relay::wakeUp, properties.outbox().maxMessageBytes());
+  }
+
+  @Bean
+  @ConditionalOnBean(OutboxRelay.class)
+  OutboxHolds outboxHolds(JdbcClient jdbc, OutboxRelay relay) {
+    return new OutboxHolds(jdbc, relay::wakeUp);
   }
 
   @Bean

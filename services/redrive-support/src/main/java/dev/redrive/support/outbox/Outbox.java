@@ -60,8 +60,28 @@ public class Outbox {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  /** An event for the outbox, and when it is due. */
-  public record Message(Topic topic, SpecificRecord event, Instant dueAt) {}
+  /**
+   * An event for the outbox, when it is due, and the hold scopes that can keep it waiting past that
+   * ({@link OutboxHolds}; empty: nothing can hold it).
+   */
+  public record Message(Topic topic, SpecificRecord event, Instant dueAt, List<String> holdScopes) {
+
+    public Message {
+      holdScopes = List.copyOf(holdScopes);
+      for (String scope : holdScopes) {
+        if (scope.indexOf(SCOPE_SEPARATOR) >= 0) {
+          throw new IllegalArgumentException("a hold scope cannot contain U+001E");
+        }
+      }
+    }
+
+    public Message(Topic topic, SpecificRecord event, Instant dueAt) {
+      this(topic, event, dueAt, List.of());
+    }
+  }
+
+  /** Separates the hold scopes of a row on their way into one SQL array. */
+  static final char SCOPE_SEPARATOR = '\u001e';
 
   /** Publishes the event as soon as the current transaction commits. */
   public void publish(Topic topic, SpecificRecord event) {
@@ -99,6 +119,7 @@ public class Outbox {
     String[] types = new String[size];
     byte[][] payloads = new byte[size][];
     String[] dueAt = new String[size];
+    String[] holdScopes = new String[size];
     int i = 0;
     for (int row = 0; row < rows.size(); row++) {
       for (OutboxRows.Encoded message : rows.get(row).messages()) {
@@ -109,17 +130,20 @@ public class Outbox {
         types[i] = message.eventType();
         payloads[i] = message.payload();
         dueAt[i] = rows.get(row).dueAt().toString();
+        holdScopes[i] = String.join(String.valueOf(SCOPE_SEPARATOR), rows.get(row).holdScopes());
         i++;
       }
     }
     // one row per group, in the order of the groups (ids follow it), its messages in their order
     jdbc.sql(
             """
-            INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at)
+            INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
+              hold_scopes)
             SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
-              array_agg(y ORDER BY n), array_agg(p ORDER BY n), min(d)::timestamptz
+              array_agg(y ORDER BY n), array_agg(p ORDER BY n), min(d)::timestamptz,
+              string_to_array(nullif(min(h), ''), chr(30))
             FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
-              ?::text[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, n)
+              ?::text[], ?::text[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, h, n)
             GROUP BY g ORDER BY g""")
         .param(rowNumbers)
         .param(topics)
@@ -128,6 +152,7 @@ public class Outbox {
         .param(types)
         .param(payloads)
         .param(dueAt)
+        .param(holdScopes)
         .update();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
@@ -158,7 +183,8 @@ public class Outbox {
             Envelopes.eventId(generic),
             Envelopes.eventType(generic),
             serializer.serialize(topic.name(), event),
-            message.dueAt());
+            message.dueAt(),
+            message.holdScopes());
     int bytes = recordBytes(encoded);
     if (bytes > maxMessageBytes) {
       throw new OutboxMessageTooLargeException(

@@ -64,6 +64,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final AtomicLong oldestAgeMillis = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
   private final AtomicLong parked = new AtomicLong();
+  private final AtomicLong held = new AtomicLong();
   private final Counter failures;
   private final Counter parkings;
   private final JdbcClient jdbc;
@@ -99,6 +100,9 @@ public class OutboxRelay implements SmartLifecycle {
             .register(meters);
     Gauge.builder("redrive.outbox.publishing", publishing, AtomicLong::get)
         .description("1 when this instance's relay is the one publishing its outbox, else 0")
+        .register(meters);
+    Gauge.builder("redrive.outbox.held", held, AtomicLong::get)
+        .description("Outbox messages a hold keeps waiting now (the coordinator's paused retries)")
         .register(meters);
     Gauge.builder("redrive.outbox.parked", parked, AtomicLong::get)
         .description("Outbox rows parked now (never sendable, or held behind one that is not)")
@@ -221,9 +225,14 @@ public class OutboxRelay implements SmartLifecycle {
     try {
       jdbc.sql(
               """
+              WITH holds AS (SELECT coalesce(array_agg(scope), '{}') AS scopes FROM outbox_hold)
               SELECT coalesce(sum(cardinality(topics)), 0),
-                extract(epoch FROM now() - min(due_at) FILTER (WHERE due_at <= now())),
-                (SELECT count(*) FROM outbox_parked)
+                extract(epoch FROM now() - min(due_at)
+                  FILTER (WHERE due_at <= now()
+                    AND NOT coalesce(hold_scopes && (SELECT scopes FROM holds), false))),
+                (SELECT count(*) FROM outbox_parked),
+                coalesce(sum(cardinality(topics))
+                  FILTER (WHERE hold_scopes && (SELECT scopes FROM holds)), 0)
               FROM outbox""")
           .query(
               rs -> {
@@ -231,6 +240,7 @@ public class OutboxRelay implements SmartLifecycle {
                 double oldest = rs.getDouble(2);
                 oldestAgeMillis.set(Math.max(0, Math.round(oldest * 1000)));
                 parked.set(rs.getLong(3));
+                held.set(rs.getLong(4));
               });
     } catch (RuntimeException e) {
       log.warn("outbox relay could not read the outbox backlog: {}", Escaped.causes(e));

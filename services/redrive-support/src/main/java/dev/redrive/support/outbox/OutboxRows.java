@@ -33,7 +33,13 @@ final class OutboxRows {
 
   /** A message, serialized, as the outbox stores it. */
   record Encoded(
-      String topic, String key, String eventId, String eventType, byte[] payload, Instant dueAt) {
+      String topic,
+      String key,
+      String eventId,
+      String eventType,
+      byte[] payload,
+      Instant dueAt,
+      List<String> holdScopes) {
 
     int bytes() {
       return payload.length
@@ -45,13 +51,14 @@ final class OutboxRows {
     }
   }
 
-  /** An outbox row: its messages in order, and when it is due. */
-  record Row(List<Encoded> messages, Instant dueAt) {}
+  /** An outbox row: its messages in order, when it is due, and the scopes that can hold it. */
+  record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes) {}
 
   /**
    * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
    * is due {@code now}), in the order the groups first appear, each cut into rows of at most {@link
-   * #ROW_BYTES}.
+   * #ROW_BYTES}, and cut wherever the hold scopes change (a held row must hold none of the messages
+   * that nobody paused, and the messages due at once keep their order).
    *
    * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
    * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
@@ -71,15 +78,17 @@ final class OutboxRows {
           int bytes = 0;
           for (Encoded message : group) {
             int size = message.bytes();
-            if (!row.isEmpty() && bytes + size > ROW_BYTES) {
-              rows.add(new Row(List.copyOf(row), due));
+            boolean otherScopes =
+                !row.isEmpty() && !row.get(0).holdScopes().equals(message.holdScopes());
+            if (!row.isEmpty() && (bytes + size > ROW_BYTES || otherScopes)) {
+              rows.add(new Row(List.copyOf(row), due, row.get(0).holdScopes()));
               row.clear();
               bytes = 0;
             }
             row.add(message);
             bytes += size;
           }
-          rows.add(new Row(List.copyOf(row), due));
+          rows.add(new Row(List.copyOf(row), due, row.get(0).holdScopes()));
         });
     return rows;
   }

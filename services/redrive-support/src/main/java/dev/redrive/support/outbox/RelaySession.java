@@ -292,20 +292,54 @@ final class RelaySession implements AutoCloseable {
 
   /**
    * The messages of up to one batch of due rows ({@code batch-size} rows), in id order and in their
-   * order within each row.
+   * order within each row. While a scope is held ({@link OutboxHolds}), the rows it holds wait, and
+   * so does every later row that shares a message key (an execution) with one of them.
    */
   List<OutboxRow> dueRows() {
+    String[] holds = OutboxHolds.activeScopes(jdbc);
+    if (holds.length == 0) {
+      return jdbc.sql(
+              """
+              SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
+              FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
+                unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                  WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
+              ORDER BY o.id, m.n""")
+          .param(settings.batchSize())
+          .query(RelaySession::row)
+          .list();
+    }
     return jdbc.sql(
-            """
-            SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-            FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
-              unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-                WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
-            ORDER BY o.id, m.n""")
+            HELD_KEYS
+                + """
+                SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
+                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND NOT"""
+                + HELD
+                + """
+                  ORDER BY id LIMIT ?) o,
+                  unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                    WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
+                ORDER BY o.id, m.n""")
+        .param(holds)
         .param(settings.batchSize())
         .query(RelaySession::row)
         .list();
   }
+
+  /** Each message key of a held row, with the first held row's id (parameter: the held scopes). */
+  private static final String HELD_KEYS =
+      """
+      WITH held_keys AS MATERIALIZED (
+        SELECT k, min(h.id) AS first_held FROM outbox h, unnest(h.message_keys) k
+        WHERE h.hold_scopes && ?::text[] GROUP BY k)
+      """;
+
+  /** Whether row {@code o} is held: by a scope of its own, or behind an earlier held row. */
+  static final String HELD =
+      """
+       EXISTS (SELECT 1 FROM held_keys hk
+        WHERE hk.k = ANY(o.message_keys) AND hk.first_held <= o.id)
+      """;
 
   /** The ids of the rows the messages came from, once each. */
   static long[] rowIds(List<OutboxRow> messages) {
@@ -332,9 +366,20 @@ final class RelaySession implements AutoCloseable {
         .update();
   }
 
-  /** The earliest due time of any row (index only), or null when the outbox is empty. */
+  /**
+   * The earliest due time of any row that is not held (index only while nothing is held), or null
+   * when there is none.
+   */
   Instant nextDue() {
-    return jdbc.sql("SELECT min(due_at) FROM outbox")
+    String[] holds = OutboxHolds.activeScopes(jdbc);
+    if (holds.length == 0) {
+      return jdbc.sql("SELECT min(due_at) FROM outbox")
+          .query((rs, n) -> instant(rs.getTimestamp(1)))
+          .optional()
+          .orElse(null);
+    }
+    return jdbc.sql(HELD_KEYS + "SELECT min(due_at) FROM outbox o WHERE NOT" + HELD)
+        .param(holds)
         .query((rs, n) -> instant(rs.getTimestamp(1)))
         .optional()
         .orElse(null);

@@ -437,6 +437,98 @@ class OutboxRelayIT {
   }
 
   @Test
+  void shouldHoldTheRowsOfAHeldScopeAndTheLaterRowsOfTheirKeyUntilReleasedThenSendThemInOrder() {
+    startRelay();
+    OutboxHolds holds = new OutboxHolds(jdbc, () -> relays.forEach(OutboxRelay::wakeUp));
+    assertThat(holds.hold("pipeline=demo", "database migration", "alice")).isTrue();
+    assertThat(holds.hold("pipeline=demo", "again", "bob")).isFalse();
+    String held = "exec-" + UUID.randomUUID();
+    String free = "exec-" + UUID.randomUUID();
+    List<String> order = new ArrayList<>();
+    transaction.executeWithoutResult(
+        status -> {
+          List<Outbox.Message> messages = new ArrayList<>();
+          for (List<String> scopes :
+              List.of(
+                  List.<String>of(),
+                  List.of("all", "pipeline=demo"),
+                  List.of("all", "pipeline=demo"),
+                  List.<String>of())) {
+            RetryRequested event = request(held);
+            order.add(event.getNote());
+            messages.add(new Outbox.Message(RedriveTopics.REQUESTS, event, Instant.now(), scopes));
+          }
+          messages.add(
+              new Outbox.Message(
+                  RedriveTopics.REQUESTS, request(free), Instant.now(), List.of("pipeline=other")));
+          outbox.scheduleAll(messages);
+        });
+
+    assertThat(readUntil(free, 1)).hasSize(1);
+    // the first message was not held; the two held ones and the one behind them wait
+    assertThat(readFor(held, Duration.ofSeconds(2)))
+        .extracting(r -> ((RetryRequested) r.value()).getNote())
+        .containsExactly(order.get(0));
+    assertThat(holds.holds())
+        .singleElement()
+        .satisfies(
+            hold -> {
+              assertThat(hold.reason()).isEqualTo("database migration");
+              assertThat(hold.requestedBy()).isEqualTo("alice");
+              assertThat(hold.heldMessages()).isEqualTo(2);
+            });
+
+    // no transaction around the release: it is atomic by itself, or the relay could send the rows
+    // between the end of the hold and the new due times
+    assertThat(holds.release("pipeline=demo", Duration.ofMillis(800))).contains(2L);
+    assertThat(holds.release("pipeline=demo", Duration.ZERO)).isEmpty();
+
+    assertThat(readUntil(held, 4))
+        .extracting(r -> ((RetryRequested) r.value()).getNote())
+        .containsExactlyElementsOf(order);
+    assertThat(holds.holds()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(this::rowsLeft, n -> n == 0);
+  }
+
+  @Test
+  void shouldSpreadTheReleasedRowsByTheStaggerAndLeaveThoseAnotherHoldStillHolds() {
+    startRelay();
+    OutboxHolds holds = new OutboxHolds(jdbc, () -> relays.forEach(OutboxRelay::wakeUp));
+    holds.hold("all", "incident", null);
+    holds.hold("pipeline=other", "its database is away", "bob");
+    String executionId = "exec-" + UUID.randomUUID();
+    String other = "exec-" + UUID.randomUUID();
+    for (int i = 0; i < 3; i++) {
+      transaction.executeWithoutResult(
+          status ->
+              outbox.scheduleAll(
+                  List.of(
+                      new Outbox.Message(
+                          RedriveTopics.REQUESTS,
+                          request(executionId),
+                          Instant.now(),
+                          List.of("all", "pipeline=demo")),
+                      new Outbox.Message(
+                          RedriveTopics.REQUESTS,
+                          request(other),
+                          Instant.now(),
+                          List.of("all", "pipeline=other")))));
+    }
+    assertThat(readFor(executionId, Duration.ofSeconds(1))).isEmpty();
+
+    Instant released = Instant.now();
+    assertThat(holds.release("all", Duration.ofMillis(700))).contains(3L);
+
+    List<ConsumerRecord<String, Object>> records = readUntil(executionId, 3);
+    assertThat(Instant.ofEpochMilli(records.get(1).timestamp()))
+        .isAfterOrEqualTo(released.plusMillis(700 - 5));
+    assertThat(Instant.ofEpochMilli(records.get(2).timestamp()))
+        .isAfterOrEqualTo(released.plusMillis(1400 - 5));
+    assertThat(readFor(other, Duration.ofSeconds(1))).isEmpty();
+    assertThat(holds.holds()).extracting(OutboxHolds.Hold::heldMessages).containsExactly(3L);
+  }
+
+  @Test
   void shouldShowAStuckRelayInTheBacklogGauges() {
     String executionId = "exec-" + UUID.randomUUID();
     publishInOneTransaction(executionId, 3);

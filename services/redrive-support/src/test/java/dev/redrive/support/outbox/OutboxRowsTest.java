@@ -110,9 +110,39 @@ class OutboxRowsTest {
     }
   }
 
+  @Test
+  void aMessageThatCanBeHeldNeverSharesARowWithOneThatCannotAndTheOrderStays() {
+    Instant now = Instant.parse("2026-12-06T10:00:00Z");
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                message("scheduled", now, 100),
+                held("command", now, List.of("all", "pipeline\u001fdemo")),
+                message("context", now, 100)),
+            now);
+
+    assertThat(rows)
+        .extracting(OutboxRowsTest::names)
+        .containsExactly(List.of("scheduled"), List.of("command"), List.of("context"));
+    assertThat(rows.get(0).holdScopes()).isEmpty();
+    assertThat(rows.get(1).holdScopes()).containsExactly("all", "pipeline\u001fdemo");
+    assertThat(rows.get(2).holdScopes()).isEmpty();
+  }
+
   private static Encoded message(String eventId, Instant dueAt, int payloadBytes) {
     return new Encoded(
-        "redrive.decisions", "exec-1", eventId, "RetryScheduled", new byte[payloadBytes], dueAt);
+        "redrive.decisions",
+        "exec-1",
+        eventId,
+        "RetryScheduled",
+        new byte[payloadBytes],
+        dueAt,
+        List.of());
+  }
+
+  private static Encoded held(String eventId, Instant dueAt, List<String> holdScopes) {
+    return new Encoded(
+        "redrive.commands", "exec-1", eventId, "RetryCommand", new byte[100], dueAt, holdScopes);
   }
 
   private static List<String> names(Row row) {

@@ -1,0 +1,136 @@
+package dev.redrive.support.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Holds on outbox rows: while a scope is held, the relay sends no row that names it ({@link
+ * Outbox.Message#holdScopes()}) and no later row that shares a message key with such a row. Held
+ * rows keep their place (id) and due time; a release sends them in that order, optionally spread
+ * out. A hold is a row of {@code outbox_hold}, so it survives restarts and is seen by every
+ * instance. What a scope means is up to the service that writes the rows (the retry-coordinator's
+ * retry pauses).
+ */
+public class OutboxHolds {
+
+  private final JdbcClient jdbc;
+  private final Runnable onRelease;
+
+  /**
+   * @param onRelease run after the transaction of a release commits (wakes the relay)
+   */
+  public OutboxHolds(JdbcClient jdbc, Runnable onRelease) {
+    this.jdbc = jdbc;
+    this.onRelease = onRelease;
+  }
+
+  /**
+   * A scope held now.
+   *
+   * @param heldMessages messages that wait because of this hold (some may wait for another too)
+   */
+  public record Hold(
+      String scope, String reason, String requestedBy, Instant heldSince, long heldMessages) {}
+
+  /**
+   * Holds the scope; when it is held already the first hold stays as it was.
+   *
+   * @return whether this call began the hold
+   */
+  public boolean hold(String scope, String reason, String requestedBy) {
+    return jdbc.sql(
+                """
+                INSERT INTO outbox_hold (scope, reason, requested_by) VALUES (?, ?, ?)
+                ON CONFLICT (scope) DO NOTHING""")
+            .param(scope)
+            .param(reason)
+            .param(requestedBy)
+            .update()
+        == 1;
+  }
+
+  /**
+   * Ends the hold on the scope. The messages it held and no other hold still holds become sendable,
+   * in their order; with a {@code stagger} above zero the n-th of their rows (from 0) is due no
+   * earlier than now + n × stagger.
+   *
+   * @return the number of messages released, or empty when the scope was not held
+   */
+  public Optional<Long> release(String scope, Duration stagger) {
+    // one statement: were the hold ended first and the due times moved after, the relay could send
+    // the rows in between, unspread
+    long[] result =
+        jdbc.sql(
+                """
+                WITH ended AS (DELETE FROM outbox_hold WHERE scope = ? RETURNING scope),
+                others AS (
+                  SELECT coalesce(array_agg(scope), '{}') AS scopes FROM outbox_hold
+                  WHERE scope <> ?),
+                freed AS (
+                  SELECT o.id, row_number() OVER (ORDER BY o.id) - 1 AS position
+                  FROM outbox o, others
+                  WHERE EXISTS (SELECT 1 FROM ended)
+                    AND o.hold_scopes && ARRAY[?]::text[] AND NOT o.hold_scopes && others.scopes),
+                moved AS (
+                  UPDATE outbox o
+                  SET due_at =
+                    greatest(o.due_at, now() + freed.position * ? * interval '1 millisecond')
+                  FROM freed WHERE o.id = freed.id
+                  RETURNING cardinality(o.topics) AS messages)
+                SELECT (SELECT count(*) FROM ended),
+                  (SELECT coalesce(sum(messages), 0) FROM moved)""")
+            .param(scope)
+            .param(scope)
+            .param(scope)
+            .param(stagger.toMillis())
+            .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+            .single();
+    if (result[0] == 0) {
+      return Optional.empty();
+    }
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              onRelease.run();
+            }
+          });
+    } else {
+      onRelease.run();
+    }
+    return Optional.of(result[1]);
+  }
+
+  /** Every hold, oldest first, with the messages each holds now. */
+  public List<Hold> holds() {
+    return jdbc.sql(
+            """
+            SELECT h.scope, h.reason, h.requested_by, h.held_since,
+              (SELECT coalesce(sum(cardinality(o.topics)), 0) FROM outbox o
+                WHERE o.hold_scopes && ARRAY[h.scope]) AS held_messages
+            FROM outbox_hold h ORDER BY h.held_since, h.scope""")
+        .query(
+            (rs, n) ->
+                new Hold(
+                    rs.getString("scope"),
+                    rs.getString("reason"),
+                    rs.getString("requested_by"),
+                    rs.getTimestamp("held_since").toInstant(),
+                    rs.getLong("held_messages")))
+        .list();
+  }
+
+  /** The scopes held now (one small query; the relay asks before each batch). */
+  static String[] activeScopes(JdbcClient jdbc) {
+    return jdbc.sql("SELECT scope FROM outbox_hold")
+        .query(String.class)
+        .list()
+        .toArray(String[]::new);
+  }
+}
