@@ -76,7 +76,7 @@ class SchemaCompatibilityTest {
     assertThat(enumsWithoutDefault).isEmpty();
   }
 
-  private static Path releasedDirectory() {
+  static Path releasedDirectory() {
     return Path.of(System.getProperty("redrive.schemas.released", "released"));
   }
 }

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.Cancel;
+import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionStarted;
+import dev.redrive.avro.FailureType;
 import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.runner.workspace.Workspace;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -107,11 +110,17 @@ class ExecutionCommandsIT {
     assertThat(Files.readString(workspace.resolve(".redrive/context-work-attempt-2.json")))
         .contains("\"guidance\":\"print less, fix more\"", "boom: the real cause", commandId);
     AttemptFailed second = runner.events(executionId, AttemptFailed.class).get(1);
+    assertThat(second.getDeclaredPolicy())
+        .isEqualTo(
+            DeclaredPolicy.newBuilder()
+                .setMaxAttempts(3)
+                .setInitialIntervalMs(2_000L)
+                .setNonRetryable(List.of(FailureType.TIMEOUT))
+                .build());
+    assertThat(second.getLoop()).isNull();
     assertThat(second.getAttributes())
-        .containsEntry("redrive.policy.max-attempts", "3")
-        .containsEntry("redrive.policy.initial-interval", "PT2S")
-        .containsEntry("redrive.policy.non-retryable", "TIMEOUT")
-        .containsEntry("redrive.attempt.origin", "RETRY");
+        .containsEntry("redrive.attempt.origin", "RETRY")
+        .doesNotContainKey("redrive.policy.max-attempts");
   }
 
   @Test

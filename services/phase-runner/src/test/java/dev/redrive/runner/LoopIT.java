@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
+import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.RolledBack;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,9 +47,8 @@ class LoopIT {
         .satisfies(
             f -> {
               assertThat(f.getPhase()).isEqualTo("review");
-              assertThat(f.getAttributes())
-                  .containsEntry("redrive.loop.target", "develop")
-                  .doesNotContainKey("redrive.loop.exhausted");
+              assertThat(f.getLoop()).isEqualTo(new LoopOutcome("develop", 1, 2, false));
+              assertThat(f.getAttributes()).doesNotContainKey("redrive.loop.target");
             });
     Path workspace = runner.workspace(executionId);
     assertThat(Files.readString(workspace.resolve("artifacts/develop/context.json")))
@@ -73,11 +73,7 @@ class LoopIT {
     assertThat(failed.getPhase()).isEqualTo("review");
     assertThat(failed.getAttemptNumber()).isEqualTo(3);
     assertThat(failed.getFailedExitCriteria()).containsExactly("approved");
-    assertThat(failed.getAttributes())
-        .containsEntry("redrive.loop.exhausted", "true")
-        .containsEntry("redrive.loop.iterations", "2")
-        .containsEntry("redrive.loop.max-iterations", "2")
-        .containsEntry("redrive.loop.target", "develop");
+    assertThat(failed.getLoop()).isEqualTo(new LoopOutcome("develop", 2, 2, true));
     assertThat(runner.events(executionId, RolledBack.class)).hasSize(2);
     assertThat(runner.workspace(executionId).resolve("artifacts/develop/rounds")).hasContent("3");
     JsonNode view = runner.awaitStatus(executionId, "FAILED");

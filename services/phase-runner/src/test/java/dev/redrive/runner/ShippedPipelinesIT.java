@@ -32,7 +32,8 @@ class ShippedPipelinesIT {
         .satisfies(
             failed -> {
               assertThat(failed.getFailedExitCriteria()).containsExactly("has-summary");
-              assertThat(failed.getAttributes()).containsEntry("redrive.loop.target", "write");
+              assertThat(failed.getLoop().getTarget()).isEqualTo("write");
+              assertThat(failed.getLoop().getExhausted()).isFalse();
             });
     assertThat(runner.events(executionId, CheckpointCreated.class))
         .extracting(CheckpointCreated::getPhase)

@@ -8,15 +8,18 @@ import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.InterventionRequired;
+import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryScheduled;
 import dev.redrive.avro.Retryability;
 import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.RedriveTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -141,14 +144,10 @@ class AttemptHandlingIT {
     // a failure that carries its phase's own policy (from its pipeline file) gets that one
     String declared = "declared-" + UUID.randomUUID();
     send(
-        TestEvents.failure(
-            declared,
-            "redrive-runner",
-            "strict",
-            "charge",
-            1,
-            Retryability.SOFT,
-            Map.of("redrive.policy.max-attempts", "4")));
+        TestEvents.declaring(
+            TestEvents.failure(
+                declared, "redrive-runner", "strict", "charge", 1, Retryability.SOFT),
+            DeclaredPolicy.newBuilder().setMaxAttempts(4).build()));
     assertThat(((RetryCommand) commandsFor(declared, 1).get(0).getPayload()).getMaxAttempts())
         .isEqualTo(4);
   }
@@ -158,14 +157,10 @@ class AttemptHandlingIT {
     String executionId = "loop-" + UUID.randomUUID();
 
     send(
-        TestEvents.failure(
-            executionId,
-            "redrive-runner",
-            "payments",
-            "review",
-            1,
-            Retryability.SOFT,
-            Map.of("redrive.loop.target", "develop")));
+        TestEvents.looping(
+            TestEvents.failure(
+                executionId, "redrive-runner", "payments", "review", 1, Retryability.SOFT),
+            new LoopOutcome("develop", 1, 3, false)));
 
     assertThat(status(executionId)).isEqualTo("RUNNING");
     assertThat(commandsFor(executionId, 0)).isEmpty();
@@ -180,8 +175,71 @@ class AttemptHandlingIT {
   }
 
   @Test
-  void invalidFailureGoesToTheDeadLetterTopicWithTheReason() throws Exception {
+  void failureFromAnOlderRunnerWithThePolicyAndLoopAttributesIsStillDecidedTheSameAndCounted()
+      throws Exception {
+    // an older runner (or an external system) sends the deprecated attributes, not the fields
+    String declared = "old-declared-" + UUID.randomUUID();
+    String looped = "old-loop-" + UUID.randomUUID();
+    send(
+        TestEvents.failure(
+            declared,
+            "old-runner",
+            "strict",
+            "charge",
+            1,
+            Retryability.SOFT,
+            Map.of("redrive.policy.max-attempts", "4")));
+    send(
+        TestEvents.failure(
+            looped,
+            "old-runner",
+            "payments",
+            "review",
+            1,
+            Retryability.SOFT,
+            Map.of("redrive.loop.target", "develop")));
+
+    // the phase's own policy still applies, the loop's failed check is still not retried
+    assertThat(((RetryCommand) commandsFor(declared, 1).get(0).getPayload()).getMaxAttempts())
+        .isEqualTo(4);
+    assertThat(status(looped)).isEqualTo("RUNNING");
+    assertThat(commandsFor(looped, 0)).isEmpty();
+    // and the publisher that still uses them shows in the metrics
+    MeterRegistry meters = coordinator.context().getBean(MeterRegistry.class);
+    for (String attribute : List.of("redrive.policy", "redrive.loop")) {
+      assertThat(
+              meters
+                  .get("redrive.contract.deprecated.attributes")
+                  .tag("attribute", attribute)
+                  .tag("source", "old-runner")
+                  .counter()
+                  .count())
+          .as(attribute)
+          .isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void failureWhoseDeclaredPolicyIsNotValidGoesToTheDeadLetterTopicNamingTheField()
+      throws Exception {
     String executionId = "invalid-" + UUID.randomUUID();
+
+    send(
+        TestEvents.declaring(
+            TestEvents.failure(executionId, "billing", "payments", "charge", 1, Retryability.SOFT),
+            DeclaredPolicy.newBuilder().setMultiplier(0.5).build()));
+
+    assertThat(reason(kafka.firstRaw(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId)))
+        .contains(
+            "declaredPolicy.multiplier is not a valid policy: multiplier must be at least 1.0,"
+                + " was 0.5");
+    assertThat(commandsFor(executionId, 0)).isEmpty();
+  }
+
+  @Test
+  void failureWithADeprecatedPolicyAttributeThatDoesNotParseGoesToTheDeadLetterTopic()
+      throws Exception {
+    String executionId = "invalid-attribute-" + UUID.randomUUID();
 
     send(
         TestEvents.failure(
@@ -193,12 +251,7 @@ class AttemptHandlingIT {
             Retryability.SOFT,
             Map.of("redrive.policy.max-attempts", "many")));
 
-    ConsumerRecord<String, byte[]> dead =
-        kafka.firstRaw(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId);
-    assertThat(
-            new String(
-                dead.headers().lastHeader(RedriveHeaders.DLT_REASON).value(),
-                StandardCharsets.UTF_8))
+    assertThat(reason(kafka.firstRaw(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId)))
         .contains("redrive.policy.max-attempts", "many");
     assertThat(commandsFor(executionId, 0)).isEmpty();
   }

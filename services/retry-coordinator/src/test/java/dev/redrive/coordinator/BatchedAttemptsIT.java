@@ -7,6 +7,7 @@ import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.InterventionRequired;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.Retryability;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +68,9 @@ class BatchedAttemptsIT {
           send(failure(a, 1));
           send(failure(b, 1));
           kafka.sendRaw(ATTEMPTS, 0, poison, "not avro".getBytes(StandardCharsets.UTF_8));
-          send(failure(invalid, 1, Map.of("redrive.policy.max-attempts", "many")));
+          send(
+              TestEvents.declaring(
+                  failure(invalid, 1), DeclaredPolicy.newBuilder().setMaxAttempts(0).build()));
           send(failure(d, 1));
           send(failure(a, 2));
         });
@@ -83,7 +85,7 @@ class BatchedAttemptsIT {
 
     // and the bad ones are in the dead-letter topic, with the reason
     assertThat(deadLetterReason(poison)).isNotBlank();
-    assertThat(deadLetterReason(invalid)).contains("redrive.policy.max-attempts", "many");
+    assertThat(deadLetterReason(invalid)).contains("declaredPolicy.maxAttempts", "at least 1");
     assertThat(commandsFor(invalid, 0)).isEmpty();
   }
 
@@ -189,19 +191,13 @@ class BatchedAttemptsIT {
 
   /** A failure of an execution with a pipeline and a source of its own (its own retry budget). */
   private static AttemptEvent failure(String executionId, int attempt) {
-    return failure(executionId, attempt, Map.of());
-  }
-
-  private static AttemptEvent failure(
-      String executionId, int attempt, Map<String, String> attributes) {
     return TestEvents.failure(
         executionId,
         "src-" + executionId,
         "pipe-" + executionId,
         "charge",
         attempt,
-        Retryability.SOFT,
-        attributes);
+        Retryability.SOFT);
   }
 
   private static void send(AttemptEvent event) throws Exception {

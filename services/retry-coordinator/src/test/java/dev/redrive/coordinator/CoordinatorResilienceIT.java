@@ -185,6 +185,7 @@ class CoordinatorResilienceIT {
             now,
             null),
         PolicyOverride.NONE,
+        null,
         Map.of());
   }
 

@@ -4,8 +4,10 @@ import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.CheckResult;
+import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.FailureType;
+import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.Retryability;
 import java.time.Instant;
@@ -62,6 +64,20 @@ final class TestEvents {
                 .setAttributes(attributes)
                 .build())
         .build();
+  }
+
+  /**
+   * The failure carrying its phase's own policy in {@code declaredPolicy}, as a runner sends it.
+   */
+  static AttemptEvent declaring(AttemptEvent failure, DeclaredPolicy policy) {
+    ((AttemptFailed) failure.getPayload()).setDeclaredPolicy(policy);
+    return failure;
+  }
+
+  /** The failure marked as a failed check of its pipeline's loop, as a runner sends it. */
+  static AttemptEvent looping(AttemptEvent failure, LoopOutcome loop) {
+    ((AttemptFailed) failure.getPayload()).setLoop(loop);
+    return failure;
   }
 
   static AttemptEvent started(

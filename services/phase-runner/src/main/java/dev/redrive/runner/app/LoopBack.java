@@ -106,7 +106,9 @@ class LoopBack {
     events.attemptFailed(
         pipeline.name(),
         attempt,
-        outcome.withAttributes(plan.reportedAttributes()),
+        outcome,
+        phase.retryPolicy(),
+        plan.reported(),
         reported.archive(),
         reported.text());
     events.rolledBack(executionId, pipeline.name(), target.name(), List.of());

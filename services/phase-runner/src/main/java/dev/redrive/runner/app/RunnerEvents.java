@@ -2,6 +2,8 @@ package dev.redrive.runner.app;
 
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
+import dev.redrive.runner.domain.LoopState;
+import dev.redrive.runner.domain.PhaseRetryPolicy;
 import dev.redrive.runner.domain.Pipeline;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,22 @@ public interface RunnerEvents {
   void attemptSucceeded(
       String pipeline, Attempt attempt, AttemptOutcome outcome, Map<String, String> checkpoint);
 
+  /**
+   * The attempt failed.
+   *
+   * @param declaredPolicy the phase's own retry policy, for the coordinator; null when it has none
+   * @param loop where the phase's loop stands when its check failed; null for any other failure
+   * @param archive where the attempt's artifacts were archived
+   * @param errorReport the {@code error.log} text
+   */
   void attemptFailed(
-      String pipeline, Attempt attempt, AttemptOutcome outcome, String archive, String errorReport);
+      String pipeline,
+      Attempt attempt,
+      AttemptOutcome outcome,
+      PhaseRetryPolicy declaredPolicy,
+      LoopState loop,
+      String archive,
+      String errorReport);
 
   void executionSucceeded(String executionId, String pipeline, long durationMs);
 

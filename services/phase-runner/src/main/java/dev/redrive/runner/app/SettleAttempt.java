@@ -9,7 +9,7 @@ import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.FailureType;
 import dev.redrive.runner.domain.FileFingerprint;
 import dev.redrive.runner.domain.LoopDecision;
-import dev.redrive.runner.domain.LoopPlan;
+import dev.redrive.runner.domain.LoopState;
 import dev.redrive.runner.domain.NextAttempt;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
@@ -17,7 +17,6 @@ import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -133,14 +132,10 @@ public class SettleAttempt {
                           phase.name())
                       .increment();
                   return fail(
-                      execution,
-                      pipeline,
-                      phase,
-                      current,
-                      outcome.withAttributes(LoopPlan.exhausted(exhausted)));
+                      execution, pipeline, phase, current, outcome, LoopState.exhausted(exhausted));
                 }
               }
-              return fail(execution, pipeline, phase, current, outcome);
+              return fail(execution, pipeline, phase, current, outcome, null);
             });
     stateFile.write(executionId);
     log.debug("attempt {} settled: {}", attempt.attemptId(), settled.description());
@@ -200,20 +195,34 @@ public class SettleAttempt {
     return new Settled(queued.attemptId(), "next phase " + next.name());
   }
 
+  /**
+   * Reports the failure for the coordinator to decide.
+   *
+   * @param loop the state of the phase's loop when its check failed with no iterations left, or
+   *     null
+   */
   private Settled fail(
-      Execution execution, Pipeline pipeline, Phase phase, Attempt attempt, AttemptOutcome failed) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    if (phase.retryPolicy() != null) {
-      attributes.putAll(phase.retryPolicy().attributes());
-    }
-    attributes.put(AttemptOutcome.ATTEMPT_ORIGIN, attempt.origin().name());
-    AttemptOutcome outcome = failed.withAttributes(attributes);
+      Execution execution,
+      Pipeline pipeline,
+      Phase phase,
+      Attempt attempt,
+      AttemptOutcome failed,
+      LoopState loop) {
+    AttemptOutcome outcome =
+        failed.withAttributes(Map.of(AttemptOutcome.ATTEMPT_ORIGIN, attempt.origin().name()));
     FailureReports.Reported reported =
         reports.report(execution.workspace(), phase, attempt, outcome);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.FAILED, outcome.failureType(), outcome.message());
     store.updateExecution(execution.executionId(), ExecutionStatus.FAILED, phase.name());
-    events.attemptFailed(pipeline.name(), attempt, outcome, reported.archive(), reported.text());
+    events.attemptFailed(
+        pipeline.name(),
+        attempt,
+        outcome,
+        phase.retryPolicy(),
+        loop,
+        reported.archive(),
+        reported.text());
     String missingFrom = outcome.attributes().get(AttemptOutcome.MISSING_OUTPUT_PHASE);
     if (outcome.failureType() == FailureType.MISSING_OUTPUT
         && outcome.hard()

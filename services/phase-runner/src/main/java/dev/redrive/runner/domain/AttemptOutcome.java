@@ -12,8 +12,8 @@ import java.util.Map;
  * @param logExcerpt bounded excerpt of stderr and stdout (or of the http answer)
  * @param retryAfterMs the reporter's own delay before a retry (an http {@code Retry-After}), or
  *     null
- * @param attributes facts for the coordinator beyond the fixed fields ({@code AttemptFailed
- *     .attributes}): the phase's policy override, quarantined files, loop state...
+ * @param attributes facts for the coordinator and the audit beyond the fixed fields ({@code
+ *     AttemptFailed.attributes}): quarantined files, the missing output, the http status...
  */
 public record AttemptOutcome(
     FailureType failureType,
@@ -44,18 +44,6 @@ public record AttemptOutcome(
 
   /** Attribute: what queued the attempt (CHAIN, RETRY, LOOP or ROLLBACK). */
   public static final String ATTEMPT_ORIGIN = "redrive.attempt.origin";
-
-  /** Attribute: "true" when the phase's loop check failed with no iterations left. */
-  public static final String LOOP_EXHAUSTED = "redrive.loop.exhausted";
-
-  /** Attribute: the phase the loop sends work back to. */
-  public static final String LOOP_TARGET = "redrive.loop.target";
-
-  /** Attribute: loop iterations used. */
-  public static final String LOOP_ITERATIONS = "redrive.loop.iterations";
-
-  /** Attribute: loop iterations allowed. */
-  public static final String LOOP_MAX_ITERATIONS = "redrive.loop.max-iterations";
 
   public AttemptOutcome {
     checks = List.copyOf(checks);

@@ -2,7 +2,6 @@ package dev.redrive.runner.domain;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a loop iteration does once a phase's loop check failed and iterations are left ({@link
@@ -13,7 +12,7 @@ import java.util.Map;
  * @param next its attempt number and bound
  * @param contextFile where its context goes, relative to the workspace
  * @param previousError what the attempt sees as {@code REDRIVE_PREVIOUS_ERROR}
- * @param reportedAttributes added to the LOOPED attempt's {@code AttemptFailed}, so that the
+ * @param reported the loop's state in the LOOPED attempt's {@code AttemptFailed}, so that the
  *     coordinator and the audit see that the loop handled it
  */
 public record LoopPlan(
@@ -25,7 +24,7 @@ public record LoopPlan(
     String contextFile,
     ContextJson context,
     String previousError,
-    Map<String, String> reportedAttributes) {
+    LoopState reported) {
 
   /**
    * Plans the iteration.
@@ -93,25 +92,6 @@ public record LoopPlan(
         context,
         "EXIT_CRITERIA_NOT_MET: check '%s' of phase %s failed"
             .formatted(back.check().name(), phase.name()),
-        Map.of(
-            AttemptOutcome.LOOP_TARGET,
-            target.name(),
-            AttemptOutcome.LOOP_ITERATIONS,
-            Integer.toString(iteration),
-            AttemptOutcome.LOOP_MAX_ITERATIONS,
-            Integer.toString(back.max())));
-  }
-
-  /** The attributes of a failure whose loop check failed with no iterations left. */
-  public static Map<String, String> exhausted(LoopDecision.Exhausted exhausted) {
-    return Map.of(
-        AttemptOutcome.LOOP_TARGET,
-        exhausted.target(),
-        AttemptOutcome.LOOP_ITERATIONS,
-        Integer.toString(exhausted.iterations()),
-        AttemptOutcome.LOOP_MAX_ITERATIONS,
-        Integer.toString(exhausted.max()),
-        AttemptOutcome.LOOP_EXHAUSTED,
-        "true");
+        LoopState.wentBack(counted));
   }
 }

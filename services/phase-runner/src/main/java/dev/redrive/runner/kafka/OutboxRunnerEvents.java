@@ -6,11 +6,14 @@ import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.AttemptSucceeded;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CheckpointCreated;
+import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionHalted;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.FailureType;
+import dev.redrive.avro.Jitter;
+import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.PhaseStarted;
 import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.Retryability;
@@ -18,10 +21,13 @@ import dev.redrive.avro.RolledBack;
 import dev.redrive.runner.app.RunnerEvents;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
+import dev.redrive.runner.domain.LoopState;
+import dev.redrive.runner.domain.PhaseRetryPolicy;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -100,6 +106,8 @@ public class OutboxRunnerEvents implements RunnerEvents {
       String pipeline,
       Attempt attempt,
       AttemptOutcome outcome,
+      PhaseRetryPolicy declaredPolicy,
+      LoopState loop,
       String archive,
       String errorReport) {
     attempt(
@@ -131,7 +139,39 @@ public class OutboxRunnerEvents implements RunnerEvents {
             .setDurationMs(outcome.durationMs())
             .setRetryAfterMs(outcome.retryAfterMs())
             .setAttributes(outcome.attributes())
+            .setDeclaredPolicy(declaredPolicy == null ? null : declaredPolicy(declaredPolicy))
+            .setLoop(loop == null ? null : loop(loop))
             .build());
+  }
+
+  private static DeclaredPolicy declaredPolicy(PhaseRetryPolicy policy) {
+    return DeclaredPolicy.newBuilder()
+        .setMaxAttempts(policy.maxAttempts())
+        .setInitialIntervalMs(millis(policy.initialInterval()))
+        .setMultiplier(policy.multiplier())
+        .setMaxIntervalMs(millis(policy.maxInterval()))
+        .setJitter(policy.jitter() == null ? null : Jitter.valueOf(policy.jitter()))
+        .setNonRetryable(
+            policy.nonRetryable().stream()
+                .sorted()
+                .map(type -> FailureType.valueOf(type.name()))
+                .toList())
+        .setDeadlineMs(millis(policy.deadline()))
+        .build();
+  }
+
+  /** Whole milliseconds, rounded up as the contract carries them: a tiny deadline stays above 0. */
+  private static Long millis(Duration duration) {
+    return duration == null ? null : duration.plusNanos(999_999).toMillis();
+  }
+
+  private static LoopOutcome loop(LoopState loop) {
+    return LoopOutcome.newBuilder()
+        .setTarget(loop.target())
+        .setIterations(loop.iterations())
+        .setMaxIterations(loop.maxIterations())
+        .setExhausted(loop.exhausted())
+        .build();
   }
 
   @Override

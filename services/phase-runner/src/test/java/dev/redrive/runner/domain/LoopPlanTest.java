@@ -90,12 +90,7 @@ class LoopPlanTest {
 
     assertThat(plan.iteration()).isEqualTo(2);
     assertThat(plan.maxIterations()).isEqualTo(3);
-    assertThat(plan.reportedAttributes())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                AttemptOutcome.LOOP_TARGET, "develop",
-                AttemptOutcome.LOOP_ITERATIONS, "2",
-                AttemptOutcome.LOOP_MAX_ITERATIONS, "3"));
+    assertThat(plan.reported()).isEqualTo(new LoopState("develop", 2, 3, false));
     assertThat(plan.context().guidance())
         .isEqualTo(
             Guidance.loop("review", "develop", new LoopDecision.GoBack("develop", 2, 3, approved)));
@@ -138,13 +133,8 @@ class LoopPlanTest {
   }
 
   @Test
-  void shouldMarkAnExhaustedLoopInTheFailuresAttributes() {
-    assertThat(LoopPlan.exhausted(new LoopDecision.Exhausted("develop", 3, 3)))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                AttemptOutcome.LOOP_TARGET, "develop",
-                AttemptOutcome.LOOP_ITERATIONS, "3",
-                AttemptOutcome.LOOP_MAX_ITERATIONS, "3",
-                AttemptOutcome.LOOP_EXHAUSTED, "true"));
+  void shouldReportAnExhaustedLoopAsSuch() {
+    assertThat(LoopState.exhausted(new LoopDecision.Exhausted("develop", 3, 3)))
+        .isEqualTo(new LoopState("develop", 3, 3, true));
   }
 }

@@ -4,39 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PhaseRetryPolicyTest {
 
   @Test
-  void shouldPublishEverySettingAsAnAttribute() {
-    PhaseRetryPolicy policy =
-        new PhaseRetryPolicy(
-            3,
-            Duration.ofSeconds(2),
-            1.5,
-            Duration.ofMinutes(1),
-            "NONE",
-            Set.of(FailureType.TIMEOUT, FailureType.COMMAND_FAILED),
-            Duration.ofHours(1));
+  void shouldLeaveUnsetSettingsToTheCoordinator() {
+    PhaseRetryPolicy policy = new PhaseRetryPolicy(3, null, null, null, null, null, null);
 
-    assertThat(policy.attributes())
-        .containsExactly(
-            Map.entry("redrive.policy.max-attempts", "3"),
-            Map.entry("redrive.policy.initial-interval", "PT2S"),
-            Map.entry("redrive.policy.multiplier", "1.5"),
-            Map.entry("redrive.policy.max-interval", "PT1M"),
-            Map.entry("redrive.policy.jitter", "NONE"),
-            Map.entry("redrive.policy.non-retryable", "COMMAND_FAILED,TIMEOUT"),
-            Map.entry("redrive.policy.deadline", "PT1H"));
-  }
-
-  @Test
-  void shouldPublishNothingForSettingsLeftToTheCoordinator() {
-    assertThat(new PhaseRetryPolicy(null, null, null, null, null, null, null).attributes())
-        .isEmpty();
+    assertThat(policy.maxAttempts()).isEqualTo(3);
+    assertThat(policy.initialInterval()).isNull();
+    assertThat(policy.jitter()).isNull();
+    assertThat(policy.nonRetryable()).isEmpty();
+    assertThat(policy.deadline()).isNull();
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class EventLimits {
           "phases",
           "toPhase",
           "fromPhase",
+          "target",
           "clearedPhases",
           "errorType",
           "name",

@@ -8,6 +8,7 @@ import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.FailureType;
+import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.RetryRequested;
 import dev.redrive.avro.Retryability;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,6 +74,15 @@ class EventLimitsTest {
                 limits.check(
                     failure(failed().setAttributes(Map.of("k", "v".repeat(300_000))).build())))
         .hasMessageStartingWith("AttemptFailed.attributes.k: 300,000 bytes");
+  }
+
+  @Test
+  void shouldKeepALoopsTargetPhaseOneLine() {
+    AttemptEvent event =
+        failure(failed().setLoop(new LoopOutcome("develop\nINFO forged", 1, 3, false)).build());
+
+    assertThatThrownBy(() -> limits.check(event))
+        .hasMessageStartingWith("AttemptFailed.loop.target: control character U+000A at index 7");
   }
 
   @Test

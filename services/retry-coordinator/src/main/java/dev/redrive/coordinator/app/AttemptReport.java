@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.LoopState;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import java.util.Map;
 
@@ -29,12 +30,14 @@ public sealed interface AttemptReport {
    *
    * @param declaredPolicy the policy the failure itself carries (a phase's own, from its pipeline
    *     file), applied over the configured ones
+   * @param loop where the phase's own loop stood when its check failed; null for any other failure
    * @param attributes extra facts the reporter sent, kept with the attempt
    */
   record Failed(
       EventMeta meta,
       Failure failure,
       PolicyOverride declaredPolicy,
+      LoopState loop,
       Map<String, String> attributes)
       implements AttemptReport {
 

@@ -33,15 +33,6 @@ final class FailureDecisions {
   /** The decisions log under the use case's name, where operators look for them. */
   private static final Logger log = LoggerFactory.getLogger(RecordAttempt.class);
 
-  /**
-   * Attributes of a failure that the pipeline's own loop handles (the runner already went back to
-   * an earlier phase): recorded, not counted, not retried; once the loop is exhausted the failure
-   * is decided as usual.
-   */
-  static final String LOOP_TARGET = "redrive.loop.target";
-
-  static final String LOOP_EXHAUSTED = "redrive.loop.exhausted";
-
   private final BudgetStore budgets;
   private final RetryNotes notes;
   private final PolicyCatalog policies;
@@ -90,9 +81,13 @@ final class FailureDecisions {
       RetryPolicy policy,
       List<Failure> history) {}
 
-  /** Whether the pipeline's own loop handles the failure: recorded, not counted, not retried. */
-  static boolean loopHandles(Map<String, String> attributes) {
-    return attributes.containsKey(LOOP_TARGET) && !"true".equals(attributes.get(LOOP_EXHAUSTED));
+  /**
+   * Whether the pipeline's own loop handles the failure (the runner already went back to an earlier
+   * phase): recorded, not counted, not retried; once the loop is exhausted the failure is decided
+   * as usual.
+   */
+  static boolean loopHandles(AttemptReport.Failed report) {
+    return report.loop() != null && report.loop().handlesTheFailure();
   }
 
   static PhaseKey key(AttemptReport.Failed report) {
@@ -111,7 +106,6 @@ final class FailureDecisions {
       List<PendingRetry> retries) {
     EventMeta meta = report.meta();
     Failure failure = report.failure();
-    Map<String, String> attributes = report.attributes();
     writes.afterCommit.add(
         () ->
             meters
@@ -126,15 +120,15 @@ final class FailureDecisions {
                 .increment());
     writes.budget.countAttempt(meta);
     writes.failed(meta.executionId(), failure.type());
-    if (loopHandles(attributes)) {
+    if (loopHandles(report)) {
       writes.afterCommit.add(
           () ->
               log.info(
                   "execution {}: phase {} failed a check and its pipeline's loop sends it back to"
                       + " {}; not counted",
-                  meta.executionId(),
-                  failure.phase(),
-                  attributes.get(LOOP_TARGET)));
+                  LogText.escape(meta.executionId()),
+                  LogText.escape(failure.phase()),
+                  LogText.escape(report.loop().target())));
       return;
     }
     int failedAttempts = counts.get(key(report));

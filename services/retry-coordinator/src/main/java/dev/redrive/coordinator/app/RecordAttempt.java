@@ -214,7 +214,7 @@ public class RecordAttempt {
       } else if (report instanceof AttemptReport.Failed f
           && recorded.contains(f.failure().attemptId())) {
         named.add(FailureDecisions.key(f));
-        if (!FailureDecisions.loopHandles(f.attributes())) {
+        if (!FailureDecisions.loopHandles(f)) {
           counted.add(FailureDecisions.key(f));
         }
       }
@@ -281,6 +281,7 @@ public class RecordAttempt {
                         f.meta(),
                         numbered(f.failure(), last.get(FailureDecisions.key(f)) + 1),
                         f.declaredPolicy(),
+                        f.loop(),
                         f.attributes())
                     : report)
         .toList();

@@ -7,6 +7,7 @@ import dev.redrive.avro.AttemptSucceeded;
 import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.RecordAttempt;
+import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.limits.EventLimits;
@@ -34,10 +35,13 @@ class AttemptListener {
 
   private final RecordAttempt recordAttempt;
   private final EventLimits limits;
+  private final FailureDeclarations declarations;
 
-  AttemptListener(RecordAttempt recordAttempt, EventLimits limits) {
+  AttemptListener(
+      RecordAttempt recordAttempt, EventLimits limits, FailureDeclarations declarations) {
     this.recordAttempt = recordAttempt;
     this.limits = limits;
+    this.declarations = declarations;
   }
 
   @KafkaListener(
@@ -95,11 +99,10 @@ class AttemptListener {
           succeeded.getAttemptNumber(),
           succeeded.getDurationMs());
     } else if (payload instanceof AttemptFailed failed) {
+      Failure failure = AvroMapping.failure(event, failed);
+      FailureDeclarations.Declared declared = declarations.read(meta, failed);
       return new AttemptReport.Failed(
-          meta,
-          AvroMapping.failure(event, failed),
-          DeclaredPolicy.from(failed.getAttributes()),
-          failed.getAttributes());
+          meta, failure, declared.policy(), declared.loop(), failed.getAttributes());
     }
     throw new InvalidEventException(
         "AttemptEvent " + event.getEventId() + " has an unknown payload");

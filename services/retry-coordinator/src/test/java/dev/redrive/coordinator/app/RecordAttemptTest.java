@@ -8,6 +8,7 @@ import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.Jitter;
+import dev.redrive.coordinator.domain.LoopState;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryBudget;
@@ -133,7 +134,42 @@ class RecordAttemptTest {
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.PAUSED);
   }
 
+  @Test
+  void shouldRecordButNeitherCountNorRetryAFailedCheckThatThePipelinesLoopHandles() {
+    // when a check fails and the pipeline's loop already went back to "develop"
+    recordAttempt.record(List.of(failed("evt-1", 1, new LoopState("develop", false))));
+
+    // then nothing is decided: the failure is only recorded
+    assertThat(events.of(RetryScheduled.class)).isEmpty();
+    assertThat(events.of(InterventionRequired.class)).isEmpty();
+    assertThat(attempts.failedAttempts(EXECUTION, "build")).isZero();
+    assertThat(
+            meters
+                .counter(
+                    "redrive.failures",
+                    "pipeline",
+                    "payments",
+                    "phase",
+                    "build",
+                    "type",
+                    "COMMAND_FAILED")
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void shouldDecideAFailedCheckWhoseLoopIsExhaustedLikeAnyFailure() {
+    recordAttempt.record(List.of(failed("evt-1", 1, new LoopState("develop", true))));
+
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
+  }
+
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
+    return failed(eventId, attemptNumber, null);
+  }
+
+  private static AttemptReport.Failed failed(String eventId, int attemptNumber, LoopState loop) {
     EventMeta meta = new EventMeta(eventId, EXECUTION, "payments", "runner", NOW, eventId);
     Failure failure =
         new Failure(
@@ -150,6 +186,6 @@ class RecordAttemptTest {
             null,
             NOW.minusSeconds(10 - attemptNumber),
             null);
-    return new AttemptReport.Failed(meta, failure, PolicyOverride.NONE, Map.of());
+    return new AttemptReport.Failed(meta, failure, PolicyOverride.NONE, loop, Map.of());
   }
 }

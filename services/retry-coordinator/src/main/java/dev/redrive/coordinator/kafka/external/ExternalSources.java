@@ -72,7 +72,11 @@ class ExternalSources implements SmartLifecycle {
                         recordAttempt.record(
                             List.of(
                                 new AttemptReport.Failed(
-                                    mapped.meta(), mapped.failure(), none, mapped.attributes())));
+                                    mapped.meta(),
+                                    mapped.failure(),
+                                    none,
+                                    null,
+                                    mapped.attributes())));
                       });
               var container =
                   new ConcurrentMessageListenerContainer<>(consumers, containerProperties);
