@@ -112,7 +112,7 @@ class AuditTrailIT {
     assertThat(failure.path("payload").path("payload").path("errorMessage").asString())
         .isEqualTo("boom");
     assertThat(timeline.get(3).path("summary").asString())
-        .contains("because \"SOFT failure COMMAND_FAILED, attempt 1/2\"")
+        .contains("because \"SOFT failure COMMAND_FAILED: 1 failure counted, 2 attempts allowed\"")
         .contains("policy: max 2 attempts")
         .contains("automatic");
 
@@ -291,7 +291,8 @@ class AuditTrailIT {
     JsonNode one = audit.json("/api/v1/events/" + intervention.getEventId());
     assertThat(one.path("type").asString()).isEqualTo("InterventionRequired");
     assertThat(one.path("failureType").asString()).isEqualTo("TIMEOUT");
-    assertThat(one.path("summary").asString()).contains("attempts exhausted (2/2)");
+    assertThat(one.path("summary").asString())
+        .contains("attempts exhausted: 2 failures counted, 2 attempts allowed");
   }
 
   @Test
@@ -340,8 +341,8 @@ class AuditTrailIT {
           artifacts/_failed/code/attempt-1/
 
         Recommended Action:
-          1. Read the log excerpt above (exit code 1) and fix the cause
-          2. Retry code stage (redrive retry <execution-id>)
+          1. Read the error message and the log excerpt (exit code 1) and fix the cause
+          2. Retry code stage: redrive retry report-1 (add --reset-count for a fresh set of attempts)
 
         ============================================
         """;
@@ -390,7 +391,8 @@ class AuditTrailIT {
             "Stack Trace:\n  at build.sh:12\n",
             "Exit Criteria Failed:\n  - [ ] unit-tests (FAILED)\n  - [x] lint\n",
             "Failed Artifacts Moved To:\n  artifacts/_failed/code/attempt-2/\n",
-            "Recommended Action:\n  1. Fix the failed checks: unit-tests\n")
+            "Recommended Action:\n  1. Fix the failed checks: unit-tests\n",
+            "  2. Retry code stage: redrive retry " + executionId + " (")
         .endsWith("============================================\n");
   }
 

@@ -137,7 +137,9 @@ final class Events {
             .setMaxAttempts(2)
             .setNotBefore(at.plusSeconds(1))
             .setDelayMs(1000)
-            .setReason("SOFT failure COMMAND_FAILED, attempt " + (attempt - 1) + "/2")
+            .setReason(
+                "SOFT failure COMMAND_FAILED: %d failure%s counted, 2 attempts allowed"
+                    .formatted(attempt - 1, attempt == 2 ? "" : "s"))
             .setPolicy("max 2 attempts, backoff 1s x2.0 up to 5m, FULL jitter")
             .setRequestedBy(requestedBy)
             .setForced(forced)
@@ -210,7 +212,7 @@ final class Events {
             .setAttemptNumber(attempt)
             .setMaxAttempts(2)
             .setFailureType(type)
-            .setReason("attempts exhausted (2/2)")
+            .setReason("attempts exhausted: 2 failures counted, 2 attempts allowed")
             .setRecommendedAction("Fix the failed checks, then: redrive retry " + executionId)
             .build());
   }

@@ -129,7 +129,7 @@ class ExecutionPageIT {
         .contains("<ul class=\"notes\"><li>use the cached data set</li></ul>");
     // and the decisions with their reasons, and what alice did
     assertThat(dom)
-        .contains("attempts exhausted (2/2)")
+        .contains("attempts exhausted: 2 failures counted, 2 attempts allowed")
         .contains("policy: max 2 attempts")
         .contains("requested by alice, forced")
         .contains("<td class=\"who\">alice</td>")

@@ -90,11 +90,12 @@ final class InspectCommand extends ApiCommand {
       out.println("Retry context: none (this attempt was not started by a retry command)");
       return;
     }
+    // as dev.redrive.contract.AttemptBound.describe words it: no bound when it is unknown
+    String bound = Json.text(context.path("maxAttempts"));
     out.println(
         "Retry context (attempt "
             + Json.text(context, "currentAttempt", "?")
-            + " of "
-            + Json.text(context, "maxAttempts", "?")
+            + (bound == null ? "" : " of " + bound)
             + " of phase "
             + Json.text(context, "phase", "?")
             + "):");

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -161,13 +160,13 @@ final class StartCommand extends ApiCommand {
               printAttempt(attempt, outcome);
             }
           }
-          if (!status.equals(lastStatus) && !"SUCCEEDED".equals(status)) {
+          if (!status.equals(lastStatus) && !ExecutionStatuses.SUCCEEDED.equals(status)) {
             out().println("  execution is " + status);
           }
           out().flush();
         }
         lastStatus = status;
-        boolean terminal = Set.of("SUCCEEDED", "PAUSED", "CANCELLED").contains(status);
+        boolean terminal = ExecutionStatuses.WAIT_ENDS.contains(status);
         if (terminal && settleDeadline == null) {
           settleDeadline = Instant.now().plus(SETTLE);
         }
@@ -180,10 +179,10 @@ final class StartCommand extends ApiCommand {
           continue;
         }
         switch (status) {
-          case "SUCCEEDED" -> {
+          case ExecutionStatuses.SUCCEEDED -> {
             return finish(body, id + " succeeded.", ExitCodes.OK, id);
           }
-          case "PAUSED" -> {
+          case ExecutionStatuses.PAUSED -> {
             return finish(
                 body,
                 id
@@ -192,7 +191,7 @@ final class StartCommand extends ApiCommand {
                 ExitCodes.REFUSED,
                 id);
           }
-          case "CANCELLED" -> {
+          case ExecutionStatuses.CANCELLED -> {
             return finish(body, id + " was cancelled.", ExitCodes.FAILURE, id);
           }
           default -> {

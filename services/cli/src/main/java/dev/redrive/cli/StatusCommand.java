@@ -87,9 +87,9 @@ final class StatusCommand extends ApiCommand {
     }
 
     out().println();
-    if ("PAUSED".equals(status)) {
+    if (ExecutionStatuses.PAUSED.equals(status)) {
       out().println("Retry it: redrive retry " + id + "   (see redrive retry --help)");
-    } else if ("RUNNING".equals(status) || "RETRY_SCHEDULED".equals(status)) {
+    } else if (ExecutionStatuses.MOVING.contains(status)) {
       out().println("Follow it: redrive events stream " + id);
     }
     out().println("View events: redrive events list " + id);

@@ -139,7 +139,7 @@ final class Contract {
           "ev3",
           "InterventionRequired",
           "2026-11-23T15:41:53.020Z",
-          "{\"phase\": \"build\", \"attemptNumber\": 2, \"reason\": \"attempts exhausted (2/2)\"}");
+          "{\"phase\": \"build\", \"attemptNumber\": 2, \"reason\": \"attempts exhausted: 2 failures counted, 2 attempts allowed\"}");
 
   static final String REPORT =
       """

@@ -102,7 +102,7 @@ class EventsAndReportTest extends AgainstFakeServices {
             "2026-11-23T15:41:51.462Z  AttemptFailed          phase=build attemptNumber=1"
                 + " failureType=COMMAND_FAILED errorMessage=error: cannot find module 'data'",
             "2026-11-23T15:41:53.020Z  InterventionRequired   phase=build attemptNumber=2"
-                + " reason=attempts exhausted (2/2)");
+                + " reason=attempts exhausted: 2 failures counted, 2 attempts allowed");
     assertThat(audit.requests()).hasSize(2);
     assertThat(audit.requests().get(0).headers())
         .containsEntry("accept", "text/event-stream")

@@ -1,5 +1,6 @@
 package dev.redrive.runner;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -25,6 +26,19 @@ class ArchitectureTest {
     "dev.redrive.runner.definition..",
     "dev.redrive.runner.config.."
   };
+
+  @ArchTest
+  static final ArchRule domainUsesOnlyTheJdkAndTheSharedContract =
+      classes()
+          .that()
+          .resideInAPackage("dev.redrive.runner.domain..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", "dev.redrive.runner.domain..", "dev.redrive.contract..")
+          .because(
+              "the domain is plain Java, and the rules every service must apply alike (the attempt"
+                  + " bound, the execution statuses, the error report and its recommended actions)"
+                  + " come from dev.redrive.contract in schemas, never from a copy of its own");
 
   @ArchTest
   static final ArchRule domainDependsOnNoFrameworkOrTransport =

@@ -55,7 +55,7 @@ class FailureClassificationIT {
     assertThat(workspace.resolve("error.log")).hasContent(failed.getErrorReport().strip());
     assertThat(workspace.resolve("artifacts/_failed/work/attempt-1/error.log")).exists();
     JsonNode state = RunnerHarness.json(Files.readString(workspace.resolve(".redrive/state.json")));
-    assertThat(state.path("execution").path("status").asString()).isEqualTo("FAILED");
+    assertThat(state.path("execution").path("status").asString()).isEqualTo("HALTED");
     assertThat(state.path("phases").get(0).path("status").asString()).isEqualTo("FAILED");
     assertThat(state.path("lastError").asString())
         .isEqualTo("COMMAND_FAILED: boom: the real cause");

@@ -134,7 +134,9 @@ class HttpPhaseIT {
     assertThat(body.path("executionId").asString()).isEqualTo(executionId);
     assertThat(body.path("pipeline").asString()).isEqualTo("webhook-default-body");
     assertThat(body.path("phase").asString()).isEqualTo("call");
-    assertThat(body.path("maxAttempts").asInt()).isEqualTo(2);
+    // the phase declares no max-attempts: its bound is the coordinator's to know
+    assertThat(body.path("maxAttempts").isNull()).isTrue();
+    assertThat(webhook.requests(who).get(0).headers()).doesNotContainKey("Redrive-max-attempts");
     assertThat(body.path("inputs").path("who").asString()).isEqualTo(who);
     assertThat(body.path("context").isNull()).isTrue();
   }

@@ -42,7 +42,7 @@ class InterruptedAfterRestartIT {
       assertThat(failed.getErrorMessage())
           .contains("the runner stopped while phase wait was running");
       assertThat(second.events(executionId, AttemptStarted.class)).hasSize(1);
-      second.awaitStatus(executionId, "FAILED");
+      second.awaitStatus(executionId, "HALTED");
     }
   }
 }

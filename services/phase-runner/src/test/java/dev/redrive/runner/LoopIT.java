@@ -76,7 +76,7 @@ class LoopIT {
     assertThat(failed.getLoop()).isEqualTo(new LoopOutcome("develop", 2, 2, true));
     assertThat(runner.events(executionId, RolledBack.class)).hasSize(2);
     assertThat(runner.workspace(executionId).resolve("artifacts/develop/rounds")).hasContent("3");
-    JsonNode view = runner.awaitStatus(executionId, "FAILED");
+    JsonNode view = runner.awaitStatus(executionId, "HALTED");
     assertThat(view.path("phases").get(1).path("loop").path("iterations").asInt()).isEqualTo(2);
     assertThat(runner.checkpoints().loopIterations(executionId, "review")).isEqualTo(2);
   }

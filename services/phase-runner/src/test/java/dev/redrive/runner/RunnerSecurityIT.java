@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The shared bearer-token check on the phase-runner, with a read token and a named user, on a real
  * broker and PostgreSQL. Before it, a resume without a token ran a paused execution's phase past
- * the coordinator's attempt bound ("attempt 3/2").
+ * the coordinator's attempt bound ("attempt 3 of 2").
  */
 class RunnerSecurityIT {
 

@@ -208,7 +208,7 @@ class EndToEndIT {
     assertThat(types.stream().filter("RetryCommand"::equals)).hasSize(1);
     JsonNode intervention = eventOfType(executionId, "InterventionRequired");
     assertThat(intervention.path("payload").path("payload").path("reason").asString())
-        .isEqualTo("attempts exhausted (2/2)");
+        .isEqualTo("attempts exhausted: 2 failures counted, 2 attempts allowed");
     assertThat(intervention.path("payload").path("payload").path("recommendedAction").asString())
         .contains("redrive retry");
     // nothing runs again without a person: the runner has exactly two attempts of the phase

@@ -3,6 +3,7 @@ package dev.redrive.coordinator;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -15,6 +16,20 @@ import com.tngtech.archunit.lang.ArchRule;
     packages = "dev.redrive.coordinator",
     importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule domainUsesOnlyTheJdkAndTheSharedContract =
+      classes()
+          .that()
+          .resideInAPackage("dev.redrive.coordinator.domain..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "java..", "dev.redrive.coordinator.domain..", "dev.redrive.contract..")
+          .because(
+              "the domain is plain Java, and the rules every service must apply alike (the attempt"
+                  + " bound, the execution statuses, the error report and its recommended actions)"
+                  + " come from dev.redrive.contract in schemas, never from a copy of its own");
 
   @ArchTest
   static final ArchRule domainDependsOnNoFrameworkOrTransport =
@@ -102,6 +117,7 @@ class ArchitectureTest {
                               "dev.redrive.coordinator.web..",
                               "dev.redrive.coordinator.app..",
                               "dev.redrive.coordinator.domain..",
+                              "dev.redrive.contract..",
                               "dev.redrive.support.."))))
           .because(
               "a controller translates HTTP and makes one call into a use case (ShowExecution,"

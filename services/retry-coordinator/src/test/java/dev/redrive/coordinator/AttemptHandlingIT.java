@@ -91,7 +91,8 @@ class AttemptHandlingIT {
                 .filter(InterventionRequired.class::isInstance)
                 .findFirst()
                 .orElseThrow();
-    assertThat(intervention.getReason()).isEqualTo("attempts exhausted (2/2)");
+    assertThat(intervention.getReason())
+        .isEqualTo("attempts exhausted: 2 failures counted, 2 attempts allowed");
     assertThat(intervention.getHistory()).hasSize(2);
     assertThat(status(executionId)).isEqualTo("PAUSED");
     assertThat(commandsFor(executionId, 1)).hasSize(1);

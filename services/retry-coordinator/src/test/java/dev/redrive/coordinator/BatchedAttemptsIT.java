@@ -80,7 +80,8 @@ class BatchedAttemptsIT {
     assertThat(commandsFor(b, 1)).hasSize(1);
     assertThat(commandsFor(d, 1)).hasSize(1);
     InterventionRequired paused = intervention(a);
-    assertThat(paused.getReason()).isEqualTo("attempts exhausted (2/2)");
+    assertThat(paused.getReason())
+        .isEqualTo("attempts exhausted: 2 failures counted, 2 attempts allowed");
     assertThat(paused.getHistory()).hasSize(2);
 
     // and the bad ones are in the dead-letter topic, with the reason

@@ -97,7 +97,7 @@ class ExecutionListIT {
   @Test
   void shouldAnswer400NamingAParameterItCannotUse() throws Exception {
     assertBadRequest("stauts=PAUSED", "stauts", "unknown parameter");
-    assertBadRequest("status=NOPE", "status", "'NOPE' is not one of RUNNING, RETRY_SCHEDULED");
+    assertBadRequest("status=NOPE", "status", "'NOPE' is not one of RUNNING, HALTED");
     assertBadRequest("failureType=NOPE", "failureType", "'NOPE' is not one of MISSING_OUTPUT");
     assertBadRequest("limit=501", "limit", "must be 1-500");
     assertBadRequest("from=yesterday", "from", "is not an ISO-8601 instant");

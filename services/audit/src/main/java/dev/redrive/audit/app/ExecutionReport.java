@@ -1,7 +1,7 @@
 package dev.redrive.audit.app;
 
-import dev.redrive.audit.domain.ErrorReport;
-import dev.redrive.audit.domain.FailedAttempt;
+import dev.redrive.contract.ErrorReport;
+import dev.redrive.contract.FailedAttempt;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The error report of an execution: the report of each failed attempt, oldest first, in the
- * reference {@code error.log} format.
+ * reference {@code error.log} format ({@link ErrorReport}). A reporter's own report text is kept as
+ * it is; an attempt reported without one (any system may publish {@code AttemptFailed}) gets a
+ * report written from its fields.
  */
 @Service
 public class ExecutionReport {
@@ -56,11 +58,22 @@ public class ExecutionReport {
       return Optional.empty();
     }
     return Optional.of(
-        ErrorReport.of(failures.stream().map(f -> failedAttempt(f, maxAttemptsByPhase)).toList()));
+        ErrorReport.join(
+            failures.stream().map(f -> report(executionId, f, maxAttemptsByPhase)).toList()));
   }
 
-  private FailedAttempt failedAttempt(StoredEvent stored, Map<String, Integer> maxAttempts) {
+  /** The attempt's own report when it carried one, otherwise one written from its fields. */
+  private String report(String executionId, StoredEvent stored, Map<String, Integer> maxAttempts) {
     JsonNode failed = payload(stored);
+    String own = text(failed, "errorReport");
+    if (own != null && !own.isBlank()) {
+      return own;
+    }
+    return ErrorReport.format(failedAttempt(executionId, stored, failed, maxAttempts));
+  }
+
+  private static FailedAttempt failedAttempt(
+      String executionId, StoredEvent stored, JsonNode failed, Map<String, Integer> maxAttempts) {
     String phase = text(failed, "phase");
     List<FailedAttempt.Check> checks = new ArrayList<>();
     failed
@@ -73,18 +86,19 @@ public class ExecutionReport {
     List<String> failedExitCriteria = new ArrayList<>();
     failed.path("failedExitCriteria").forEach(name -> failedExitCriteria.add(name.asString()));
     return new FailedAttempt(
+        executionId,
         phase,
         failed.path("attemptNumber").asInt(),
         maxAttempts.get(phase),
         text(failed, "failureType"),
         text(failed, "errorType"),
         text(failed, "errorMessage"),
+        failed.path("exitCode").isNumber() ? failed.path("exitCode").asInt() : null,
         text(failed, "logExcerpt"),
         checks,
         failedExitCriteria,
         text(failed, "artifactsLocation"),
-        stored.event().occurredAt(),
-        text(failed, "errorReport"));
+        stored.event().occurredAt());
   }
 
   private JsonNode payload(StoredEvent stored) {

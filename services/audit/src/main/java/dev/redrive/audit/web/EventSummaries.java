@@ -1,5 +1,6 @@
 package dev.redrive.audit.web;
 
+import dev.redrive.contract.AttemptBound;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,23 +59,19 @@ final class EventSummaries {
           "execution halted in %s: %s".formatted(text(p, "phase"), quote(text(p, "reason")));
       case "ExecutionCancelled" -> "execution cancelled: " + quote(text(p, "reason"));
       case "RetryScheduled" ->
-          "retry of %s as attempt %s/%s in %s ms, because %s; policy: %s; %s"
+          "retry of %s as %s in %s ms, because %s; policy: %s; %s"
               .formatted(
                   text(p, "phase"),
-                  text(p, "attemptNumber"),
-                  text(p, "maxAttempts"),
+                  attempt(p, "attemptNumber"),
                   text(p, "delayMs"),
                   quote(text(p, "reason")),
                   text(p, "policy"),
                   requester(p));
       case "RetryContextAssembled" -> context(p.path("context"));
       case "RetryCommand" ->
-          "retry command for %s attempt %s/%s, not before %s"
+          "retry command for %s %s, not before %s"
               .formatted(
-                  text(p, "phase"),
-                  text(p, "attemptNumber"),
-                  text(p, "maxAttempts"),
-                  instant(p.path("notBefore")));
+                  text(p, "phase"), attempt(p, "attemptNumber"), instant(p.path("notBefore")));
       case "RetryRejected" ->
           "retry refused: %s (status %s)%s"
               .formatted(
@@ -82,11 +79,10 @@ final class EventSummaries {
                   text(p, "currentStatus"),
                   has(p, "requestId") ? "; request " + text(p, "requestId") : "");
       case "InterventionRequired" ->
-          "%s needs a person after attempt %s/%s (%s): %s; recommended: %s"
+          "%s needs a person after %s (%s): %s; recommended: %s"
               .formatted(
                   text(p, "phase"),
-                  text(p, "attemptNumber"),
-                  text(p, "maxAttempts"),
+                  attempt(p, "attemptNumber"),
                   text(p, "failureType"),
                   quote(text(p, "reason")),
                   quote(text(p, "recommendedAction")));
@@ -122,6 +118,13 @@ final class EventSummaries {
   }
 
   /** A field as text; null when missing or null. */
+  /** The attempt a payload names, with its bound when the payload names one. */
+  private static String attempt(JsonNode node, String numberField) {
+    JsonNode bound = node.path("maxAttempts");
+    return AttemptBound.describe(
+        node.path(numberField).asInt(), bound.isNumber() ? bound.asInt() : null);
+  }
+
   static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isMissingNode() || value.isNull() ? null : value.asString();
@@ -169,11 +172,10 @@ final class EventSummaries {
 
   private static String context(JsonNode context) {
     String guidance = text(context, "guidance");
-    return "context for %s attempt %s/%s: %d prior attempt(s), %d note(s); guidance: %s"
+    return "context for %s %s: %d prior attempt(s), %d note(s); guidance: %s"
         .formatted(
             text(context, "phase"),
-            text(context, "currentAttempt"),
-            text(context, "maxAttempts"),
+            attempt(context, "currentAttempt"),
             context.path("priorAttempts").size(),
             context.path("notes").size(),
             quote(guidance == null ? null : guidance.lines().findFirst().orElse("")));

@@ -4,6 +4,8 @@ import static dev.redrive.audit.web.EventSummaries.body;
 import static dev.redrive.audit.web.EventSummaries.has;
 import static dev.redrive.audit.web.EventSummaries.text;
 
+import dev.redrive.contract.AttemptBound;
+import dev.redrive.contract.ExecutionStatus;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +41,7 @@ final class ExecutionPage {
       th{font-size:.8rem;text-transform:uppercase;color:#5b6575}
       .status,.failure-type,.outcome{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem;font-weight:600}
       .status-SUCCEEDED,.outcome-succeeded{background:#dff5e3;color:#17612a}
-      .status-PAUSED,.status-HALTED,.status-FAILED,.outcome-failed{background:#fde2e1;color:#8c1d18}
+      .status-PAUSED,.status-HALTED,.outcome-failed{background:#fde2e1;color:#8c1d18}
       .status-RUNNING,.status-RETRY_SCHEDULED,.outcome-running{background:#e3edfd;color:#1b4b91}
       .status-CANCELLED{background:#eceff3;color:#444}
       .failure-type{background:#fff1d6;color:#7a4b00}
@@ -60,7 +62,7 @@ final class ExecutionPage {
             .filter(p -> p != null)
             .findFirst()
             .orElse("(not named)");
-    String status = status(timeline);
+    String status = status(timeline).name();
     html.raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>Execution ")
@@ -106,19 +108,23 @@ final class ExecutionPage {
         .toString();
   }
 
-  /** The status as the audit trail tells it: the last event that changes it decides. */
-  static String status(List<TimelineEntry> timeline) {
-    String status = "RUNNING";
+  /**
+   * The status as the audit trail tells it, in the shared vocabulary: the last event that changes
+   * it decides. A failed attempt halts the execution until the coordinator decides (a retry, a
+   * pause), as the runner's {@code ExecutionHalted} does.
+   */
+  static ExecutionStatus status(List<TimelineEntry> timeline) {
+    ExecutionStatus status = ExecutionStatus.RUNNING;
     for (TimelineEntry entry : timeline) {
       status =
           switch (entry.type()) {
-            case "ExecutionStarted", "AttemptStarted", "PhaseStarted", "RolledBack" -> "RUNNING";
-            case "AttemptFailed" -> "FAILED";
-            case "RetryScheduled" -> "RETRY_SCHEDULED";
-            case "InterventionRequired" -> "PAUSED";
-            case "ExecutionHalted" -> "HALTED";
-            case "ExecutionSucceeded" -> "SUCCEEDED";
-            case "ExecutionCancelled" -> "CANCELLED";
+            case "ExecutionStarted", "AttemptStarted", "PhaseStarted", "RolledBack" ->
+                ExecutionStatus.RUNNING;
+            case "AttemptFailed", "ExecutionHalted" -> ExecutionStatus.HALTED;
+            case "RetryScheduled" -> ExecutionStatus.RETRY_SCHEDULED;
+            case "InterventionRequired" -> ExecutionStatus.PAUSED;
+            case "ExecutionSucceeded" -> ExecutionStatus.SUCCEEDED;
+            case "ExecutionCancelled" -> ExecutionStatus.CANCELLED;
             default -> status;
           };
     }
@@ -167,7 +173,7 @@ final class ExecutionPage {
           .raw("\"><td>")
           .text(attempt.phase)
           .raw("</td><td>")
-          .text(attempt.number + (max == null ? "" : "/" + max))
+          .text(AttemptBound.describe(attempt.number, max))
           .raw("</td><td><span class=\"outcome outcome-")
           .text(attempt.outcome)
           .raw("\">")

@@ -18,13 +18,14 @@ class EventSummariesTest {
             event(
                 """
                 {"payload": {"phase": "build", "attemptNumber": 2, "maxAttempts": 2, "delayMs": 925,
-                 "reason": "SOFT failure COMMAND_FAILED, attempt 1/2", "policy": "max 2 attempts",
+                 "reason": "SOFT failure COMMAND_FAILED: 1 failure counted, 2 attempts allowed",
+                 "policy": "max 2 attempts",
                  "requestId": null, "requestedBy": null, "forced": false}}"""));
 
     assertThat(summary)
         .isEqualTo(
-            "retry of build as attempt 2/2 in 925 ms, because \"SOFT failure COMMAND_FAILED,"
-                + " attempt 1/2\"; policy: max 2 attempts; automatic");
+            "retry of build as attempt 2 of 2 in 925 ms, because \"SOFT failure COMMAND_FAILED:"
+                + " 1 failure counted, 2 attempts allowed\"; policy: max 2 attempts; automatic");
   }
 
   @Test
@@ -59,10 +60,10 @@ class EventSummariesTest {
                 event(
                     """
                     {"payload": {"phase": "build", "attemptNumber": 2, "maxAttempts": 2,
-                     "failureType": "TIMEOUT", "reason": "attempts exhausted (2/2)",
+                     "failureType": "TIMEOUT", "reason": "attempts exhausted: 2 failures counted, 2 attempts allowed",
                      "recommendedAction": "redrive retry exec_1"}}""")))
         .isEqualTo(
-            "build needs a person after attempt 2/2 (TIMEOUT): \"attempts exhausted (2/2)\";"
+            "build needs a person after attempt 2 of 2 (TIMEOUT): \"attempts exhausted: 2 failures counted, 2 attempts allowed\";"
                 + " recommended: \"redrive retry exec_1\"");
   }
 

@@ -2,6 +2,7 @@ package dev.redrive.audit.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.contract.ExecutionStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,13 +51,13 @@ class ExecutionPageTest {
     String page = ExecutionPage.render("exec_1", timeline);
 
     assertThat(page)
-        .contains("<td>1/3</td>", "<td>2/3</td>")
+        .contains("<td>attempt 1 of 3</td>", "<td>attempt 2 of 3</td>")
         .contains("Retry context carried by build attempt 2")
         .contains("<pre class=\"guidance\">Be quicker.</pre>")
         .contains("<li>Attempt 1: <span class=\"failure-type\">TIMEOUT</span> too slow</li>")
         .contains("<ul class=\"notes\"><li>from carol</li></ul>")
         .contains("No person has acted on this execution.");
-    assertThat(ExecutionPage.status(timeline)).isEqualTo("RUNNING");
+    assertThat(ExecutionPage.status(timeline)).isEqualTo(ExecutionStatus.RUNNING);
   }
 
   @Test
@@ -65,7 +66,27 @@ class ExecutionPageTest {
     add("InterventionRequired", "{\"phase\": \"build\", \"attemptNumber\": 2}");
     add("CheckpointCreated", "{\"phase\": \"prepare\", \"files\": {}}");
 
-    assertThat(ExecutionPage.status(timeline)).isEqualTo("PAUSED");
+    assertThat(ExecutionPage.status(timeline)).isEqualTo(ExecutionStatus.PAUSED);
+  }
+
+  @Test
+  void aFailedAttemptHaltsTheExecutionUntilTheCoordinatorDecides() {
+    add("AttemptFailed", "{\"phase\": \"build\", \"attemptNumber\": 1}");
+
+    assertThat(ExecutionPage.status(timeline)).isEqualTo(ExecutionStatus.HALTED);
+
+    add("RetryScheduled", "{\"phase\": \"build\", \"attemptNumber\": 2, \"maxAttempts\": 2}");
+
+    assertThat(ExecutionPage.status(timeline)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
+  }
+
+  @Test
+  void anAttemptWhoseBoundNoDecisionNamedShowsItsNumberAlone() {
+    add(
+        "AttemptFailed",
+        "{\"phase\": \"build\", \"attemptNumber\": 1, \"failureType\": \"TIMEOUT\"}");
+
+    assertThat(ExecutionPage.render("exec_1", timeline)).contains("<td>attempt 1</td>");
   }
 
   private void add(String type, String payloadJson) {

@@ -1,8 +1,8 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,10 +1,11 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptStatus;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.FailureType;
+import dev.redrive.runner.domain.PhaseHistory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -56,8 +57,8 @@ public interface ExecutionStore {
   /** Attempts of the execution that are queued, running or being cancelled. */
   List<Attempt> activeAttempts(String executionId);
 
-  /** The highest attempt number the phase has had in this execution (0 when none). */
-  int maxAttemptNumber(String executionId, String phase);
+  /** The phase's earlier attempts in this execution: the highest number, whether one failed. */
+  PhaseHistory phaseHistory(String executionId, String phase);
 
   /** Takes the execution's QUEUED attempts off the queue (CANCELLED); returns how many. */
   int cancelQueued(String executionId);

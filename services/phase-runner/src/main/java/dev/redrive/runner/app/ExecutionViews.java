@@ -1,9 +1,9 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.Checkpoint;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.LoopCount;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.PhaseStatus;
@@ -115,7 +115,7 @@ public class ExecutionViews {
   }
 
   private static String lastError(Execution execution, List<Attempt> attempts) {
-    if (execution.status() != ExecutionStatus.FAILED) {
+    if (execution.status() != ExecutionStatus.HALTED) {
       return null;
     }
     for (int i = attempts.size() - 1; i >= 0; i--) {

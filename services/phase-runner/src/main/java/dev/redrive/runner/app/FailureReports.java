@@ -1,10 +1,13 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ErrorReport;
+import dev.redrive.contract.FailedAttempt;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
-import dev.redrive.runner.domain.ErrorReport;
+import dev.redrive.runner.domain.CheckResult;
 import dev.redrive.runner.domain.Phase;
 import java.time.Clock;
+import java.util.List;
 
 /** Archives a failed (or looped) attempt's artifacts and writes its error report. */
 class FailureReports {
@@ -24,14 +27,25 @@ class FailureReports {
     String archive = workspaces.archiveFailed(workspace, phase, attempt.attemptNumber());
     String report =
         ErrorReport.format(
-            clock.instant(),
-            phase.name(),
-            attempt.attemptNumber(),
-            attempt.maxAttempts(),
-            outcome,
-            archive,
-            ErrorReport.recommendedAction(phase.name(), outcome));
+            new FailedAttempt(
+                attempt.executionId(),
+                phase.name(),
+                attempt.attemptNumber(),
+                attempt.maxAttempts(),
+                outcome.failureType().name(),
+                outcome.errorType(),
+                outcome.message(),
+                outcome.exitCode(),
+                outcome.logExcerpt(),
+                checks(outcome.checks()),
+                List.of(),
+                archive,
+                clock.instant()));
     workspaces.writeErrorReport(workspace, archive, report);
     return new Reported(archive, report);
+  }
+
+  private static List<FailedAttempt.Check> checks(List<CheckResult> checks) {
+    return checks.stream().map(c -> new FailedAttempt.Check(c.name(), c.passed())).toList();
   }
 }

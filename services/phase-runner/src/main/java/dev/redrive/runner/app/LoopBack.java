@@ -1,11 +1,11 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.AttemptStatus;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.LoopDecision;
 import dev.redrive.runner.domain.LoopPlan;
 import dev.redrive.runner.domain.Phase;
@@ -34,7 +34,6 @@ class LoopBack {
   private final Workspaces workspaces;
   private final FailureReports reports;
   private final JsonMapper json;
-  private final int firstAttemptMaxAttempts;
   private final Clock clock;
   private final MeterRegistry meters;
 
@@ -45,7 +44,6 @@ class LoopBack {
       Workspaces workspaces,
       FailureReports reports,
       JsonMapper json,
-      int firstAttemptMaxAttempts,
       Clock clock,
       MeterRegistry meters) {
     this.store = store;
@@ -54,7 +52,6 @@ class LoopBack {
     this.workspaces = workspaces;
     this.reports = reports;
     this.json = json;
-    this.firstAttemptMaxAttempts = firstAttemptMaxAttempts;
     this.clock = clock;
     this.meters = meters;
   }
@@ -82,8 +79,7 @@ class LoopBack {
             back,
             iteration,
             target,
-            store.maxAttemptNumber(executionId, target.name()),
-            firstAttemptMaxAttempts,
+            store.phaseHistory(executionId, target.name()),
             reported.archive(),
             clock.instant());
     workspaces.write(

@@ -15,6 +15,7 @@ public interface PhaseRunner {
    * Everything one attempt is given.
    *
    * @param workspace the execution's folder (absolute)
+   * @param maxAttempts the number of the phase's last attempt, or null when unknown
    * @param retryEnvironment REDRIVE_CONTEXT_FILE, REDRIVE_PREVIOUS_ERROR, REDRIVE_NOTE when set
    * @param parameters the execution's parameters (a phase sees only the inputs it declares)
    * @param contextJson the context of this attempt as JSON (for an http body), or null
@@ -26,7 +27,7 @@ public interface PhaseRunner {
       Phase phase,
       String workspace,
       int attempt,
-      int maxAttempts,
+      Integer maxAttempts,
       Map<String, String> retryEnvironment,
       Map<String, String> parameters,
       String contextJson,

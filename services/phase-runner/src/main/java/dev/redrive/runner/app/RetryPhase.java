@@ -1,9 +1,9 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.NextAttempt;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.support.log.LogText;
@@ -112,11 +112,10 @@ public class RetryPhase {
       return;
     }
     log.info(
-        "execution {}: retrying phase {} as attempt {}/{} (command {})",
+        "execution {}: retrying phase {} as {} (command {})",
         executionId,
         phaseName,
-        retry.attemptNumber(),
-        retry.maxAttempts(),
+        attempt.describe(),
         retry.commandId());
     stateFile.write(executionId);
     worker.submit(attempt.attemptId());

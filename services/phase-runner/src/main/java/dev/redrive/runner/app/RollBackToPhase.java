@@ -1,10 +1,10 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.AttemptStatus;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.runner.domain.RollbackPlan;
 import dev.redrive.runner.domain.RollbackRecord;
@@ -41,7 +41,6 @@ public class RollBackToPhase {
   private final ExecutionViews views;
   private final AttemptWorker worker;
   private final JsonMapper json;
-  private final int firstAttemptMaxAttempts;
   private final Clock clock;
   private final MeterRegistry meters;
 
@@ -57,7 +56,6 @@ public class RollBackToPhase {
       ExecutionViews views,
       AttemptWorker worker,
       JsonMapper json,
-      WorkerSettings settings,
       Clock clock,
       MeterRegistry meters) {
     this.pipelines = pipelines;
@@ -71,7 +69,6 @@ public class RollBackToPhase {
     this.views = views;
     this.worker = worker;
     this.json = json;
-    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
     this.clock = clock;
     this.meters = meters;
   }
@@ -176,8 +173,7 @@ public class RollBackToPhase {
             new RollbackPlan.Ask(
                 toPhase, request.note(), request.requestedBy(), request.commandId()),
             checkpoints.activeCheckpoints(executionId),
-            store.maxAttemptNumber(executionId, toPhase),
-            firstAttemptMaxAttempts,
+            store.phaseHistory(executionId, toPhase),
             clock.instant());
     Workspaces.RolledBack moved = workspaces.rollBack(execution.workspace(), plan);
     if (!moved.restored().isEmpty()) {

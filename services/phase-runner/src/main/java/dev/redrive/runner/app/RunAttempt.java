@@ -1,9 +1,9 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.FailureType;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
@@ -95,11 +95,10 @@ public class RunAttempt {
     Phase phase = pipeline.phase(attempt.phase()).orElseThrow();
     String workspace = execution.workspace();
     log.info(
-        "execution {}: phase {} attempt {}/{} started ({})",
+        "execution {}: phase {} {} started ({})",
         execution.executionId(),
         phase.name(),
-        attempt.attemptNumber(),
-        attempt.maxAttempts(),
+        attempt.describe(),
         attempt.origin());
     PhaseControl control = running.started(attemptId);
     AttemptOutcome outcome;

@@ -1,11 +1,11 @@
 package dev.redrive.runner.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.AttemptStatus;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.FailureType;
 import dev.redrive.runner.domain.FileFingerprint;
 import dev.redrive.runner.domain.LoopDecision;
@@ -47,7 +47,6 @@ public class SettleAttempt {
   private final ExecutionStateFile stateFile;
   private final FailureReports reports;
   private final LoopBack loopBack;
-  private final int firstAttemptMaxAttempts;
   private final Clock clock;
   private final MeterRegistry meters;
 
@@ -60,7 +59,6 @@ public class SettleAttempt {
       Workspaces workspaces,
       ExecutionStateFile stateFile,
       JsonMapper json,
-      WorkerSettings settings,
       Clock clock,
       MeterRegistry meters) {
     this.pipelines = pipelines;
@@ -72,17 +70,7 @@ public class SettleAttempt {
     this.stateFile = stateFile;
     this.reports = new FailureReports(workspaces, clock);
     this.loopBack =
-        new LoopBack(
-            store,
-            checkpoints,
-            events,
-            workspaces,
-            reports,
-            json,
-            settings.firstAttemptMaxAttempts(),
-            clock,
-            meters);
-    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
+        new LoopBack(store, checkpoints, events, workspaces, reports, json, clock, meters);
     this.clock = clock;
     this.meters = meters;
   }
@@ -181,10 +169,7 @@ public class SettleAttempt {
             Ids.newId("att_"),
             execution.executionId(),
             next.name(),
-            NextAttempt.of(
-                next,
-                store.maxAttemptNumber(execution.executionId(), next.name()),
-                firstAttemptMaxAttempts),
+            NextAttempt.of(next, store.phaseHistory(execution.executionId(), next.name())),
             null,
             null,
             null,
@@ -214,7 +199,7 @@ public class SettleAttempt {
         reports.report(execution.workspace(), phase, attempt, outcome);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.FAILED, outcome.failureType(), outcome.message());
-    store.updateExecution(execution.executionId(), ExecutionStatus.FAILED, phase.name());
+    store.updateExecution(execution.executionId(), ExecutionStatus.HALTED, phase.name());
     events.attemptFailed(
         pipeline.name(),
         attempt,
@@ -255,11 +240,10 @@ public class SettleAttempt {
           LogText.escape(files));
     }
     log.warn(
-        "execution {}: phase {} attempt {}/{} failed: {} {}",
+        "execution {}: phase {} {} failed: {} {}",
         execution.executionId(),
         phase.name(),
-        attempt.attemptNumber(),
-        attempt.maxAttempts(),
+        attempt.describe(),
         outcome.failureType(),
         LogText.escape(outcome.message()));
     return new Settled(null, "failed");

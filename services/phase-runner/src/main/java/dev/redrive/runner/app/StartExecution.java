@@ -6,6 +6,7 @@ import dev.redrive.runner.domain.Checkpoint;
 import dev.redrive.runner.domain.Execution;
 import dev.redrive.runner.domain.NextAttempt;
 import dev.redrive.runner.domain.Phase;
+import dev.redrive.runner.domain.PhaseHistory;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
@@ -46,7 +47,6 @@ public class StartExecution {
   private final Workspaces workspaces;
   private final ExecutionStateFile stateFile;
   private final AttemptWorker worker;
-  private final int firstAttemptMaxAttempts;
   private final MeterRegistry meters;
 
   public StartExecution(
@@ -59,7 +59,6 @@ public class StartExecution {
       Workspaces workspaces,
       ExecutionStateFile stateFile,
       AttemptWorker worker,
-      WorkerSettings settings,
       MeterRegistry meters) {
     this.pipelines = pipelines;
     this.store = store;
@@ -70,7 +69,6 @@ public class StartExecution {
     this.workspaces = workspaces;
     this.stateFile = stateFile;
     this.worker = worker;
-    this.firstAttemptMaxAttempts = settings.firstAttemptMaxAttempts();
     this.meters = meters;
   }
 
@@ -218,7 +216,7 @@ public class StartExecution {
             Ids.newId("att_"),
             executionId,
             phase.name(),
-            NextAttempt.of(phase, 0, firstAttemptMaxAttempts),
+            NextAttempt.of(phase, PhaseHistory.NONE),
             null,
             null,
             null,

@@ -88,10 +88,7 @@ class RunnerConfiguration {
   @Bean
   WorkerSettings workerSettings(RunnerProperties properties) {
     return new WorkerSettings(
-        instanceId(properties),
-        properties.firstAttemptMaxAttempts(),
-        properties.shutdownGrace(),
-        properties.stopPollInterval());
+        instanceId(properties), properties.shutdownGrace(), properties.stopPollInterval());
   }
 
   @Bean

@@ -21,8 +21,6 @@ import org.springframework.validation.annotation.Validated;
  * @param workers phases that may run at the same time
  * @param outputLimitBytes bytes of a command's output kept in memory (head and tail)
  * @param eventExcerptChars characters of output carried in an AttemptFailed event
- * @param firstAttemptMaxAttempts attempt bound shown to a first attempt (REDRIVE_MAX_ATTEMPTS)
- *     before the coordinator has said anything; keep it equal to the coordinator's max attempts
  * @param source name written in the {@code source} field of the events the runner produces
  * @param instanceId this runner instance; at start it reports as INTERRUPTED only the attempts that
  *     it left running itself, so several runners can share one database. Keep it stable across
@@ -49,7 +47,6 @@ public record RunnerProperties(
     @DefaultValue("4") @Min(1) int workers,
     @DefaultValue("65536") @Min(1024) int outputLimitBytes,
     @DefaultValue("16384") @Min(256) int eventExcerptChars,
-    @DefaultValue("2") @Min(1) int firstAttemptMaxAttempts,
     @DefaultValue("redrive-runner") @NotBlank String source,
     @DefaultValue("") String instanceId,
     @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TZ", "TMPDIR"})

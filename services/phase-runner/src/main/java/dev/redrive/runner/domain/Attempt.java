@@ -1,10 +1,13 @@
 package dev.redrive.runner.domain;
 
+import dev.redrive.contract.AttemptBound;
 import java.time.Instant;
 
 /**
  * One attempt of a phase.
  *
+ * @param maxAttempts the number of the phase's last attempt, or null when unknown ({@link
+ *     NextAttempt})
  * @param commandId the command that queued it (a retry's, a rollback's), or null
  * @param contextFile its context, relative to the workspace, or null
  * @param origin what queued it
@@ -16,7 +19,7 @@ public record Attempt(
     String executionId,
     String phase,
     int attemptNumber,
-    int maxAttempts,
+    Integer maxAttempts,
     String commandId,
     String contextFile,
     String previousError,
@@ -59,5 +62,10 @@ public record Attempt(
         null,
         null,
         null);
+  }
+
+  /** The attempt in words: "attempt 2 of 3", or "attempt 2" when its bound is unknown. */
+  public String describe() {
+    return AttemptBound.describe(attemptNumber, maxAttempts);
   }
 }

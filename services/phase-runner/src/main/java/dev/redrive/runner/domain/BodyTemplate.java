@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  *
  * <p>Placeholders: {@code ${execution.id}}, {@code ${pipeline}}, {@code ${phase}}, {@code
  * ${attempt}}, {@code ${maxAttempts}}, {@code ${context}} and {@code ${input.<name>}} for each
- * input the phase declares.
+ * input the phase declares. {@code ${maxAttempts}} is {@code null} when the attempt's bound is
+ * unknown (the phase declares no {@code retry-policy.max-attempts} and the coordinator has not
+ * retried it yet).
  */
 public final class BodyTemplate {
 

@@ -6,14 +6,14 @@ import java.util.List;
  * The context an attempt reads from {@code $REDRIVE_CONTEXT_FILE} (and an http phase receives in
  * its body): plain JSON, no Avro union wrappers. A RetryCommand's context, a loop's (the failed
  * check of the later phase as the prior attempt) and a rollback's (the person's note) all have this
- * shape.
+ * shape. {@code maxAttempts} is null when the bound is unknown ({@link NextAttempt}).
  */
 public record ContextJson(
     String commandId,
     String executionId,
     String phase,
     int currentAttempt,
-    int maxAttempts,
+    Integer maxAttempts,
     List<Prior> priorAttempts,
     List<String> notes,
     String guidance,

@@ -1,5 +1,6 @@
 package dev.redrive.runner.domain;
 
+import dev.redrive.contract.ExecutionStatus;
 import java.time.Instant;
 
 /**

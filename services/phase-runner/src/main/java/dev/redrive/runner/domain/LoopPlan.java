@@ -35,8 +35,7 @@ public record LoopPlan(
    * @param back the loop's decision
    * @param iteration this iteration's number, counted in the database
    * @param target the loop's target phase
-   * @param highestTargetAttempt the highest attempt number the target had so far
-   * @param defaultMaxAttempts the runner's bound of a first attempt
+   * @param targetHistory the target's earlier attempts in the execution
    * @param archive where the looped attempt's artifacts were archived
    */
   public static LoopPlan plan(
@@ -46,15 +45,14 @@ public record LoopPlan(
       LoopDecision.GoBack back,
       int iteration,
       Phase target,
-      int highestTargetAttempt,
-      int defaultMaxAttempts,
+      PhaseHistory targetHistory,
       String archive,
       Instant now) {
     if (!target.name().equals(back.target())) {
       throw new IllegalArgumentException(
           "the loop goes to %s, not %s".formatted(back.target(), target.name()));
     }
-    NextAttempt next = NextAttempt.of(target, highestTargetAttempt, defaultMaxAttempts);
+    NextAttempt next = NextAttempt.of(target, targetHistory);
     LoopDecision.GoBack counted =
         new LoopDecision.GoBack(back.target(), iteration, back.max(), back.check());
     ContextJson context =

@@ -72,8 +72,7 @@ public record RollbackPlan(
    *
    * @param checkpoints the execution's active checkpoints by phase ({@link Checkpoint#INPUT} for
    *     the input)
-   * @param highestAttempt the highest attempt number the phase had so far (0 when none)
-   * @param defaultMaxAttempts the runner's bound of a first attempt
+   * @param history the phase's earlier attempts in the execution
    * @param now names the archive folders
    */
   public static RollbackPlan plan(
@@ -81,8 +80,7 @@ public record RollbackPlan(
       String executionId,
       Ask ask,
       Map<String, Checkpoint> checkpoints,
-      int highestAttempt,
-      int defaultMaxAttempts,
+      PhaseHistory history,
       Instant now) {
     String toPhase = ask.toPhase();
     Phase phase =
@@ -118,7 +116,7 @@ public record RollbackPlan(
       }
     }
     Checkpoint input = checkpoints.get(Checkpoint.INPUT);
-    NextAttempt next = NextAttempt.of(phase, highestAttempt, defaultMaxAttempts);
+    NextAttempt next = NextAttempt.of(phase, history);
     String note = ask.note();
     List<String> notes = note == null || note.isBlank() ? List.of() : List.of(note);
     ContextJson context =

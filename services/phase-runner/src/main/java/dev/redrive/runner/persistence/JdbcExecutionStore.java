@@ -1,12 +1,13 @@
 package dev.redrive.runner.persistence;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.app.ExecutionStore;
 import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.AttemptStatus;
 import dev.redrive.runner.domain.Execution;
-import dev.redrive.runner.domain.ExecutionStatus;
 import dev.redrive.runner.domain.FailureType;
+import dev.redrive.runner.domain.PhaseHistory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -180,15 +181,16 @@ public class JdbcExecutionStore implements ExecutionStore {
         .list();
   }
 
-  /** The highest attempt number the phase has had in this execution (0 when none). */
+  /** The phase's earlier attempts in this execution: the highest number, whether one failed. */
   @Override
-  public int maxAttemptNumber(String executionId, String phase) {
+  public PhaseHistory phaseHistory(String executionId, String phase) {
     return jdbc.sql(
             """
-            SELECT coalesce(max(attempt_number), 0) FROM phase_attempt
-            WHERE execution_id = ? AND phase = ?""")
+            SELECT coalesce(max(attempt_number), 0) AS highest,
+                   coalesce(bool_or(status = 'FAILED'), false) AS failed
+            FROM phase_attempt WHERE execution_id = ? AND phase = ?""")
         .params(executionId, phase)
-        .query(Integer.class)
+        .query((rs, row) -> new PhaseHistory(rs.getInt("highest"), rs.getBoolean("failed")))
         .single();
   }
 
@@ -269,7 +271,7 @@ public class JdbcExecutionStore implements ExecutionStore {
         rs.getString("execution_id"),
         rs.getString("phase"),
         rs.getInt("attempt_number"),
-        rs.getInt("max_attempts"),
+        rs.getObject("max_attempts", Integer.class),
         rs.getString("command_id"),
         rs.getString("context_file"),
         rs.getString("previous_error"),

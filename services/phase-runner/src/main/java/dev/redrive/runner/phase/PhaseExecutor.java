@@ -84,16 +84,21 @@ public class PhaseExecutor implements PhaseRunner {
     this.webhook = new WebhookPhase(new HttpCall(client, outputLimit, httpResponseMaxBytes, clock));
   }
 
-  /** Environment a phase sees: which execution, phase and attempt, and where things are. */
+  /**
+   * Environment a phase sees: which execution, phase and attempt, and where things are. {@code
+   * REDRIVE_MAX_ATTEMPTS} is left out when the attempt's bound is unknown (null).
+   */
   static Map<String, String> environment(
-      String executionId, Phase phase, Workspace workspace, int attempt, int maxAttempts) {
+      String executionId, Phase phase, Workspace workspace, int attempt, Integer maxAttempts) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("REDRIVE_EXECUTION_ID", executionId);
     env.put("REDRIVE_PHASE", phase.name());
     env.put("REDRIVE_WORKSPACE", workspace.root().toString());
     env.put("REDRIVE_ARTIFACTS_DIR", workspace.resolve(phase.artifactsDir()).toString());
     env.put("REDRIVE_ATTEMPT", Integer.toString(attempt));
-    env.put("REDRIVE_MAX_ATTEMPTS", Integer.toString(maxAttempts));
+    if (maxAttempts != null) {
+      env.put("REDRIVE_MAX_ATTEMPTS", Integer.toString(maxAttempts));
+    }
     return env;
   }
 
@@ -103,7 +108,7 @@ public class PhaseExecutor implements PhaseRunner {
       Phase phase,
       Workspace workspace,
       int attempt,
-      int maxAttempts,
+      Integer maxAttempts,
       Map<String, String> retryEnvironment) {
     return run(
         new PhaseRun(

@@ -34,7 +34,7 @@ final class WebhookPhase {
     values.put("pipeline", request.pipeline().name());
     values.put("phase", phase.name());
     values.put("attempt", Integer.toString(request.attempt()));
-    values.put("maxAttempts", Integer.toString(request.maxAttempts()));
+    values.put("maxAttempts", String.valueOf(request.maxAttempts()));
     for (String input : phase.inputs()) {
       values.put("input." + input, request.parameters().getOrDefault(input, ""));
     }
@@ -44,7 +44,9 @@ final class WebhookPhase {
     headers.put("Redrive-Execution-Id", request.executionId());
     headers.put("Redrive-Phase", phase.name());
     headers.put("Redrive-Attempt", Integer.toString(request.attempt()));
-    headers.put("Redrive-Max-Attempts", Integer.toString(request.maxAttempts()));
+    if (request.maxAttempts() != null) {
+      headers.put("Redrive-Max-Attempts", Integer.toString(request.maxAttempts()));
+    }
     Path responseFile =
         workspace.resolve(phase.artifactsDir()).resolve(PhaseExecutor.HTTP_RESPONSE_FILE);
     HttpCall.Result result = http.call(spec, body, headers, responseFile, request.control());

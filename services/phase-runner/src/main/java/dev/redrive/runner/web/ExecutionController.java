@@ -1,5 +1,6 @@
 package dev.redrive.runner.web;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.app.CancelExecution;
 import dev.redrive.runner.app.ExecutionConflictException;
 import dev.redrive.runner.app.ExecutionView;
@@ -123,7 +124,7 @@ class ExecutionController {
                 null,
                 null,
                 RequestedBy.resolve(caller, null)));
-    return new Started(id, body.pipeline(), "RUNNING");
+    return new Started(id, body.pipeline(), ExecutionStatus.RUNNING.name());
   }
 
   @GetMapping("/executions/{executionId}/phases")
@@ -200,7 +201,7 @@ class ExecutionController {
             ? "cancelled by " + (requestedBy == null ? "a person" : requestedBy)
             : request.reason();
     cancels.cancel(executionId, reason, requestId);
-    return new Cancelled(requestId, executionId, "CANCELLED");
+    return new Cancelled(requestId, executionId, ExecutionStatus.CANCELLED.name());
   }
 
   /** The decoded input files, each and all of them within the limits. */

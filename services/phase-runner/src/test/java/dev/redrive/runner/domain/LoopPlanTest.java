@@ -62,6 +62,10 @@ class LoopPlanTest {
   private final LoopDecision.GoBack back = new LoopDecision.GoBack("develop", 1, 3, approved);
 
   private LoopPlan plan(int iteration, int highestTargetAttempt) {
+    return plan(iteration, new PhaseHistory(highestTargetAttempt, false));
+  }
+
+  private LoopPlan plan(int iteration, PhaseHistory targetHistory) {
     return LoopPlan.plan(
         review,
         looped,
@@ -69,8 +73,7 @@ class LoopPlanTest {
         back,
         iteration,
         develop,
-        highestTargetAttempt,
-        2,
+        targetHistory,
         "artifacts/_failed/review/attempt-2/",
         NOW);
   }
@@ -82,6 +85,14 @@ class LoopPlanTest {
     assertThat(plan.target()).isEqualTo("develop");
     assertThat(plan.next()).isEqualTo(new NextAttempt(5, 7));
     assertThat(plan.contextFile()).isEqualTo(".redrive/loop-develop-attempt-5.json");
+  }
+
+  @Test
+  void shouldLeaveTheBoundUnknownWhenAnAttemptOfTheTargetFailedBefore() {
+    LoopPlan plan = plan(2, new PhaseHistory(4, true));
+
+    assertThat(plan.next()).isEqualTo(new NextAttempt(5, null));
+    assertThat(plan.context().maxAttempts()).isNull();
   }
 
   @Test
@@ -128,7 +139,9 @@ class LoopPlanTest {
   @Test
   void shouldRefuseATargetThatIsNotTheLoops() {
     assertThatThrownBy(
-            () -> LoopPlan.plan(review, looped, outcome, back, 1, review, 0, 2, "archive/", NOW))
+            () ->
+                LoopPlan.plan(
+                    review, looped, outcome, back, 1, review, PhaseHistory.NONE, "archive/", NOW))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -27,23 +27,36 @@ class NextAttemptTest {
   }
 
   @Test
-  void shouldGiveAFirstAttemptTheRunnersDefaultBound() {
-    assertThat(NextAttempt.of(phase(null), 0, 2)).isEqualTo(new NextAttempt(1, 2));
+  void shouldNotKnowTheBoundOfAPhaseThatDeclaresNoMaxAttempts() {
+    // the coordinator's policy decides it, which the runner cannot know
+    assertThat(NextAttempt.of(phase(null), PhaseHistory.NONE)).isEqualTo(new NextAttempt(1, null));
+    assertThat(NextAttempt.of(phase(null), new PhaseHistory(3, false)))
+        .isEqualTo(new NextAttempt(4, null));
   }
 
   @Test
-  void shouldGiveALaterAttemptTheWholeBudgetAgain() {
-    assertThat(NextAttempt.of(phase(null), 3, 2)).isEqualTo(new NextAttempt(4, 5));
+  void shouldCountThePhasesOwnMaxAttemptsFromThisAttemptWhenNoneOfItsAttemptsFailed() {
+    assertThat(NextAttempt.of(phase(5), PhaseHistory.NONE)).isEqualTo(new NextAttempt(1, 5));
+    // attempts that succeeded or were sent back by a loop are not counted
+    assertThat(NextAttempt.of(phase(5), new PhaseHistory(2, false)))
+        .isEqualTo(new NextAttempt(3, 7));
   }
 
   @Test
-  void shouldPreferThePhasesOwnMaxAttempts() {
-    assertThat(NextAttempt.of(phase(5), 0, 2)).isEqualTo(new NextAttempt(1, 5));
-    assertThat(NextAttempt.of(phase(5), 2, 2)).isEqualTo(new NextAttempt(3, 7));
+  void shouldNotKnowTheBoundOnceAnAttemptOfThePhaseFailed() {
+    // the coordinator may have counted the failure, or a person may have reset the count
+    assertThat(NextAttempt.of(phase(5), new PhaseHistory(2, true)))
+        .isEqualTo(new NextAttempt(3, null));
   }
 
   @Test
-  void shouldUseTheDefaultWhenThePolicyDeclaresNoMaxAttempts() {
+  void shouldDescribeTheAttemptWithOrWithoutItsBound() {
+    assertThat(new NextAttempt(3, 7).describe()).isEqualTo("attempt 3 of 7");
+    assertThat(new NextAttempt(3, null).describe()).isEqualTo("attempt 3");
+  }
+
+  @Test
+  void shouldNotKnowTheBoundWhenThePolicyDeclaresNoMaxAttempts() {
     Phase phase =
         new Phase(
             "build",
@@ -55,6 +68,7 @@ class NextAttemptTest {
             new PhaseRetryPolicy(null, Duration.ofSeconds(1), null, null, null, null, null),
             null);
 
-    assertThat(NextAttempt.of(phase, 1, 3)).isEqualTo(new NextAttempt(2, 4));
+    assertThat(NextAttempt.of(phase, new PhaseHistory(1, false)))
+        .isEqualTo(new NextAttempt(2, null));
   }
 }

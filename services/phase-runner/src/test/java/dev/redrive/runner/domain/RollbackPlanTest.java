@@ -65,8 +65,7 @@ class RollbackPlanTest {
         "exec_1",
         new RollbackPlan.Ask(toPhase, note, "alice", "cmd_1"),
         checkpoints,
-        highest,
-        2,
+        new PhaseHistory(highest, false),
         NOW);
   }
 
@@ -116,8 +115,7 @@ class RollbackPlanTest {
             "exec_1",
             new RollbackPlan.Ask("publish", null, null, "cmd_1"),
             Map.of("build", checkpoint("build", "artifacts/build/app.jar")),
-            0,
-            2,
+            PhaseHistory.NONE,
             NOW);
 
     assertThat(plan.input()).isNull();
@@ -134,10 +132,29 @@ class RollbackPlanTest {
   }
 
   @Test
-  void shouldRunThePhaseAsItsNextAttemptWithItsWholeBudget() {
-    assertThat(plan("build", null, 3).next()).isEqualTo(new NextAttempt(4, 5));
+  void shouldRunThePhaseAsItsNextAttemptWithTheBoundItDeclares() {
+    // "test" declares max-attempts 4: from its next attempt on when none of its attempts failed
     assertThat(plan("test", null, 1).next()).isEqualTo(new NextAttempt(2, 5));
-    assertThat(plan("publish", null, 0).next()).isEqualTo(new NextAttempt(1, 2));
+    assertThat(plan("test", null, 1).context().maxAttempts()).isEqualTo(5);
+    // the others leave the bound to the coordinator's policy
+    assertThat(plan("build", null, 3).next()).isEqualTo(new NextAttempt(4, null));
+    assertThat(plan("publish", null, 0).next()).isEqualTo(new NextAttempt(1, null));
+  }
+
+  @Test
+  void shouldNotKnowTheBoundOfAPhaseThatFailedBefore() {
+    // a resume does not reset the coordinator's count of the phase's failures
+    RollbackPlan plan =
+        RollbackPlan.plan(
+            pipeline,
+            "exec_1",
+            new RollbackPlan.Ask("test", null, "alice", "cmd_1"),
+            checkpoints,
+            new PhaseHistory(2, true),
+            NOW);
+
+    assertThat(plan.next()).isEqualTo(new NextAttempt(3, null));
+    assertThat(plan.context().maxAttempts()).isNull();
   }
 
   @Test
@@ -151,7 +168,7 @@ class RollbackPlanTest {
     assertThat(context.executionId()).isEqualTo("exec_1");
     assertThat(context.phase()).isEqualTo("build");
     assertThat(context.currentAttempt()).isEqualTo(2);
-    assertThat(context.maxAttempts()).isEqualTo(3);
+    assertThat(context.maxAttempts()).as("build declares no max-attempts").isNull();
     assertThat(context.priorAttempts()).isEmpty();
     assertThat(context.notes()).containsExactly("use the other mirror");
     assertThat(context.guidance())

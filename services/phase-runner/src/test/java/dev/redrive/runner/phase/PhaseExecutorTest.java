@@ -641,6 +641,20 @@ class PhaseExecutorTest {
               Map.entry("REDRIVE_MAX_ATTEMPTS", "2"));
     }
 
+    @Test
+    void shouldLeaveOutTheBoundWhenItIsUnknown() {
+      // given a phase whose bound only the coordinator's policy knows
+      Phase build = phase("build", sh("true"), List.of());
+
+      // when
+      Map<String, String> env = PhaseExecutor.environment("exec_7", build, workspace, 1, null);
+
+      // then
+      assertThat(env)
+          .containsEntry("REDRIVE_ATTEMPT", "1")
+          .doesNotContainKey("REDRIVE_MAX_ATTEMPTS");
+    }
+
     private Map<String, String> readEnv(Path file) throws IOException {
       return Files.readAllLines(file).stream()
           .filter(line -> line.contains("="))

@@ -52,12 +52,17 @@ public interface CoordinatorEvents {
   /** Who asked for a retry; null for an automatic one. */
   record Requester(String requestId, String requestedBy, boolean forced) {}
 
-  /** A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision. */
+  /**
+   * A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision.
+   *
+   * @param maxAttempts the number of the phase's last attempt ({@code AttemptBound})
+   */
   void resumeRequested(
       EventMeta cause,
       String commandId,
       String toPhase,
       int attemptNumber,
+      int maxAttempts,
       String note,
       Instant notBefore,
       RetryPolicy policy,

@@ -1,6 +1,6 @@
 package dev.redrive.coordinator.app;
 
-import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.contract.ExecutionStatus;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.redrive.coordinator.app;
 
-import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.contract.ExecutionStatus;
 import java.time.Instant;
 
 /** An execution as the API shows it. */

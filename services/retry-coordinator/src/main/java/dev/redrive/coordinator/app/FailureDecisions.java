@@ -1,7 +1,8 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.contract.AttemptBound;
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.Decision;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.RetryBudget;
@@ -136,26 +137,30 @@ final class FailureDecisions {
         policies.resolve(meta.source(), meta.pipeline(), failure.phase(), report.declaredPolicy());
     List<Failure> history = histories.getOrDefault(key(report), List.of());
     Instant firstFailureAt = history.isEmpty() ? failure.occurredAt() : history.get(0).occurredAt();
-    Decision decision = policy.decide(failedAttempts, firstFailureAt, failure, random);
+    Decision decision =
+        policy.decide(meta.executionId(), failedAttempts, firstFailureAt, failure, random);
     if (decision instanceof Decision.Retry) {
       decision = withinBudget(meta, failure, decision, writes);
     }
     String lastError = failure.type() + ": " + failure.message();
+    // attempt numbers only grow, the counter does not count what a loop handled and a reset
+    // zeroes it; a reporter that does not number its attempts (0) is numbered by the counter
+    int attemptNumber = Math.max(failure.attemptNumber(), failedAttempts);
     if (decision instanceof Decision.Retry retry) {
-      // attempt numbers only grow; after a count reset the bound moves up by the attempts before it
-      int offset = Math.max(0, failure.attemptNumber() - failedAttempts);
+      int nextAttempt = attemptNumber + 1;
       writes.budget.countRetry(meta);
       retries.add(
           new PendingRetry(
               report,
-              new Decision.Retry(retry.nextAttempt() + offset, retry.delay(), retry.reason()),
+              new Decision.Retry(nextAttempt, retry.delay(), retry.reason()),
               lastError,
-              policy.maxAttempts() + offset,
+              AttemptBound.lastAttempt(nextAttempt, policy.maxAttempts(), failedAttempts),
               policy,
               history));
     } else if (decision instanceof Decision.Intervene intervene) {
+      int bound = AttemptBound.lastAttempt(attemptNumber, policy.maxAttempts(), failedAttempts - 1);
       writes.execution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
-      writes.events.interventionRequired(meta, failure, policy.maxAttempts(), intervene, history);
+      writes.events.interventionRequired(meta, failure, bound, intervene, history);
       Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
       writes.afterCommit.add(
           () -> {

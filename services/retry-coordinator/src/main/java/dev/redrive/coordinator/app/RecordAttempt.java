@@ -1,7 +1,7 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.FailureDecisions.PendingRetry;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.RetryBudget;

@@ -1,9 +1,10 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.contract.AttemptBound;
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.CoordinatorEvents.Requester;
 import dev.redrive.coordinator.app.RetryAnswer.Result;
 import dev.redrive.coordinator.domain.Decision;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
@@ -228,6 +229,13 @@ public class RequestRetry {
     String phase = request.fromPhase();
     int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
     RetryPolicy policy = policy(execution, phase);
+    // a resume does not reset the count (only resetCount does, above): the phase's failures so
+    // far still count against its policy
+    int maxAttempts =
+        AttemptBound.lastAttempt(
+            attemptNumber,
+            policy.maxAttempts(),
+            attempts.failedAttempts(execution.executionId(), phase));
     executions.clearCheckpoints(
         execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
     executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
@@ -236,6 +244,7 @@ public class RequestRetry {
         UUID.randomUUID().toString(),
         phase,
         attemptNumber,
+        maxAttempts,
         request.note(),
         notBefore,
         policy,
@@ -253,7 +262,7 @@ public class RequestRetry {
     RetryPolicy policy = policy(execution, phase);
     int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
     int counted = attempts.failedAttempts(execution.executionId(), phase);
-    int maxAttempts = Math.max(attemptNumber, policy.maxAttempts() + (attemptNumber - 1 - counted));
+    int maxAttempts = AttemptBound.lastAttempt(attemptNumber, policy.maxAttempts(), counted);
     List<Failure> history = attempts.failures(execution.executionId(), phase);
     RetryContext context =
         assembler.assemble(

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.domain;
 
+import dev.redrive.contract.AttemptBound;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -97,7 +98,8 @@ public final class RetryContextAssembler {
       int notesLeftOut) {
     StringBuilder text = new StringBuilder();
     text.append(
-        "This is attempt %d of %d for phase '%s'.".formatted(currentAttempt, maxAttempts, phase));
+        "This is %s for phase '%s'."
+            .formatted(AttemptBound.describe(currentAttempt, maxAttempts), phase));
     if (earlier.isEmpty()) {
       text.append(" No earlier attempt failed.");
     } else if (earlier.size() == 1) {

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.domain;
 
+import dev.redrive.contract.RecommendedActions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -77,12 +78,14 @@ public record RetryPolicy(
   /**
    * Decides what follows a failure.
    *
+   * @param executionId the failure's execution (named in the recommended action)
    * @param failedAttempts failures of this phase counted so far, this one included
    * @param failure the failure just reported
    * @param random source of jitter (seeded in tests)
    */
-  public Decision decide(int failedAttempts, Failure failure, RandomGenerator random) {
-    return decide(failedAttempts, failure.occurredAt(), failure, random);
+  public Decision decide(
+      String executionId, int failedAttempts, Failure failure, RandomGenerator random) {
+    return decide(executionId, failedAttempts, failure.occurredAt(), failure, random);
   }
 
   /**
@@ -90,49 +93,71 @@ public record RetryPolicy(
    * (the phase's first failure): a retry that could not start before the deadline is not made.
    */
   public Decision decide(
-      int failedAttempts, Instant firstFailureAt, Failure failure, RandomGenerator random) {
-    Decision decision = decideIgnoringDeadline(failedAttempts, failure, random);
-    if (deadline != null
-        && decision instanceof Decision.Retry retry
-        && failure.occurredAt().plus(retry.delay()).isAfter(firstFailureAt.plus(deadline))) {
-      return new Decision.Intervene(
+      String executionId,
+      int failedAttempts,
+      Instant firstFailureAt,
+      Failure failure,
+      RandomGenerator random) {
+    String reason = reasonToIntervene(failedAttempts, failure);
+    if (reason == null) {
+      Duration delay =
+          failure.retryAfter() != null
+              ? clamp(failure.retryAfter())
+              : backoff(failedAttempts, random);
+      if (deadline == null
+          || !failure.occurredAt().plus(delay).isAfter(firstFailureAt.plus(deadline))) {
+        return new Decision.Retry(
+            failedAttempts + 1,
+            delay,
+            "SOFT failure %s: %s".formatted(failure.type(), counted(failedAttempts)));
+      }
+      reason =
           "retry deadline passed: no retry may start later than %s after the first failure"
-              .formatted(deadline),
-          RecommendedActions.forFailure(failure));
+              .formatted(deadline);
     }
-    return decision;
+    return new Decision.Intervene(reason, recommendedAction(executionId, failure));
   }
 
-  private Decision decideIgnoringDeadline(
-      int failedAttempts, Failure failure, RandomGenerator random) {
+  /** Why the failure goes to a person whatever the deadline, or null when it may be retried. */
+  private String reasonToIntervene(int failedAttempts, Failure failure) {
     if (failure.hard()) {
-      return new Decision.Intervene(
-          "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type()),
-          RecommendedActions.forFailure(failure));
+      return "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type());
     }
     if (failure.type() == FailureType.UNAUTHORIZED_WRITE) {
-      return new Decision.Intervene(
-          "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must review it",
-          RecommendedActions.forFailure(failure));
+      return "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must review"
+          + " it";
     }
     if (nonRetryable.contains(failure.type())) {
-      return new Decision.Intervene(
-          "%s is not retryable under this policy".formatted(failure.type()),
-          RecommendedActions.forFailure(failure));
+      return "%s is not retryable under this policy".formatted(failure.type());
     }
     if (failedAttempts >= maxAttempts) {
-      return new Decision.Intervene(
-          "attempts exhausted (%d/%d)".formatted(failedAttempts, maxAttempts),
-          RecommendedActions.forFailure(failure));
+      return "attempts exhausted: " + counted(failedAttempts);
     }
-    Duration delay =
-        failure.retryAfter() != null
-            ? clamp(failure.retryAfter())
-            : backoff(failedAttempts, random);
-    return new Decision.Retry(
-        failedAttempts + 1,
-        delay,
-        "SOFT failure %s, attempt %d/%d".formatted(failure.type(), failedAttempts, maxAttempts));
+    return null;
+  }
+
+  /**
+   * The failure counter against the bound, in words: "1 failure counted, 2 attempts allowed". The
+   * counter, not the attempt number: failures a loop handled are not counted, and a reset zeroes
+   * it.
+   */
+  private String counted(int failedAttempts) {
+    return "%d %s counted, %d %s allowed"
+        .formatted(
+            failedAttempts,
+            failedAttempts == 1 ? "failure" : "failures",
+            maxAttempts,
+            maxAttempts == 1 ? "attempt" : "attempts");
+  }
+
+  /** The recommended action of the shared table ({@link RecommendedActions}). */
+  static String recommendedAction(String executionId, Failure failure) {
+    return RecommendedActions.forFailure(
+        failure.type().name(),
+        executionId,
+        failure.phase(),
+        failure.failedChecks().stream().map(CheckOutcome::name).toList(),
+        failure.exitCode());
   }
 
   /**

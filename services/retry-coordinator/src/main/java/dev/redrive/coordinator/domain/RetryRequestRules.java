@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.domain;
 
+import dev.redrive.contract.ExecutionStatus;
 import java.util.List;
 import java.util.Optional;
 

@@ -140,6 +140,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       String commandId,
       String toPhase,
       int attemptNumber,
+      int maxAttempts,
       String note,
       Instant notBefore,
       RetryPolicy policy,
@@ -151,7 +152,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 commandId,
                 toPhase,
                 attemptNumber,
-                Math.max(attemptNumber, policy.maxAttempts()),
+                maxAttempts,
                 notBefore,
                 "resume from phase %s requested by %s%s"
                     .formatted(

@@ -2,12 +2,12 @@ package dev.redrive.coordinator.persistence;
 
 import static dev.redrive.coordinator.persistence.SqlArrays.timestamp;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.AttemptView;
 import dev.redrive.coordinator.app.ExecutionFilter;
 import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -3,11 +3,11 @@ package dev.redrive.coordinator.persistence;
 import static dev.redrive.coordinator.persistence.SqlArrays.text;
 import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionStore;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.PhaseKey;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.redrive.coordinator.web;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.ExecutionFilter;
 import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.web.InvalidFieldException;

@@ -2,7 +2,7 @@ package dev.redrive.coordinator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.FailureType;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.redrive.coordinator.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redrive.coordinator.domain.ExecutionStatus;
+import dev.redrive.contract.ExecutionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

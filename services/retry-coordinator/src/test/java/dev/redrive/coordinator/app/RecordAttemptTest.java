@@ -2,9 +2,9 @@ package dev.redrive.coordinator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.Jitter;
@@ -97,10 +97,32 @@ class RecordAttemptTest {
         .containsExactly(2, 3);
     InterventionRequired paused = events.of(InterventionRequired.class).get(0);
     assertThat(paused.failure().attemptNumber()).isEqualTo(3);
+    assertThat(paused.maxAttempts()).as("attempt 3 was the last one").isEqualTo(3);
+    assertThat(paused.decision().reason())
+        .isEqualTo("attempts exhausted: 3 failures counted, 3 attempts allowed");
+    assertThat(paused.decision().recommendedAction()).contains("redrive retry exec-1");
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.PAUSED);
     assertThat(executions.execution(EXECUTION).orElseThrow().lastError())
         .isEqualTo("COMMAND_FAILED: exit code 1");
     assertThat(meters.counter("redrive.retries.exhausted", "phase", "build").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldMoveTheBoundUpByTheAttemptsBeforeACountReset() {
+    // given three failed attempts of "build" and then a person's reset of its count
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+    recordAttempt.record(List.of(failed("evt-2", 2)));
+    recordAttempt.record(List.of(failed("evt-3", 3)));
+    attempts.resetCount(EXECUTION, "build");
+
+    // when attempt 4 fails
+    recordAttempt.record(List.of(failed("evt-4", 4)));
+
+    // then attempt 5 is scheduled, and the policy's three attempts count from attempt 4 on
+    RetryScheduled retry = events.of(RetryScheduled.class).get(2);
+    assertThat(retry.retry().nextAttempt()).isEqualTo(5);
+    assertThat(retry.context().maxAttempts()).isEqualTo(6);
+    assertThat(retry.context().guidance()).startsWith("This is attempt 5 of 6 for phase 'build'.");
   }
 
   @Test

@@ -23,8 +23,13 @@ final class RecordedEvents implements CoordinatorEvents {
       Requester requester)
       implements Written {}
 
-  /** An InterventionRequired decision. */
-  record InterventionRequired(EventMeta cause, Failure failure, Decision.Intervene decision)
+  /** An InterventionRequired decision, with the bound of the failed attempt. */
+  record InterventionRequired(
+      EventMeta cause, Failure failure, int maxAttempts, Decision.Intervene decision)
+      implements Written {}
+
+  /** A resume: the Rollback command and its RetryScheduled decision. */
+  record ResumeRequested(EventMeta cause, String toPhase, int attemptNumber, int maxAttempts)
       implements Written {}
 
   /** A RetryRejected decision. */
@@ -66,7 +71,7 @@ final class RecordedEvents implements CoordinatorEvents {
           int maxAttempts,
           Decision.Intervene decision,
           List<Failure> history) {
-        collected.add(new InterventionRequired(cause, failure, decision));
+        collected.add(new InterventionRequired(cause, failure, maxAttempts, decision));
       }
 
       @Override
@@ -83,11 +88,12 @@ final class RecordedEvents implements CoordinatorEvents {
       String commandId,
       String toPhase,
       int attemptNumber,
+      int maxAttempts,
       String note,
       Instant notBefore,
       RetryPolicy policy,
       Requester requester) {
-    written.add(new Other("ResumeRequested", cause));
+    written.add(new ResumeRequested(cause, toPhase, attemptNumber, maxAttempts));
   }
 
   @Override

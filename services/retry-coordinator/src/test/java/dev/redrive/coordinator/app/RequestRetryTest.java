@@ -2,10 +2,11 @@ package dev.redrive.coordinator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.app.RecordedEvents.ResumeRequested;
 import dev.redrive.coordinator.app.RecordedEvents.RetryRejected;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
 import dev.redrive.coordinator.app.RetryAnswer.Result;
-import dev.redrive.coordinator.domain.ExecutionStatus;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyCatalog;
@@ -68,6 +69,73 @@ class RequestRetryTest {
         .satisfies(saved -> assertThat(saved.automatic()).as("a person's retry").isFalse());
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
     assertThat(requests.answers).containsEntry("req-1", answer);
+  }
+
+  @Test
+  void shouldGiveARetryInPlaceAfterACountResetAFreshSetOfAttempts() {
+    // given an execution paused at "build" after its two attempts failed
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
+    attempts.failedBefore(EXECUTION, failure(1));
+    attempts.failedBefore(EXECUTION, failure(2));
+
+    // when a person retries it with a reset of the count
+    requestRetry.request(
+        new RetryRequest("req-5", EXECUTION, false, false, true, null, null, false, "alice", null));
+
+    // then attempt 3 may be followed by attempt 4: two attempts from here on
+    RetryScheduled retry = events.of(RetryScheduled.class).get(0);
+    assertThat(retry.retry().nextAttempt()).isEqualTo(3);
+    assertThat(retry.context().maxAttempts()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldKeepTheCountOfAResumedPhase() {
+    // given an execution paused at "build" after its two attempts failed
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
+    attempts.failedBefore(EXECUTION, failure(1));
+    attempts.failedBefore(EXECUTION, failure(2));
+
+    // when a person resumes from "build" without a reset
+    requestRetry.request(
+        new RetryRequest(
+            "req-6", EXECUTION, false, false, false, "build", null, false, "alice", null));
+
+    // then its third attempt is its last: a resume does not reset the count
+    assertThat(events.of(ResumeRequested.class))
+        .singleElement()
+        .satisfies(
+            resume -> {
+              assertThat(resume.attemptNumber()).isEqualTo(3);
+              assertThat(resume.maxAttempts()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void shouldGiveAResumedPhaseThatNeverFailedItsWholePolicyFromItsNextAttempt() {
+    // given an execution paused at "build" after its two attempts failed
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
+    attempts.failedBefore(EXECUTION, failure(1));
+    attempts.failedBefore(EXECUTION, failure(2));
+
+    // and "fetch", whose first attempt succeeded
+    attempts.attempts.put(
+        "att-fetch-1",
+        new InMemoryAttemptLog.Attempt(new PhaseKey(EXECUTION, "fetch"), 1, "SUCCEEDED", null));
+
+    // when a person resumes from "fetch"
+    requestRetry.request(
+        new RetryRequest(
+            "req-7", EXECUTION, false, false, false, "fetch", null, false, "alice", null));
+
+    // then "fetch" runs as attempt 2, and nothing counted keeps it from an attempt 3
+    assertThat(events.of(ResumeRequested.class))
+        .singleElement()
+        .satisfies(
+            resume -> {
+              assertThat(resume.toPhase()).isEqualTo("fetch");
+              assertThat(resume.attemptNumber()).isEqualTo(2);
+              assertThat(resume.maxAttempts()).isEqualTo(3);
+            });
   }
 
   @Test

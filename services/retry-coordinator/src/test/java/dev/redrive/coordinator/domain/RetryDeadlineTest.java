@@ -24,7 +24,8 @@ class RetryDeadlineTest {
   void shouldRetryWhileTheRetryCanStartBeforeTheDeadline() {
     Failure failure = Failures.soft(FailureType.COMMAND_FAILED);
 
-    Decision decision = policy.decide(1, failure.occurredAt(), failure, new SplittableRandom(1));
+    Decision decision =
+        policy.decide("exec_1", 1, failure.occurredAt(), failure, new SplittableRandom(1));
 
     assertThat(decision).isInstanceOf(Decision.Retry.class);
   }
@@ -34,7 +35,7 @@ class RetryDeadlineTest {
     Failure failure = Failures.soft(FailureType.COMMAND_FAILED);
     Instant firstFailure = failure.occurredAt().minusSeconds(25);
 
-    Decision decision = policy.decide(2, firstFailure, failure, new SplittableRandom(1));
+    Decision decision = policy.decide("exec_1", 2, firstFailure, failure, new SplittableRandom(1));
 
     assertThat(decision).isInstanceOf(Decision.Intervene.class);
     assertThat(((Decision.Intervene) decision).reason()).startsWith("retry deadline passed");

@@ -63,14 +63,15 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.COMMAND_FAILED);
 
       // when
-      Decision decision = policy.decide(1, failure, new SplittableRandom(42));
+      Decision decision = policy.decide("exec_1", 1, failure, new SplittableRandom(42));
 
       // then
       assertThat(decision).isInstanceOf(Decision.Retry.class);
       Decision.Retry retry = (Decision.Retry) decision;
       assertThat(retry.nextAttempt()).isEqualTo(2);
       assertThat(retry.delay()).isBetween(Duration.ZERO, Duration.ofSeconds(1));
-      assertThat(retry.reason()).isEqualTo("SOFT failure COMMAND_FAILED, attempt 1/2");
+      assertThat(retry.reason())
+          .isEqualTo("SOFT failure COMMAND_FAILED: 1 failure counted, 2 attempts allowed");
     }
 
     @Test
@@ -79,13 +80,14 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.COMMAND_FAILED);
 
       // when
-      Decision decision = policy.decide(2, failure, UNUSED_RANDOM);
+      Decision decision = policy.decide("exec_1", 2, failure, UNUSED_RANDOM);
 
       // then
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
-                  "attempts exhausted (2/2)", RecommendedActions.forFailure(failure)));
+                  "attempts exhausted: 2 failures counted, 2 attempts allowed",
+                  RetryPolicy.recommendedAction("exec_1", failure)));
     }
 
     @Test
@@ -94,11 +96,12 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.TIMEOUT);
 
       // when
-      Decision decision = policy.decide(3, failure, UNUSED_RANDOM);
+      Decision decision = policy.decide("exec_1", 3, failure, UNUSED_RANDOM);
 
       // then
       assertThat(decision).isInstanceOf(Decision.Intervene.class);
-      assertThat(((Decision.Intervene) decision).reason()).isEqualTo("attempts exhausted (3/2)");
+      assertThat(((Decision.Intervene) decision).reason())
+          .isEqualTo("attempts exhausted: 3 failures counted, 2 attempts allowed");
     }
 
     @ParameterizedTest
@@ -111,7 +114,7 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(type);
 
       // when
-      Decision decision = policy.decide(1, failure, new SplittableRandom(7));
+      Decision decision = policy.decide("exec_1", 1, failure, new SplittableRandom(7));
 
       // then
       assertThat(decision).isInstanceOf(Decision.Retry.class);
@@ -131,14 +134,14 @@ class RetryPolicyTest {
       Failure failure = Failures.hard(type);
 
       // when
-      Decision decision = policy.decide(1, failure, UNUSED_RANDOM);
+      Decision decision = policy.decide("exec_1", 1, failure, UNUSED_RANDOM);
 
       // then
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
                   "HARD failure (%s): the reporter says a retry cannot help".formatted(type),
-                  RecommendedActions.forFailure(failure)));
+                  RetryPolicy.recommendedAction("exec_1", failure)));
     }
 
     @Test
@@ -147,7 +150,7 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.UNAUTHORIZED_WRITE);
 
       // when
-      Decision decision = policy.decide(1, failure, UNUSED_RANDOM);
+      Decision decision = policy.decide("exec_1", 1, failure, UNUSED_RANDOM);
 
       // then
       assertThat(decision)
@@ -155,7 +158,7 @@ class RetryPolicyTest {
               new Decision.Intervene(
                   "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must"
                       + " review it",
-                  RecommendedActions.forFailure(failure)));
+                  RetryPolicy.recommendedAction("exec_1", failure)));
     }
 
     @Test
@@ -172,14 +175,14 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.TIMEOUT);
 
       // when
-      Decision decision = strict.decide(1, failure, UNUSED_RANDOM);
+      Decision decision = strict.decide("exec_1", 1, failure, UNUSED_RANDOM);
 
       // then
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
                   "TIMEOUT is not retryable under this policy",
-                  RecommendedActions.forFailure(failure)));
+                  RetryPolicy.recommendedAction("exec_1", failure)));
     }
 
     @Test
@@ -196,13 +199,15 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          strict.decide(1, Failures.soft(FailureType.COMMAND_FAILED), UNUSED_RANDOM);
+          strict.decide("exec_1", 1, Failures.soft(FailureType.COMMAND_FAILED), UNUSED_RANDOM);
 
       // then
       assertThat(decision)
           .isEqualTo(
               new Decision.Retry(
-                  2, Duration.ofSeconds(1), "SOFT failure COMMAND_FAILED, attempt 1/5"));
+                  2,
+                  Duration.ofSeconds(1),
+                  "SOFT failure COMMAND_FAILED: 1 failure counted, 5 attempts allowed"));
     }
 
     @Test
@@ -211,7 +216,7 @@ class RetryPolicyTest {
       Failure failure = Failures.hard(FailureType.COMMAND_FAILED);
 
       // when
-      Decision decision = policy.decide(5, failure, UNUSED_RANDOM);
+      Decision decision = policy.decide("exec_1", 5, failure, UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Intervene) decision).reason()).startsWith("HARD failure");
@@ -231,11 +236,12 @@ class RetryPolicyTest {
       RetryPolicy once = exponential(1, 1_000, 2.0, 60_000, Jitter.FULL);
 
       // when
-      Decision decision = once.decide(1, Failures.soft(type), UNUSED_RANDOM);
+      Decision decision = once.decide("exec_1", 1, Failures.soft(type), UNUSED_RANDOM);
 
       // then
       assertThat(decision).isInstanceOf(Decision.Intervene.class);
-      assertThat(((Decision.Intervene) decision).reason()).isEqualTo("attempts exhausted (1/1)");
+      assertThat(((Decision.Intervene) decision).reason())
+          .isEqualTo("attempts exhausted: 1 failure counted, 1 attempt allowed");
     }
 
     @Test
@@ -247,22 +253,31 @@ class RetryPolicyTest {
 
       // when
       for (int failed = 1; failed <= 5; failed++) {
-        decisions.add(five.decide(failed, failure, UNUSED_RANDOM));
+        decisions.add(five.decide("exec_1", failed, failure, UNUSED_RANDOM));
       }
 
       // then
       assertThat(decisions)
           .containsExactly(
               new Decision.Retry(
-                  2, Duration.ofMillis(100), "SOFT failure EXIT_CRITERIA_NOT_MET, attempt 1/5"),
+                  2,
+                  Duration.ofMillis(100),
+                  "SOFT failure EXIT_CRITERIA_NOT_MET: 1 failure counted, 5 attempts allowed"),
               new Decision.Retry(
-                  3, Duration.ofMillis(200), "SOFT failure EXIT_CRITERIA_NOT_MET, attempt 2/5"),
+                  3,
+                  Duration.ofMillis(200),
+                  "SOFT failure EXIT_CRITERIA_NOT_MET: 2 failures counted, 5 attempts allowed"),
               new Decision.Retry(
-                  4, Duration.ofMillis(400), "SOFT failure EXIT_CRITERIA_NOT_MET, attempt 3/5"),
+                  4,
+                  Duration.ofMillis(400),
+                  "SOFT failure EXIT_CRITERIA_NOT_MET: 3 failures counted, 5 attempts allowed"),
               new Decision.Retry(
-                  5, Duration.ofMillis(800), "SOFT failure EXIT_CRITERIA_NOT_MET, attempt 4/5"),
+                  5,
+                  Duration.ofMillis(800),
+                  "SOFT failure EXIT_CRITERIA_NOT_MET: 4 failures counted, 5 attempts allowed"),
               new Decision.Intervene(
-                  "attempts exhausted (5/5)", RecommendedActions.forFailure(failure)));
+                  "attempts exhausted: 5 failures counted, 5 attempts allowed",
+                  RetryPolicy.recommendedAction("exec_1", failure)));
     }
   }
 
@@ -366,7 +381,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(10_000, Failures.soft(FailureType.COMMAND_FAILED), UNUSED_RANDOM);
+          policy.decide("exec_1", 10_000, Failures.soft(FailureType.COMMAND_FAILED), UNUSED_RANDOM);
 
       // then
       assertThat(decision).isInstanceOf(Decision.Retry.class);
@@ -467,8 +482,8 @@ class RetryPolicyTest {
       Failure failure = Failures.soft(FailureType.COMMAND_FAILED);
 
       // when
-      Decision first = policy.decide(3, failure, new SplittableRandom(99));
-      Decision second = policy.decide(3, failure, new SplittableRandom(99));
+      Decision first = policy.decide("exec_1", 3, failure, new SplittableRandom(99));
+      Decision second = policy.decide("exec_1", 3, failure, new SplittableRandom(99));
 
       // then
       assertThat(first).isEqualTo(second);
@@ -501,7 +516,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(1, Failures.withRetryAfter(Duration.ofSeconds(7)), UNUSED_RANDOM);
+          policy.decide("exec_1", 1, Failures.withRetryAfter(Duration.ofSeconds(7)), UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isEqualTo(Duration.ofSeconds(7));
@@ -514,7 +529,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(1, Failures.withRetryAfter(Duration.ofSeconds(7)), UNUSED_RANDOM);
+          policy.decide("exec_1", 1, Failures.withRetryAfter(Duration.ofSeconds(7)), UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isEqualTo(Duration.ofSeconds(7));
@@ -527,7 +542,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(1, Failures.withRetryAfter(Duration.ofHours(1)), UNUSED_RANDOM);
+          policy.decide("exec_1", 1, Failures.withRetryAfter(Duration.ofHours(1)), UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isEqualTo(Duration.ofMinutes(1));
@@ -540,7 +555,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(1, Failures.withRetryAfter(Duration.ofMinutes(1)), UNUSED_RANDOM);
+          policy.decide("exec_1", 1, Failures.withRetryAfter(Duration.ofMinutes(1)), UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isEqualTo(Duration.ofMinutes(1));
@@ -552,7 +567,8 @@ class RetryPolicyTest {
       RetryPolicy policy = exponential(3, 1_000, 2.0, 60_000, Jitter.FULL);
 
       // when
-      Decision decision = policy.decide(1, Failures.withRetryAfter(Duration.ZERO), UNUSED_RANDOM);
+      Decision decision =
+          policy.decide("exec_1", 1, Failures.withRetryAfter(Duration.ZERO), UNUSED_RANDOM);
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isZero();
@@ -565,7 +581,7 @@ class RetryPolicyTest {
 
       // when
       Decision decision =
-          policy.decide(2, Failures.withRetryAfter(Duration.ofSeconds(1)), UNUSED_RANDOM);
+          policy.decide("exec_1", 2, Failures.withRetryAfter(Duration.ofSeconds(1)), UNUSED_RANDOM);
 
       // then
       assertThat(decision).isInstanceOf(Decision.Intervene.class);
@@ -698,7 +714,7 @@ class RetryPolicyTest {
     Failure failure = Failures.withRetryAfter(Duration.ofSeconds(-5));
 
     // when
-    Decision decision = RetryPolicy.defaults().decide(1, failure, UNUSED_RANDOM);
+    Decision decision = RetryPolicy.defaults().decide("exec_1", 1, failure, UNUSED_RANDOM);
 
     // then
     assertThat(decision).isInstanceOf(Decision.Retry.class);
@@ -723,5 +739,33 @@ class RetryPolicyTest {
                     2, Duration.ofSeconds(1), 2.0, Duration.ofDays(366), Jitter.FULL, Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("365 days");
+  }
+
+  @Test
+  void shouldRecommendTheSharedActionForTheFailureNamingItsExecutionAndFailedChecks() {
+    // given
+    Failure failure =
+        Failures.failure(
+            1,
+            FailureType.EXIT_CRITERIA_NOT_MET,
+            false,
+            "exit criteria not met",
+            0,
+            List.of(
+                Failures.failedCheck("unit-tests", "2 failed"),
+                Failures.passedCheck("lint"),
+                Failures.failedCheck("coverage", "71% < 80%")),
+            null);
+
+    // when
+    String action = RetryPolicy.recommendedAction("exec_9", failure);
+
+    // then
+    assertThat(action)
+        .isEqualTo(
+            dev.redrive.contract.RecommendedActions.forFailure(
+                "EXIT_CRITERIA_NOT_MET", "exec_9", "build", List.of("unit-tests", "coverage"), 0))
+        .startsWith("1. Fix the failed checks: unit-tests, coverage\n")
+        .contains("redrive retry exec_9");
   }
 }

@@ -2,6 +2,7 @@ package dev.redrive.coordinator.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.RetryRequestRules.Refusal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
