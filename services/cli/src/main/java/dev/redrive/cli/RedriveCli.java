@@ -37,6 +37,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CancelCommand.class,
       ResumeCommand.class,
       PipelinesCommand.class,
+      PauseCommand.class,
+      UnpauseCommand.class,
       OutboxCommand.class,
       CompletionCommand.class
     })

@@ -54,6 +54,15 @@ final class StatusCommand extends ApiCommand {
     if (!counts.isEmpty()) {
       summary.row("Failed attempts:", counts.toString());
     }
+    for (JsonNode pause : execution.path("retriesPaused")) {
+      summary.row(
+          "Retries paused:",
+          Json.text(pause, "description", "?")
+              + " by "
+              + Json.text(pause, "requestedBy", "(not named)")
+              + ": "
+              + Text.oneLine(Json.text(pause.path("reason")), 100));
+    }
     summary.row("Updated:", Json.text(execution, "updatedAt", "-"));
     summary.print(out(), "");
 

@@ -107,6 +107,20 @@ final class EventSummaries {
                   note(p));
       case "Cancel" -> "cancellation requested: " + quote(text(p, "reason"));
       case "RetryRequested" -> retryRequested(p);
+      case "RetriesPaused" ->
+          "%s paused %s: %s"
+              .formatted(
+                  has(p, "requestedBy") ? text(p, "requestedBy") : "someone",
+                  pauseScope(p),
+                  quote(text(p, "reason")));
+      case "RetriesUnpaused" ->
+          "%s unpaused %s: %s held commands released%s%s"
+              .formatted(
+                  has(p, "requestedBy") ? text(p, "requestedBy") : "someone",
+                  pauseScope(p),
+                  text(p, "releasedCommands"),
+                  p.path("staggerMs").asLong() > 0 ? ", " + text(p, "staggerMs") + " ms apart" : "",
+                  note(p));
       default -> type;
     };
   }
@@ -217,5 +231,16 @@ final class EventSummaries {
     return "\""
         + (line.length() > MAX_QUOTE ? line.substring(0, MAX_QUOTE - 3) + "..." : line)
         + "\"";
+  }
+
+  /** The scope of a RetriesPaused or RetriesUnpaused decision in words. */
+  private static String pauseScope(JsonNode p) {
+    return switch (String.valueOf(text(p, "scope"))) {
+      case "all" -> "every retry";
+      case "pipeline" -> "the retries of pipeline " + text(p, "pipeline");
+      case "phase" ->
+          "the retries of phase %s of pipeline %s".formatted(text(p, "phase"), text(p, "pipeline"));
+      default -> "the retries of execution " + text(p, "pausedExecutionId");
+    };
   }
 }

@@ -278,7 +278,13 @@ final class ExecutionPage {
       String who = text(p, "requestedBy");
       boolean human =
           switch (entry.type()) {
-            case "RetryRequested", "AttemptCountReset", "Rollback", "Cancel" -> true;
+            case "RetryRequested",
+                "AttemptCountReset",
+                "Rollback",
+                "Cancel",
+                "RetriesPaused",
+                "RetriesUnpaused" ->
+                true;
             case "StartExecution", "RetryScheduled" -> has(p, "requestedBy");
             default -> false;
           };

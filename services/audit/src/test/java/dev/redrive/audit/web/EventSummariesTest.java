@@ -43,6 +43,27 @@ class EventSummariesTest {
   }
 
   @Test
+  void pausesSayWhoPausedWhatAndWhyAndHowManyCommandsTheirEndReleased() {
+    assertThat(
+            EventSummaries.describe(
+                "RetriesPaused",
+                event(
+                    """
+                    {"payload": {"scope": "phase", "pipeline": "demo", "phase": "build",
+                     "pausedExecutionId": null, "reason": "mirror down", "requestedBy": "alice"}}""")))
+        .isEqualTo("alice paused the retries of phase build of pipeline demo: \"mirror down\"");
+    assertThat(
+            EventSummaries.describe(
+                "RetriesUnpaused",
+                event(
+                    """
+                    {"payload": {"scope": "all", "pipeline": null, "phase": null,
+                     "pausedExecutionId": null, "releasedCommands": 7, "staggerMs": 2000,
+                     "requestedBy": "bob", "note": null}}""")))
+        .isEqualTo("bob unpaused every retry: 7 held commands released, 2000 ms apart");
+  }
+
+  @Test
   void refusalAndInterventionSayWhyNot() {
     assertThat(
             EventSummaries.describe(

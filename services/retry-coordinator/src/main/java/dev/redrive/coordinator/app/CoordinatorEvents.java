@@ -2,8 +2,10 @@ package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -82,4 +84,17 @@ public interface CoordinatorEvents {
       int previousCount,
       String requestedBy,
       String note);
+
+  /**
+   * A RetriesPaused decision, keyed by the paused execution, or by {@link #PAUSES_KEY} for a wider
+   * pause.
+   */
+  void retriesPaused(PauseScope scope, String reason, String requestedBy);
+
+  /** A RetriesUnpaused decision, keyed like {@link #retriesPaused}. */
+  void retriesUnpaused(
+      PauseScope scope, long releasedCommands, Duration stagger, String requestedBy, String note);
+
+  /** The key (execution id) of the pause decisions that cover more than one execution. */
+  String PAUSES_KEY = "redrive-pauses";
 }

@@ -5,6 +5,8 @@ import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.ExecutionResubmitted;
 import dev.redrive.avro.InterventionRequired;
+import dev.redrive.avro.RetriesPaused;
+import dev.redrive.avro.RetriesUnpaused;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryRejected;
@@ -17,6 +19,7 @@ import dev.redrive.coordinator.config.CommandRouting;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.outbox.Outbox;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -103,7 +107,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                   .setNotBefore(notBefore)
                   .setContext(avroContext)
                   .build(),
-              notBefore));
+              notBefore,
+              PauseScope.keysCovering(cause.pipeline(), context.phase(), cause.executionId())));
     }
 
     @Override
@@ -170,7 +175,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setNote(note)
                 .setRequestedBy(requester.requestedBy())
                 .build(),
-            notBefore);
+            notBefore,
+            PauseScope.keysCovering(cause.pipeline(), toPhase, cause.executionId()));
     outbox.scheduleAll(List.of(scheduled, rollback));
   }
 
@@ -198,7 +204,11 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setResubmitOf(cause.executionId())
                 .setRequestedBy(requester.requestedBy())
                 .build(),
-            notBefore);
+            notBefore,
+            // a pause of the original execution holds its resubmission too
+            concat(
+                PauseScope.keysCovering(cause.pipeline(), null, newExecutionId),
+                PauseScope.execution(cause.executionId()).key()));
     outbox.scheduleAll(List.of(resubmitted, start));
   }
 
@@ -261,9 +271,68 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     outbox.scheduleAll(List.of(decision(cause, payload)));
   }
 
-  /** A command to {@code executionId} on the command topic of the source of {@code cause}. */
+  @Override
+  public void retriesPaused(PauseScope scope, String reason, String requestedBy) {
+    outbox.publish(
+        RedriveTopics.DECISIONS,
+        pauseDecision(
+            scope,
+            RetriesPaused.newBuilder()
+                .setScope(scope.kind().name().toLowerCase(Locale.ROOT))
+                .setPipeline(scope.pipeline())
+                .setPhase(scope.phase())
+                .setPausedExecutionId(scope.executionId())
+                .setReason(reason)
+                .setRequestedBy(requestedBy)
+                .build()));
+  }
+
+  @Override
+  public void retriesUnpaused(
+      PauseScope scope, long releasedCommands, Duration stagger, String requestedBy, String note) {
+    outbox.publish(
+        RedriveTopics.DECISIONS,
+        pauseDecision(
+            scope,
+            RetriesUnpaused.newBuilder()
+                .setScope(scope.kind().name().toLowerCase(Locale.ROOT))
+                .setPipeline(scope.pipeline())
+                .setPhase(scope.phase())
+                .setPausedExecutionId(scope.executionId())
+                .setReleasedCommands(releasedCommands)
+                .setStaggerMs(stagger.toMillis())
+                .setRequestedBy(requestedBy)
+                .setNote(note)
+                .build()));
+  }
+
+  private DecisionEvent pauseDecision(PauseScope scope, Object payload) {
+    return DecisionEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setExecutionId(scope.executionId() != null ? scope.executionId() : PAUSES_KEY)
+        .setOccurredAt(clock.instant())
+        .setSource(source)
+        .setPayload(payload)
+        .build();
+  }
+
+  private static List<String> concat(List<String> keys, String key) {
+    List<String> all = new ArrayList<>(keys);
+    all.add(key);
+    return all;
+  }
+
+  /**
+   * A command to {@code executionId} on the command topic of the source of {@code cause}, held
+   * while a pause covers one of {@code holdScopes}.
+   */
   private Outbox.Message command(
-      EventMeta cause, String executionId, String commandId, Object payload, Instant notBefore) {
+      EventMeta cause,
+      String executionId,
+      String commandId,
+      Object payload,
+      Instant notBefore,
+      List<String> holdScopes) {
     return new Outbox.Message(
         routing.commandTopic(cause.source()),
         CommandEvent.newBuilder()
@@ -274,7 +343,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
             .setCorrelationId(cause.eventId())
             .setPayload(payload)
             .build(),
-        notBefore);
+        notBefore,
+        holdScopes);
   }
 
   private Outbox.Message decision(EventMeta cause, Object payload) {

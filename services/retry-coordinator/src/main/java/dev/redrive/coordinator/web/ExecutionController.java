@@ -2,6 +2,7 @@ package dev.redrive.coordinator.web;
 
 import dev.redrive.coordinator.app.AttemptView;
 import dev.redrive.coordinator.app.ExecutionView;
+import dev.redrive.coordinator.app.PauseRetries;
 import dev.redrive.coordinator.app.ShowExecution;
 import dev.redrive.coordinator.app.ShowExecution.PhaseState;
 import java.util.LinkedHashMap;
@@ -23,10 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
 class ExecutionController {
 
   private final ShowExecution show;
+  private final PauseRetries pauses;
   private final JsonMapper json;
 
-  ExecutionController(ShowExecution show, JsonMapper json) {
+  ExecutionController(ShowExecution show, PauseRetries pauses, JsonMapper json) {
     this.show = show;
+    this.pauses = pauses;
     this.json = json;
   }
 
@@ -47,6 +50,13 @@ class ExecutionController {
     body.put("failedAttemptsByPhase", details.failedAttemptsByPhase());
     body.put("attempts", details.attempts());
     body.put("chain", details.chain().stream().map(ExecutionController::link).toList());
+    body.put(
+        "retriesPaused",
+        pauses
+            .pausesCovering(execution.pipeline(), execution.currentPhase(), execution.executionId())
+            .stream()
+            .map(PauseController::view)
+            .toList());
     body.put("createdAt", execution.createdAt());
     body.put("updatedAt", execution.updatedAt());
     return body;

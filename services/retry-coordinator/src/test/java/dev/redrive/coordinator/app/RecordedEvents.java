@@ -2,8 +2,10 @@ package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,5 +118,20 @@ final class RecordedEvents implements CoordinatorEvents {
       String requestedBy,
       String note) {
     written.add(new Other("AttemptCountReset", cause));
+  }
+
+  /** A RetriesPaused or RetriesUnpaused decision. */
+  record PauseChanged(String name, PauseScope scope, String requestedBy, long released)
+      implements Written {}
+
+  @Override
+  public void retriesPaused(PauseScope scope, String reason, String requestedBy) {
+    written.add(new PauseChanged("RetriesPaused", scope, requestedBy, 0));
+  }
+
+  @Override
+  public void retriesUnpaused(
+      PauseScope scope, long releasedCommands, Duration stagger, String requestedBy, String note) {
+    written.add(new PauseChanged("RetriesUnpaused", scope, requestedBy, releasedCommands));
   }
 }
