@@ -87,8 +87,20 @@ abstract class ApiCommand implements Callable<Integer> {
         : console.environment().getOrDefault("USER", System.getProperty("user.name"));
   }
 
-  /** An id or name as one URL path segment. */
+  /** The characters of an id, as every service checks them (InputLimits). */
+  private static final java.util.regex.Pattern ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
+  /**
+   * An id as one URL path segment; a value no service would take as an id (such as {@code
+   * ../../etc}) is a usage error here, before any request.
+   */
   static String segment(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+      throw new UsageException(
+          "'%s' is not an id: ids are 1 to 128 of A-Z a-z 0-9 . _ : @ -"
+              .formatted(value.length() > 140 ? value.substring(0, 140) + "..." : value));
+    }
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

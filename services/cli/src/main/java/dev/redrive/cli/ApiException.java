@@ -76,6 +76,10 @@ final class ApiException extends RuntimeException {
     if (title != null && !title.isBlank()) {
       return title + " (HTTP " + status + ")";
     }
+    if (!body.isBlank() && problem == null && body.stripLeading().startsWith("<")) {
+      return "HTTP %d from the %s, with an HTML page instead of the API's answer: check the %s's address (%s)"
+          .formatted(status, service.displayName(), service.displayName(), service.howToSet());
+    }
     if (!body.isBlank() && problem == null) {
       String text = body.strip();
       return (text.length() > 300 ? text.substring(0, 300) + "..." : text)

@@ -62,14 +62,6 @@ class StatusAndInspectTest extends AgainstFakeServices {
   }
 
   @Test
-  void shouldEncodeAnIdThatIsNotUrlSafe() {
-    Cli.Result result = cli.run("status", "exec 1/2");
-
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(coordinator.requests().get(0).uri()).isEqualTo("/api/v1/executions/exec%201%2F2");
-  }
-
-  @Test
   void shouldInspectAnAttemptWithTheContextItWasGiven() {
     coordinator.json("GET /api/v1/attempts/att_3?context=true", 200, Contract.ATTEMPT_WITH_CONTEXT);
 
@@ -143,5 +135,29 @@ class StatusAndInspectTest extends AgainstFakeServices {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(result.err()).contains("No attempt 'att_x'.");
+  }
+
+  @Test
+  void shouldRefuseAnIdThatNoServiceWouldTakeBeforeAnyRequest() {
+    Cli.Result result = cli.run("status", "../../etc");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err())
+        .contains("'../../etc' is not an id: ids are 1 to 128 of A-Z a-z 0-9 . _ : @ -");
+    assertThat(coordinator.requests()).isEmpty();
+  }
+
+  @Test
+  void shouldNotPrintAnHtmlErrorPage() {
+    coordinator.text(
+        "GET /api/v1/executions/exec_1", 400, "<!doctype html><html><body>Bad</body></html>");
+
+    Cli.Result result = cli.run("status", "exec_1");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(result.err())
+        .contains(
+            "HTTP 400 from the retry-coordinator, with an HTML page instead of the API's answer")
+        .doesNotContain("<html>");
   }
 }

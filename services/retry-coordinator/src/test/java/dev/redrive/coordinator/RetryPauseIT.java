@@ -126,6 +126,36 @@ class RetryPauseIT {
   }
 
   @Test
+  void shouldHoldOnlyThePausedExecutionsRetryAndAuditItOnItsOwnTimeline() throws Exception {
+    String pipeline = "ledger-" + UUID.randomUUID();
+    String paused = "exec-paused-" + UUID.randomUUID();
+    String free = "exec-free-" + UUID.randomUUID();
+    Answer pause =
+        coordinator.post(
+            "/api/v1/pauses",
+            """
+            {"executionId": "%s", "reason": "look at its data first"}"""
+                .formatted(paused));
+    assertThat(pause.status()).as(String.valueOf(pause.body())).isEqualTo(201);
+    assertThat(only(payloads(RedriveTopics.DECISIONS.name(), paused, 1), RetriesPaused.class))
+        .satisfies(p -> assertThat(p.getScope()).isEqualTo("execution"));
+
+    for (String id : List.of(paused, free)) {
+      kafka.send(
+          RedriveTopics.ATTEMPTS.name(),
+          id,
+          TestEvents.failure(id, "billing", pipeline, "charge", 1, Retryability.SOFT));
+    }
+
+    assertThat(kafka.read(RedriveTopics.COMMANDS.name(), free, 1)).hasSize(1);
+    assertThat(kafka.read(RedriveTopics.COMMANDS.name(), paused, 0)).isEmpty();
+    Answer released =
+        coordinator.post("/api/v1/pauses/release", "{\"executionId\": \"%s\"}".formatted(paused));
+    assertThat(released.body().path("releasedCommands").asLong()).isEqualTo(1);
+    assertThat(kafka.read(RedriveTopics.COMMANDS.name(), paused, 1)).hasSize(1);
+  }
+
+  @Test
   void shouldAnswer400NamingWhatToChange() throws Exception {
     assertBadRequest("/api/v1/pauses", "{\"reason\": \"x\"}", "scope");
     assertBadRequest(
@@ -156,6 +186,10 @@ class RetryPauseIT {
     return kafka.read(topic, key, expected).stream()
         .map(d -> ((DecisionEvent) d).getPayload())
         .toList();
+  }
+
+  private static <T> T only(List<Object> payloads, Class<T> type) {
+    return payloads.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
   }
 
   private static RetriesPaused only(

@@ -51,6 +51,35 @@ class RetryRequestIT {
   }
 
   @Test
+  void twoRetryRequestsForOnePausedExecutionAtOnceStartOneRetry() throws Exception {
+    String id = pausedExecution("billing");
+    String retry = "/api/v1/executions/" + id + "/retry";
+    java.util.concurrent.ExecutorService twoAtOnce =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Answer>> answers = new java.util.ArrayList<>();
+      for (String who : List.of("alice", "bob")) {
+        answers.add(
+            twoAtOnce.submit(
+                () -> {
+                  start.await();
+                  return coordinator.post(retry, "{\"requestedBy\": \"%s\"}".formatted(who));
+                }));
+      }
+      start.countDown();
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Answer> answer : answers) {
+        statuses.add(answer.get().status());
+      }
+      assertThat(statuses).containsExactlyInAnyOrder(202, 409);
+    } finally {
+      twoAtOnce.shutdownNow();
+    }
+    assertThat(commands(id, 1)).hasSize(1);
+  }
+
+  @Test
   void retryOfARunningExecutionIsRefusedWithItsStatusUnlessForced() throws Exception {
     String id = runningExecution();
 
@@ -277,6 +306,12 @@ class RetryRequestIT {
     assertRefused(
         coordinator.post("/api/v1/retries", "{\"pipeline\": \"" + "p".repeat(300) + "\"}"),
         "pipeline");
+    // a failure type that does not exist matched nothing, silently, before
+    Answer unknownType =
+        coordinator.post("/api/v1/retries", "{\"failureType\": \"NOPE\", \"dryRun\": true}");
+    assertRefused(unknownType, "failureType");
+    assertThat(unknownType.body().path("detail").asString())
+        .contains("'NOPE' is not one of MISSING_OUTPUT, EXIT_CRITERIA_NOT_MET");
 
     // nothing was decided or commanded, and the next valid request works
     // the pause is the only decision: no retry was scheduled or rejected

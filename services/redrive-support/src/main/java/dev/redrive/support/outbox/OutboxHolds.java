@@ -2,8 +2,10 @@ package dev.redrive.support.outbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -105,6 +107,77 @@ public class OutboxHolds {
       onRelease.run();
     }
     return Optional.of(result[1]);
+  }
+
+  /** Which of these scopes are held now (one lookup by key). */
+  public Set<String> held(Collection<String> scopes) {
+    if (scopes.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(
+        jdbc.sql("SELECT scope FROM outbox_hold WHERE scope = ANY(?)")
+            .param(scopes.toArray(String[]::new))
+            .query(String.class)
+            .list());
+  }
+
+  /**
+   * Makes {@code scope} hold the waiting messages of {@code key} that can be held (their rows name
+   * hold scopes), and nothing else: a row of only that key gets the scope; the key's messages in a
+   * row shared with other keys move to a row of their own with the scope, the others stay. Only
+   * rows not yet due are split (a due row may be on its way to the broker right now, and splitting
+   * it then could send its messages twice); their messages may still go out.
+   *
+   * @return the messages the scope holds now
+   */
+  public long isolate(String key, String scope) {
+    return jdbc.sql(
+            """
+            WITH target AS (
+              SELECT id, due_at, hold_scopes, message_keys <@ ARRAY[?]::text[] AS solo
+              FROM outbox
+              WHERE hold_scopes IS NOT NULL AND ? = ANY(message_keys)
+                AND NOT hold_scopes @> ARRAY[?]::text[]
+              ORDER BY id FOR UPDATE),
+            solo AS (
+              UPDATE outbox o SET hold_scopes = o.hold_scopes || ARRAY[?]::text[]
+              FROM target WHERE o.id = target.id AND target.solo
+              RETURNING cardinality(o.topics) AS messages),
+            parts AS (
+              SELECT target.id, target.due_at, target.hold_scopes, m.t, m.k, m.e, m.y, m.p, m.n
+              FROM target JOIN outbox o ON o.id = target.id,
+                unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                  WITH ORDINALITY AS m(t, k, e, y, p, n)
+              WHERE NOT target.solo AND target.due_at > now()),
+            moved AS (
+              INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
+                hold_scopes)
+              SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
+                array_agg(y ORDER BY n), array_agg(p ORDER BY n), due_at,
+                hold_scopes || ARRAY[?]::text[]
+              FROM parts WHERE k = ? GROUP BY id, due_at, hold_scopes ORDER BY id
+              RETURNING cardinality(topics) AS messages),
+            kept AS (
+              UPDATE outbox o
+              SET topics = r.topics, message_keys = r.message_keys, event_ids = r.event_ids,
+                event_types = r.event_types, payloads = r.payloads
+              FROM (SELECT id, array_agg(t ORDER BY n) AS topics,
+                      array_agg(k ORDER BY n) AS message_keys, array_agg(e ORDER BY n) AS event_ids,
+                      array_agg(y ORDER BY n) AS event_types, array_agg(p ORDER BY n) AS payloads
+                    FROM parts WHERE k <> ? GROUP BY id) r
+              WHERE o.id = r.id
+              RETURNING o.id)
+            SELECT (SELECT coalesce(sum(messages), 0) FROM solo)
+              + (SELECT coalesce(sum(messages), 0) FROM moved)""")
+        .param(key)
+        .param(key)
+        .param(scope)
+        .param(scope)
+        .param(scope)
+        .param(key)
+        .param(key)
+        .query(Long.class)
+        .single();
   }
 
   /** Every hold, oldest first, with the messages each holds now. */

@@ -3,7 +3,7 @@ package dev.redrive.support.outbox;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,11 +54,16 @@ final class OutboxRows {
   /** An outbox row: its messages in order, when it is due, and the scopes that can hold it. */
   record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes) {}
 
+  /** Messages that may share a row: the same due time and the same hold scopes. */
+  private record Group(Instant dueAt, List<String> holdScopes) {}
+
   /**
    * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
-   * is due {@code now}), in the order the groups first appear, each cut into rows of at most {@link
-   * #ROW_BYTES}, and cut wherever the hold scopes change (a held row must hold none of the messages
-   * that nobody paused, and the messages due at once keep their order).
+   * is due {@code now}) and hold scopes (a held row must hold no message that nobody paused), in
+   * the order the groups first appear, each cut into rows of at most {@link #ROW_BYTES}. A message
+   * joins an earlier group only if no earlier message of its key went to a later group with other
+   * hold scopes: a held row holds the later rows of its key, so the message must not be sent ahead
+   * of it.
    *
    * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
    * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
@@ -66,31 +71,55 @@ final class OutboxRows {
    * 10.001 s or later and carries a timestamp no earlier than its due time.
    */
   static List<Row> pack(List<Encoded> messages, Instant now) {
-    Map<Instant, List<Encoded>> byDueTime = new LinkedHashMap<>();
+    List<Group> groupKeys = new ArrayList<>();
+    List<List<Encoded>> groups = new ArrayList<>();
+    Map<Group, Integer> latest = new HashMap<>();
+    Map<String, List<Integer>> groupsOfKey = new HashMap<>();
     for (Encoded message : messages) {
       Instant due = message.dueAt().isAfter(now) ? roundUpToMillis(message.dueAt()) : now;
-      byDueTime.computeIfAbsent(due, d -> new ArrayList<>()).add(message);
+      Group key = new Group(due, message.holdScopes());
+      Integer index = latest.get(key);
+      List<Integer> earlier = groupsOfKey.computeIfAbsent(message.key(), k -> new ArrayList<>());
+      if (index == null || overtakes(index, message.holdScopes(), earlier, groupKeys)) {
+        index = groups.size();
+        groupKeys.add(key);
+        groups.add(new ArrayList<>());
+        latest.put(key, index);
+      }
+      groups.get(index).add(message);
+      earlier.add(index);
     }
     List<Row> rows = new ArrayList<>();
-    byDueTime.forEach(
-        (due, group) -> {
-          List<Encoded> row = new ArrayList<>();
-          int bytes = 0;
-          for (Encoded message : group) {
-            int size = message.bytes();
-            boolean otherScopes =
-                !row.isEmpty() && !row.get(0).holdScopes().equals(message.holdScopes());
-            if (!row.isEmpty() && (bytes + size > ROW_BYTES || otherScopes)) {
-              rows.add(new Row(List.copyOf(row), due, row.get(0).holdScopes()));
-              row.clear();
-              bytes = 0;
-            }
-            row.add(message);
-            bytes += size;
-          }
-          rows.add(new Row(List.copyOf(row), due, row.get(0).holdScopes()));
-        });
+    for (int g = 0; g < groups.size(); g++) {
+      Group key = groupKeys.get(g);
+      List<Encoded> row = new ArrayList<>();
+      int bytes = 0;
+      for (Encoded message : groups.get(g)) {
+        int size = message.bytes();
+        if (!row.isEmpty() && bytes + size > ROW_BYTES) {
+          rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes()));
+          row.clear();
+          bytes = 0;
+        }
+        row.add(message);
+        bytes += size;
+      }
+      rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes()));
+    }
     return rows;
+  }
+
+  /**
+   * Whether joining group {@code index} would send a message ahead of an earlier one of its key.
+   */
+  private static boolean overtakes(
+      int index, List<String> holdScopes, List<Integer> earlierOfKey, List<Group> groupKeys) {
+    for (int earlier : earlierOfKey) {
+      if (earlier > index && !groupKeys.get(earlier).holdScopes().equals(holdScopes)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Instant roundUpToMillis(Instant instant) {

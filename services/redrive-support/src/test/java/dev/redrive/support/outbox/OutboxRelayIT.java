@@ -529,6 +529,37 @@ class OutboxRelayIT {
   }
 
   @Test
+  void shouldHoldOneKeysMessagesOutOfARowItSharesWithOthers() {
+    startRelay();
+    OutboxHolds holds = new OutboxHolds(jdbc, () -> relays.forEach(OutboxRelay::wakeUp));
+    String paused = "exec-" + UUID.randomUUID();
+    String other = "exec-" + UUID.randomUUID();
+    Instant due = Instant.now().plusMillis(1500);
+    transaction.executeWithoutResult(
+        status ->
+            outbox.scheduleAll(
+                List.of(
+                    new Outbox.Message(
+                        RedriveTopics.REQUESTS, request(paused), due, List.of("all")),
+                    new Outbox.Message(RedriveTopics.REQUESTS, request(other), due, List.of("all")),
+                    new Outbox.Message(
+                        RedriveTopics.REQUESTS, request(paused), due, List.of("all")))));
+    assertThat(rowsLeft()).isEqualTo(1);
+
+    transaction.executeWithoutResult(
+        status -> {
+          holds.hold("key=" + paused, "look at it first", "alice");
+          assertThat(holds.isolate(paused, "key=" + paused)).isEqualTo(2);
+        });
+
+    assertThat(rowsLeft()).isEqualTo(2);
+    assertThat(readUntil(other, 1)).hasSize(1);
+    assertThat(readFor(paused, Duration.ofSeconds(2))).isEmpty();
+    assertThat(holds.release("key=" + paused, Duration.ZERO)).contains(2L);
+    assertThat(readUntil(paused, 2)).hasSize(2);
+  }
+
+  @Test
   void shouldShowAStuckRelayInTheBacklogGauges() {
     String executionId = "exec-" + UUID.randomUUID();
     publishInOneTransaction(executionId, 3);

@@ -129,6 +129,37 @@ class OutboxRowsTest {
     assertThat(rows.get(2).holdScopes()).isEmpty();
   }
 
+  @Test
+  void theHeldMessagesOfSeveralKeysShareRowsAsTheOthersDo() {
+    Instant now = Instant.parse("2026-12-06T10:00:00Z");
+    List<String> scopes = List.of("all", "pipeline\u001fdemo");
+    List<Row> rows =
+        OutboxRows.pack(
+            List.of(
+                keyed("s1", "exec-1", List.of()),
+                keyed("c1", "exec-1", List.of()),
+                keyed("cmd1", "exec-1", scopes),
+                keyed("s2", "exec-2", List.of()),
+                keyed("c2", "exec-2", List.of()),
+                keyed("cmd2", "exec-2", scopes)),
+            now);
+
+    assertThat(rows)
+        .extracting(OutboxRowsTest::names)
+        .containsExactly(List.of("s1", "c1", "s2", "c2"), List.of("cmd1", "cmd2"));
+  }
+
+  private static Encoded keyed(String eventId, String key, List<String> holdScopes) {
+    return new Encoded(
+        "redrive.decisions",
+        key,
+        eventId,
+        "RetryScheduled",
+        new byte[100],
+        Instant.parse("2026-12-06T10:00:00Z"),
+        holdScopes);
+  }
+
   private static Encoded message(String eventId, Instant dueAt, int payloadBytes) {
     return new Encoded(
         "redrive.decisions",

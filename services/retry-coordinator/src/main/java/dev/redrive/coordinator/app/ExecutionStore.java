@@ -47,4 +47,11 @@ public interface ExecutionStore {
 
   /** Forgets what these phases produced: they will run again. */
   void clearCheckpoints(String executionId, List<String> phases);
+
+  /**
+   * Locks the execution's row until the transaction ends, so that requests about the same execution
+   * are decided one after the other (each sees what the one before changed); nothing when the
+   * execution is unknown.
+   */
+  void lock(String executionId);
 }

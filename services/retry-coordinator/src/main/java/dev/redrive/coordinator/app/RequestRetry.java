@@ -85,6 +85,9 @@ public class RequestRetry {
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
             : request.requestId();
+    // two requests for one execution at once: the second waits here and then sees the first's
+    // retry (RETRY_SCHEDULED), so it is refused instead of becoming a second command
+    executions.lock(request.executionId());
     Optional<RetryAnswer> earlier = requests.answer(requestId);
     if (earlier.isPresent()) {
       log.info("retry request {} was already answered", LogText.escape(requestId));

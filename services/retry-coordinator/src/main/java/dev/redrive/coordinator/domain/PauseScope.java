@@ -86,11 +86,14 @@ public record PauseScope(Kind kind, String pipeline, String phase, String execut
   }
 
   /**
-   * The keys of every scope that covers a command to this execution's phase (null pipeline or
-   * phase: the scopes that need them are left out).
+   * The keys a command to a phase of a pipeline names, so that a pause of everything, of the
+   * pipeline or of the phase holds it (null pipeline or phase: the scopes that need them are left
+   * out). The key of an execution's pause is added only while that execution is paused: commands of
+   * many executions share outbox rows, and a key unique to each would give every command a row of
+   * its own.
    */
-  public static List<String> keysCovering(String pipeline, String phase, String executionId) {
-    List<String> keys = new ArrayList<>(4);
+  public static List<String> keysCovering(String pipeline, String phase) {
+    List<String> keys = new ArrayList<>(3);
     keys.add(all().key());
     if (pipeline != null) {
       keys.add(pipeline(pipeline).key());
@@ -98,13 +101,14 @@ public record PauseScope(Kind kind, String pipeline, String phase, String execut
         keys.add(phase(pipeline, phase).key());
       }
     }
-    keys.add(execution(executionId).key());
     return keys;
   }
 
   /** Whether the scope covers the retries of this execution at this phase. */
   public boolean covers(String pipeline, String phase, String executionId) {
-    return keysCovering(pipeline, phase, executionId).contains(key());
+    return kind == Kind.EXECUTION
+        ? this.executionId.equals(executionId)
+        : keysCovering(pipeline, phase).contains(key());
   }
 
   /** The scope in words, e.g. "retries of phase build of pipeline demo". */

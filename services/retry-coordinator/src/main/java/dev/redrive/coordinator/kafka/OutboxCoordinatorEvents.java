@@ -23,14 +23,17 @@ import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.outbox.Outbox;
+import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -42,13 +45,19 @@ import org.springframework.stereotype.Component;
 class OutboxCoordinatorEvents implements CoordinatorEvents {
 
   private final Outbox outbox;
+  private final OutboxHolds holds;
   private final Clock clock;
   private final String source;
   private final CommandRouting routing;
 
   OutboxCoordinatorEvents(
-      Outbox outbox, Clock clock, CoordinatorProperties properties, CommandRouting routing) {
+      Outbox outbox,
+      OutboxHolds holds,
+      Clock clock,
+      CoordinatorProperties properties,
+      CommandRouting routing) {
     this.outbox = outbox;
+    this.holds = holds;
     this.clock = clock;
     this.source = properties.source();
     this.routing = routing;
@@ -108,7 +117,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                   .setContext(avroContext)
                   .build(),
               notBefore,
-              PauseScope.keysCovering(cause.pipeline(), context.phase(), cause.executionId())));
+              PauseScope.keysCovering(cause.pipeline(), context.phase())));
     }
 
     @Override
@@ -134,7 +143,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
     @Override
     public void write() {
-      outbox.scheduleAll(List.copyOf(messages));
+      outbox.scheduleAll(withExecutionPauses(List.copyOf(messages)));
       messages.clear();
     }
   }
@@ -176,8 +185,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setRequestedBy(requester.requestedBy())
                 .build(),
             notBefore,
-            PauseScope.keysCovering(cause.pipeline(), toPhase, cause.executionId()));
-    outbox.scheduleAll(List.of(scheduled, rollback));
+            PauseScope.keysCovering(cause.pipeline(), toPhase));
+    outbox.scheduleAll(withExecutionPauses(List.of(scheduled, rollback)));
   }
 
   @Override
@@ -205,11 +214,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setRequestedBy(requester.requestedBy())
                 .build(),
             notBefore,
-            // a pause of the original execution holds its resubmission too
-            concat(
-                PauseScope.keysCovering(cause.pipeline(), null, newExecutionId),
-                PauseScope.execution(cause.executionId()).key()));
-    outbox.scheduleAll(List.of(resubmitted, start));
+            PauseScope.keysCovering(cause.pipeline(), null));
+    outbox.scheduleAll(withExecutionPauses(List.of(resubmitted, start)));
   }
 
   @Override
@@ -316,10 +322,37 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         .build();
   }
 
-  private static List<String> concat(List<String> keys, String key) {
-    List<String> all = new ArrayList<>(keys);
-    all.add(key);
-    return all;
+  /**
+   * The messages with the key of their execution's pause added to each command whose execution is
+   * paused now (a resubmission: the original's), so that it is held in a row of its own.
+   */
+  private List<Outbox.Message> withExecutionPauses(List<Outbox.Message> messages) {
+    Map<Outbox.Message, String> pauseKeys = new IdentityHashMap<>();
+    for (Outbox.Message message : messages) {
+      if (message.event() instanceof CommandEvent command) {
+        String executionId =
+            command.getPayload() instanceof StartExecution start && start.getResubmitOf() != null
+                ? start.getResubmitOf()
+                : command.getExecutionId();
+        pauseKeys.put(message, PauseScope.execution(executionId).key());
+      }
+    }
+    Set<String> paused = holds.held(Set.copyOf(pauseKeys.values()));
+    if (paused.isEmpty()) {
+      return messages;
+    }
+    List<Outbox.Message> held = new ArrayList<>(messages.size());
+    for (Outbox.Message message : messages) {
+      String key = pauseKeys.get(message);
+      if (key != null && paused.contains(key)) {
+        List<String> scopes = new ArrayList<>(message.holdScopes());
+        scopes.add(key);
+        held.add(new Outbox.Message(message.topic(), message.event(), message.dueAt(), scopes));
+      } else {
+        held.add(message);
+      }
+    }
+    return held;
   }
 
   /**

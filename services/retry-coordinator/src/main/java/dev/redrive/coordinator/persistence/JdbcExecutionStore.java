@@ -29,6 +29,14 @@ public class JdbcExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public void lock(String executionId) {
+    jdbc.sql("SELECT 1 FROM execution WHERE execution_id = ? FOR UPDATE")
+        .param(executionId)
+        .query(Integer.class)
+        .optional();
+  }
+
+  @Override
   public void ensureExecutions(List<EventMeta> metas) {
     Map<String, EventMeta> first = new LinkedHashMap<>();
     metas.forEach(meta -> first.putIfAbsent(meta.executionId(), meta));

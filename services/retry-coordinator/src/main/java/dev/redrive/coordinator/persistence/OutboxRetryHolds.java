@@ -10,7 +10,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Paused retries are outbox holds: every command the coordinator writes names the keys of the
- * scopes that cover it ({@link PauseScope#keysCovering}), and a pause holds its scope's key.
+ * scopes that cover it ({@link PauseScope#keysCovering}, and its execution's while that is paused),
+ * and a pause holds its scope's key. Pausing an execution also moves its waiting commands out of
+ * the rows they share with other executions' commands.
  */
 @Repository
 public class OutboxRetryHolds implements RetryHolds {
@@ -23,7 +25,12 @@ public class OutboxRetryHolds implements RetryHolds {
 
   @Override
   public boolean pause(PauseScope scope, String reason, String requestedBy) {
-    return holds.hold(scope.key(), reason, requestedBy);
+    boolean started = holds.hold(scope.key(), reason, requestedBy);
+    if (started && scope.kind() == PauseScope.Kind.EXECUTION) {
+      // its waiting commands may share rows with other executions' commands
+      holds.isolate(scope.executionId(), scope.key());
+    }
+    return started;
   }
 
   @Override

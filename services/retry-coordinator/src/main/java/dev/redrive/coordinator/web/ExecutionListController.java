@@ -10,7 +10,6 @@ import dev.redrive.support.web.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,26 +104,11 @@ class ExecutionListController {
   }
 
   private static ExecutionStatus status(String value) {
-    return oneOf("status", value, ExecutionStatus.class);
+    return EnumValues.oneOf("status", value, ExecutionStatus.class);
   }
 
   private static FailureType failureType(String value) {
-    return oneOf("failureType", value, FailureType.class);
-  }
-
-  private static <E extends Enum<E>> E oneOf(String parameter, String value, Class<E> type) {
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().equalsIgnoreCase(value)) {
-        return constant;
-      }
-    }
-    throw new InvalidFieldException(
-        parameter,
-        "'%s' is not one of %s"
-            .formatted(
-                shown(value),
-                String.join(
-                    ", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList())));
+    return EnumValues.oneOf("failureType", value, FailureType.class);
   }
 
   private static Instant instant(String parameter, String value) {

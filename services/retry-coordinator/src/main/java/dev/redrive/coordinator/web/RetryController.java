@@ -4,6 +4,7 @@ import dev.redrive.coordinator.app.BulkRetry;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.RetryAnswer;
 import dev.redrive.coordinator.app.RetryRequest;
+import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.web.InvalidFieldException;
 import dev.redrive.support.web.RequestedBy;
@@ -128,7 +129,9 @@ class RetryController {
             new BulkRetry.Query(
                 blankToNull(body.pipeline()),
                 blankToNull(body.phase()),
-                blankToNull(body.failureType()),
+                blankToNull(body.failureType()) == null
+                    ? null
+                    : EnumValues.oneOf("failureType", body.failureType(), FailureType.class).name(),
                 body.from(),
                 body.to(),
                 limit,

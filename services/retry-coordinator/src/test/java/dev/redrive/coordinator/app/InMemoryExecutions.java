@@ -48,6 +48,11 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
   }
 
   @Override
+  public void lock(String executionId) {
+    // one thread: nothing runs at the same time
+  }
+
+  @Override
   public void ensureExecutions(List<EventMeta> metas) {
     metas.forEach(
         meta ->

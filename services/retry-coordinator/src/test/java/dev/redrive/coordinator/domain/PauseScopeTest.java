@@ -10,14 +10,11 @@ class PauseScopeTest {
 
   @Test
   void shouldCoverACommandFromEveryScopeAboveIt() {
-    List<String> keys = PauseScope.keysCovering("demo", "build", "exec-1");
+    List<String> keys = PauseScope.keysCovering("demo", "build");
 
     assertThat(keys.stream().map(PauseScope::ofKey))
         .containsExactly(
-            PauseScope.all(),
-            PauseScope.pipeline("demo"),
-            PauseScope.phase("demo", "build"),
-            PauseScope.execution("exec-1"));
+            PauseScope.all(), PauseScope.pipeline("demo"), PauseScope.phase("demo", "build"));
     assertThat(PauseScope.phase("demo", "build").covers("demo", "build", "exec-2")).isTrue();
     assertThat(PauseScope.phase("demo", "build").covers("demo", "test", "exec-2")).isFalse();
     assertThat(PauseScope.pipeline("demo").covers("other", "build", "exec-2")).isFalse();
@@ -25,9 +22,9 @@ class PauseScopeTest {
   }
 
   @Test
-  void shouldLeaveOutThePipelineScopesOfAnExecutionWithoutAPipeline() {
-    assertThat(PauseScope.keysCovering(null, "charge", "exec-1"))
-        .containsExactly(PauseScope.all().key(), PauseScope.execution("exec-1").key());
+  void shouldLeaveOutThePipelineScopesOfACommandWithoutAPipeline() {
+    assertThat(PauseScope.keysCovering(null, "charge")).containsExactly(PauseScope.all().key());
+    assertThat(PauseScope.execution("exec-1").covers(null, null, "exec-2")).isFalse();
   }
 
   @Test
