@@ -2,7 +2,7 @@ package dev.redrive.support.outbox;
 
 import dev.redrive.support.outbox.RelaySession.Batch;
 import dev.redrive.support.outbox.RelaySession.OutboxRow;
-import dev.redrive.support.outbox.RelaySession.Parking;
+import dev.redrive.support.outbox.RowParking.Parking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

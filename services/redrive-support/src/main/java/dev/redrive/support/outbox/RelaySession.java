@@ -1,38 +1,24 @@
 package dev.redrive.support.outbox;
 
 import dev.redrive.support.kafka.RedriveHeaders;
+import dev.redrive.support.outbox.CommittedProgress.CommittedBatch;
+import dev.redrive.support.outbox.RowParking.Parking;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -57,20 +43,23 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * execution id) with an earlier parked row is parked too, held behind it, so consumers never see an
  * execution's later events without the parked one; a re-queue ({@link ParkedRows}) puts them back
  * with their ids, in their place.
+ *
+ * <p>The session owns the connection, the lock, the producer and its transactions; it reads due
+ * rows with {@link DueRows}, parks with {@link RowParking} and reads its progress back with {@link
+ * CommittedProgress}.
  */
 final class RelaySession implements AutoCloseable {
 
   /** Compacted; key: relay id, value: the outbox ids of the last batch committed to Kafka. */
   static final String PROGRESS_TOPIC = "redrive.outbox-progress";
 
-  private static final TopicPartition PROGRESS = new TopicPartition(PROGRESS_TOPIC, 0);
-
   private final Connection connection;
   private final JdbcClient jdbc;
   private final String relayId;
   private final Map<String, Object> clientConfig;
   private final OutboxSettings settings;
-  private final Set<String> parkedKeys = new HashSet<>();
+  private final DueRows dueRows;
+  private final RowParking parking;
   private KafkaProducer<String, byte[]> producer;
 
   private RelaySession(
@@ -84,6 +73,8 @@ final class RelaySession implements AutoCloseable {
     this.relayId = relayId;
     this.clientConfig = clientConfig;
     this.settings = settings;
+    this.dueRows = new DueRows(jdbc, settings.batchSize());
+    this.parking = new RowParking(jdbc);
   }
 
   /**
@@ -113,7 +104,7 @@ final class RelaySession implements AutoCloseable {
       }
       RelaySession opened = new RelaySession(connection, jdbc, relayId, clientConfig, settings);
       try {
-        opened.loadParkedKeys();
+        opened.parking.loadParkedKeys();
         opened.startProducer();
       } catch (RuntimeException e) {
         // the broker is away: give the lock back, or no relay could take the table over
@@ -138,7 +129,8 @@ final class RelaySession implements AutoCloseable {
    * delete them itself; returns how many were still there.
    */
   int recover() {
-    CommittedBatch last = lastCommittedBatch();
+    CommittedBatch last =
+        new CommittedProgress(relayId, clientConfig, settings.sendTimeout()).lastBatch();
     if (last.ids().length == 0) {
       return 0;
     }
@@ -164,7 +156,7 @@ final class RelaySession implements AutoCloseable {
     }
     int rows = rowIds(messages).length;
     List<Parking> parked = new ArrayList<>();
-    List<OutboxRow> sendable = holdBehindParked(messages, parked);
+    List<OutboxRow> sendable = parking.holdBehindParked(messages, parked);
     if (sendable.isEmpty()) {
       return new Batch(sendable, parked, rows);
     }
@@ -181,29 +173,6 @@ final class RelaySession implements AutoCloseable {
     }
     delete(ids);
     return new Batch(sendable, parked, rows);
-  }
-
-  /**
-   * Parks the rows that share a message key with an earlier parked row (a consumer must not see an
-   * execution's later events without the one parked before them); answers the others.
-   */
-  private List<OutboxRow> holdBehindParked(List<OutboxRow> messages, List<Parking> parked) {
-    if (parkedKeys.isEmpty()) {
-      return messages;
-    }
-    List<OutboxRow> sendable = new ArrayList<>(messages.size());
-    for (List<OutboxRow> row : byRow(messages)) {
-      if (row.stream().anyMatch(m -> parkedKeys.contains(m.key()))) {
-        // the set only grows while the session lives (a re-queue takes rows out): ask the table
-        Long behind = parkedBefore(row.get(0).id(), keys(row));
-        if (behind != null) {
-          parked.add(park(row, "held behind parked outbox row " + behind, behind, 0));
-          continue;
-        }
-      }
-      sendable.addAll(row);
-    }
-    return sendable;
   }
 
   /**
@@ -224,7 +193,7 @@ final class RelaySession implements AutoCloseable {
         }
         producer.abortTransaction();
         // tried twice: in its batch, then alone
-        parked.add(park(row, Escaped.causes(cause), null, 2));
+        parked.add(parking.park(row, Escaped.causes(cause), null, 2));
         return sent;
       }
       delete(id);
@@ -233,56 +202,8 @@ final class RelaySession implements AutoCloseable {
     return sent;
   }
 
-  /** Moves the row to {@code outbox_parked} with why, and remembers its keys. */
-  private Parking park(List<OutboxRow> row, String cause, Long heldBehind, int attempts) {
-    long id = row.get(0).id();
-    jdbc.sql(
-            """
-            WITH moved AS (DELETE FROM outbox WHERE id = ? RETURNING *)
-            INSERT INTO outbox_parked (id, topics, message_keys, event_ids, event_types, payloads,
-              due_at, created_at, attempts, cause, held_behind)
-            SELECT id, topics, message_keys, event_ids, event_types, payloads, due_at, created_at,
-              ?, ?, ?
-            FROM moved""")
-        .param(id)
-        .param(attempts)
-        .param(cause)
-        .param(heldBehind)
-        .update();
-    parkedKeys.addAll(keys(row));
-    return new Parking(
-        id,
-        row.stream().map(OutboxRow::eventType).toList(),
-        keys(row),
-        cause,
-        heldBehind,
-        attempts);
-  }
-
-  /** The id of the earliest parked row before {@code id} that shares one of {@code keys}. */
-  private Long parkedBefore(long id, List<String> keys) {
-    return jdbc.sql("SELECT min(id) FROM outbox_parked WHERE message_keys && ?::text[] AND id < ?")
-        .param(keys.toArray(String[]::new))
-        .param(id)
-        .query(Long.class)
-        .optional()
-        .orElse(null);
-  }
-
-  private void loadParkedKeys() {
-    parkedKeys.clear();
-    parkedKeys.addAll(
-        jdbc.sql("SELECT DISTINCT unnest(message_keys) FROM outbox_parked")
-            .query(String.class)
-            .list());
-  }
-
-  private static List<String> keys(List<OutboxRow> row) {
-    return row.stream().map(OutboxRow::key).distinct().toList();
-  }
-
   /** The messages grouped by the row they came from, in order. */
-  private static List<List<OutboxRow>> byRow(List<OutboxRow> messages) {
+  static List<List<OutboxRow>> byRow(List<OutboxRow> messages) {
     Map<Long, List<OutboxRow>> rows = new LinkedHashMap<>();
     for (OutboxRow message : messages) {
       rows.computeIfAbsent(message.id(), id -> new ArrayList<>()).add(message);
@@ -292,54 +213,19 @@ final class RelaySession implements AutoCloseable {
 
   /**
    * The messages of up to one batch of due rows ({@code batch-size} rows), in id order and in their
-   * order within each row. While a scope is held ({@link OutboxHolds}), the rows it holds wait, and
-   * so does every later row that shares a message key (an execution) with one of them.
+   * order within each row; held rows wait (see {@link DueRows}).
    */
   List<OutboxRow> dueRows() {
-    String[] holds = OutboxHolds.activeScopes(jdbc);
-    if (holds.length == 0) {
-      return jdbc.sql(
-              """
-              SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-              FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
-                unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-                  WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
-              ORDER BY o.id, m.n""")
-          .param(settings.batchSize())
-          .query(RelaySession::row)
-          .list();
-    }
-    return jdbc.sql(
-            HELD_KEYS
-                + """
-                SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND NOT"""
-                + HELD
-                + """
-                  ORDER BY id LIMIT ?) o,
-                  unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-                    WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
-                ORDER BY o.id, m.n""")
-        .param(holds)
-        .param(settings.batchSize())
-        .query(RelaySession::row)
-        .list();
+    return dueRows.nextBatch();
   }
 
-  /** Each message key of a held row, with the first held row's id (parameter: the held scopes). */
-  private static final String HELD_KEYS =
-      """
-      WITH held_keys AS MATERIALIZED (
-        SELECT k, min(h.id) AS first_held FROM outbox h, unnest(h.message_keys) k
-        WHERE h.hold_scopes && ?::text[] GROUP BY k)
-      """;
-
-  /** Whether row {@code o} is held: by a scope of its own, or behind an earlier held row. */
-  static final String HELD =
-      """
-       EXISTS (SELECT 1 FROM held_keys hk
-        WHERE hk.k = ANY(o.message_keys) AND hk.first_held <= o.id)
-      """;
+  /**
+   * The earliest due time of any row that is not held (index only while nothing is held), or null
+   * when there is none.
+   */
+  Instant nextDue() {
+    return dueRows.nextDue();
+  }
 
   /** The ids of the rows the messages came from, once each. */
   static long[] rowIds(List<OutboxRow> messages) {
@@ -364,25 +250,6 @@ final class RelaySession implements AutoCloseable {
     return jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)")
         .param(Arrays.stream(ids).boxed().toArray(Long[]::new))
         .update();
-  }
-
-  /**
-   * The earliest due time of any row that is not held (index only while nothing is held), or null
-   * when there is none.
-   */
-  Instant nextDue() {
-    String[] holds = OutboxHolds.activeScopes(jdbc);
-    if (holds.length == 0) {
-      return jdbc.sql("SELECT min(due_at) FROM outbox")
-          .query((rs, n) -> instant(rs.getTimestamp(1)))
-          .optional()
-          .orElse(null);
-    }
-    return jdbc.sql(HELD_KEYS + "SELECT min(due_at) FROM outbox o WHERE NOT" + HELD)
-        .param(holds)
-        .query((rs, n) -> instant(rs.getTimestamp(1)))
-        .optional()
-        .orElse(null);
   }
 
   /** Closes the producer at once (an open transaction is aborted by the next session). */
@@ -415,86 +282,6 @@ final class RelaySession implements AutoCloseable {
     producer.initTransactions();
   }
 
-  /**
-   * The last batch this relay committed to Kafka, read with {@code read_committed} up to the
-   * partition's end (empty when there is none).
-   */
-  private CommittedBatch lastCommittedBatch() {
-    long end = highWatermark();
-    Map<String, Object> config = new HashMap<>(readerConfig());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    String last = "";
-    long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.assign(List.of(PROGRESS));
-      consumer.seekToBeginning(List.of(PROGRESS));
-      while (consumer.position(PROGRESS) < end) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "could not read "
-                  + PROGRESS_TOPIC
-                  + " to its end (offset "
-                  + end
-                  + ") within "
-                  + settings.sendTimeout());
-        }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          if (relayId.equals(record.key()) && record.value() != null) {
-            last = record.value();
-          }
-        }
-      }
-    }
-    return new CommittedBatch(IdRanges.parse(last));
-  }
-
-  /** Offset after the last record written, committed or not: how far the reader must get. */
-  private long highWatermark() {
-    try (Admin admin = Admin.create(readerConfig())) {
-      return admin
-          .listOffsets(
-              Map.of(PROGRESS, OffsetSpec.latest()),
-              new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-          .partitionResult(PROGRESS)
-          .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .offset();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading " + PROGRESS_TOPIC, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not read the end of " + PROGRESS_TOPIC, e);
-    }
-  }
-
-  /** The cluster address and security settings, without the producer's own settings. */
-  private Map<String, Object> readerConfig() {
-    Map<String, Object> config = new HashMap<>();
-    clientConfig.forEach(
-        (key, value) -> {
-          if (key.startsWith("bootstrap.")
-              || key.startsWith("security.")
-              || key.startsWith("sasl.")
-              || key.startsWith("ssl.")
-              || key.equals("client.dns.lookup")) {
-            config.put(key, value);
-          }
-        });
-    return config;
-  }
-
-  private static OutboxRow row(ResultSet rs, int n) throws SQLException {
-    return new OutboxRow(
-        rs.getLong("id"),
-        rs.getString("topic"),
-        rs.getString("message_key"),
-        rs.getString("event_id"),
-        rs.getString("event_type"),
-        rs.getBytes("payload"),
-        rs.getTimestamp("due_at").toInstant());
-  }
-
   private static Connection connect(DataSource dataSource) {
     try {
       Connection connection = dataSource.getConnection();
@@ -519,32 +306,12 @@ final class RelaySession implements AutoCloseable {
     }
   }
 
-  private static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
-  }
-
   private static byte[] utf8(String value) {
     return value.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The ids of a committed batch. */
-  record CommittedBatch(long[] ids) {
-    long maxId() {
-      return Arrays.stream(ids).max().orElse(0);
-    }
-  }
-
   /** What one batch did: the messages sent, the rows parked, and how many rows it read. */
   record Batch(List<OutboxRow> sent, List<Parking> parked, int rows) {}
-
-  /** A row moved to {@code outbox_parked}. */
-  record Parking(
-      long id,
-      List<String> eventTypes,
-      List<String> keys,
-      String cause,
-      Long heldBehind,
-      int attempts) {}
 
   /** A message of the outbox and the id of the row that holds it. */
   record OutboxRow(

@@ -1,0 +1,115 @@
+package dev.redrive.support.outbox;
+
+import dev.redrive.support.outbox.RelaySession.OutboxRow;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Reads what the relay may send now: the messages of the next batch of due rows, and when the next
+ * row falls due. Owns the queries and how holds ({@link OutboxHolds}) shape them: while a scope is
+ * held, the rows it holds wait, and so does every later row that shares a message key (an
+ * execution) with one of them. While nothing is held the plain queries run, which the outbox's
+ * indexes answer alone.
+ */
+final class DueRows {
+
+  /** Each message key of a held row, with the first held row's id (parameter: the held scopes). */
+  private static final String HELD_KEYS =
+      """
+      WITH held_keys AS MATERIALIZED (
+        SELECT k, min(h.id) AS first_held FROM outbox h, unnest(h.message_keys) k
+        WHERE h.hold_scopes && ?::text[] GROUP BY k)
+      """;
+
+  /** Whether row {@code o} is held: by a scope of its own, or behind an earlier held row. */
+  private static final String HELD =
+      """
+       EXISTS (SELECT 1 FROM held_keys hk
+        WHERE hk.k = ANY(o.message_keys) AND hk.first_held <= o.id)
+      """;
+
+  private final JdbcClient jdbc;
+  private final int batchSize;
+
+  /**
+   * @param jdbc the relay session's connection
+   * @param batchSize most rows one batch reads
+   */
+  DueRows(JdbcClient jdbc, int batchSize) {
+    this.jdbc = jdbc;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * The messages of up to one batch of due rows ({@code batchSize} rows) that are not held, in id
+   * order and in their order within each row.
+   */
+  List<OutboxRow> nextBatch() {
+    String[] holds = OutboxHolds.activeScopes(jdbc);
+    if (holds.length == 0) {
+      return jdbc.sql(
+              """
+              SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
+              FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
+                unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                  WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
+              ORDER BY o.id, m.n""")
+          .param(batchSize)
+          .query(DueRows::row)
+          .list();
+    }
+    return jdbc.sql(
+            HELD_KEYS
+                + """
+                SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
+                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND NOT"""
+                + HELD
+                + """
+                  ORDER BY id LIMIT ?) o,
+                  unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
+                    WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
+                ORDER BY o.id, m.n""")
+        .param(holds)
+        .param(batchSize)
+        .query(DueRows::row)
+        .list();
+  }
+
+  /**
+   * The earliest due time of any row that is not held (index only while nothing is held), or null
+   * when there is none.
+   */
+  Instant nextDue() {
+    String[] holds = OutboxHolds.activeScopes(jdbc);
+    if (holds.length == 0) {
+      return jdbc.sql("SELECT min(due_at) FROM outbox")
+          .query((rs, n) -> instant(rs.getTimestamp(1)))
+          .optional()
+          .orElse(null);
+    }
+    return jdbc.sql(HELD_KEYS + "SELECT min(due_at) FROM outbox o WHERE NOT" + HELD)
+        .param(holds)
+        .query((rs, n) -> instant(rs.getTimestamp(1)))
+        .optional()
+        .orElse(null);
+  }
+
+  private static OutboxRow row(ResultSet rs, int n) throws SQLException {
+    return new OutboxRow(
+        rs.getLong("id"),
+        rs.getString("topic"),
+        rs.getString("message_key"),
+        rs.getString("event_id"),
+        rs.getString("event_type"),
+        rs.getBytes("payload"),
+        rs.getTimestamp("due_at").toInstant());
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}
