@@ -174,6 +174,40 @@ class ExecutionCommandsIT {
   }
 
   @Test
+  void cancelOfAnEndedExecutionIsAConflictNamingItsStatusAndOfAnUnknownOneNotFound() {
+    // given an execution that succeeded
+    String executionId = runner.start("chain", Map.of());
+    runner.awaitStatus(executionId, "SUCCEEDED");
+    String cancel = "/api/v1/executions/" + executionId + "/cancel";
+
+    // when a person cancels it, twice with the same request id
+    HttpResponse<String> first = runner.post(cancel, "{\"requestId\": \"late-cancel\"}");
+    HttpResponse<String> again = runner.post(cancel, "{\"requestId\": \"late-cancel\"}");
+
+    // then each answer is 409 with its status, and the execution still succeeded
+    for (HttpResponse<String> answer : List.of(first, again)) {
+      assertThat(answer.statusCode()).isEqualTo(409);
+      JsonNode problem = RunnerHarness.json(answer.body());
+      assertThat(problem.path("detail").asString())
+          .isEqualTo("execution " + executionId + " already SUCCEEDED; nothing to cancel");
+      assertThat(problem.path("currentStatus").asString()).isEqualTo("SUCCEEDED");
+    }
+    runner.barrier(executionId);
+    assertThat(runner.events(executionId, ExecutionCancelled.class)).isEmpty();
+    assertThat(runner.awaitStatus(executionId, "SUCCEEDED")).isNotNull();
+
+    // and a cancelled execution cancelled again is a 409 too, an unknown one a 404
+    String running = runner.start("sleepy", Map.of());
+    String cancelRunning = "/api/v1/executions/" + running + "/cancel";
+    assertThat(runner.post(cancelRunning, "{}").statusCode()).isEqualTo(202);
+    HttpResponse<String> twice = runner.post(cancelRunning, "{}");
+    assertThat(twice.statusCode()).isEqualTo(409);
+    assertThat(twice.body()).contains("already CANCELLED; nothing to cancel");
+    assertThat(runner.post("/api/v1/executions/exec_nobody/cancel", "{}").statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   void startRefusesInputsThatLeaveTheInputFolderOrAreMissing() {
     HttpResponse<String> escaping =
         runner.post(
