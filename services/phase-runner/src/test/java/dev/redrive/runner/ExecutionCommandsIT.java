@@ -136,6 +136,7 @@ class ExecutionCommandsIT {
         Cancel.newBuilder()
             .setCommandId(UUID.randomUUID().toString())
             .setReason("no longer needed")
+            .setRequestedBy("carol")
             .build();
     runner.send(RunnerHarness.command(executionId, cancel));
     runner.send(RunnerHarness.command(executionId, cancel));
@@ -163,7 +164,11 @@ class ExecutionCommandsIT {
     runner.barrier(executionId);
     assertThat(runner.events(executionId, ExecutionCancelled.class))
         .singleElement()
-        .satisfies(e -> assertThat(e.getReason()).isEqualTo("no longer needed"));
+        .satisfies(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("no longer needed");
+              assertThat(e.getRequestedBy()).isEqualTo("carol");
+            });
     assertThat(runner.events(executionId, AttemptFailed.class)).isEmpty();
 
     // and a retry of a cancelled execution is refused to the dead-letter topic
@@ -199,7 +204,14 @@ class ExecutionCommandsIT {
     // and a cancelled execution cancelled again is a 409 too, an unknown one a 404
     String running = runner.start("sleepy", Map.of());
     String cancelRunning = "/api/v1/executions/" + running + "/cancel";
-    assertThat(runner.post(cancelRunning, "{}").statusCode()).isEqualTo(202);
+    assertThat(runner.post(cancelRunning, "{\"requestedBy\": \"dave\"}").statusCode())
+        .isEqualTo(202);
+    assertThat(runner.awaitEvent(running, ExecutionCancelled.class, e -> true))
+        .satisfies(
+            e -> {
+              assertThat(e.getRequestedBy()).isEqualTo("dave");
+              assertThat(e.getReason()).isEqualTo("cancelled by dave");
+            });
     HttpResponse<String> twice = runner.post(cancelRunning, "{}");
     assertThat(twice.statusCode()).isEqualTo(409);
     assertThat(twice.body()).contains("already CANCELLED; nothing to cancel");

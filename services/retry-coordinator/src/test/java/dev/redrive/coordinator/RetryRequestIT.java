@@ -83,14 +83,18 @@ class RetryRequestIT {
   void retryOfARunningExecutionIsRefusedWithItsStatusUnlessForced() throws Exception {
     String id = runningExecution();
 
-    Answer refused = coordinator.post("/api/v1/executions/" + id + "/retry", "{}");
+    Answer refused =
+        coordinator.post("/api/v1/executions/" + id + "/retry", "{\"requestedBy\": \"bob\"}");
 
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.body().path("title").asString()).isEqualTo("Cannot retry");
     assertThat(refused.body().path("detail").asString())
         .startsWith("Cannot retry - process is not in failed status. Current status: RUNNING");
     assertThat(refused.body().path("currentStatus").asString()).isEqualTo("RUNNING");
-    assertThat(decisions(id, 1)).singleElement().isInstanceOf(RetryRejected.class);
+    assertThat(decisions(id, 1))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RetryRejected.class, r -> assertThat(r.getRequestedBy()).isEqualTo("bob"));
 
     Answer forced =
         coordinator.post(

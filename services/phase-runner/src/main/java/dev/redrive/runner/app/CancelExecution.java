@@ -70,10 +70,12 @@ public class CancelExecution {
   private record Step(Result result, List<Attempt> running) {}
 
   /**
+   * @param requestedBy who asked (carried by {@code ExecutionCancelled}); null when nobody was
+   *     named
    * @return what was done
    * @throws UnknownExecutionException when the execution is unknown
    */
-  public Result cancel(String executionId, String reason, String commandId) {
+  public Result cancel(String executionId, String reason, String requestedBy, String commandId) {
     if (store.execution(executionId).isEmpty()) {
       throw new UnknownExecutionException(
           "Cancel %s names execution %s, which this runner does not know"
@@ -99,7 +101,7 @@ public class CancelExecution {
               store.cancelQueued(executionId);
               List<Attempt> running = store.markCancelling(executionId);
               store.updateExecution(executionId, ExecutionStatus.CANCELLED, null);
-              events.executionCancelled(executionId, execution.pipeline(), reason);
+              events.executionCancelled(executionId, execution.pipeline(), reason, requestedBy);
               meters
                   .counter("redrive.runner.cancellations", "pipeline", execution.pipeline())
                   .increment();

@@ -201,7 +201,7 @@ class ExecutionController {
         request.reason() == null || request.reason().isBlank()
             ? "cancelled by " + (requestedBy == null ? "a person" : requestedBy)
             : request.reason();
-    CancelExecution.Result result = cancels.cancel(executionId, reason, requestId);
+    CancelExecution.Result result = cancels.cancel(executionId, reason, requestedBy, requestId);
     if (result.outcome() == CancelExecution.Outcome.ENDED_BEFORE) {
       throw new ExecutionEndedException(executionId, result.status());
     }

@@ -73,8 +73,13 @@ public interface CoordinatorEvents {
   /** A StartExecution command for the new execution, and the ExecutionResubmitted decision. */
   void resubmitted(EventMeta cause, String newExecutionId, Instant notBefore, Requester requester);
 
-  /** A RetryRejected decision. */
-  void retryRejected(EventMeta cause, String requestId, String reason, String currentStatus);
+  /**
+   * A RetryRejected decision.
+   *
+   * @param requestedBy who asked for the refused retry; null when nobody was named
+   */
+  void retryRejected(
+      EventMeta cause, String requestId, String reason, String currentStatus, String requestedBy);
 
   /** An AttemptCountReset decision. */
   void attemptCountReset(

@@ -220,13 +220,14 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
   @Override
   public void retryRejected(
-      EventMeta cause, String requestId, String reason, String currentStatus) {
+      EventMeta cause, String requestId, String reason, String currentStatus, String requestedBy) {
     publish(
         cause,
         RetryRejected.newBuilder()
             .setRequestId(requestId)
             .setReason(reason)
             .setCurrentStatus(currentStatus)
+            .setRequestedBy(requestedBy)
             .build());
   }
 

@@ -152,7 +152,11 @@ class RequestRetryTest {
     assertThat(answer.message()).contains("not in failed status", "Current status: RUNNING");
     assertThat(events.of(RetryRejected.class))
         .singleElement()
-        .satisfies(rejected -> assertThat(rejected.reason()).isEqualTo(answer.message()));
+        .satisfies(
+            rejected -> {
+              assertThat(rejected.reason()).isEqualTo(answer.message());
+              assertThat(rejected.requestedBy()).isEqualTo("alice");
+            });
     assertThat(events.of(RetryScheduled.class)).isEmpty();
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RUNNING);
     assertThat(meters.counter("redrive.retries.refused", "reason", "request").count()).isEqualTo(1);
