@@ -129,6 +129,8 @@ class RetryRequestIT {
         .containsExactly("bob: the ledger was fixed, try again");
     assertThat(retry.getContext().getGuidance()).contains("the ledger was fixed");
     assertThat(status(id)).isEqualTo("RETRY_SCHEDULED");
+    assertThat(only(decisions(id, 3), RetryScheduled.class).getNote())
+        .isEqualTo("the ledger was fixed, try again");
   }
 
   @Test
@@ -184,7 +186,9 @@ class RetryRequestIT {
     String id = pausedExecution(RUNNER);
 
     Answer answer =
-        coordinator.post("/api/v1/executions/" + id + "/retry", "{\"mode\": \"RESUBMIT_AS_NEW\"}");
+        coordinator.post(
+            "/api/v1/executions/" + id + "/retry",
+            "{\"mode\": \"RESUBMIT_AS_NEW\", \"requestedBy\": \"carol\"}");
 
     assertThat(answer.status()).isEqualTo(202);
     String newId = answer.body().path("executionId").asString();
@@ -194,8 +198,9 @@ class RetryRequestIT {
     StartExecution start = (StartExecution) commands(newId, 1).get(0).getPayload();
     assertThat(start.getResubmitOf()).isEqualTo(id);
     assertThat(start.getPipeline()).isEqualTo("payments");
-    assertThat(only(decisions(id, 2), ExecutionResubmitted.class).getNewExecutionId())
-        .isEqualTo(newId);
+    ExecutionResubmitted resubmitted = only(decisions(id, 2), ExecutionResubmitted.class);
+    assertThat(resubmitted.getNewExecutionId()).isEqualTo(newId);
+    assertThat(resubmitted.getRequestedBy()).isEqualTo("carol");
 
     // an execution of another system cannot be resubmitted: it is not Redrive's to start
     String external = pausedExecution("billing");

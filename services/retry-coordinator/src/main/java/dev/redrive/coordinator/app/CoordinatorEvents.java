@@ -51,8 +51,11 @@ public interface CoordinatorEvents {
     void write();
   }
 
-  /** Who asked for a retry; null for an automatic one. */
-  record Requester(String requestId, String requestedBy, boolean forced) {}
+  /**
+   * Who asked for a retry, and the note they gave (null when none); the requester of an automatic
+   * retry is null.
+   */
+  record Requester(String requestId, String requestedBy, boolean forced, String note) {}
 
   /**
    * A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision.

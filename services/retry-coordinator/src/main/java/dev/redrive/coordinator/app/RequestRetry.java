@@ -184,7 +184,8 @@ public class RequestRetry {
           "Dry run: would run " + String.join(", ", toRun));
     }
     Instant notBefore = DueTimes.atMillis(request.notBefore() != null ? request.notBefore() : now);
-    Requester requester = new Requester(requestId, request.requestedBy(), request.force());
+    Requester requester =
+        new Requester(requestId, request.requestedBy(), request.force(), request.note());
     if (request.resetCount() && phase != null) {
       int previous = attempts.resetCount(execution.executionId(), phase);
       events.attemptCountReset(

@@ -199,6 +199,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setRequestId(requester.requestId())
                 .setOriginalExecutionId(cause.executionId())
                 .setNewExecutionId(newExecutionId)
+                .setRequestedBy(requester.requestedBy())
                 .build());
     String commandId = UUID.randomUUID().toString();
     Outbox.Message start =
@@ -271,6 +272,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         .setRequestId(requester == null ? null : requester.requestId())
         .setRequestedBy(requester == null ? null : requester.requestedBy())
         .setForced(requester != null && requester.forced())
+        .setNote(requester == null ? null : requester.note())
         .build();
   }
 
