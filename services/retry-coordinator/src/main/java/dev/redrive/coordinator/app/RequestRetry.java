@@ -280,6 +280,7 @@ public class RequestRetry {
             attemptNumber,
             maxAttempts,
             history,
+            attempts.succeededAttempts(execution.executionId(), phase),
             notes.notes(execution.executionId(), phase));
     String commandId = UUID.randomUUID().toString();
     contexts.saveContext(new ContextToSave(commandId, context, cause, false));
