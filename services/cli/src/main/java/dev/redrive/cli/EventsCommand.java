@@ -25,6 +25,57 @@ final class EventsCommand {
   static final Set<String> END_TYPES =
       Set.of("ExecutionSucceeded", "ExecutionCancelled", "ExecutionHalted", "InterventionRequired");
 
+  /**
+   * Events that change where an execution stands (the audit page's status follows the same ones):
+   * the last of them says whether it has ended, so an end it was retried from since does not count.
+   */
+  private static final Set<String> STATUS_TYPES =
+      Set.of(
+          "ExecutionStarted",
+          "AttemptStarted",
+          "PhaseStarted",
+          "RolledBack",
+          "AttemptFailed",
+          "ExecutionHalted",
+          "RetryScheduled",
+          "InterventionRequired",
+          "ExecutionSucceeded",
+          "ExecutionCancelled");
+
+  /**
+   * Up to {@code limit} events of an execution from {@code offset} on (null: all), paging through
+   * the audit's timeline.
+   */
+  static ArrayNode timeline(RedriveClient client, String id, int offset, Integer limit) {
+    ArrayNode events = Json.MAPPER.createArrayNode();
+    int next = offset;
+    while (limit == null || events.size() < limit) {
+      int size = limit == null ? PAGE : Math.min(PAGE, limit - events.size());
+      String path =
+          "/api/v1/executions/%s/events?limit=%d&offset=%d"
+              .formatted(ApiCommand.segment(id), size, next);
+      JsonNode page = Json.parse(client.get(Service.AUDIT, path).body());
+      page.forEach(events::add);
+      next += page.size();
+      if (page.size() < size) {
+        break;
+      }
+    }
+    return events;
+  }
+
+  /** Whether the last event of {@code events} that changes the execution's status ends it. */
+  static boolean ended(ArrayNode events) {
+    String last = null;
+    for (JsonNode event : events) {
+      String type = event.path("type").asString("");
+      if (STATUS_TYPES.contains(type)) {
+        last = type;
+      }
+    }
+    return last != null && END_TYPES.contains(last);
+  }
+
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -57,26 +108,18 @@ final class EventsCommand {
       if ((limit != null && limit < 1) || offset < 0) {
         throw new UsageException("--limit must be at least 1 and --offset at least 0");
       }
-      ArrayNode events = Json.MAPPER.createArrayNode();
-      int next = offset;
-      while (limit == null || events.size() < limit) {
-        int size = limit == null ? PAGE : Math.min(PAGE, limit - events.size());
-        String path =
-            "/api/v1/executions/%s/events?limit=%d&offset=%d"
-                .formatted(segment(executionId), size, next);
-        JsonNode page = Json.parse(client.get(Service.AUDIT, path).body());
-        page.forEach(events::add);
-        next += page.size();
-        if (page.size() < size) {
-          break;
-        }
+      ArrayNode events = timeline(client, executionId, offset, limit);
+      if (events.isEmpty() && offset == 0) {
+        // the audit answers an empty timeline for an id it never saw
+        err().println("No events for execution " + executionId + " in the audit trail.");
+        return ExitCodes.NOT_FOUND;
       }
       if (json()) {
         out().println(Json.write(events));
         return ExitCodes.OK;
       }
       if (events.isEmpty()) {
-        out().println("No events of " + executionId + " in the audit trail.");
+        out().println("No events of " + executionId + " after the first " + offset + ".");
         return ExitCodes.OK;
       }
       events.forEach(event -> out().println(EventFormat.line(event)));
@@ -113,12 +156,30 @@ final class EventsCommand {
       super(console);
     }
 
+    /**
+     * With {@code --until-end}, the events so far are read first: an id without any is not found,
+     * and an execution that has ended already is printed and left, rather than followed forever.
+     * The stream then starts after the last of them.
+     */
     @Override
     int run(RedriveClient client) throws InterruptedException {
       // events already printed: a resumed stream may repeat some
       Set<String> seen = new HashSet<>();
       String[] lastId = {null};
       boolean[] ended = {false};
+      if (untilEnd) {
+        ArrayNode sofar = timeline(client, executionId, 0, null);
+        if (sofar.isEmpty()) {
+          err().println("No events for execution " + executionId + " in the audit trail.");
+          return ExitCodes.NOT_FOUND;
+        }
+        for (JsonNode event : sofar) {
+          seen.add(event.path("eventId").asString());
+          printEntry(event);
+        }
+        lastId[0] = sofar.get(sofar.size() - 1).path("eventId").asString();
+        ended[0] = ended(sofar);
+      }
       String path = "/api/v1/executions/" + segment(executionId) + "/events/stream";
       while (!ended[0]) {
         client.stream(
@@ -142,6 +203,11 @@ final class EventsCommand {
         }
       }
       return ExitCodes.OK;
+    }
+
+    private void printEntry(JsonNode entry) {
+      out().println(json() ? Json.write(entry) : EventFormat.line(entry));
+      out().flush();
     }
 
     private void print(SseEvent event) {

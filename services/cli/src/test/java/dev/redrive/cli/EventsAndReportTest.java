@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 class EventsAndReportTest extends AgainstFakeServices {
 
   private static final String STREAM = "GET /api/v1/executions/exec_abc123/events/stream";
+  private static final String TIMELINE =
+      "GET /api/v1/executions/exec_abc123/events?limit=500&offset=0";
 
   @Test
   void shouldListEventsOneLineEach() {
@@ -59,13 +61,57 @@ class EventsAndReportTest extends AgainstFakeServices {
   }
 
   @Test
-  void shouldSaySoWhenThereAreNoEvents() {
+  void shouldExitNotFoundWhenTheAuditHasNoEventOfTheExecution() {
+    // the audit answers an empty timeline for an id it never saw
     audit.json("GET /api/v1/executions/exec_none/events?limit=500&offset=0", 200, "[]");
 
     Cli.Result result = cli.run("events", "list", "exec_none");
 
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(result.err()).contains("No events for execution exec_none");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void shouldSaySoWhenNoEventIsLeftAfterTheOffset() {
+    audit.json("GET /api/v1/executions/exec_abc123/events?limit=500&offset=7", 200, "[]");
+
+    Cli.Result result = cli.run("events", "list", "exec_abc123", "--offset", "7");
+
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).contains("No events of exec_none in the audit trail.");
+    assertThat(result.out()).contains("No events of exec_abc123 after the first 7.");
+  }
+
+  @Test
+  void shouldPrintTheEventsOfAnExecutionThatEndedAndStopWithoutFollowingIt() {
+    audit.json(
+        TIMELINE,
+        200,
+        "["
+            + Contract.STARTED_EVENT
+            + ", "
+            + Contract.event(
+                "ev9", "ExecutionSucceeded", "2026-11-23T15:42:00Z", "{\"durationMs\": 9}")
+            + "]");
+
+    Cli.Result result =
+        cli.run("events", "stream", "exec_abc123", "--until-end", "--reconnect-delay", "1ms");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines()).hasSize(2).last().asString().contains("ExecutionSucceeded");
+    assertThat(audit.requests()).noneMatch(r -> r.uri().contains("/events/stream"));
+  }
+
+  @Test
+  void shouldExitNotFoundWhenStreamingUntilTheEndOfAnExecutionWithoutEvents() {
+    audit.json(TIMELINE, 200, "[]");
+
+    Cli.Result result =
+        cli.run("events", "stream", "exec_abc123", "--until-end", "--reconnect-delay", "1ms");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(result.err()).contains("No events for execution exec_abc123");
+    assertThat(audit.requests()).noneMatch(r -> r.uri().contains("/events/stream"));
   }
 
   @Test
@@ -78,7 +124,22 @@ class EventsAndReportTest extends AgainstFakeServices {
 
   @Test
   void shouldStreamEventsUntilTheExecutionNeedsAPerson() {
-    // given a stream the server closes after two events, and that replays them on reconnection
+    // given an execution that was paused once and retried since, so it has not ended
+    audit.json(
+        TIMELINE,
+        200,
+        "["
+            + Contract.STARTED_EVENT.replace("ev1", "ev0")
+            + ", "
+            + Contract.INTERVENTION_EVENT.replace("ev3", "ev0b")
+            + ", "
+            + Contract.event(
+                "ev0c",
+                "RetryScheduled",
+                "2026-11-23T15:41:51.100Z",
+                "{\"phase\": \"build\", \"attemptNumber\": 1}")
+            + "]");
+    // and a stream the server closes after one event, and that replays it on reconnection
     audit.eventStream(
         STREAM,
         List.of(sse("ev1", "ExecutionStarted", Contract.STARTED_EVENT), ": keep-alive\n\n"));
@@ -96,22 +157,24 @@ class EventsAndReportTest extends AgainstFakeServices {
 
     // then every event is printed once, and nothing after the one that needs a person
     assertThat(result.exitCode()).isZero();
-    assertThat(result.outLines())
+    assertThat(result.outLines()).hasSize(6);
+    assertThat(result.outLines().subList(3, 6))
         .containsExactly(
             "2026-11-23T15:41:51.268Z  ExecutionStarted",
             "2026-11-23T15:41:51.462Z  AttemptFailed          phase=build attemptNumber=1"
                 + " failureType=COMMAND_FAILED errorMessage=error: cannot find module 'data'",
             "2026-11-23T15:41:53.020Z  InterventionRequired   phase=build attemptNumber=2"
                 + " reason=attempts exhausted: 2 failures counted, 2 attempts allowed");
-    assertThat(audit.requests()).hasSize(2);
-    assertThat(audit.requests().get(0).headers())
+    assertThat(audit.requests()).hasSize(3);
+    assertThat(audit.requests().get(1).headers())
         .containsEntry("accept", "text/event-stream")
-        .doesNotContainKey("last-event-id");
-    assertThat(audit.requests().get(1).headers()).containsEntry("last-event-id", "ev1");
+        .containsEntry("last-event-id", "ev0c");
+    assertThat(audit.requests().get(2).headers()).containsEntry("last-event-id", "ev1");
   }
 
   @Test
   void shouldStreamEachEventAsOneLineOfJson() {
+    audit.json(TIMELINE, 200, "[" + Contract.FAILED_EVENT + "]");
     audit.eventStream(
         STREAM,
         List.of(

@@ -136,6 +136,7 @@ class ExecutionCommandsIT {
         Cancel.newBuilder()
             .setCommandId(UUID.randomUUID().toString())
             .setReason("no longer needed")
+            .setRequestedBy("carol")
             .build();
     runner.send(RunnerHarness.command(executionId, cancel));
     runner.send(RunnerHarness.command(executionId, cancel));
@@ -163,7 +164,11 @@ class ExecutionCommandsIT {
     runner.barrier(executionId);
     assertThat(runner.events(executionId, ExecutionCancelled.class))
         .singleElement()
-        .satisfies(e -> assertThat(e.getReason()).isEqualTo("no longer needed"));
+        .satisfies(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("no longer needed");
+              assertThat(e.getRequestedBy()).isEqualTo("carol");
+            });
     assertThat(runner.events(executionId, AttemptFailed.class)).isEmpty();
 
     // and a retry of a cancelled execution is refused to the dead-letter topic
@@ -171,6 +176,47 @@ class ExecutionCommandsIT {
         RunnerHarness.retryCommand(
             executionId, "wait", 2, 2, UUID.randomUUID().toString(), "try again"));
     assertThat(runner.awaitDeadLetter(executionId, "was cancelled")).contains(executionId);
+  }
+
+  @Test
+  void cancelOfAnEndedExecutionIsAConflictNamingItsStatusAndOfAnUnknownOneNotFound() {
+    // given an execution that succeeded
+    String executionId = runner.start("chain", Map.of());
+    runner.awaitStatus(executionId, "SUCCEEDED");
+    String cancel = "/api/v1/executions/" + executionId + "/cancel";
+
+    // when a person cancels it, twice with the same request id
+    HttpResponse<String> first = runner.post(cancel, "{\"requestId\": \"late-cancel\"}");
+    HttpResponse<String> again = runner.post(cancel, "{\"requestId\": \"late-cancel\"}");
+
+    // then each answer is 409 with its status, and the execution still succeeded
+    for (HttpResponse<String> answer : List.of(first, again)) {
+      assertThat(answer.statusCode()).isEqualTo(409);
+      JsonNode problem = RunnerHarness.json(answer.body());
+      assertThat(problem.path("detail").asString())
+          .isEqualTo("execution " + executionId + " already SUCCEEDED; nothing to cancel");
+      assertThat(problem.path("currentStatus").asString()).isEqualTo("SUCCEEDED");
+    }
+    runner.barrier(executionId);
+    assertThat(runner.events(executionId, ExecutionCancelled.class)).isEmpty();
+    assertThat(runner.awaitStatus(executionId, "SUCCEEDED")).isNotNull();
+
+    // and a cancelled execution cancelled again is a 409 too, an unknown one a 404
+    String running = runner.start("sleepy", Map.of());
+    String cancelRunning = "/api/v1/executions/" + running + "/cancel";
+    assertThat(runner.post(cancelRunning, "{\"requestedBy\": \"dave\"}").statusCode())
+        .isEqualTo(202);
+    assertThat(runner.awaitEvent(running, ExecutionCancelled.class, e -> true))
+        .satisfies(
+            e -> {
+              assertThat(e.getRequestedBy()).isEqualTo("dave");
+              assertThat(e.getReason()).isEqualTo("cancelled by dave");
+            });
+    HttpResponse<String> twice = runner.post(cancelRunning, "{}");
+    assertThat(twice.statusCode()).isEqualTo(409);
+    assertThat(twice.body()).contains("already CANCELLED; nothing to cancel");
+    assertThat(runner.post("/api/v1/executions/exec_nobody/cancel", "{}").statusCode())
+        .isEqualTo(404);
   }
 
   @Test

@@ -54,6 +54,7 @@ class RollbackAndResumeIT {
     RolledBack rolledBack = runner.awaitEvent(executionId, RolledBack.class, e -> true);
     assertThat(rolledBack.getToPhase()).isEqualTo("b");
     assertThat(rolledBack.getClearedPhases()).containsExactly("b", "c");
+    assertThat(rolledBack.getRequestedBy()).isEqualTo("alice");
     runner.awaitEvents(executionId, ExecutionSucceeded.class, 2);
     runner.barrier(executionId);
     assertThat(runner.events(executionId, RolledBack.class)).hasSize(1);
@@ -115,6 +116,8 @@ class RollbackAndResumeIT {
     assertThat(answer.path("clearedPhases").values()).hasSize(2);
     runner.awaitStatus(executionId, "SUCCEEDED");
     assertThat(workspace.resolve("artifacts/publish/published.txt")).hasContent("prepared");
+    assertThat(runner.awaitEvent(executionId, RolledBack.class, e -> true).getRequestedBy())
+        .isEqualTo("bob");
     // the state says SUCCEEDED once it is stored; its events reach Kafka through the outbox after
     await()
         .atMost(Duration.ofSeconds(10))

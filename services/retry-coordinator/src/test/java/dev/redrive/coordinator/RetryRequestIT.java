@@ -83,14 +83,18 @@ class RetryRequestIT {
   void retryOfARunningExecutionIsRefusedWithItsStatusUnlessForced() throws Exception {
     String id = runningExecution();
 
-    Answer refused = coordinator.post("/api/v1/executions/" + id + "/retry", "{}");
+    Answer refused =
+        coordinator.post("/api/v1/executions/" + id + "/retry", "{\"requestedBy\": \"bob\"}");
 
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.body().path("title").asString()).isEqualTo("Cannot retry");
     assertThat(refused.body().path("detail").asString())
         .startsWith("Cannot retry - process is not in failed status. Current status: RUNNING");
     assertThat(refused.body().path("currentStatus").asString()).isEqualTo("RUNNING");
-    assertThat(decisions(id, 1)).singleElement().isInstanceOf(RetryRejected.class);
+    assertThat(decisions(id, 1))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            RetryRejected.class, r -> assertThat(r.getRequestedBy()).isEqualTo("bob"));
 
     Answer forced =
         coordinator.post(
@@ -125,6 +129,8 @@ class RetryRequestIT {
         .containsExactly("bob: the ledger was fixed, try again");
     assertThat(retry.getContext().getGuidance()).contains("the ledger was fixed");
     assertThat(status(id)).isEqualTo("RETRY_SCHEDULED");
+    assertThat(only(decisions(id, 3), RetryScheduled.class).getNote())
+        .isEqualTo("the ledger was fixed, try again");
   }
 
   @Test
@@ -180,7 +186,9 @@ class RetryRequestIT {
     String id = pausedExecution(RUNNER);
 
     Answer answer =
-        coordinator.post("/api/v1/executions/" + id + "/retry", "{\"mode\": \"RESUBMIT_AS_NEW\"}");
+        coordinator.post(
+            "/api/v1/executions/" + id + "/retry",
+            "{\"mode\": \"RESUBMIT_AS_NEW\", \"requestedBy\": \"carol\"}");
 
     assertThat(answer.status()).isEqualTo(202);
     String newId = answer.body().path("executionId").asString();
@@ -190,8 +198,9 @@ class RetryRequestIT {
     StartExecution start = (StartExecution) commands(newId, 1).get(0).getPayload();
     assertThat(start.getResubmitOf()).isEqualTo(id);
     assertThat(start.getPipeline()).isEqualTo("payments");
-    assertThat(only(decisions(id, 2), ExecutionResubmitted.class).getNewExecutionId())
-        .isEqualTo(newId);
+    ExecutionResubmitted resubmitted = only(decisions(id, 2), ExecutionResubmitted.class);
+    assertThat(resubmitted.getNewExecutionId()).isEqualTo(newId);
+    assertThat(resubmitted.getRequestedBy()).isEqualTo("carol");
 
     // an execution of another system cannot be resubmitted: it is not Redrive's to start
     String external = pausedExecution("billing");

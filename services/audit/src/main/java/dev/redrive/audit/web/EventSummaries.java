@@ -52,12 +52,13 @@ final class EventSummaries {
       case "CheckpointCreated" ->
           "checkpoint of %s (%d files)".formatted(text(p, "phase"), p.path("files").size());
       case "RolledBack" ->
-          "rolled back to %s; cleared %s"
-              .formatted(text(p, "toPhase"), joined(p.path("clearedPhases")));
+          "rolled back to %s; cleared %s%s"
+              .formatted(text(p, "toPhase"), joined(p.path("clearedPhases")), by(p));
       case "ExecutionSucceeded" -> "execution succeeded in %s ms".formatted(text(p, "durationMs"));
       case "ExecutionHalted" ->
           "execution halted in %s: %s".formatted(text(p, "phase"), quote(text(p, "reason")));
-      case "ExecutionCancelled" -> "execution cancelled: " + quote(text(p, "reason"));
+      case "ExecutionCancelled" ->
+          "execution cancelled%s: %s".formatted(by(p), quote(text(p, "reason")));
       case "RetryScheduled" ->
           "retry of %s as %s in %s ms, because %s; policy: %s; %s"
               .formatted(
@@ -66,18 +67,19 @@ final class EventSummaries {
                   text(p, "delayMs"),
                   quote(text(p, "reason")),
                   text(p, "policy"),
-                  requester(p));
+                  requester(p) + note(p));
       case "RetryContextAssembled" -> context(p.path("context"));
       case "RetryCommand" ->
           "retry command for %s %s, not before %s"
               .formatted(
                   text(p, "phase"), attempt(p, "attemptNumber"), instant(p.path("notBefore")));
       case "RetryRejected" ->
-          "retry refused: %s (status %s)%s"
+          "retry refused: %s (status %s)%s%s"
               .formatted(
                   quote(text(p, "reason")),
                   text(p, "currentStatus"),
-                  has(p, "requestId") ? "; request " + text(p, "requestId") : "");
+                  has(p, "requestId") ? "; request " + text(p, "requestId") : "",
+                  has(p, "requestedBy") ? "; requested by " + text(p, "requestedBy") : "");
       case "InterventionRequired" ->
           "%s needs a person after %s (%s): %s; recommended: %s"
               .formatted(
@@ -87,8 +89,8 @@ final class EventSummaries {
                   quote(text(p, "reason")),
                   quote(text(p, "recommendedAction")));
       case "ExecutionResubmitted" ->
-          "resubmitted as new execution %s (request %s)"
-              .formatted(text(p, "newExecutionId"), text(p, "requestId"));
+          "resubmitted as new execution %s (request %s)%s"
+              .formatted(text(p, "newExecutionId"), text(p, "requestId"), by(p));
       case "AttemptCountReset" ->
           "%s reset the attempt count of %s (was %s)%s"
               .formatted(
@@ -105,7 +107,7 @@ final class EventSummaries {
                   text(p, "toPhase"),
                   has(p, "requestedBy") ? " by " + text(p, "requestedBy") : "",
                   note(p));
-      case "Cancel" -> "cancellation requested: " + quote(text(p, "reason"));
+      case "Cancel" -> "cancellation requested%s: %s".formatted(by(p), quote(text(p, "reason")));
       case "RetryRequested" -> retryRequested(p);
       case "RetriesPaused" ->
           "%s paused %s: %s"
@@ -205,6 +207,11 @@ final class EventSummaries {
               }
             });
     return failed.toString();
+  }
+
+  /** " by <who>" when the payload names who asked, else nothing. */
+  private static String by(JsonNode p) {
+    return has(p, "requestedBy") ? " by " + text(p, "requestedBy") : "";
   }
 
   private static String note(JsonNode p) {

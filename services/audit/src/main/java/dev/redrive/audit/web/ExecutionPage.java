@@ -1,12 +1,10 @@
 package dev.redrive.audit.web;
 
 import static dev.redrive.audit.web.EventSummaries.body;
-import static dev.redrive.audit.web.EventSummaries.has;
 import static dev.redrive.audit.web.EventSummaries.text;
 
 import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -92,7 +90,7 @@ final class ExecutionPage {
         .raw("</p></header>");
     attempts(html, timeline);
     decisions(html, timeline);
-    humanActions(html, timeline);
+    HumanActions.render(html, timeline);
     events(html, timeline);
     return html.raw("</body></html>").toString();
   }
@@ -268,57 +266,6 @@ final class ExecutionPage {
           .raw("</li>");
     }
     html.raw("</ol></section>");
-  }
-
-  private static void humanActions(Html html, List<TimelineEntry> timeline) {
-    html.raw("<section id=\"human-actions\"><h2>Human actions</h2>");
-    List<String[]> actions = new ArrayList<>();
-    for (TimelineEntry entry : timeline) {
-      JsonNode p = body(entry.payload());
-      String who = text(p, "requestedBy");
-      boolean human =
-          switch (entry.type()) {
-            case "RetryRequested",
-                "AttemptCountReset",
-                "Rollback",
-                "Cancel",
-                "RetriesPaused",
-                "RetriesUnpaused" ->
-                true;
-            case "StartExecution", "RetryScheduled" -> has(p, "requestedBy");
-            default -> false;
-          };
-      if (human) {
-        actions.add(
-            new String[] {
-              entry.occurredAt().truncatedTo(ChronoUnit.MILLIS).toString(),
-              who == null ? "(not named)" : who,
-              entry.type(),
-              entry.summary(),
-              text(p, "note")
-            });
-      }
-    }
-    if (actions.isEmpty()) {
-      html.raw("<p class=\"muted\">No person has acted on this execution.</p></section>");
-      return;
-    }
-    html.raw("<table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>What</th>")
-        .raw("<th>Note</th></tr></thead><tbody>");
-    for (String[] action : actions) {
-      html.raw("<tr class=\"human-action\"><td><time>")
-          .text(action[0])
-          .raw("</time></td><td class=\"who\">")
-          .text(action[1])
-          .raw("</td><td>")
-          .text(action[2])
-          .raw("</td><td>")
-          .text(action[3])
-          .raw("</td><td class=\"note\">")
-          .text(action[4] == null ? "" : action[4])
-          .raw("</td></tr>");
-    }
-    html.raw("</tbody></table></section>");
   }
 
   private static void events(Html html, List<TimelineEntry> timeline) {

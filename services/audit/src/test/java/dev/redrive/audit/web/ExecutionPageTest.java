@@ -89,6 +89,41 @@ class ExecutionPageTest {
     assertThat(ExecutionPage.render("exec_1", timeline)).contains("<td>attempt 1</td>");
   }
 
+  @Test
+  void humanActionsListCancelsResubmissionsAndRetriesWithTheirNotes() {
+    add(
+        "RetryScheduled",
+        "{\"phase\": \"build\", \"attemptNumber\": 2, \"reason\": \"SOFT failure\"}");
+    add(
+        "RetryScheduled",
+        """
+        {"phase": "build", "attemptNumber": 3, "reason": "requested", "requestId": "r-1",
+         "requestedBy": "alice", "note": "the schema was migrated"}""");
+    add("RetryRejected", "{\"reason\": \"not failed\", \"requestedBy\": \"erin\"}");
+    add("RolledBack", "{\"toPhase\": \"build\", \"clearedPhases\": []}");
+    add(
+        "ExecutionResubmitted",
+        """
+        {"requestId": "r-2", "originalExecutionId": "exec_1", "newExecutionId": "exec_2",
+         "requestedBy": "carol"}""");
+    add("Cancel", "{\"reason\": \"wrong input\", \"requestedBy\": \"dave\"}");
+    add("ExecutionCancelled", "{\"reason\": \"wrong input\", \"requestedBy\": \"dave\"}");
+    add("ExecutionCancelled", "{\"reason\": \"cancelled by bob\", \"requestedBy\": \"bob\"}");
+
+    assertThat(HumanActions.of(timeline))
+        .extracting(a -> a.who() + " " + a.type() + ": " + a.note())
+        .containsExactly(
+            "alice RetryScheduled: the schema was migrated",
+            "erin RetryRejected: null",
+            "carol ExecutionResubmitted: null",
+            "dave Cancel: wrong input",
+            "bob ExecutionCancelled: cancelled by bob");
+    assertThat(ExecutionPage.render("exec_1", timeline))
+        .contains("<td class=\"who\">bob</td>", "<td class=\"note\">the schema was migrated</td>")
+        .contains("execution cancelled by bob: &quot;cancelled by bob&quot;")
+        .doesNotContain("No person has acted");
+  }
+
   private void add(String type, String payloadJson) {
     JsonNode event = JSON.readTree("{\"payload\": " + payloadJson + "}");
     timeline.add(

@@ -107,7 +107,7 @@ class LoopBack {
         plan.reported(),
         reported.archive(),
         reported.text());
-    events.rolledBack(executionId, pipeline.name(), target.name(), List.of());
+    events.rolledBack(executionId, pipeline.name(), target.name(), List.of(), null);
     meters
         .counter(
             "redrive.runner.loops",

@@ -210,7 +210,8 @@ public class RollBackToPhase {
             request.requestedBy(),
             clock.instant());
     checkpoints.recordRollback(rollback);
-    events.rolledBack(executionId, pipeline.name(), toPhase, plan.clearedPhases());
+    events.rolledBack(
+        executionId, pipeline.name(), toPhase, plan.clearedPhases(), request.requestedBy());
     return new RollbackResult(rollback, plan.next().number(), false);
   }
 }

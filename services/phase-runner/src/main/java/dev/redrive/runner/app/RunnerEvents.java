@@ -44,8 +44,20 @@ public interface RunnerEvents {
   /**
    * The execution went back to {@code toPhase}: a rollback (the cleared phases' artifacts were
    * archived) or a loop iteration (nothing cleared).
+   *
+   * @param requestedBy who asked for the rollback or resume; null for a loop iteration
    */
-  void rolledBack(String executionId, String pipeline, String toPhase, List<String> clearedPhases);
+  void rolledBack(
+      String executionId,
+      String pipeline,
+      String toPhase,
+      List<String> clearedPhases,
+      String requestedBy);
 
-  void executionCancelled(String executionId, String pipeline, String reason);
+  /**
+   * The execution was cancelled.
+   *
+   * @param requestedBy who asked; null when nobody was named
+   */
+  void executionCancelled(String executionId, String pipeline, String reason, String requestedBy);
 }

@@ -88,7 +88,11 @@ class CommandListener {
               rollback.getRequestedBy(),
               rollback.getCommandId()));
     } else if (payload instanceof Cancel command) {
-      cancel.cancel(event.getExecutionId(), command.getReason(), command.getCommandId());
+      cancel.cancel(
+          event.getExecutionId(),
+          command.getReason(),
+          command.getRequestedBy(),
+          command.getCommandId());
     } else {
       throw new InvalidEventException(
           "%s %s: this phase-runner does not handle that command"

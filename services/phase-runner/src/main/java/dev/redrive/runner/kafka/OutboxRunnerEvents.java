@@ -190,16 +190,28 @@ public class OutboxRunnerEvents implements RunnerEvents {
 
   @Override
   public void rolledBack(
-      String executionId, String pipeline, String toPhase, List<String> clearedPhases) {
+      String executionId,
+      String pipeline,
+      String toPhase,
+      List<String> clearedPhases,
+      String requestedBy) {
     process(
         executionId,
         pipeline,
-        RolledBack.newBuilder().setToPhase(toPhase).setClearedPhases(clearedPhases).build());
+        RolledBack.newBuilder()
+            .setToPhase(toPhase)
+            .setClearedPhases(clearedPhases)
+            .setRequestedBy(requestedBy)
+            .build());
   }
 
   @Override
-  public void executionCancelled(String executionId, String pipeline, String reason) {
-    process(executionId, pipeline, ExecutionCancelled.newBuilder().setReason(reason).build());
+  public void executionCancelled(
+      String executionId, String pipeline, String reason, String requestedBy) {
+    process(
+        executionId,
+        pipeline,
+        ExecutionCancelled.newBuilder().setReason(reason).setRequestedBy(requestedBy).build());
   }
 
   private String excerpt(String text) {

@@ -3,6 +3,7 @@ package dev.redrive.runner.web;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.runner.app.CancelExecution;
 import dev.redrive.runner.app.ExecutionConflictException;
+import dev.redrive.runner.app.ExecutionEndedException;
 import dev.redrive.runner.app.ExecutionView;
 import dev.redrive.runner.app.ExecutionViews;
 import dev.redrive.runner.app.InvalidStartException;
@@ -200,7 +201,10 @@ class ExecutionController {
         request.reason() == null || request.reason().isBlank()
             ? "cancelled by " + (requestedBy == null ? "a person" : requestedBy)
             : request.reason();
-    cancels.cancel(executionId, reason, requestId);
+    CancelExecution.Result result = cancels.cancel(executionId, reason, requestedBy, requestId);
+    if (result.outcome() == CancelExecution.Outcome.ENDED_BEFORE) {
+      throw new ExecutionEndedException(executionId, result.status());
+    }
     return new Cancelled(requestId, executionId, ExecutionStatus.CANCELLED.name());
   }
 
@@ -276,6 +280,14 @@ class ExecutionController {
         HttpStatus.CONFLICT,
         "Pipeline no longer defined",
         e.getMessage() + ": put its pipeline file back, or resubmit the work as a new execution");
+  }
+
+  /** A cancel of an execution that has ended: 409 with its status, since nothing was cancelled. */
+  @ExceptionHandler(ExecutionEndedException.class)
+  ProblemDetail ended(ExecutionEndedException e) {
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "Nothing to cancel", e.getMessage());
+    problem.setProperty("currentStatus", e.status().name());
+    return problem;
   }
 
   @ExceptionHandler(ExecutionConflictException.class)

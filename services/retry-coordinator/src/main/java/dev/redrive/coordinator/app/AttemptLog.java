@@ -39,6 +39,12 @@ public interface AttemptLog {
   /** Every failure of each phase, oldest first (phases without failures are left out). */
   Map<PhaseKey, List<Failure>> failures(List<PhaseKey> phases);
 
+  /**
+   * The numbers of the phase's attempts that succeeded, lowest first: a retry a person forces after
+   * a success must not be told that the phase only ever failed.
+   */
+  List<Integer> succeededAttempts(String executionId, String phase);
+
   /** The highest attempt number the phase has had. */
   default int lastAttemptNumber(String executionId, String phase) {
     PhaseKey key = new PhaseKey(executionId, phase);

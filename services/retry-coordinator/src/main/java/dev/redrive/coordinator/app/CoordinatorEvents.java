@@ -51,8 +51,11 @@ public interface CoordinatorEvents {
     void write();
   }
 
-  /** Who asked for a retry; null for an automatic one. */
-  record Requester(String requestId, String requestedBy, boolean forced) {}
+  /**
+   * Who asked for a retry, and the note they gave (null when none); the requester of an automatic
+   * retry is null.
+   */
+  record Requester(String requestId, String requestedBy, boolean forced, String note) {}
 
   /**
    * A Rollback command (resume from {@code toPhase}) and its RetryScheduled decision.
@@ -73,8 +76,13 @@ public interface CoordinatorEvents {
   /** A StartExecution command for the new execution, and the ExecutionResubmitted decision. */
   void resubmitted(EventMeta cause, String newExecutionId, Instant notBefore, Requester requester);
 
-  /** A RetryRejected decision. */
-  void retryRejected(EventMeta cause, String requestId, String reason, String currentStatus);
+  /**
+   * A RetryRejected decision.
+   *
+   * @param requestedBy who asked for the refused retry; null when nobody was named
+   */
+  void retryRejected(
+      EventMeta cause, String requestId, String reason, String currentStatus, String requestedBy);
 
   /** An AttemptCountReset decision. */
   void attemptCountReset(

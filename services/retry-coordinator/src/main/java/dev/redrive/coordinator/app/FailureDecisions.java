@@ -34,6 +34,12 @@ final class FailureDecisions {
   /** The decisions log under the use case's name, where operators look for them. */
   private static final Logger log = LoggerFactory.getLogger(RecordAttempt.class);
 
+  /**
+   * The {@code pipeline} tag of a failure that names no pipeline (another system's, which has
+   * none): a fixed word, so that dashboards can select it, rather than the text "null".
+   */
+  static final String NO_PIPELINE = "none";
+
   private final BudgetStore budgets;
   private final RetryNotes notes;
   private final PolicyCatalog policies;
@@ -113,7 +119,7 @@ final class FailureDecisions {
                 .counter(
                     "redrive.failures",
                     "pipeline",
-                    String.valueOf(meta.pipeline()),
+                    meta.pipeline() == null ? NO_PIPELINE : meta.pipeline(),
                     "phase",
                     failure.phase(),
                     "type",

@@ -129,7 +129,7 @@ public class RequestRetry {
       EventMeta cause = new EventMeta(requestId, request.executionId(), null, null, now, requestId);
       String reason =
           "No execution '%s' is known to the coordinator.".formatted(request.executionId());
-      events.retryRejected(cause, requestId, reason, "UNKNOWN");
+      events.retryRejected(cause, requestId, reason, "UNKNOWN", request.requestedBy());
       return refused(Result.NOT_FOUND, requestId, request, reason, "UNKNOWN", List.of());
     }
     ExecutionView execution = found.get();
@@ -151,7 +151,12 @@ public class RequestRetry {
             request.resubmit(),
             runnerSource.equals(execution.source()));
     if (refusal.isPresent()) {
-      events.retryRejected(cause, requestId, refusal.get().reason(), execution.status().name());
+      events.retryRejected(
+          cause,
+          requestId,
+          refusal.get().reason(),
+          execution.status().name(),
+          request.requestedBy());
       return refused(
           Result.valueOf(refusal.get().kind().name()),
           requestId,
@@ -179,7 +184,8 @@ public class RequestRetry {
           "Dry run: would run " + String.join(", ", toRun));
     }
     Instant notBefore = DueTimes.atMillis(request.notBefore() != null ? request.notBefore() : now);
-    Requester requester = new Requester(requestId, request.requestedBy(), request.force());
+    Requester requester =
+        new Requester(requestId, request.requestedBy(), request.force(), request.note());
     if (request.resetCount() && phase != null) {
       int previous = attempts.resetCount(execution.executionId(), phase);
       events.attemptCountReset(
@@ -274,6 +280,7 @@ public class RequestRetry {
             attemptNumber,
             maxAttempts,
             history,
+            attempts.succeededAttempts(execution.executionId(), phase),
             notes.notes(execution.executionId(), phase));
     String commandId = UUID.randomUUID().toString();
     contexts.saveContext(new ContextToSave(commandId, context, cause, false));

@@ -29,12 +29,31 @@ public final class RetryContextAssembler {
     this.maxChars = maxChars;
   }
 
+  /** A context after failures only (an automatic retry of a failed attempt). */
   public RetryContext assemble(
       String executionId,
       String phase,
       int currentAttempt,
       int maxAttempts,
       List<Failure> earlierFailures,
+      List<String> notes) {
+    return assemble(
+        executionId, phase, currentAttempt, maxAttempts, earlierFailures, List.of(), notes);
+  }
+
+  /**
+   * A context that also tells which earlier attempts succeeded (a retry a person asked for after a
+   * success): the guidance names them, so the phase does not take itself for still broken.
+   *
+   * @param succeededAttempts the numbers of the phase's attempts that succeeded
+   */
+  public RetryContext assemble(
+      String executionId,
+      String phase,
+      int currentAttempt,
+      int maxAttempts,
+      List<Failure> earlierFailures,
+      List<Integer> succeededAttempts,
       List<String> notes) {
     List<AttemptSummary> summaries =
         new ArrayList<>(
@@ -59,7 +78,8 @@ public final class RetryContextAssembler {
         maxAttempts,
         List.copyOf(summaries),
         keptNotes,
-        guidance(phase, currentAttempt, maxAttempts, summaries, keptNotes, notesLeftOut),
+        guidance(phase, currentAttempt, maxAttempts, summaries, keptNotes, notesLeftOut)
+            + successes(summaries, succeededAttempts),
         truncated);
   }
 
@@ -150,6 +170,32 @@ public final class RetryContextAssembler {
       text.append("\nNote from a person: ").append(note);
     }
     return text.toString();
+  }
+
+  /**
+   * What the guidance says of the attempts that succeeded: which, and whether the last run of the
+   * phase was one of them (then this run is a person's choice, not a repair). Empty when none did.
+   */
+  static String successes(List<AttemptSummary> failures, List<Integer> succeeded) {
+    if (succeeded.isEmpty()) {
+      return "";
+    }
+    List<Integer> numbers = succeeded.stream().sorted().toList();
+    int lastSuccess = numbers.get(numbers.size() - 1);
+    int lastFailure = failures.stream().mapToInt(AttemptSummary::attemptNumber).max().orElse(0);
+    String which =
+        numbers.size() == 1
+            ? "Attempt " + lastSuccess + " succeeded."
+            : "Attempts "
+                + String.join(", ", numbers.stream().map(String::valueOf).toList())
+                + " succeeded.";
+    if (lastSuccess > lastFailure) {
+      which +=
+          " The last run (attempt %d) succeeded: this run was asked for again; keep what it"
+                  .formatted(lastSuccess)
+              + " produced unless a note says otherwise.";
+    }
+    return "\n" + which;
   }
 
   static String trim(String value, int max) {

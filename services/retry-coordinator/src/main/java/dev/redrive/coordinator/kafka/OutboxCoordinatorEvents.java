@@ -199,6 +199,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setRequestId(requester.requestId())
                 .setOriginalExecutionId(cause.executionId())
                 .setNewExecutionId(newExecutionId)
+                .setRequestedBy(requester.requestedBy())
                 .build());
     String commandId = UUID.randomUUID().toString();
     Outbox.Message start =
@@ -220,13 +221,14 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
   @Override
   public void retryRejected(
-      EventMeta cause, String requestId, String reason, String currentStatus) {
+      EventMeta cause, String requestId, String reason, String currentStatus, String requestedBy) {
     publish(
         cause,
         RetryRejected.newBuilder()
             .setRequestId(requestId)
             .setReason(reason)
             .setCurrentStatus(currentStatus)
+            .setRequestedBy(requestedBy)
             .build());
   }
 
@@ -270,6 +272,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         .setRequestId(requester == null ? null : requester.requestId())
         .setRequestedBy(requester == null ? null : requester.requestedBy())
         .setForced(requester != null && requester.forced())
+        .setNote(requester == null ? null : requester.note())
         .build();
   }
 

@@ -179,6 +179,18 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
+  public List<Integer> succeededAttempts(String executionId, String phase) {
+    return jdbc.sql(
+            """
+            SELECT DISTINCT attempt_number FROM attempt
+            WHERE execution_id = ? AND phase = ? AND outcome = 'SUCCEEDED'
+            ORDER BY attempt_number""")
+        .params(executionId, phase)
+        .query(Integer.class)
+        .list();
+  }
+
+  @Override
   public Map<PhaseKey, Integer> lastAttemptNumbers(List<PhaseKey> phases) {
     Map<PhaseKey, Integer> numbers = new HashMap<>();
     phases.forEach(phase -> numbers.put(phase, 0));

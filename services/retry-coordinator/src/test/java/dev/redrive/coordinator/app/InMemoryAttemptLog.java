@@ -25,6 +25,12 @@ final class InMemoryAttemptLog implements AttemptLog {
     counts.merge(key, 1, Integer::sum);
   }
 
+  /** An attempt that succeeded before the test. */
+  void succeededBefore(String executionId, String phase, int number) {
+    PhaseKey key = new PhaseKey(executionId, phase);
+    attempts.put("att-ok-" + number, new Attempt(key, number, "SUCCEEDED", null));
+  }
+
   @Override
   public void recordStarted(List<AttemptReport.Started> started) {
     started.forEach(
@@ -98,6 +104,16 @@ final class InMemoryAttemptLog implements AttemptLog {
       }
     }
     return failures;
+  }
+
+  @Override
+  public List<Integer> succeededAttempts(String executionId, String phase) {
+    PhaseKey key = new PhaseKey(executionId, phase);
+    return attempts.values().stream()
+        .filter(a -> a.phase().equals(key) && a.outcome().equals("SUCCEEDED"))
+        .map(Attempt::number)
+        .sorted()
+        .toList();
   }
 
   @Override

@@ -187,6 +187,29 @@ class RecordAttemptTest {
     assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
   }
 
+  @Test
+  void shouldTagTheFailuresOfAnotherSystemWithoutAPipelineAsNoneNotNull() {
+    // given a failure of another system, which names no pipeline
+    AttemptReport.Failed failure = failed("evt-1", 1);
+    EventMeta meta = failure.meta();
+    AttemptReport.Failed external =
+        new AttemptReport.Failed(
+            new EventMeta(
+                meta.eventId(), "ext-1", null, "billing", meta.occurredAt(), meta.correlationId()),
+            failure.failure(),
+            PolicyOverride.NONE,
+            null,
+            Map.of());
+
+    // when it is recorded
+    recordAttempt.record(List.of(external));
+
+    // then its failure is counted under pipeline "none"
+    assertThat(meters.find("redrive.failures").counters())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getId().getTag("pipeline")).isEqualTo("none"));
+  }
+
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
     return failed(eventId, attemptNumber, null);
   }

@@ -35,7 +35,8 @@ final class RecordedEvents implements CoordinatorEvents {
       implements Written {}
 
   /** A RetryRejected decision. */
-  record RetryRejected(EventMeta cause, String requestId, String reason, String currentStatus)
+  record RetryRejected(
+      EventMeta cause, String requestId, String reason, String currentStatus, String requestedBy)
       implements Written {}
 
   /** Any other event, by its name. */
@@ -105,8 +106,9 @@ final class RecordedEvents implements CoordinatorEvents {
   }
 
   @Override
-  public void retryRejected(EventMeta cause, String requestId, String reason, String status) {
-    written.add(new RetryRejected(cause, requestId, reason, status));
+  public void retryRejected(
+      EventMeta cause, String requestId, String reason, String status, String requestedBy) {
+    written.add(new RetryRejected(cause, requestId, reason, status, requestedBy));
   }
 
   @Override

@@ -72,6 +72,28 @@ class RequestRetryTest {
   }
 
   @Test
+  void shouldTellAForcedRetryAfterASuccessThatThePhaseSucceeded() {
+    // given an execution whose "build" failed once, then succeeded
+    executions.given(EXECUTION, "payments", "runner", ExecutionStatus.SUCCEEDED, "build", PHASES);
+    attempts.failedBefore(EXECUTION, failure(1));
+    attempts.succeededBefore(EXECUTION, "build", 2);
+
+    // when a person forces a retry of it
+    RetryAnswer answer = requestRetry.request(request("req-9", true, null));
+
+    // then attempt 3's context still lists the failure, and its guidance says attempt 2 succeeded
+    assertThat(answer.result()).isEqualTo(Result.ACCEPTED);
+    RetryScheduled retry = events.of(RetryScheduled.class).get(0);
+    assertThat(retry.context().currentAttempt()).isEqualTo(3);
+    assertThat(retry.context().priorAttempts())
+        .extracting(a -> a.attemptNumber())
+        .containsExactly(1);
+    assertThat(retry.context().guidance())
+        .contains("Attempt 1 failed with TIMEOUT")
+        .contains("Attempt 2 succeeded. The last run (attempt 2) succeeded");
+  }
+
+  @Test
   void shouldGiveARetryInPlaceAfterACountResetAFreshSetOfAttempts() {
     // given an execution paused at "build" after its two attempts failed
     executions.given(EXECUTION, "payments", "runner", ExecutionStatus.PAUSED, "build", PHASES);
@@ -152,7 +174,11 @@ class RequestRetryTest {
     assertThat(answer.message()).contains("not in failed status", "Current status: RUNNING");
     assertThat(events.of(RetryRejected.class))
         .singleElement()
-        .satisfies(rejected -> assertThat(rejected.reason()).isEqualTo(answer.message()));
+        .satisfies(
+            rejected -> {
+              assertThat(rejected.reason()).isEqualTo(answer.message());
+              assertThat(rejected.requestedBy()).isEqualTo("alice");
+            });
     assertThat(events.of(RetryScheduled.class)).isEmpty();
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RUNNING);
     assertThat(meters.counter("redrive.retries.refused", "reason", "request").count()).isEqualTo(1);
