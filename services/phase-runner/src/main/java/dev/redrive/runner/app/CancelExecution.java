@@ -16,6 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Cancels an execution (a Cancel command or a REST cancel): queued attempts are dropped, a running
  * phase is stopped (its process group killed, on whichever runner runs it), the execution is
  * CANCELLED and {@code ExecutionCancelled} is emitted once. Repeated cancels change nothing.
+ *
+ * <p>Its transaction writes no file: the process group is stopped and the state file rewritten only
+ * after the commit, so a cancel that rolls back leaves the phase running and the workspace as it
+ * was.
  */
 @Service
 public class CancelExecution {
