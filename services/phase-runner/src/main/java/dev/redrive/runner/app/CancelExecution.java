@@ -18,6 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * CANCELLED and {@code ExecutionCancelled} is emitted once. Repeated cancels change nothing. A
  * cancel of an execution that has ended (SUCCEEDED or CANCELLED) changes nothing either, and says
  * so: {@link Outcome#ENDED_BEFORE}, which the REST endpoint answers 409.
+ *
+ * <p>Its transaction writes no file: the process group is stopped and the state file rewritten only
+ * after the commit, so a cancel that rolls back leaves the phase running and the workspace as it
+ * was.
  */
 @Service
 public class CancelExecution {

@@ -6,25 +6,35 @@ import dev.redrive.runner.domain.Attempt;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.CheckResult;
 import dev.redrive.runner.domain.Phase;
+import dev.redrive.runner.domain.WorkspaceStep;
 import java.time.Clock;
 import java.util.List;
 
-/** Archives a failed (or looped) attempt's artifacts and writes its error report. */
+/**
+ * Reports a failed (or looped) attempt: writes its error report and records, in the caller's
+ * transaction, the step that archives its artifacts and writes the report to the workspace after
+ * the commit.
+ */
 class FailureReports {
 
-  /** Where a failed attempt's artifacts went, and its error report. */
+  /** Where a failed attempt's artifacts go, and its error report. */
   record Reported(String archive, String text) {}
 
-  private final Workspaces workspaces;
+  private final WorkspaceSteps steps;
   private final Clock clock;
 
-  FailureReports(Workspaces workspaces, Clock clock) {
-    this.workspaces = workspaces;
+  FailureReports(WorkspaceSteps steps, Clock clock) {
+    this.steps = steps;
     this.clock = clock;
   }
 
-  Reported report(String workspace, Phase phase, Attempt attempt, AttemptOutcome outcome) {
-    String archive = workspaces.archiveFailed(workspace, phase, attempt.attemptNumber());
+  /** Where a failed attempt's artifacts are archived, relative to the workspace. */
+  static String archiveOf(Phase phase, int attempt) {
+    return "artifacts/_failed/%s/attempt-%d/".formatted(phase.name(), attempt);
+  }
+
+  Reported report(Phase phase, Attempt attempt, AttemptOutcome outcome) {
+    String archive = archiveOf(phase, attempt.attemptNumber());
     String report =
         ErrorReport.format(
             new FailedAttempt(
@@ -41,7 +51,9 @@ class FailureReports {
                 List.of(),
                 archive,
                 clock.instant()));
-    workspaces.writeErrorReport(workspace, archive, report);
+    steps.add(
+        attempt.executionId(),
+        new WorkspaceStep.ArchiveFailed(phase.artifactsDir(), archive, report));
     return new Reported(archive, report);
   }
 

@@ -10,6 +10,7 @@ import dev.redrive.runner.domain.LoopDecision;
 import dev.redrive.runner.domain.LoopPlan;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
+import dev.redrive.runner.domain.WorkspaceStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * written, reported with the loop's state so that the coordinator does not retry it), {@code
  * RolledBack {toPhase: <target>, clearedPhases: []}} is emitted, and the target runs again with the
  * check's output as its context ({@link LoopPlan}). Runs inside {@link SettleAttempt}'s
- * transaction.
+ * transaction, so it touches no file: the archive, the report and the target's context are recorded
+ * as {@link WorkspaceStep}s that {@link SettleAttempt} carries out after the commit.
  */
 class LoopBack {
 
@@ -31,7 +33,7 @@ class LoopBack {
   private final ExecutionStore store;
   private final CheckpointStore checkpoints;
   private final RunnerEvents events;
-  private final Workspaces workspaces;
+  private final WorkspaceSteps steps;
   private final FailureReports reports;
   private final JsonMapper json;
   private final Clock clock;
@@ -41,7 +43,7 @@ class LoopBack {
       ExecutionStore store,
       CheckpointStore checkpoints,
       RunnerEvents events,
-      Workspaces workspaces,
+      WorkspaceSteps steps,
       FailureReports reports,
       JsonMapper json,
       Clock clock,
@@ -49,7 +51,7 @@ class LoopBack {
     this.store = store;
     this.checkpoints = checkpoints;
     this.events = events;
-    this.workspaces = workspaces;
+    this.steps = steps;
     this.reports = reports;
     this.json = json;
     this.clock = clock;
@@ -66,8 +68,7 @@ class LoopBack {
       LoopDecision.GoBack back) {
     String executionId = execution.executionId();
     int iteration = checkpoints.countLoopIteration(executionId, phase.name(), back.target());
-    FailureReports.Reported reported =
-        reports.report(execution.workspace(), phase, attempt, outcome);
+    FailureReports.Reported reported = reports.report(phase, attempt, outcome);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.LOOPED, outcome.failureType(), outcome.message());
     Phase target = pipeline.phase(back.target()).orElseThrow();
@@ -82,8 +83,9 @@ class LoopBack {
             store.phaseHistory(executionId, target.name()),
             reported.archive(),
             clock.instant());
-    workspaces.write(
-        execution.workspace(), plan.contextFile(), json.writeValueAsString(plan.context()));
+    steps.add(
+        executionId,
+        new WorkspaceStep.WriteFile(plan.contextFile(), json.writeValueAsString(plan.context())));
     Attempt queued =
         Attempt.queued(
             Ids.newId("att_"),

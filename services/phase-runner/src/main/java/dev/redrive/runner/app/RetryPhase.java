@@ -6,6 +6,7 @@ import dev.redrive.runner.domain.AttemptOrigin;
 import dev.redrive.runner.domain.Execution;
 import dev.redrive.runner.domain.NextAttempt;
 import dev.redrive.runner.domain.Pipeline;
+import dev.redrive.runner.domain.WorkspaceStep;
 import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import org.slf4j.Logger;
@@ -17,6 +18,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Queues the attempt a RetryCommand asks for, with its context written to the workspace. Refused
  * while another phase of the execution is queued or running, or when it was cancelled. Duplicate
  * commands (same command id) run nothing twice.
+ *
+ * <p>The context file is written after the commit, never inside the transaction: the transaction
+ * records it as a {@link WorkspaceStep} next to the attempt, so a refused, duplicate or rolled-back
+ * retry leaves the workspace as it was, and a runner that dies after the commit writes it before
+ * the attempt runs ({@link PendingWorkspaceChanges}, called by {@link RunAttempt}).
  */
 @Service
 public class RetryPhase {
@@ -27,7 +33,8 @@ public class RetryPhase {
   private final ExecutionStore store;
   private final ProcessedEvents processed;
   private final TransactionTemplate transaction;
-  private final Workspaces workspaces;
+  private final WorkspaceSteps steps;
+  private final PendingWorkspaceChanges changes;
   private final ExecutionStateFile stateFile;
   private final AttemptWorker worker;
 
@@ -36,14 +43,16 @@ public class RetryPhase {
       ExecutionStore store,
       ProcessedEvents processed,
       TransactionTemplate transaction,
-      Workspaces workspaces,
+      WorkspaceSteps steps,
+      PendingWorkspaceChanges changes,
       ExecutionStateFile stateFile,
       AttemptWorker worker) {
     this.pipelines = pipelines;
     this.store = store;
     this.processed = processed;
     this.transaction = transaction;
-    this.workspaces = workspaces;
+    this.steps = steps;
+    this.changes = changes;
     this.stateFile = stateFile;
     this.worker = worker;
   }
@@ -100,9 +109,8 @@ public class RetryPhase {
                         .formatted(command, executionId));
               }
               requireIdle(execution, command);
-              // under the execution's lock, so the file cannot change under a running attempt;
-              // a rolled-back retry leaves at most a context file no attempt refers to
-              workspaces.write(known.workspace(), contextFile, retry.contextJson());
+              // written after the commit, before the attempt runs
+              steps.add(executionId, new WorkspaceStep.WriteFile(contextFile, retry.contextJson()));
               store.queueAttempt(attempt);
               store.updateExecution(executionId, ExecutionStatus.RUNNING, phaseName);
               return true;
@@ -117,6 +125,7 @@ public class RetryPhase {
         phaseName,
         attempt.describe(),
         retry.commandId());
+    changes.finish(executionId, known.workspace());
     stateFile.write(executionId);
     worker.submit(attempt.attemptId());
   }

@@ -8,10 +8,12 @@ import dev.redrive.runner.domain.Execution;
 import dev.redrive.runner.domain.Pipeline;
 import dev.redrive.runner.domain.RollbackPlan;
 import dev.redrive.runner.domain.RollbackRecord;
+import dev.redrive.runner.domain.WorkspaceStep;
 import dev.redrive.support.log.LogText;
 import dev.redrive.support.outbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -24,6 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
  * and every later one, restore the input and earlier phases from their checkpoints) and the phase
  * runs as its next attempt with the person's note. Duplicate commands change nothing and answer
  * what the first one did.
+ *
+ * <p>The transaction decides and only reads the workspace (is every file to restore still in its
+ * checkpoint copy, which archives will receive something); the plan's file moves and the context
+ * file are recorded as {@link WorkspaceStep}s and carried out after the commit. A refused or
+ * rolled-back rollback leaves the workspace as it was; a duplicate finds no step to carry out, so
+ * nothing is archived twice; a runner that dies after the commit carries the moves out before the
+ * phase runs again ({@link PendingWorkspaceChanges}, called by {@link RunAttempt}). Steps an
+ * earlier commit left pending are carried out first, so the plan reads the files they put in place.
  */
 @Service
 public class RollBackToPhase {
@@ -37,6 +47,8 @@ public class RollBackToPhase {
   private final ProcessedEvents processed;
   private final TransactionTemplate transaction;
   private final Workspaces workspaces;
+  private final WorkspaceSteps steps;
+  private final PendingWorkspaceChanges changes;
   private final ExecutionStateFile stateFile;
   private final ExecutionViews views;
   private final AttemptWorker worker;
@@ -52,6 +64,8 @@ public class RollBackToPhase {
       ProcessedEvents processed,
       TransactionTemplate transaction,
       Workspaces workspaces,
+      WorkspaceSteps steps,
+      PendingWorkspaceChanges changes,
       ExecutionStateFile stateFile,
       ExecutionViews views,
       AttemptWorker worker,
@@ -65,6 +79,8 @@ public class RollBackToPhase {
     this.processed = processed;
     this.transaction = transaction;
     this.workspaces = workspaces;
+    this.steps = steps;
+    this.changes = changes;
     this.stateFile = stateFile;
     this.views = views;
     this.worker = worker;
@@ -113,6 +129,7 @@ public class RollBackToPhase {
               .formatted(request.toPhase(), pipeline.name(), pipeline.phaseNames()),
           pipeline.phaseNames());
     }
+    changes.finish(known.executionId(), known.workspace());
     RollbackResult result =
         transaction.execute(
             status -> {
@@ -141,12 +158,13 @@ public class RollBackToPhase {
         rollback.clearedPhases(),
         rollback.archive(),
         result.attemptNumber());
+    changes.finish(known.executionId(), known.workspace());
     stateFile.write(rollback.executionId());
     worker.submit(rollback.attemptId());
     return result;
   }
 
-  /** Plans the rollback and carries it out, under the execution's lock. */
+  /** Plans the rollback and records it, under the execution's lock; moves no file. */
   private RollbackResult rollBack(Execution execution, Pipeline pipeline, RollbackRequest request) {
     String executionId = execution.executionId();
     for (Attempt attempt : store.activeAttempts(executionId)) {
@@ -175,15 +193,15 @@ public class RollBackToPhase {
             checkpoints.activeCheckpoints(executionId),
             store.phaseHistory(executionId, toPhase),
             clock.instant());
-    Workspaces.RolledBack moved = workspaces.rollBack(execution.workspace(), plan);
-    if (!moved.restored().isEmpty()) {
-      log.info("execution {}: restored from checkpoints: {}", executionId, moved.restored());
-    }
+    WorkspaceStep.RollBackFiles files = WorkspaceStep.RollBackFiles.of(plan);
+    List<String> archived = workspaces.previewRollBack(execution.workspace(), files);
+    steps.add(executionId, files);
+    steps.add(
+        executionId,
+        new WorkspaceStep.WriteFile(plan.contextFile(), json.writeValueAsString(plan.context())));
     checkpoints.deactivateCheckpoints(executionId, plan.clearedPhases());
     store.supersede(executionId, plan.clearedPhases());
     checkpoints.resetLoops(executionId, plan.clearedPhases());
-    workspaces.write(
-        execution.workspace(), plan.contextFile(), json.writeValueAsString(plan.context()));
     Attempt attempt =
         Attempt.queued(
             Ids.newId("att_"),
@@ -204,7 +222,7 @@ public class RollBackToPhase {
             request.commandId(),
             toPhase,
             plan.clearedPhases(),
-            moved.archived().isEmpty() ? null : String.join(",", moved.archived()),
+            archived.isEmpty() ? null : String.join(",", archived),
             attempt.attemptId(),
             request.note(),
             request.requestedBy(),

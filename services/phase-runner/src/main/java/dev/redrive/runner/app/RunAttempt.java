@@ -23,6 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs one queued attempt on a worker thread: claims it (QUEUED to RUNNING on this instance, in a
  * transaction under the execution's lock, with {@code AttemptStarted}), runs the phase outside any
  * transaction, and hands the outcome to {@link SettleAttempt}.
+ *
+ * <p>The claim writes no file. Before the phase runs, the workspace steps that committed decisions
+ * of the execution left pending (its context file, a rollback's moves, an earlier failure's archive
+ * when the runner died or the step failed after a commit) are carried out ({@link
+ * PendingWorkspaceChanges}); when one still fails the phase does not run and the attempt fails as
+ * INFRASTRUCTURE, the step staying pending for the next attempt or the next start.
  */
 @Service
 public class RunAttempt {
@@ -35,6 +41,7 @@ public class RunAttempt {
   private final TransactionTemplate transaction;
   private final PhaseRunner phases;
   private final Workspaces workspaces;
+  private final PendingWorkspaceChanges changes;
   private final ExecutionStateFile stateFile;
   private final RunningAttempts running;
   private final SettleAttempt settle;
@@ -48,6 +55,7 @@ public class RunAttempt {
       TransactionTemplate transaction,
       PhaseRunner phases,
       Workspaces workspaces,
+      PendingWorkspaceChanges changes,
       ExecutionStateFile stateFile,
       RunningAttempts running,
       SettleAttempt settle,
@@ -59,6 +67,7 @@ public class RunAttempt {
     this.transaction = transaction;
     this.phases = phases;
     this.workspaces = workspaces;
+    this.changes = changes;
     this.stateFile = stateFile;
     this.running = running;
     this.settle = settle;
@@ -104,20 +113,9 @@ public class RunAttempt {
     AttemptOutcome outcome;
     try {
       outcome =
-          phases.run(
-              new PhaseRunner.PhaseRun(
-                  execution.executionId(),
-                  pipeline,
-                  phase,
-                  workspace,
-                  attempt.attemptNumber(),
-                  attempt.maxAttempts(),
-                  attemptEnvironment(workspace, attempt),
-                  workspaces.parameters(workspace),
-                  attempt.contextFile() == null
-                      ? null
-                      : workspaces.read(workspace, attempt.contextFile()),
-                  control));
+          changes.finish(execution.executionId(), workspace)
+              ? runPhase(execution, pipeline, phase, attempt, control)
+              : workspaceNotReady(phase);
     } catch (RuntimeException e) {
       log.error(
           "execution {}: the runner could not run phase {}",
@@ -155,6 +153,40 @@ public class RunAttempt {
         .register(meters)
         .record(Duration.ofMillis(outcome.durationMs()));
     return settle.settle(attempt, outcome);
+  }
+
+  private AttemptOutcome runPhase(
+      Execution execution, Pipeline pipeline, Phase phase, Attempt attempt, PhaseControl control) {
+    String workspace = execution.workspace();
+    return phases.run(
+        new PhaseRunner.PhaseRun(
+            execution.executionId(),
+            pipeline,
+            phase,
+            workspace,
+            attempt.attemptNumber(),
+            attempt.maxAttempts(),
+            attemptEnvironment(workspace, attempt),
+            workspaces.parameters(workspace),
+            attempt.contextFile() == null
+                ? null
+                : workspaces.read(workspace, attempt.contextFile()),
+            control));
+  }
+
+  /** The outcome of an attempt whose workspace could not be brought up to date. */
+  private static AttemptOutcome workspaceNotReady(Phase phase) {
+    return new AttemptOutcome(
+        FailureType.INFRASTRUCTURE,
+        false,
+        "workspace not ready",
+        ("the runner could not bring the workspace up to date before phase %s (see its log);"
+                + " it tries again before the next attempt")
+            .formatted(phase.name()),
+        null,
+        List.of(),
+        "",
+        0);
   }
 
   private Map<String, String> attemptEnvironment(String workspace, Attempt attempt) {

@@ -13,6 +13,7 @@ import dev.redrive.runner.domain.LoopState;
 import dev.redrive.runner.domain.NextAttempt;
 import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.Pipeline;
+import dev.redrive.runner.domain.WorkspaceStep;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -32,6 +33,14 @@ import tools.jackson.databind.json.JsonMapper;
  * phase (or ends the execution), a failure is archived and reported, a failed loop check goes back
  * to the loop's target ({@link LoopBack}). An attempt cancelled meanwhile is only marked CANCELLED;
  * one no longer RUNNING is left alone.
+ *
+ * <p>No file is written inside the transaction. A success's checkpoint is copied aside before it (a
+ * side folder no reader looks at) and becomes the phase's copies after the commit; it is removed
+ * when the transaction fails or does not record it. A failure's archive and error report, and a
+ * loop's context, are recorded as {@link WorkspaceStep}s and carried out after the commit. So a
+ * transaction that rolls back leaves the phase's checkpoint copies and the archives as they were,
+ * and a runner that dies after the commit carries the steps out before the execution's next attempt
+ * runs and at the next start ({@link PendingWorkspaceChanges}).
  */
 @Service
 public class SettleAttempt {
@@ -44,6 +53,8 @@ public class SettleAttempt {
   private final RunnerEvents events;
   private final TransactionTemplate transaction;
   private final Workspaces workspaces;
+  private final WorkspaceSteps steps;
+  private final PendingWorkspaceChanges changes;
   private final ExecutionStateFile stateFile;
   private final FailureReports reports;
   private final LoopBack loopBack;
@@ -57,6 +68,8 @@ public class SettleAttempt {
       RunnerEvents events,
       TransactionTemplate transaction,
       Workspaces workspaces,
+      WorkspaceSteps steps,
+      PendingWorkspaceChanges changes,
       ExecutionStateFile stateFile,
       JsonMapper json,
       Clock clock,
@@ -67,16 +80,26 @@ public class SettleAttempt {
     this.events = events;
     this.transaction = transaction;
     this.workspaces = workspaces;
+    this.steps = steps;
+    this.changes = changes;
     this.stateFile = stateFile;
-    this.reports = new FailureReports(workspaces, clock);
-    this.loopBack =
-        new LoopBack(store, checkpoints, events, workspaces, reports, json, clock, meters);
+    this.reports = new FailureReports(steps, clock);
+    this.loopBack = new LoopBack(store, checkpoints, events, steps, reports, json, clock, meters);
     this.clock = clock;
     this.meters = meters;
   }
 
-  /** What a finished attempt led to, for the steps after the commit. */
-  private record Settled(String next, String description) {}
+  /**
+   * What a finished attempt led to, for the steps after the commit.
+   *
+   * @param checkpointed whether its staged checkpoint was recorded (and is installed by a step)
+   */
+  private record Settled(String next, String description, boolean checkpointed) {
+
+    Settled(String next, String description) {
+      this(next, description, false);
+    }
+  }
 
   /**
    * Settles the attempt.
@@ -85,49 +108,75 @@ public class SettleAttempt {
    */
   public Optional<String> settle(Attempt attempt, AttemptOutcome outcome) {
     String executionId = attempt.executionId();
-    Settled settled =
-        transaction.execute(
-            status -> {
-              Execution execution = store.lockExecution(executionId).orElseThrow();
-              Attempt current = store.attempt(attempt.attemptId()).orElseThrow();
-              if (current.status() == AttemptStatus.CANCELLING) {
-                store.finishAttempt(attempt.attemptId(), AttemptStatus.CANCELLED);
-                return new Settled(null, "cancelled");
-              }
-              if (current.status() != AttemptStatus.RUNNING) {
-                return new Settled(null, "already settled (" + current.status() + ")");
-              }
-              Pipeline pipeline = pipeline(pipelines, execution);
-              Phase phase = pipeline.phase(attempt.phase()).orElseThrow();
-              if (outcome.succeeded()) {
-                return succeed(execution, pipeline, phase, current, outcome);
-              }
-              if (phase.loop() != null) {
-                int used = checkpoints.loopIterations(executionId, phase.name());
-                LoopDecision decision = phase.loop().decide(outcome, used);
-                if (decision instanceof LoopDecision.GoBack back) {
-                  String next =
-                      loopBack.loopBack(execution, pipeline, phase, current, outcome, back);
-                  return new Settled(next, "loop back to " + back.target());
-                }
-                if (decision instanceof LoopDecision.Exhausted exhausted) {
-                  meters
-                      .counter(
-                          "redrive.runner.loops.exhausted",
-                          "pipeline",
-                          pipeline.name(),
-                          "phase",
-                          phase.name())
-                      .increment();
-                  return fail(
-                      execution, pipeline, phase, current, outcome, LoopState.exhausted(exhausted));
-                }
-              }
-              return fail(execution, pipeline, phase, current, outcome, null);
-            });
+    Execution known = store.execution(executionId).orElseThrow();
+    Workspaces.StagedCheckpoint staged =
+        outcome.succeeded() ? stageCheckpoint(known, attempt) : null;
+    Settled settled;
+    try {
+      settled = decide(attempt, outcome, staged);
+    } catch (RuntimeException e) {
+      workspaces.discardStagedCheckpoint(known.workspace(), attempt.attemptId());
+      throw e;
+    }
+    if (!settled.checkpointed()) {
+      // a success cancelled meanwhile, or what a runner that died before its commit left
+      workspaces.discardStagedCheckpoint(known.workspace(), attempt.attemptId());
+    }
+    changes.finish(executionId, known.workspace());
     stateFile.write(executionId);
     log.debug("attempt {} settled: {}", attempt.attemptId(), settled.description());
     return Optional.ofNullable(settled.next());
+  }
+
+  /** Copies the phase's files aside for its checkpoint, outside the transaction. */
+  private Workspaces.StagedCheckpoint stageCheckpoint(Execution execution, Attempt attempt) {
+    Phase phase = pipeline(pipelines, execution).phase(attempt.phase()).orElseThrow();
+    return workspaces.stageCheckpoint(
+        execution.workspace(), attempt.attemptId(), phase.writePaths());
+  }
+
+  /** Decides and records what the attempt led to, in one transaction; writes no file. */
+  private Settled decide(
+      Attempt attempt, AttemptOutcome outcome, Workspaces.StagedCheckpoint staged) {
+    String executionId = attempt.executionId();
+    return transaction.execute(
+        status -> {
+          Execution execution = store.lockExecution(executionId).orElseThrow();
+          Attempt current = store.attempt(attempt.attemptId()).orElseThrow();
+          if (current.status() == AttemptStatus.CANCELLING) {
+            store.finishAttempt(attempt.attemptId(), AttemptStatus.CANCELLED);
+            return new Settled(null, "cancelled");
+          }
+          if (current.status() != AttemptStatus.RUNNING) {
+            return new Settled(null, "already settled (" + current.status() + ")");
+          }
+          Pipeline pipeline = pipeline(pipelines, execution);
+          Phase phase = pipeline.phase(attempt.phase()).orElseThrow();
+          if (outcome.succeeded()) {
+            return succeed(execution, pipeline, phase, current, outcome, staged);
+          }
+          if (phase.loop() != null) {
+            int used = checkpoints.loopIterations(executionId, phase.name());
+            LoopDecision decision = phase.loop().decide(outcome, used);
+            if (decision instanceof LoopDecision.GoBack back) {
+              String next = loopBack.loopBack(execution, pipeline, phase, current, outcome, back);
+              return new Settled(next, "loop back to " + back.target());
+            }
+            if (decision instanceof LoopDecision.Exhausted exhausted) {
+              meters
+                  .counter(
+                      "redrive.runner.loops.exhausted",
+                      "pipeline",
+                      pipeline.name(),
+                      "phase",
+                      phase.name())
+                  .increment();
+              return fail(
+                  execution, pipeline, phase, current, outcome, LoopState.exhausted(exhausted));
+            }
+          }
+          return fail(execution, pipeline, phase, current, outcome, null);
+        });
   }
 
   private Settled succeed(
@@ -135,9 +184,12 @@ public class SettleAttempt {
       Pipeline pipeline,
       Phase phase,
       Attempt attempt,
-      AttemptOutcome outcome) {
-    Map<String, FileFingerprint> manifest =
-        workspaces.checkpoint(execution.workspace(), phase.name(), phase.writePaths());
+      AttemptOutcome outcome,
+      Workspaces.StagedCheckpoint staged) {
+    Map<String, FileFingerprint> manifest = staged.manifest();
+    steps.add(
+        execution.executionId(),
+        new WorkspaceStep.InstallCheckpoint(phase.name(), staged.folder()));
     checkpoints.recordCheckpoint(
         Ids.newId("cp_"), execution.executionId(), phase.name(), attempt.attemptId(), manifest);
     Map<String, String> checkpoint = new TreeMap<>();
@@ -162,7 +214,7 @@ public class SettleAttempt {
               : Math.max(0, Duration.between(execution.createdAt(), clock.instant()).toMillis());
       events.executionSucceeded(execution.executionId(), pipeline.name(), duration);
       log.info("execution {} of pipeline {} succeeded", execution.executionId(), pipeline.name());
-      return new Settled(null, "execution succeeded");
+      return new Settled(null, "execution succeeded", true);
     }
     Attempt queued =
         Attempt.queued(
@@ -177,7 +229,7 @@ public class SettleAttempt {
             null);
     store.queueAttempt(queued);
     store.updateExecution(execution.executionId(), ExecutionStatus.RUNNING, next.name());
-    return new Settled(queued.attemptId(), "next phase " + next.name());
+    return new Settled(queued.attemptId(), "next phase " + next.name(), true);
   }
 
   /**
@@ -195,8 +247,7 @@ public class SettleAttempt {
       LoopState loop) {
     AttemptOutcome outcome =
         failed.withAttributes(Map.of(AttemptOutcome.ATTEMPT_ORIGIN, attempt.origin().name()));
-    FailureReports.Reported reported =
-        reports.report(execution.workspace(), phase, attempt, outcome);
+    FailureReports.Reported reported = reports.report(phase, attempt, outcome);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.FAILED, outcome.failureType(), outcome.message());
     store.updateExecution(execution.executionId(), ExecutionStatus.HALTED, phase.name());

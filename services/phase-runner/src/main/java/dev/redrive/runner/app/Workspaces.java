@@ -1,15 +1,15 @@
 package dev.redrive.runner.app;
 
 import dev.redrive.runner.domain.FileFingerprint;
-import dev.redrive.runner.domain.Phase;
-import dev.redrive.runner.domain.RollbackPlan;
+import dev.redrive.runner.domain.WorkspaceStep;
 import dev.redrive.runner.domain.WritePaths;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The executions' folders (port). A workspace is named by its absolute path, as the execution keeps
- * it; paths inside it are relative to it.
+ * it; paths inside it are relative to it. Nothing here is called inside a transaction, except what
+ * only reads ({@link #previewRollBack}).
  */
 public interface Workspaces {
 
@@ -22,6 +22,14 @@ public interface Workspaces {
 
   /** What a rollback moved and put back. */
   record RolledBack(List<String> archived, List<String> restored) {}
+
+  /**
+   * A checkpoint copied aside, not yet the phase's copy.
+   *
+   * @param folder where the copies are, relative to the workspace
+   * @param manifest path to fingerprint of every copied file
+   */
+  record StagedCheckpoint(String folder, Map<String, FileFingerprint> manifest) {}
 
   /** Where the execution's workspace is (or will be). */
   String locate(String executionId);
@@ -61,24 +69,39 @@ public interface Workspaces {
   String resolve(String workspace, String relative);
 
   /**
-   * Records a checkpoint: copies every file in scope and returns the manifest (path to
-   * fingerprint).
+   * Copies every file in scope aside for the phase's checkpoint (its copies stay as they are until
+   * {@link #installCheckpoint}); the folder is named after the attempt.
    */
-  Map<String, FileFingerprint> checkpoint(String workspace, String name, WritePaths scope);
+  StagedCheckpoint stageCheckpoint(String workspace, String attemptId, WritePaths scope);
+
+  /**
+   * Makes a staged checkpoint the phase's copies, replacing the old ones; does nothing when it was
+   * installed already (the staged folder is gone).
+   */
+  void installCheckpoint(String workspace, String phase, String staged);
+
+  /** Removes the checkpoint the attempt staged, if it is still there (it was never recorded). */
+  void discardStagedCheckpoint(String workspace, String attemptId);
+
+  /**
+   * Says, only reading, what a rollback's file moves would do: the archive locations that would
+   * receive something.
+   *
+   * @throws IllegalStateException when a file must be restored and its checkpoint copy is missing
+   *     or no longer matches its hash
+   */
+  List<String> previewRollBack(String workspace, WorkspaceStep.RollBackFiles rollBack);
 
   /**
    * Carries out a rollback's file moves: archives the cleared phases, restores the input and the
-   * earlier phases from their checkpoints.
+   * earlier phases from their checkpoints. Carried out again, it moves and restores nothing more.
    *
    * @throws IllegalStateException when a checkpoint copy is missing or no longer matches its hash
    */
-  RolledBack rollBack(String workspace, RollbackPlan plan);
+  RolledBack rollBack(String workspace, WorkspaceStep.RollBackFiles rollBack);
 
-  /**
-   * Copies a failed attempt's artifacts to {@code artifacts/_failed/<phase>/attempt-<N>/} and
-   * returns that path.
-   */
-  String archiveFailed(String workspace, Phase phase, int attempt);
+  /** Copies the content of {@code artifactsDir} to {@code archive} (a failed attempt's). */
+  void archiveFailed(String workspace, String artifactsDir, String archive);
 
   /** Writes the error report to {@code error.log} and next to the archived artifacts. */
   void writeErrorReport(String workspace, String archive, String report);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Checkpoints in the workspace: after a phase succeeds, a copy of every file in its write scope
@@ -39,8 +40,41 @@ public final class Checkpoints {
    */
   public static Map<String, FileFingerprint> record(
       Workspace workspace, String name, WritePaths scope) {
-    Map<String, FileFingerprint> manifest = new TreeMap<>();
+    return copyInto(workspace, COPIES + "/" + name, scope);
+  }
+
+  /** Where an attempt's checkpoint is copied before it becomes its phase's copies. */
+  public static String stagingFolder(String attemptId) {
+    return COPIES + "/.staging-" + attemptId;
+  }
+
+  /**
+   * Copies every file in scope to the attempt's {@linkplain #stagingFolder staging folder} and
+   * returns the manifest; the phase's copies stay as they are until {@link #install}.
+   */
+  public static Map<String, FileFingerprint> stage(
+      Workspace workspace, String attemptId, WritePaths scope) {
+    return copyInto(workspace, stagingFolder(attemptId), scope);
+  }
+
+  /**
+   * Makes the staged copies the checkpoint named {@code name}, replacing its old copies; nothing
+   * happens when the staged folder is gone (it was installed before).
+   */
+  public static void install(Workspace workspace, String name, String staged) {
+    Path from = workspace.resolve(staged);
+    if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
     Path copies = workspace.resolve(COPIES + "/" + name);
+    FileTree.deleteTree(copies);
+    FileTree.move(from, copies);
+  }
+
+  private static Map<String, FileFingerprint> copyInto(
+      Workspace workspace, String folder, WritePaths scope) {
+    Map<String, FileFingerprint> manifest = new TreeMap<>();
+    Path copies = workspace.resolve(folder);
     FileTree.deleteTree(copies);
     filesInScope(workspace, scope)
         .forEach(
@@ -95,6 +129,52 @@ public final class Checkpoints {
           restored.add(relative);
         });
     return restored;
+  }
+
+  /**
+   * Checks, only reading, that {@link #restore} can put back every file of the checkpoint that is
+   * missing, differs or will be moved away before it runs.
+   *
+   * @param movedAway whether a path will be moved away first (by the archive of a cleared phase)
+   * @throws IllegalStateException when such a file's copy is missing or no longer has the recorded
+   *     content
+   */
+  public static void checkRestorable(
+      Workspace workspace,
+      String name,
+      Map<String, FileFingerprint> manifest,
+      Predicate<String> movedAway) {
+    Path copies = workspace.resolve(COPIES + "/" + name);
+    manifest.forEach(
+        (relative, recorded) -> {
+          Path file = workspace.resolve(relative);
+          if (!movedAway.test(relative)
+              && Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+              && FileTree.fingerprint(file).equals(recorded)) {
+            return;
+          }
+          Path copy = copies.resolve(relative);
+          if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS)
+              || !FileTree.fingerprint(copy).equals(recorded)) {
+            throw new IllegalStateException(
+                "cannot restore %s from checkpoint %s: its copy in %s is missing or was changed"
+                    .formatted(relative, name, COPIES + "/" + name));
+          }
+        });
+  }
+
+  /** Whether {@link #archivePhase} would move anything. */
+  public static boolean hasSomethingToArchive(
+      Workspace workspace, String artifactsDir, Map<String, FileFingerprint> manifest) {
+    Path artifacts = workspace.resolve(artifactsDir);
+    if (!FileTree.files(artifacts, artifacts, f -> false).isEmpty()) {
+      return true;
+    }
+    return manifest.keySet().stream()
+        .anyMatch(
+            relative ->
+                !relative.startsWith(artifactsDir + "/")
+                    && Files.exists(workspace.resolve(relative), LinkOption.NOFOLLOW_LINKS));
   }
 
   /**

@@ -71,13 +71,21 @@ public record Workspace(Path root) {
    * redoes.
    */
   public String archiveFailed(Phase phase, int attempt) {
-    String archive = "artifacts/_failed/%s/attempt-%d".formatted(phase.name(), attempt);
-    Path source = resolve(phase.artifactsDir());
+    String archive = "artifacts/_failed/%s/attempt-%d/".formatted(phase.name(), attempt);
+    archiveFailed(phase.artifactsDir(), archive);
+    return archive;
+  }
+
+  /**
+   * Copies the content of {@code artifactsDir} to {@code archive} (a workspace-relative folder),
+   * replacing files of the same name there.
+   */
+  public void archiveFailed(String artifactsDir, String archive) {
+    Path source = resolve(artifactsDir);
     Path target = resolve(archive);
     createDirectories(target);
     FileTree.files(source, source, f -> false)
         .forEach((relative, file) -> FileTree.copy(file, target.resolve(relative)));
-    return archive + "/";
   }
 
   /** Writes the error report to {@code error.log} and next to the archived artifacts. */

@@ -2,8 +2,8 @@ package dev.redrive.runner.workspace;
 
 import dev.redrive.runner.app.Workspaces;
 import dev.redrive.runner.domain.FileFingerprint;
-import dev.redrive.runner.domain.Phase;
 import dev.redrive.runner.domain.RollbackPlan;
+import dev.redrive.runner.domain.WorkspaceStep;
 import dev.redrive.runner.domain.WritePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -143,15 +144,52 @@ public class WorkspaceFiles implements Workspaces {
   }
 
   @Override
-  public Map<String, FileFingerprint> checkpoint(String workspace, String name, WritePaths scope) {
-    return Checkpoints.record(open(workspace), name, scope);
+  public StagedCheckpoint stageCheckpoint(String workspace, String attemptId, WritePaths scope) {
+    return new StagedCheckpoint(
+        Checkpoints.stagingFolder(attemptId), Checkpoints.stage(open(workspace), attemptId, scope));
   }
 
   @Override
-  public RolledBack rollBack(String workspace, RollbackPlan plan) {
+  public void installCheckpoint(String workspace, String phase, String staged) {
+    Checkpoints.install(open(workspace), phase, staged);
+  }
+
+  @Override
+  public void discardStagedCheckpoint(String workspace, String attemptId) {
+    FileTree.deleteTree(open(workspace).resolve(Checkpoints.stagingFolder(attemptId)));
+  }
+
+  @Override
+  public List<String> previewRollBack(String workspace, WorkspaceStep.RollBackFiles rollBack) {
     Workspace folder = open(workspace);
     List<String> archived = new ArrayList<>();
-    for (RollbackPlan.Archive archive : plan.archives()) {
+    for (RollbackPlan.Archive archive : rollBack.archives()) {
+      if (Checkpoints.hasSomethingToArchive(
+          folder, archive.artifactsDir(), archive.checkpointed())) {
+        archived.add(archive.location());
+      }
+    }
+    Predicate<String> movedAway =
+        relative ->
+            rollBack.archives().stream()
+                .anyMatch(
+                    a ->
+                        relative.startsWith(a.artifactsDir() + "/")
+                            || a.checkpointed().containsKey(relative));
+    if (rollBack.input() != null) {
+      Checkpoints.checkRestorable(folder, Checkpoints.INPUT, rollBack.input(), movedAway);
+    }
+    for (RollbackPlan.Restore restore : rollBack.restores()) {
+      Checkpoints.checkRestorable(folder, restore.phase(), restore.checkpointed(), movedAway);
+    }
+    return List.copyOf(archived);
+  }
+
+  @Override
+  public RolledBack rollBack(String workspace, WorkspaceStep.RollBackFiles rollBack) {
+    Workspace folder = open(workspace);
+    List<String> archived = new ArrayList<>();
+    for (RollbackPlan.Archive archive : rollBack.archives()) {
       if (Checkpoints.archivePhase(
           folder, archive.artifactsDir(), archive.checkpointed(), archive.location())) {
         archived.add(archive.location());
@@ -159,10 +197,10 @@ public class WorkspaceFiles implements Workspaces {
       Checkpoints.discard(folder, archive.phase());
     }
     List<String> restored = new ArrayList<>();
-    if (plan.input() != null) {
-      restored.addAll(Checkpoints.restore(folder, Checkpoints.INPUT, plan.input()));
+    if (rollBack.input() != null) {
+      restored.addAll(Checkpoints.restore(folder, Checkpoints.INPUT, rollBack.input()));
     }
-    for (RollbackPlan.Restore restore : plan.restores()) {
+    for (RollbackPlan.Restore restore : rollBack.restores()) {
       Checkpoints.archiveExtras(
           folder, restore.scope(), restore.checkpointed(), restore.extrasLocation());
       restored.addAll(Checkpoints.restore(folder, restore.phase(), restore.checkpointed()));
@@ -171,8 +209,8 @@ public class WorkspaceFiles implements Workspaces {
   }
 
   @Override
-  public String archiveFailed(String workspace, Phase phase, int attempt) {
-    return open(workspace).archiveFailed(phase, attempt);
+  public void archiveFailed(String workspace, String artifactsDir, String archive) {
+    open(workspace).archiveFailed(artifactsDir, archive);
   }
 
   @Override
