@@ -80,13 +80,6 @@ abstract class ApiCommand implements Callable<Integer> {
     return console.err();
   }
 
-  /** Who asks, for the audit trail: the name given, else the user's login name. */
-  String requester(String given) {
-    return given != null
-        ? given
-        : console.environment().getOrDefault("USER", System.getProperty("user.name"));
-  }
-
   /** The characters of an id, as every service checks them (InputLimits). */
   private static final java.util.regex.Pattern ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,128}");

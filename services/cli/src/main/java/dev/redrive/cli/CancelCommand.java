@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -24,11 +25,7 @@ final class CancelCommand extends ApiCommand {
   @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit trail")
   String reason;
 
-  @Option(
-      names = "--requested-by",
-      paramLabel = "NAME",
-      description = "who asks, for the audit trail (default: your user name)")
-  String requestedBy;
+  @Mixin RequesterOption requester;
 
   CancelCommand(Console console) {
     super(console);
@@ -38,7 +35,7 @@ final class CancelCommand extends ApiCommand {
   int run(RedriveClient client) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("reason", reason);
-    body.put("requestedBy", requester(requestedBy));
+    body.put("requestedBy", requester.name(console));
     body.put("requestId", UUID.randomUUID().toString());
     RedriveClient.Response response =
         client.postJson(

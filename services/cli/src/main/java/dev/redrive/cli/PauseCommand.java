@@ -30,11 +30,7 @@ final class PauseCommand extends ApiCommand {
   @Option(names = "--reason", paramLabel = "TEXT", description = "why (required to pause)")
   String reason;
 
-  @Option(
-      names = "--requested-by",
-      paramLabel = "NAME",
-      description = "who asks, for the audit trail (default: your user name)")
-  String requestedBy;
+  @Mixin RequesterOption requester;
 
   @Option(names = "--list", description = "show the pauses in force")
   boolean list;
@@ -60,7 +56,7 @@ final class PauseCommand extends ApiCommand {
     Map<String, Object> body = new LinkedHashMap<>();
     scope.into(body);
     body.put("reason", reason);
-    body.put("requestedBy", requester(requestedBy));
+    body.put("requestedBy", requester.name(console));
     RedriveClient.Response response =
         client.postJson(Service.COORDINATOR, "/api/v1/pauses", Json.write(body));
     if (json()) {

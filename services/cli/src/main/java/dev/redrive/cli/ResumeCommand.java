@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -38,11 +39,7 @@ final class ResumeCommand extends ApiCommand {
       description = "why you resume; kept with the execution")
   String note;
 
-  @Option(
-      names = "--requested-by",
-      paramLabel = "NAME",
-      description = "who asks, for the audit trail (default: your user name)")
-  String requestedBy;
+  @Mixin RequesterOption requester;
 
   ResumeCommand(Console console) {
     super(console);
@@ -53,7 +50,7 @@ final class ResumeCommand extends ApiCommand {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("fromPhase", fromPhase);
     body.put("note", note);
-    body.put("requestedBy", requester(requestedBy));
+    body.put("requestedBy", requester.name(console));
     body.put("requestId", UUID.randomUUID().toString());
     RedriveClient.Response response =
         client.postJson(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -105,11 +106,7 @@ final class RetryCommand extends ApiCommand {
       description = "why you retry; kept in the audit trail and given to the retried phase")
   String note;
 
-  @Option(
-      names = "--requested-by",
-      paramLabel = "NAME",
-      description = "who asks, for the audit trail (default: your user name)")
-  String requestedBy;
+  @Mixin RequesterOption requester;
 
   RetryCommand(Console console) {
     super(console);
@@ -180,7 +177,7 @@ final class RetryCommand extends ApiCommand {
     body.put("limit", limit);
     body.put("stagger", stagger == null ? null : stagger.toString());
     body.put("note", note);
-    body.put("requestedBy", requester());
+    body.put("requestedBy", requester.name(console));
     body.put("dryRun", dryRun);
     RedriveClient.Response response =
         client.postJson(Service.COORDINATOR, "/api/v1/retries", Json.write(body));
@@ -210,10 +207,6 @@ final class RetryCommand extends ApiCommand {
     return ExitCodes.OK;
   }
 
-  private String requester() {
-    return requester(requestedBy);
-  }
-
   private Map<String, Object> request() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("requestId", UUID.randomUUID().toString());
@@ -223,7 +216,7 @@ final class RetryCommand extends ApiCommand {
     body.put("fromPhase", fromPhase);
     body.put("note", note);
     body.put("dryRun", dryRun);
-    body.put("requestedBy", requester());
+    body.put("requestedBy", requester.name(console));
     return body;
   }
 

@@ -34,11 +34,7 @@ final class UnpauseCommand extends ApiCommand {
   @Option(names = "--note", paramLabel = "TEXT", description = "for the audit trail")
   String note;
 
-  @Option(
-      names = "--requested-by",
-      paramLabel = "NAME",
-      description = "who asks, for the audit trail (default: your user name)")
-  String requestedBy;
+  @Mixin RequesterOption requester;
 
   UnpauseCommand(Console console) {
     super(console);
@@ -53,7 +49,7 @@ final class UnpauseCommand extends ApiCommand {
     scope.into(body);
     body.put("stagger", stagger == null ? null : stagger.toString());
     body.put("note", note);
-    body.put("requestedBy", requester(requestedBy));
+    body.put("requestedBy", requester.name(console));
     RedriveClient.Response response =
         client.postJson(Service.COORDINATOR, "/api/v1/pauses/release", Json.write(body));
     if (json()) {
