@@ -46,6 +46,8 @@ class AuditSecurityIT {
             "/api/v1/executions/exec-1/report",
             "/api/v1/executions/exec-1/events/stream",
             "/executions/exec-1",
+            "/",
+            "/api/v1/index/stream",
             "/actuator/metrics")) {
       HttpResponse<String> none = audit.get(path);
       HttpResponse<String> wrong = audit.get(path, "Authorization", "Bearer wrong");
@@ -79,6 +81,72 @@ class AuditSecurityIT {
     assertThat(readOnly.statusCode()).isEqualTo(403);
     assertThat(readOnly.body()).contains("read token cannot change anything");
     assertThat(readOnly.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+  }
+
+  @Test
+  void shouldLetABrowserSignInOnceWithTheReadTokenAndThenReadThePagesButWriteNothing()
+      throws Exception {
+    // a browser that opens a page without a session is sent to the sign-in form first
+    HttpResponse<String> page = audit.get("/?status=PAUSED", "Accept", "text/html");
+    assertThat(page.statusCode()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location"))
+        .hasValueSatisfying(to -> assertThat(to).endsWith("/login?next=%2F%3Fstatus%3DPAUSED"));
+    HttpResponse<String> form = audit.get("/login?next=/executions/exec-1");
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body())
+        .contains("method=\"post\" action=\"/login\"", "value=\"/executions/exec-1\"");
+
+    // a wrong token is refused; the read token starts a session, given once in the body
+    HttpResponse<String> wrong = signIn("token=wrong&next=%2F");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("not a token of this audit service");
+    HttpResponse<String> signedIn = signIn("token=" + READ + "&next=%2Fexecutions%2Fexec-1");
+    assertThat(signedIn.statusCode()).isEqualTo(303);
+    assertThat(signedIn.headers().firstValue("Location")).hasValue("/executions/exec-1");
+    String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(setCookie)
+        .startsWith("redrive_session=")
+        .contains("Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=28800")
+        .doesNotContain(READ);
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+    // the session reads the pages, the API and the streams' doors, and writes nothing
+    HttpResponse<String> index = audit.get("/", "Accept", "text/html", "Cookie", cookie);
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("<h1>Executions</h1>");
+    assertThat(index.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'sha256-"));
+    assertThat(audit.get("/api/v1/executions/exec-1/events", "Cookie", cookie).statusCode())
+        .isEqualTo(200);
+    assertThat(audit.get("/api/v1/index/stream?since=x", "Cookie", cookie).statusCode())
+        .isEqualTo(400);
+    assertThat(audit.get("/", "Cookie", cookie + "x").statusCode()).isEqualTo(401);
+    HttpRequest write =
+        HttpRequest.newBuilder(URI.create(audit.baseUrl + "/api/v1/executions/exec-1/events"))
+            .header("Cookie", cookie)
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build();
+    assertThat(audit.http.send(write, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(401);
+
+    // and the form takes no token longer than any token, and sends nobody elsewhere
+    HttpResponse<String> tooLong = signIn("token=" + "x".repeat(513));
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(tooLong.body()).contains("\"field\":\"token\"");
+    HttpResponse<String> elsewhere = signIn("token=" + READ + "&next=%2F%2Fevil.example");
+    assertThat(elsewhere.statusCode()).isEqualTo(400);
+    assertThat(elsewhere.body()).contains("\"field\":\"next\"");
+    assertThat(signIn("token=" + READ + "&next=%2F" + "x".repeat(2048)).statusCode())
+        .isEqualTo(400);
+  }
+
+  private static HttpResponse<String> signIn(String form) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(audit.baseUrl + "/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build();
+    return audit.http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String path, String authorization) throws Exception {

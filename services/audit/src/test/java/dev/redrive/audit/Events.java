@@ -9,6 +9,7 @@ import dev.redrive.avro.AttemptSummary;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.ExecutionResubmitted;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.FailureType;
@@ -20,6 +21,7 @@ import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryRequested;
 import dev.redrive.avro.RetryScheduled;
 import dev.redrive.avro.Retryability;
+import dev.redrive.avro.StartExecution;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -266,5 +268,37 @@ final class Events {
         .setSource("retry-coordinator")
         .setPayload(payload)
         .build();
+  }
+
+  /** The coordinator's StartExecution of a resubmission (keyed by the new execution). */
+  static CommandEvent startExecution(
+      String executionId, String pipeline, String resubmitOf, Instant at) {
+    return CommandEvent.newBuilder()
+        .setEventId(newId())
+        .setExecutionId(executionId)
+        .setOccurredAt(at)
+        .setSource("retry-coordinator")
+        .setPayload(
+            StartExecution.newBuilder()
+                .setCommandId(newId())
+                .setPipeline(pipeline)
+                .setResubmitOf(resubmitOf)
+                .setRequestedBy("alice")
+                .build())
+        .build();
+  }
+
+  /** The coordinator's decision to resubmit the original as a new execution. */
+  static DecisionEvent executionResubmitted(
+      String originalExecutionId, String newExecutionId, Instant at) {
+    return decision(
+        originalExecutionId,
+        at,
+        ExecutionResubmitted.newBuilder()
+            .setRequestId(newId())
+            .setOriginalExecutionId(originalExecutionId)
+            .setNewExecutionId(newExecutionId)
+            .setRequestedBy("alice")
+            .build());
   }
 }

@@ -6,13 +6,16 @@ import static dev.redrive.audit.Events.attemptStarted;
 import static dev.redrive.audit.Events.attemptSucceeded;
 import static dev.redrive.audit.Events.context;
 import static dev.redrive.audit.Events.contextAssembled;
+import static dev.redrive.audit.Events.executionResubmitted;
 import static dev.redrive.audit.Events.executionStarted;
 import static dev.redrive.audit.Events.executionSucceeded;
 import static dev.redrive.audit.Events.interventionRequired;
 import static dev.redrive.audit.Events.retryCommand;
 import static dev.redrive.audit.Events.retryRequested;
 import static dev.redrive.audit.Events.retryScheduled;
+import static dev.redrive.audit.Events.startExecution;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.RetryContext;
@@ -20,11 +23,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +147,153 @@ class ExecutionPageIT {
     chromium("--screenshot=" + screenshot, "--window-size=1280,2200", url);
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+  }
+
+  @Test
+  void indexListsFiltersPagesLinksResubmissionsAndUpdatesLive() throws Exception {
+    // given three executions of one pipeline: one paused and resubmitted, its resubmission
+    // running, one that succeeded
+    String pipeline = "index-" + UUID.randomUUID().toString().substring(0, 8);
+    String original = "exec_" + UUID.randomUUID().toString().substring(0, 12);
+    String resubmission = original + "-r1";
+    String succeeded = "exec_" + UUID.randomUUID().toString().substring(0, 12);
+    Instant t0 = Instant.now().minusSeconds(600);
+    audit.send(
+        executionStarted(original, pipeline, t0),
+        attemptStarted(original, pipeline, "build", 1, null, t0.plusSeconds(1)),
+        attemptFailed(
+            original,
+            pipeline,
+            "build",
+            1,
+            FailureType.COMMAND_FAILED,
+            "no",
+            null,
+            t0.plusSeconds(2)),
+        interventionRequired(original, "build", 1, FailureType.COMMAND_FAILED, t0.plusSeconds(3)),
+        executionResubmitted(original, resubmission, t0.plusSeconds(10)),
+        startExecution(resubmission, pipeline, original, t0.plusSeconds(11)),
+        executionStarted(resubmission, pipeline, t0.plusSeconds(12)),
+        attemptStarted(resubmission, pipeline, "build", 1, null, t0.plusSeconds(13)),
+        executionStarted(succeeded, pipeline, t0.plusSeconds(20)),
+        attemptStarted(succeeded, pipeline, "build", 1, null, t0.plusSeconds(21)),
+        attemptSucceeded(succeeded, pipeline, "build", 1, t0.plusSeconds(22)),
+        executionSucceeded(succeeded, pipeline, t0.plusSeconds(23)));
+    String all = "/?pipeline=" + pipeline;
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows(page(all, 200)).size() == 3);
+
+    // then the index lists them, the one whose events changed last first, with their summary
+    String page = page(all, 200);
+    assertThat(rows(page)).containsExactly(succeeded, resubmission, original);
+    assertThat(row(page, original))
+        .contains("<a href=\"/executions/" + original + "\">" + original + "</a>")
+        .contains("<span class=\"status status-PAUSED\">PAUSED</span>")
+        .contains("<td>build</td>")
+        .contains("<span class=\"failure-type\">COMMAND_FAILED</span>")
+        .contains("ExecutionResubmitted")
+        .contains("<td>1</td>")
+        .contains(
+            "resubmitted as <a class=\"resubmission\" href=\"/executions/"
+                + resubmission
+                + "\">"
+                + resubmission
+                + "</a>");
+    assertThat(row(page, resubmission))
+        .contains("status-RUNNING")
+        .contains(
+            "resubmission of <a class=\"original\" href=\"/executions/"
+                + original
+                + "\">"
+                + original
+                + "</a>");
+    assertThat(row(page, succeeded)).contains("status-SUCCEEDED").doesNotContain("failure-type");
+    // and filters by status and by part of the id
+    assertThat(rows(page(all + "&status=PAUSED", 200))).containsExactly(original);
+    assertThat(rows(page("/executions?q=" + succeeded.substring(3), 200)))
+        .containsExactly(succeeded);
+    // and pages with a cursor, however the rows are ordered
+    String first = page(all + "&limit=2", 200);
+    assertThat(rows(first)).containsExactly(succeeded, resubmission);
+    String nextLink = "id=\"next\" rel=\"next\" href=\"";
+    String next =
+        first
+            .substring(first.indexOf(nextLink) + nextLink.length())
+            .replaceAll("\".*", "")
+            .replace("&amp;", "&");
+    assertThat(rows(page(next, 200))).containsExactly(original);
+    assertThat(page(next, 200)).doesNotContain("id=\"next\"").contains("id=\"first\"");
+    // and the execution pages link the original and its resubmission both ways
+    assertThat(page("/executions/" + original, 200))
+        .contains("resubmitted as <a class=\"resubmission\" href=\"/executions/" + resubmission);
+    assertThat(page("/executions/" + resubmission, 200))
+        .contains("resubmission of <a class=\"original\" href=\"/executions/" + original);
+    // and a bad parameter is a 400 that names it
+    assertThat(page("/?limit=1000", 400)).contains("data-field=\"limit\"", "from 1 to 200");
+    assertThat(page("/?q=" + "x".repeat(129), 400)).contains("data-field=\"q\"");
+    assertThat(page("/?token=secret", 400)).contains("data-field=\"token\"", "not known here");
+
+    // when a browser shows the index and events arrive
+    try (Chromium browser = Chromium.start()) {
+      browser.open(audit.baseUrl + all);
+      browser.waitUntil(
+          "document.getElementById('executions').dataset.connected === 'true'",
+          Duration.ofSeconds(30));
+      assertThat(browser.evaluate("document.getElementById('executions').tBodies[0].rows.length"))
+          .isEqualTo("3");
+      String newcomer = "exec_" + UUID.randomUUID().toString().substring(0, 12);
+      audit.send(
+          executionStarted(newcomer, pipeline, Instant.now()),
+          attemptFailed(
+              resubmission,
+              pipeline,
+              "build",
+              1,
+              FailureType.TIMEOUT,
+              "slow",
+              null,
+              Instant.now()));
+
+      // then the new execution appears at the top and the resubmission's row changes status
+      String firstRow = "document.getElementById('executions').tBodies[0].rows[0]";
+      browser.waitUntil(
+          firstRow + ".dataset.executionId === '" + newcomer + "'", Duration.ofSeconds(30));
+      browser.waitUntil(
+          "[...document.querySelectorAll('tr.execution')].some(r => r.dataset.executionId === '"
+              + resubmission
+              + "' && r.querySelector('.status-HALTED') && r.textContent.includes('TIMEOUT'))",
+          Duration.ofSeconds(30));
+      assertThat(browser.evaluate(firstRow + ".querySelector('a').getAttribute('href')"))
+          .isEqualTo("/executions/" + newcomer);
+      assertThat(browser.evaluate("document.getElementById('live').textContent")).contains("Live");
+      Path screenshot = Path.of("target", "index-page.png").toAbsolutePath();
+      browser.screenshot(screenshot);
+      assertThat(Files.size(screenshot)).isGreaterThan(5_000);
+    }
+  }
+
+  /** The body of GET path, which must answer the status. */
+  private static String page(String path, int status) {
+    var response = audit.get(path, "Accept", "text/html");
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(status);
+    return response.body();
+  }
+
+  /** The execution ids of the index page's rows, in order. */
+  private static List<String> rows(String page) {
+    List<String> ids = new ArrayList<>();
+    Matcher row =
+        Pattern.compile("<tr class=\"execution\" data-execution-id=\"([^\"]+)\"").matcher(page);
+    while (row.find()) {
+      ids.add(row.group(1));
+    }
+    return ids;
+  }
+
+  /** The markup of one row of the index page. */
+  private static String row(String page, String executionId) {
+    int start = page.indexOf("<tr class=\"execution\" data-execution-id=\"" + executionId + "\"");
+    assertThat(start).as("a row of %s", executionId).isNotNegative();
+    return page.substring(start, page.indexOf("</tr>", start));
   }
 
   @Test

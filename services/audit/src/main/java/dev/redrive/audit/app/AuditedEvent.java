@@ -1,5 +1,7 @@
 package dev.redrive.audit.app;
 
+import dev.redrive.audit.domain.EventFacts;
+import dev.redrive.audit.domain.ExecutionSummary;
 import java.time.Instant;
 
 /**
@@ -17,6 +19,8 @@ import java.time.Instant;
  * @param failureType the failure type, when the event is about a failure
  * @param occurredAt when it happened, by its producer's clock
  * @param payloadJson the whole event (envelope and payload) as JSON
+ * @param facts what the execution index reads of it (phase, resubmission links); {@link
+ *     EventFacts#NONE} for an event read back from the table, where the index has it already
  */
 public record AuditedEvent(
     String eventId,
@@ -29,4 +33,43 @@ public record AuditedEvent(
     String pipeline,
     String failureType,
     Instant occurredAt,
-    String payloadJson) {}
+    String payloadJson,
+    EventFacts facts) {
+
+  public AuditedEvent {
+    facts = facts == null ? EventFacts.NONE : facts;
+  }
+
+  /** An event read back from the table. */
+  public AuditedEvent(
+      String eventId,
+      String executionId,
+      String eventType,
+      String topic,
+      int partition,
+      long offset,
+      String source,
+      String pipeline,
+      String failureType,
+      Instant occurredAt,
+      String payloadJson) {
+    this(
+        eventId,
+        executionId,
+        eventType,
+        topic,
+        partition,
+        offset,
+        source,
+        pipeline,
+        failureType,
+        occurredAt,
+        payloadJson,
+        EventFacts.NONE);
+  }
+
+  /** What the execution index needs of it. */
+  public ExecutionSummary.Event forSummary() {
+    return new ExecutionSummary.Event(eventType, occurredAt, pipeline, failureType, facts);
+  }
+}

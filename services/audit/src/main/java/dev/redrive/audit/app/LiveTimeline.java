@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -56,13 +57,28 @@ public class LiveTimeline implements DisposableBean {
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
   private final ExecutorService delivery = Executors.newCachedThreadPool(new DeliveryThreads());
 
+  /** Live timelines with streams of their own (for tests). */
   public LiveTimeline(AuditTrail trail, MeterRegistry meters, StreamLimits limits) {
+    this(
+        trail,
+        meters,
+        limits,
+        new StreamAdmission(limits.maxClients(), limits.maxClientsPerAddress()));
+  }
+
+  /**
+   * @param admission the places for streams, shared with the index's live streams ({@link
+   *     LiveIndex}) so that the limits count both kinds
+   */
+  @Autowired
+  public LiveTimeline(
+      AuditTrail trail, MeterRegistry meters, StreamLimits limits, StreamAdmission admission) {
     this.trail = trail;
     this.limits = limits;
     this.meters = meters;
-    this.admission = new StreamAdmission(limits.maxClients(), limits.maxClientsPerAddress());
-    Gauge.builder("redrive.audit.stream.clients", followers, Set::size)
-        .description("Clients following an execution's events live")
+    this.admission = admission;
+    Gauge.builder("redrive.audit.stream.clients", admission, StreamAdmission::open)
+        .description("Live streams open: an execution's events, or the index")
         .register(meters);
     this.idleClosed =
         Counter.builder("redrive.audit.stream.idle.closed")
@@ -109,6 +125,15 @@ public class LiveTimeline implements DisposableBean {
   }
 
   private StreamRefusedException refused(StreamAdmission.Verdict verdict, String address) {
+    return refusal(admission, meters, verdict, address);
+  }
+
+  /** Counts, logs and describes a refused stream (of a timeline or of the index). */
+  static StreamRefusedException refusal(
+      StreamAdmission admission,
+      MeterRegistry meters,
+      StreamAdmission.Verdict verdict,
+      String address) {
     boolean perAddress = verdict == StreamAdmission.Verdict.TOO_MANY_FROM_ADDRESS;
     int limit = perAddress ? admission.maxClientsPerAddress() : admission.maxClients();
     meters

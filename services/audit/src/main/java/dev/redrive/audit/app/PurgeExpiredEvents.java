@@ -17,14 +17,21 @@ public class PurgeExpiredEvents {
   private static final Logger log = LoggerFactory.getLogger(PurgeExpiredEvents.class);
 
   private final AuditTrail trail;
+  private final ExecutionIndex index;
   private final Retention retention;
   private final int batchSize;
   private final Clock clock;
   private final Counter deleted;
 
   public PurgeExpiredEvents(
-      AuditTrail trail, Retention retention, int batchSize, Clock clock, MeterRegistry meters) {
+      AuditTrail trail,
+      ExecutionIndex index,
+      Retention retention,
+      int batchSize,
+      Clock clock,
+      MeterRegistry meters) {
     this.trail = trail;
+    this.index = index;
     this.retention = retention;
     this.batchSize = batchSize;
     this.clock = clock;
@@ -48,12 +55,20 @@ public class PurgeExpiredEvents {
       deleted.increment(batch);
       total += batch;
     } while (batch == batchSize);
+    // an execution whose last event is past the retention has no event left: off the index too
+    long executions = 0;
+    do {
+      batch = index.deleteEndedBefore(cutoff, batchSize);
+      executions += batch;
+    } while (batch == batchSize);
     if (total > 0) {
       log.info(
-          "deleted {} events that occurred before {} (retention {})",
+          "deleted {} events that occurred before {} (retention {}), and {} executions from the"
+              + " index",
           total,
           cutoff,
-          retention.keep());
+          retention.keep(),
+          executions);
     }
     return total;
   }

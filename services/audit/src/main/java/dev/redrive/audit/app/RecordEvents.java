@@ -10,8 +10,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Appends a batch of events to the audit trail in one transaction, each event once: an event id
- * already stored (a redelivery, or the same event twice in the batch) is skipped. After the commit,
- * the new events go to the live streams.
+ * already stored (a redelivery, or the same event twice in the batch) is skipped. In the same
+ * transaction the summary row of each execution the new events belong to is brought up to date
+ * ({@link ExecutionIndex}), so the index never disagrees with the events. After the commit, the new
+ * events go to the live timelines and the changed summaries to the live index.
  */
 @Service
 public class RecordEvents {
@@ -19,14 +21,23 @@ public class RecordEvents {
   private final AuditTrail trail;
   private final TransactionTemplate transaction;
   private final LiveTimeline live;
+  private final ExecutionIndex index;
+  private final LiveIndex liveIndex;
   private final MeterRegistry meters;
   private final DistributionSummary batchSize;
 
   public RecordEvents(
-      AuditTrail trail, TransactionTemplate transaction, LiveTimeline live, MeterRegistry meters) {
+      AuditTrail trail,
+      ExecutionIndex index,
+      TransactionTemplate transaction,
+      LiveTimeline live,
+      LiveIndex liveIndex,
+      MeterRegistry meters) {
     this.trail = trail;
+    this.index = index;
     this.transaction = transaction;
     this.live = live;
+    this.liveIndex = liveIndex;
     this.meters = meters;
     this.batchSize =
         DistributionSummary.builder("redrive.audit.batch.size")
@@ -39,12 +50,20 @@ public class RecordEvents {
     if (events.isEmpty()) {
       return List.of();
     }
-    List<StoredEvent> stored = transaction.execute(status -> trail.appendAll(events));
+    Recorded recorded =
+        transaction.execute(
+            status -> {
+              List<StoredEvent> appended = trail.appendAll(events);
+              return new Recorded(appended, index.record(appended));
+            });
     batchSize.record(events.size());
-    count(events, stored);
-    live.publish(stored);
-    return stored;
+    count(events, recorded.stored());
+    live.publish(recorded.stored());
+    liveIndex.publish(recorded.changes());
+    return recorded.stored();
   }
+
+  private record Recorded(List<StoredEvent> stored, List<ExecutionIndex.Change> changes) {}
 
   private void count(List<AuditedEvent> events, List<StoredEvent> stored) {
     Set<String> storedIds = new HashSet<>();

@@ -1,7 +1,9 @@
 package dev.redrive.audit.config;
 
 import dev.redrive.audit.app.AuditTrail;
+import dev.redrive.audit.app.ExecutionIndex;
 import dev.redrive.audit.app.PurgeExpiredEvents;
+import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.web.WebSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +24,12 @@ class AuditConfiguration {
     return properties.streamLimits();
   }
 
+  /** The places for live streams, one count for an execution's events and the index alike. */
+  @Bean
+  StreamAdmission streamAdmission(StreamLimits limits) {
+    return new StreamAdmission(limits.maxClients(), limits.maxClientsPerAddress());
+  }
+
   @Bean
   WebSettings webSettings(AuditProperties properties) {
     return properties.webSettings();
@@ -29,8 +37,12 @@ class AuditConfiguration {
 
   @Bean
   PurgeExpiredEvents purgeExpiredEvents(
-      AuditTrail store, AuditProperties properties, Clock clock, MeterRegistry meters) {
+      AuditTrail store,
+      ExecutionIndex index,
+      AuditProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
     return new PurgeExpiredEvents(
-        store, properties.toRetention(), properties.retentionBatchSize(), clock, meters);
+        store, index, properties.toRetention(), properties.retentionBatchSize(), clock, meters);
   }
 }

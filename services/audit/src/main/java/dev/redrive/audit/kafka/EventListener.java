@@ -78,6 +78,7 @@ class EventListener {
         GenericFields.pipeline(event),
         GenericFields.failureType(event),
         Envelopes.occurredAt(event),
-        GenericData.get().toString(event));
+        GenericData.get().toString(event),
+        GenericFields.facts(event));
   }
 }

@@ -1,5 +1,6 @@
 package dev.redrive.audit.kafka;
 
+import dev.redrive.audit.domain.EventFacts;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 
@@ -31,6 +32,21 @@ final class GenericFields {
       return text(latest, "failureType");
     }
     return null;
+  }
+
+  /**
+   * The phase and the resubmission links the execution index keeps. A pause's {@code phase} is the
+   * scope it holds, not where the execution is, so it is not taken.
+   */
+  static EventFacts facts(GenericRecord event) {
+    GenericRecord body = body(event);
+    String type = body.getSchema().getName();
+    String phase = null;
+    if (!"RetriesPaused".equals(type) && !"RetriesUnpaused".equals(type)) {
+      phase = text(body, "phase");
+      phase = phase != null ? phase : text(body, "toPhase");
+    }
+    return new EventFacts(phase, text(body, "resubmitOf"), text(body, "newExecutionId"));
   }
 
   /** A field as text; null when the record has no such field or it is null. */

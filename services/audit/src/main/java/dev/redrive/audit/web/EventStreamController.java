@@ -81,6 +81,12 @@ class EventStreamController {
 
   @ExceptionHandler(StreamRefusedException.class)
   ResponseEntity<ProblemDetail> refused(StreamRefusedException e) {
+    return refusedAnswer(e, settings);
+  }
+
+  /** The answer to a client refused a stream (of events or of the index): 429 or 503. */
+  static ResponseEntity<ProblemDetail> refusedAnswer(
+      StreamRefusedException e, WebSettings settings) {
     HttpStatus status =
         e.verdict() == StreamAdmission.Verdict.TOO_MANY_FROM_ADDRESS
             ? HttpStatus.TOO_MANY_REQUESTS

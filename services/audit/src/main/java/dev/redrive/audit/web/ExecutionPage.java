@@ -3,6 +3,7 @@ package dev.redrive.audit.web;
 import static dev.redrive.audit.web.EventSummaries.body;
 import static dev.redrive.audit.web.EventSummaries.text;
 
+import dev.redrive.audit.domain.ExecutionSummary;
 import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
 import java.util.ArrayList;
@@ -87,7 +88,11 @@ final class ExecutionPage {
         .link("/api/v1/executions/" + executionId + "/report", "error report")
         .raw(" · ")
         .link("/api/v1/executions/" + executionId + "/events/stream", "live event stream")
-        .raw("</p></header>");
+        .raw(" · ")
+        .link("/", "all executions")
+        .raw("</p>");
+    resubmissions(html, timeline);
+    html.raw("</header>");
     attempts(html, timeline);
     decisions(html, timeline);
     HumanActions.render(html, timeline);
@@ -108,25 +113,39 @@ final class ExecutionPage {
 
   /**
    * The status as the audit trail tells it, in the shared vocabulary: the last event that changes
-   * it decides. A failed attempt halts the execution until the coordinator decides (a retry, a
-   * pause), as the runner's {@code ExecutionHalted} does.
+   * it decides ({@link ExecutionSummary#statusAfter}, the rule the index keeps too).
    */
   static ExecutionStatus status(List<TimelineEntry> timeline) {
     ExecutionStatus status = ExecutionStatus.RUNNING;
     for (TimelineEntry entry : timeline) {
-      status =
-          switch (entry.type()) {
-            case "ExecutionStarted", "AttemptStarted", "PhaseStarted", "RolledBack" ->
-                ExecutionStatus.RUNNING;
-            case "AttemptFailed", "ExecutionHalted" -> ExecutionStatus.HALTED;
-            case "RetryScheduled" -> ExecutionStatus.RETRY_SCHEDULED;
-            case "InterventionRequired" -> ExecutionStatus.PAUSED;
-            case "ExecutionSucceeded" -> ExecutionStatus.SUCCEEDED;
-            case "ExecutionCancelled" -> ExecutionStatus.CANCELLED;
-            default -> status;
-          };
+      status = ExecutionSummary.statusAfter(entry.type()).orElse(status);
     }
     return status;
+  }
+
+  /**
+   * Links to the execution this one resubmits (its {@code StartExecution} names it) and to those
+   * that resubmit it (its {@code ExecutionResubmitted} decisions), when there are any.
+   */
+  private static void resubmissions(Html html, List<TimelineEntry> timeline) {
+    String original = null;
+    List<String> resubmissions = new ArrayList<>();
+    for (TimelineEntry entry : timeline) {
+      JsonNode p = body(entry.payload());
+      if ("StartExecution".equals(entry.type()) && original == null) {
+        original = text(p, "resubmitOf");
+      } else if ("ExecutionResubmitted".equals(entry.type())) {
+        String id = text(p, "newExecutionId");
+        if (id != null && !resubmissions.contains(id)) {
+          resubmissions.add(id);
+        }
+      }
+    }
+    if (original != null || !resubmissions.isEmpty()) {
+      html.raw("<p class=\"meta links\" id=\"resubmissions\">");
+      IndexPage.links(html, original, resubmissions, resubmissions.size());
+      html.raw("</p>");
+    }
   }
 
   private static void attempts(Html html, List<TimelineEntry> timeline) {

@@ -36,4 +36,9 @@ class TimelineEntries {
   String toJson(TimelineEntry entry) {
     return json.writeValueAsString(entry);
   }
+
+  /** Any value as compact JSON with the application's mapper. */
+  String json(Object value) {
+    return json.writeValueAsString(value);
+  }
 }

@@ -1,9 +1,11 @@
 package dev.redrive.support.web;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +16,10 @@ import java.util.regex.Pattern;
  * set, and nothing otherwise. Actuator health and prometheus stay open so that health checks and
  * Prometheus scrapes work without a token. With no write token (the {@code local} profile only)
  * everything is open.
+ *
+ * <p>A browser cannot send a bearer header, so a service with pages may have a sign-in page ({@code
+ * redrive.security.sign-in-page}): it is open, takes a token once in a form, and answers with a
+ * {@link PageSession} cookie that counts as the read token for reads, never for writes.
  */
 public final class ApiAccess {
 
@@ -56,11 +62,39 @@ public final class ApiAccess {
   private final ApiToken write;
   private final ApiToken read;
   private final Map<String, ApiToken> users;
+  private final PageSession session;
+  private final String signInPage;
 
-  private ApiAccess(ApiToken write, ApiToken read, Map<String, ApiToken> users) {
+  private ApiAccess(
+      ApiToken write,
+      ApiToken read,
+      Map<String, ApiToken> users,
+      PageSession session,
+      String signInPage) {
     this.write = write;
     this.read = read;
     this.users = users;
+    this.session = session;
+    this.signInPage = signInPage;
+  }
+
+  /**
+   * The same access, with a sign-in page at {@code path} (open to everyone, any method) where a
+   * browser trades a token for a {@link PageSession}; blank = none.
+   */
+  public ApiAccess withSignInPage(String path) {
+    String page = path == null || path.isBlank() ? null : path.strip();
+    if (page != null && (!page.startsWith("/") || page.startsWith("/api/") || page.length() > 64)) {
+      throw new IllegalStateException(
+          "redrive.security.sign-in-page must be a path such as /login (at most 64 characters,"
+              + " not under /api/), was '%s'.".formatted(page.replaceAll("[^\\x21-\\x7e]", "?")));
+    }
+    return new ApiAccess(write, read, users, session, page);
+  }
+
+  /** The sign-in page's path, or null when the service has none. */
+  public String signInPage() {
+    return signInPage;
   }
 
   /**
@@ -113,7 +147,11 @@ public final class ApiAccess {
       }
       users.put(user.getKey(), token);
     }
-    return new ApiAccess(write, read, Map.copyOf(users));
+    PageSession session =
+        read == null
+            ? null
+            : new PageSession(ApiToken.digest("page-session:" + settings.readToken().strip()));
+    return new ApiAccess(write, read, Map.copyOf(users), session, null);
   }
 
   private static ApiToken token(String value, String key) {
@@ -155,7 +193,15 @@ public final class ApiAccess {
 
   /** The verdict on a request, from its method, path and {@code Authorization} header. */
   public Verdict check(String method, String path, String authorization) {
-    Need need = need(method, path);
+    return check(method, path, authorization, null);
+  }
+
+  /**
+   * The verdict on a request, from its method, path, {@code Authorization} header and {@link
+   * PageSession#COOKIE} cookie (null when it has none). The cookie counts for reads only.
+   */
+  public Verdict check(String method, String path, String authorization, String sessionCookie) {
+    Need need = signInPage != null && signInPage.equals(path) ? Need.NOTHING : need(method, path);
     if (write == null) {
       return new Verdict(null, need, null);
     }
@@ -167,7 +213,10 @@ public final class ApiAccess {
     boolean allowed =
         switch (need) {
           case NOTHING -> true;
-          case READ -> read == null || match.level != Need.NOTHING;
+          case READ ->
+              read == null
+                  || match.level != Need.NOTHING
+                  || (presented == null && session.valid(sessionCookie, Instant.now()));
           case WRITE -> match.level == Need.WRITE;
         };
     if (allowed) {
@@ -178,6 +227,24 @@ public final class ApiAccess {
             ? Refusal.MISSING
             : match.level == Need.READ ? Refusal.READ_ONLY : Refusal.INVALID;
     return new Verdict(refusal, need, null);
+  }
+
+  /**
+   * Signs a browser in: the value of a {@link PageSession#COOKIE} cookie when {@code token} is one
+   * that may read (the read token, the write token or a user's); empty when it is not, or when
+   * reads need no token here (then there is nothing to sign in to).
+   */
+  public Optional<String> signIn(String token, Instant now) {
+    if (session == null
+        || token == null
+        || token.isBlank()
+        || token.length() > ApiToken.MAX_LENGTH) {
+      return Optional.empty();
+    }
+    Match match = match(token.strip());
+    return match.level == Need.NOTHING && match.user == null
+        ? Optional.empty()
+        : Optional.of(session.issue(now));
   }
 
   private record Match(Need level, String user) {

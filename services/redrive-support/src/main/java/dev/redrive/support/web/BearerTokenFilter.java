@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import org.slf4j.Logger;
@@ -19,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The bearer-token check in front of every endpoint of a service (see {@link ApiAccess}). A refusal
  * is a 401 (403 for the read token on a write) problem detail, a WARN line and a count in {@code
  * redrive.api.refused}. A request with a named user's token carries that user as its {@link
- * Principal}.
+ * Principal}. A {@link PageSession} cookie counts for reads; a browser that asks for a page without
+ * a token is sent to the sign-in page, when the service has one.
  */
 public final class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -40,7 +43,11 @@ public final class BearerTokenFilter extends OncePerRequestFilter {
     String path =
         request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     ApiAccess.Verdict verdict =
-        access.check(request.getMethod(), path, request.getHeader(HttpHeaders.AUTHORIZATION));
+        access.check(
+            request.getMethod(),
+            path,
+            request.getHeader(HttpHeaders.AUTHORIZATION),
+            sessionCookie(request));
     if (verdict.allowed()) {
       chain.doFilter(
           verdict.user() == null ? request : new AsUser(request, verdict.user()), response);
@@ -59,6 +66,14 @@ public final class BearerTokenFilter extends OncePerRequestFilter {
         request.getRemoteAddr(),
         verdict.refusal().tag(),
         verdict.need().name().toLowerCase());
+    if (signInFirst(request, path, verdict)) {
+      String next = path + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+      response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+      response.setHeader(
+          HttpHeaders.LOCATION,
+          access.signInPage() + "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+      return;
+    }
     boolean readOnly = verdict.refusal() == ApiAccess.Refusal.READ_ONLY;
     int status = readOnly ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_UNAUTHORIZED;
     String detail =
@@ -82,6 +97,39 @@ public final class BearerTokenFilter extends OncePerRequestFilter {
             ("{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}")
                 .formatted(readOnly ? "Forbidden" : "Unauthorized", status, detail)
                 .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The session cookie's value, or null. */
+  private static String sessionCookie(HttpServletRequest request) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return null;
+    }
+    for (Cookie cookie : cookies) {
+      if (PageSession.COOKIE.equals(cookie.getName())) {
+        return cookie.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether to send the client to the sign-in page instead of a 401: a browser (it accepts HTML)
+   * that asked for a page (not the API, not actuator, not a stream) with no credentials at all.
+   */
+  private boolean signInFirst(HttpServletRequest request, String path, ApiAccess.Verdict verdict) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    return access.signInPage() != null
+        && verdict.refusal() == ApiAccess.Refusal.MISSING
+        && verdict.need() == ApiAccess.Need.READ
+        && "GET".equalsIgnoreCase(request.getMethod())
+        && accept != null
+        && accept.contains("text/html")
+        && !path.startsWith("/api/")
+        && !path.startsWith("/actuator")
+        && path.length()
+                + (request.getQueryString() == null ? 0 : request.getQueryString().length())
+            <= 2048;
   }
 
   /** Control characters escaped and length capped, so that a path cannot forge log lines. */

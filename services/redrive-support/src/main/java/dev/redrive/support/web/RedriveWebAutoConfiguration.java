@@ -29,11 +29,16 @@ public class RedriveWebAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(RedriveWebAutoConfiguration.class);
 
-  /** Outside the {@code local} profile a service does not start without a write token. */
+  /**
+   * Outside the {@code local} profile a service does not start without a write token. A service
+   * with pages names its sign-in page in {@code redrive.security.sign-in-page} (see {@link
+   * PageSession}).
+   */
   @Bean
   ApiAccess apiAccess(SecurityProperties properties, Environment environment) {
     ApiAccess access =
-        ApiAccess.configure(properties, environment.acceptsProfiles(Profiles.of("local")));
+        ApiAccess.configure(properties, environment.acceptsProfiles(Profiles.of("local")))
+            .withSignInPage(environment.getProperty("redrive.security.sign-in-page", ""));
     if (access.writesOpen()) {
       log.warn(
           "no redrive.security.api-token (local profile): every endpoint is open to anyone who"

@@ -143,4 +143,57 @@ class ApiAccessTest {
   private static ApiAccess configure(String write, String read, Map<String, String> users) {
     return ApiAccess.configure(new SecurityProperties(write, read, users), false);
   }
+
+  @Test
+  void shouldLetASignedInBrowserReadButNeverWrite() {
+    ApiAccess access = WITH_READ_AND_USERS.withSignInPage("/login");
+    java.time.Instant now = java.time.Instant.now();
+    String session = access.signIn("r-token", now).orElseThrow();
+
+    assertThat(session).doesNotContain("r-token");
+    assertThat(access.check("GET", "/executions/x", null, session).allowed()).isTrue();
+    assertThat(access.check("GET", "/api/v1/index/stream", null, session).allowed()).isTrue();
+    assertThat(access.check("POST", "/api/v1/x", null, session).refusal())
+        .isEqualTo(Refusal.MISSING);
+    assertThat(access.check("GET", "/executions/x", null, session + "x").allowed()).isFalse();
+    assertThat(access.check("GET", "/executions/x", null, "v1.99999999999.forged").allowed())
+        .isFalse();
+    assertThat(access.check("GET", "/executions/x", null, "x".repeat(10_000)).allowed()).isFalse();
+    // the write token and a user's token sign in too; anything else does not
+    assertThat(access.signIn("w-token", now)).isPresent();
+    assertThat(access.signIn("alice-token", now)).isPresent();
+    assertThat(access.signIn("nope", now)).isEmpty();
+    assertThat(access.signIn("x".repeat(600), now)).isEmpty();
+    // another read token: every session ends
+    ApiAccess rotated =
+        ApiAccess.configure(new SecurityProperties("w-token", "r-token-2", Map.of()), false);
+    assertThat(rotated.check("GET", "/executions/x", null, session).allowed()).isFalse();
+  }
+
+  @Test
+  void shouldEndASessionAfterItsLifetime() {
+    PageSession session = new PageSession(ApiToken.digest("page-session:r-token"));
+    java.time.Instant start = java.time.Instant.parse("2026-12-06T10:00:00Z");
+    String value = session.issue(start);
+
+    assertThat(session.valid(value, start.plus(PageSession.LIFETIME).minusSeconds(1))).isTrue();
+    assertThat(session.valid(value, start.plus(PageSession.LIFETIME))).isFalse();
+    assertThat(session.valid(null, start)).isFalse();
+    assertThat(session).hasToString("PageSession[****]");
+  }
+
+  @Test
+  void shouldOpenOnlyTheSignInPageAndOnlyWhereOneIsNamed() {
+    ApiAccess access = WITH_READ_AND_USERS.withSignInPage("/login");
+
+    assertThat(access.check("GET", "/login", null).allowed()).isTrue();
+    assertThat(access.check("POST", "/login", null).allowed()).isTrue();
+    assertThat(access.check("GET", "/login/x", null).allowed()).isFalse();
+    assertThat(WITH_READ_AND_USERS.check("POST", "/login", null).allowed()).isFalse();
+    assertThat(WRITE_ONLY.signIn("w-token", java.time.Instant.now())).isEmpty();
+    assertThatThrownBy(() -> WITH_READ_AND_USERS.withSignInPage("/api/v1/login"))
+        .hasMessageContaining("redrive.security.sign-in-page");
+    assertThatThrownBy(() -> WITH_READ_AND_USERS.withSignInPage("login"))
+        .hasMessageContaining("redrive.security.sign-in-page");
+  }
 }
