@@ -106,6 +106,13 @@ final class Chromium implements AutoCloseable {
       self[0] = new Chromium(process, work, socket);
       self[0].call("Page.enable", Map.of());
       self[0].call("Runtime.enable", Map.of());
+      // script errors of the page, for the message of a test that fails
+      self[0].call(
+          "Page.addScriptToEvaluateOnNewDocument",
+          Map.of(
+              "source",
+              "window.__errors = []; window.addEventListener('error',"
+                  + " e => window.__errors.push(String(e.message)));"));
       return self[0];
     } catch (Exception e) {
       process.destroyForcibly();
@@ -134,10 +141,29 @@ final class Chromium implements AutoCloseable {
 
   /** Waits until the expression is true in the page. */
   void waitUntil(String expression, Duration atMost) {
-    await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> evaluate("String(Boolean(" + expression + "))"), "true"::equals);
+    waitUntil(expression, atMost, "''");
+  }
+
+  /**
+   * Waits until the expression is true in the page; if it does not become true, the failure shows
+   * {@code diagnosis} evaluated in the page, and the page's script errors.
+   */
+  void waitUntil(String expression, Duration atMost, String diagnosis) {
+    try {
+      await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> evaluate("String(Boolean(" + expression + "))"), "true"::equals);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "not true within %s: %s; page: %s; script errors: %s"
+              .formatted(
+                  atMost,
+                  expression,
+                  evaluate("String(" + diagnosis + ")"),
+                  evaluate("JSON.stringify(window.__errors || [])")),
+          e);
+    }
   }
 
   /** Saves a PNG of the page as it is now. */

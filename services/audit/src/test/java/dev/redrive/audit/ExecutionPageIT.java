@@ -218,7 +218,7 @@ class ExecutionPageIT {
     String next =
         first
             .substring(first.indexOf(nextLink) + nextLink.length())
-            .replaceAll("\".*", "")
+            .replaceAll("(?s)\".*", "")
             .replace("&amp;", "&");
     assertThat(rows(page(next, 200))).containsExactly(original);
     assertThat(page(next, 200)).doesNotContain("id=\"next\"").contains("id=\"first\"");
@@ -240,23 +240,24 @@ class ExecutionPageIT {
           Duration.ofSeconds(30));
       assertThat(browser.evaluate("document.getElementById('executions').tBodies[0].rows.length"))
           .isEqualTo("3");
+      Instant now = Instant.now();
       String newcomer = "exec_" + UUID.randomUUID().toString().substring(0, 12);
       audit.send(
-          executionStarted(newcomer, pipeline, Instant.now()),
+          executionStarted(newcomer, pipeline, now.plusSeconds(1)),
           attemptFailed(
-              resubmission,
-              pipeline,
-              "build",
-              1,
-              FailureType.TIMEOUT,
-              "slow",
-              null,
-              Instant.now()));
+              resubmission, pipeline, "build", 1, FailureType.TIMEOUT, "slow", null, now));
 
       // then the new execution appears at the top and the resubmission's row changes status
       String firstRow = "document.getElementById('executions').tBodies[0].rows[0]";
+      String diagnosis =
+          "JSON.stringify({updates: document.getElementById('executions').dataset.updates,"
+              + " live: document.getElementById('live').textContent,"
+              + " rows: [...document.querySelectorAll('tr.execution')]"
+              + ".map(r => r.dataset.executionId + '@' + r.dataset.change)})";
       browser.waitUntil(
-          firstRow + ".dataset.executionId === '" + newcomer + "'", Duration.ofSeconds(30));
+          firstRow + ".dataset.executionId === '" + newcomer + "'",
+          Duration.ofSeconds(30),
+          diagnosis);
       browser.waitUntil(
           "[...document.querySelectorAll('tr.execution')].some(r => r.dataset.executionId === '"
               + resubmission

@@ -103,7 +103,8 @@ record IndexParams(IndexQuery query, Instant since) {
     } catch (IllegalArgumentException e) {
       throw new InvalidFieldException(
           "status",
-          "Parameter 'status' must be one of %s, was '%s'.".formatted(statuses(), shorten(value)));
+          "Parameter 'status' must be one of %s, was '%s'."
+              .formatted(String.join(", ", statuses()), shorten(value)));
     }
   }
 
