@@ -33,9 +33,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import tools.jackson.databind.JsonNode;
@@ -447,6 +451,104 @@ class AuditTrailIT {
   }
 
   /** Runs the action while the audit's listener is paused, then resumes it. */
+  @Test
+  void theIndexMigrationSummarizesTheEventsStoredBeforeIt() {
+    // given a database at the version before the index, with events of an original and of its
+    // resubmission (one of them late: it occurred before the last one but was stored after it)
+    String url = RunningAudit.INFRASTRUCTURE.createDatabase("audit_backfill");
+    String user = RunningAudit.INFRASTRUCTURE.jdbcUser();
+    String password = RunningAudit.INFRASTRUCTURE.jdbcPassword();
+    FluentConfiguration flyway =
+        Flyway.configure()
+            .dataSource(url, user, password)
+            .schemas("audit")
+            .locations("classpath:db/audit", "classpath:db/redrive-support")
+            .outOfOrder(true);
+    flyway.target("1").load().migrate();
+    JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, user, password));
+    Instant t0 = Instant.parse("2026-11-23T15:41:51Z");
+    stored(jdbc, "a", "ExecutionStarted", "demo", null, t0, "{}");
+    stored(jdbc, "a", "AttemptStarted", "demo", null, t0.plusSeconds(1), "{\"phase\": \"build\"}");
+    stored(
+        jdbc,
+        "a",
+        "InterventionRequired",
+        null,
+        "TIMEOUT",
+        t0.plusSeconds(3),
+        "{\"phase\": \"build\"}");
+    stored(
+        jdbc, "a", "AttemptFailed", "demo", "TIMEOUT", t0.plusSeconds(2), "{\"phase\": \"build\"}");
+    stored(
+        jdbc,
+        "a",
+        "ExecutionResubmitted",
+        null,
+        null,
+        t0.plusSeconds(4),
+        "{\"newExecutionId\": \"b\"}");
+    stored(
+        jdbc,
+        "b",
+        "StartExecution",
+        null,
+        null,
+        t0.plusSeconds(5),
+        "{\"pipeline\": \"demo\", \"resubmitOf\": \"a\"}");
+
+    // when the index's migration runs
+    flyway.target("latest").load().migrate();
+
+    // then each execution has its summary, by the same rules as the live index
+    var rows =
+        jdbc.sql(
+                "SELECT execution_id, pipeline, status, phase, last_failure_type, attempts, events,"
+                    + " last_event_type, original_execution_id,"
+                    + " array_to_string(resubmissions, ',') AS links, resubmission_count"
+                    + " FROM audit.audit_execution ORDER BY execution_id")
+            .query()
+            .listOfRows();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0))
+        .containsEntry("pipeline", "demo")
+        .containsEntry("status", "PAUSED")
+        .containsEntry("phase", "build")
+        .containsEntry("last_failure_type", "TIMEOUT")
+        .containsEntry("attempts", 1)
+        .containsEntry("events", 5)
+        .containsEntry("last_event_type", "ExecutionResubmitted")
+        .containsEntry("links", "b")
+        .containsEntry("resubmission_count", 1);
+    assertThat(rows.get(1))
+        .containsEntry("status", "RUNNING")
+        .containsEntry("original_execution_id", "a")
+        .containsEntry("events", 1);
+  }
+
+  private static void stored(
+      JdbcClient jdbc,
+      String executionId,
+      String type,
+      String pipeline,
+      String failureType,
+      Instant at,
+      String payload) {
+    jdbc.sql(
+            """
+            INSERT INTO audit.audit_event (event_id, execution_id, event_type, topic,
+              kafka_partition, kafka_offset, source, pipeline, failure_type, occurred_at, payload)
+            VALUES (?, ?, ?, 'redrive.decisions', 0, 0, 'test', ?, ?, ?, ?::jsonb)""")
+        .params(
+            UUID.randomUUID().toString(),
+            executionId,
+            type,
+            pipeline,
+            failureType,
+            at.atOffset(java.time.ZoneOffset.UTC),
+            "{\"payload\": " + payload + "}")
+        .update();
+  }
+
   private static void pausedWhile(Runnable action) {
     MessageListenerContainer container =
         audit

@@ -65,6 +65,7 @@ final class Chromium implements AutoCloseable {
                     "--disable-background-networking",
                     "--disable-component-update",
                     "--disable-sync",
+                    "--window-size=1280,900",
                     "--remote-debugging-address=127.0.0.1",
                     "--remote-debugging-port=0",
                     "--user-data-dir=" + profile,

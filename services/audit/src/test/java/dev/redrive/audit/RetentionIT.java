@@ -75,4 +75,35 @@ class RetentionIT {
     assertThat(audit.get("/api/v1/events/" + expired.get(0).getEventId()).statusCode())
         .isEqualTo(404);
   }
+
+  @Test
+  void anExecutionWhoseLastEventIsPastTheRetentionLeavesTheIndex() {
+    // given an execution whose every event occurred 40 days ago, and one with a recent event too
+    String gone = "gone-" + UUID.randomUUID();
+    String kept = "kept-" + UUID.randomUUID();
+    Instant old = Instant.now().minus(Duration.ofDays(40));
+    audit.send(
+        attemptStarted(gone, "demo", "build", 1, null, old),
+        attemptStarted(kept, "demo", "build", 1, null, old),
+        attemptStarted(kept, "demo", "build", 2, null, Instant.now()));
+
+    // then the purge takes the first off the index and keeps the other
+    await().atMost(Duration.ofSeconds(30)).until(() -> listed(kept));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !listed(gone));
+    assertThat(
+            audit
+                .jdbc()
+                .sql("SELECT count(*) FROM audit_execution WHERE execution_id IN (?, ?)")
+                .params(gone, kept)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1L);
+  }
+
+  private static boolean listed(String executionId) {
+    return audit
+        .get("/?q=" + executionId, "Accept", "text/html")
+        .body()
+        .contains("data-execution-id=\"" + executionId + "\"");
+  }
 }
