@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,6 +139,33 @@ class AuditSecurityIT {
     assertThat(elsewhere.body()).contains("\"field\":\"next\"");
     assertThat(signIn("token=" + READ + "&next=%2F" + "x".repeat(2048)).statusCode())
         .isEqualTo(400);
+  }
+
+  @Test
+  void shouldShowTheLiveIndexToABrowserThatSignedInWithTheReadToken() throws Exception {
+    try (Chromium browser = Chromium.start()) {
+      // a browser without a session that opens the index lands on the sign-in form
+      browser.go(audit.baseUrl + "/?status=RUNNING", "/login");
+
+      // and, once the read token is given there, on the index it asked for, whose live stream
+      // (an EventSource, which can send no bearer header) opens with the session cookie
+      browser.evaluate(
+          "document.getElementById('token').value = '"
+              + READ
+              + "';"
+              + " document.getElementById('sign-in').click(); 'sent'");
+      browser.waitUntil(
+          "location.pathname === '/' && location.search === '?status=RUNNING'"
+              + " && document.readyState === 'complete'",
+          Duration.ofSeconds(30),
+          "location.href + ' ' + document.title");
+      browser.waitUntil(
+          "document.getElementById('executions').dataset.connected === 'true'",
+          Duration.ofSeconds(30),
+          "document.getElementById('live').textContent");
+      // and the cookie is out of the page's script's reach
+      assertThat(browser.evaluate("document.cookie")).isEmpty();
+    }
   }
 
   private static HttpResponse<String> signIn(String form) throws Exception {

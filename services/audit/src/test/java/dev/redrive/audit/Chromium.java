@@ -122,6 +122,16 @@ final class Chromium implements AutoCloseable {
     }
   }
 
+  /** Goes to the URL, following redirects, and waits until a page with this path has loaded. */
+  void go(String url, String expectedPath) {
+    call("Page.navigate", Map.of("url", url));
+    waitUntil(
+        "document.readyState === 'complete' && location.pathname === "
+            + JSON.writeValueAsString(expectedPath),
+        Duration.ofSeconds(30),
+        "location.href");
+  }
+
   /** Opens the page and waits until it has loaded. */
   void open(String url) {
     call("Page.navigate", Map.of("url", url));
