@@ -46,6 +46,12 @@ public class LiveIndex implements DisposableBean {
    */
   static final Duration CATCH_UP_OVERLAP = Duration.ofSeconds(30);
 
+  /**
+   * Most rows a stream starts with (those changed since its page was read): a page that reconnects
+   * after a long time gets the latest changes, not all of them (it shows at most 200 rows).
+   */
+  static final int MAX_REPLAY = 500;
+
   /** Most changes a watcher remembers having sent, to send each state once. */
   static final int REMEMBERED = 10_000;
 
@@ -99,7 +105,7 @@ public class LiveIndex implements DisposableBean {
   /**
    * Starts watching the index for the rows of {@code filter} (its cursor and limit do not matter):
    * first what changed since {@code since} (the time the client's page was read, so nothing in
-   * between is missed; at most {@code maxTimelineEvents} rows), then each change as it is
+   * between is missed; the latest {@link #MAX_REPLAY} at most), then each change as it is
    * committed.
    *
    * @throws StreamRefusedException when this address, or the instance, has as many streams open as
@@ -116,7 +122,7 @@ public class LiveIndex implements DisposableBean {
     boolean started = false;
     try {
       if (since != null) {
-        watcher.offer(index.changedSince(since, limits.maxTimelineEvents()));
+        watcher.offer(index.changedSince(since, Math.min(MAX_REPLAY, limits.maxTimelineEvents())));
       }
       started = true;
     } finally {
