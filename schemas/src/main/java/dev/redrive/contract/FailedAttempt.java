@@ -21,6 +21,8 @@ import java.util.List;
  * @param failedExitCriteria names of failed exit criteria a reporter gave without check results
  * @param archivedTo where the failed attempt's artifacts were moved, may be null
  * @param occurredAt when the attempt failed
+ * @param missingOutputOf for a missing input, the earlier phase whose output is missing (the
+ *     {@value #MISSING_OUTPUT_PHASE} attribute of {@code AttemptFailed}), else null
  */
 public record FailedAttempt(
     String executionId,
@@ -35,7 +37,14 @@ public record FailedAttempt(
     List<Check> checks,
     List<String> failedExitCriteria,
     String archivedTo,
-    Instant occurredAt) {
+    Instant occurredAt,
+    String missingOutputOf) {
+
+  /**
+   * The attribute of an {@code AttemptFailed} of type {@code MISSING_OUTPUT} that names the earlier
+   * phase whose output the failed phase did not find.
+   */
+  public static final String MISSING_OUTPUT_PHASE = "redrive.missing-output.phase";
 
   public FailedAttempt {
     checks = checks == null ? List.of() : List.copyOf(checks);

@@ -18,7 +18,8 @@ public final class RecommendedActions {
         failure.executionId(),
         failure.phase(),
         failure.failedCheckNames(),
-        failure.exitCode());
+        failure.exitCode(),
+        failure.missingOutputOf());
   }
 
   /**
@@ -29,18 +30,27 @@ public final class RecommendedActions {
    * @param executionId the execution, named in the retry command
    * @param failedChecks names of the exit criteria that failed (may be empty)
    * @param exitCode the command's exit code, or null
+   * @param missingOutputOf for a missing input ({@code MISSING_OUTPUT}), the earlier phase whose
+   *     output is missing, or null: that phase is the one to fix and run again, from where the
+   *     chain halted
    */
   public static String forFailure(
       String failureType,
       String executionId,
       String phase,
       List<String> failedChecks,
-      Integer exitCode) {
+      Integer exitCode,
+      String missingOutputOf) {
+    String id = executionId == null || executionId.isBlank() ? "<execution-id>" : executionId;
+    if ("MISSING_OUTPUT".equals(failureType)
+        && missingOutputOf != null
+        && !missingOutputOf.equals(phase)) {
+      return ("1. Make phase '%s' produce the outputs phase '%s' needs\n"
+              + "2. Run again from %s stage: redrive retry %s --from %s")
+          .formatted(missingOutputOf, phase, missingOutputOf, id, missingOutputOf);
+    }
     return "1. %s\n2. Retry %s stage: redrive retry %s (add --reset-count for a fresh set of attempts)"
-        .formatted(
-            firstStep(failureType, phase, failedChecks, exitCode),
-            phase,
-            executionId == null || executionId.isBlank() ? "<execution-id>" : executionId);
+        .formatted(firstStep(failureType, phase, failedChecks, exitCode), phase, id);
   }
 
   private static String firstStep(

@@ -27,7 +27,8 @@ class ErrorReportTest {
         checks,
         List.of(),
         "artifacts/_failed/code/attempt-2/",
-        AT);
+        AT,
+        null);
   }
 
   @Test
@@ -106,7 +107,8 @@ class ErrorReportTest {
             null,
             List.of("balance"),
             null,
-            AT);
+            AT,
+            null);
 
     assertThat(ErrorReport.format(bare))
         .contains("Attempt: 3\n")

@@ -31,14 +31,16 @@ class RecommendedActionsTest {
       })
   void recommendsAFirstStepForTheFailureTypeThenARetryOfTheExecution(
       String type, String firstStep) {
-    String action = RecommendedActions.forFailure(type, "exec_1", "build", List.of(), 3);
+    String action = RecommendedActions.forFailure(type, "exec_1", "build", List.of(), 3, null);
 
     assertThat(action).isEqualTo("1. " + firstStep + RETRY_STEP);
   }
 
   @Test
   void leavesOutAnExitCodeThatIsNotKnown() {
-    assertThat(RecommendedActions.forFailure("COMMAND_FAILED", "exec_1", "build", List.of(), null))
+    assertThat(
+            RecommendedActions.forFailure(
+                "COMMAND_FAILED", "exec_1", "build", List.of(), null, null))
         .startsWith("1. Read the error message and the log excerpt and fix the cause\n");
   }
 
@@ -46,10 +48,16 @@ class RecommendedActionsTest {
   void namesTheFailedChecks() {
     assertThat(
             RecommendedActions.forFailure(
-                "EXIT_CRITERIA_NOT_MET", "exec_1", "build", List.of("unit-tests", "coverage"), 0))
+                "EXIT_CRITERIA_NOT_MET",
+                "exec_1",
+                "build",
+                List.of("unit-tests", "coverage"),
+                0,
+                null))
         .isEqualTo("1. Fix the failed checks: unit-tests, coverage" + RETRY_STEP);
     assertThat(
-            RecommendedActions.forFailure("EXIT_CRITERIA_NOT_MET", "exec_1", "build", List.of(), 0))
+            RecommendedActions.forFailure(
+                "EXIT_CRITERIA_NOT_MET", "exec_1", "build", List.of(), 0, null))
         .startsWith("1. Fix the failed checks\n");
   }
 
@@ -72,7 +80,8 @@ class RecommendedActionsTest {
                 new FailedAttempt.Check("c", false)),
             List.of("ignored"),
             null,
-            java.time.Instant.EPOCH);
+            java.time.Instant.EPOCH,
+            null);
     FailedAttempt namedOnly =
         new FailedAttempt(
             "exec_1",
@@ -87,7 +96,8 @@ class RecommendedActionsTest {
             List.of(),
             List.of("balance"),
             null,
-            java.time.Instant.EPOCH);
+            java.time.Instant.EPOCH,
+            null);
 
     assertThat(RecommendedActions.forFailure(withChecks))
         .startsWith("1. Fix the failed checks: a, c\n");
@@ -98,9 +108,23 @@ class RecommendedActionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"MISSING_OUTPUT", "TIMEOUT", "OTHER"})
   void givesTwoNumberedSteps(String type) {
-    assertThat(RecommendedActions.forFailure(type, "exec_1", "build", List.of(), null).lines())
+    assertThat(
+            RecommendedActions.forFailure(type, "exec_1", "build", List.of(), null, null).lines())
         .hasSize(2)
         .satisfies(lines -> assertThat(lines.get(0)).startsWith("1. "))
         .satisfies(lines -> assertThat(lines.get(1)).startsWith("2. Retry build stage: "));
+  }
+
+  @Test
+  void shouldSendAPersonToTheEarlierPhaseWhoseOutputIsMissing() {
+    // the chain halted at deploy because build's output is missing: build is the one to fix
+    String action =
+        RecommendedActions.forFailure(
+            "MISSING_OUTPUT", "exec_1", "deploy", List.of(), null, "build");
+
+    assertThat(action)
+        .isEqualTo(
+            "1. Make phase 'build' produce the outputs phase 'deploy' needs\n"
+                + "2. Run again from build stage: redrive retry exec_1 --from build");
   }
 }

@@ -2,8 +2,10 @@ package dev.redrive.audit;
 
 import static dev.redrive.audit.Events.attemptFailed;
 import static dev.redrive.audit.Events.attemptStarted;
+import static dev.redrive.audit.Events.context;
 import static dev.redrive.audit.Events.executionStarted;
 import static dev.redrive.audit.Events.interventionRequired;
+import static dev.redrive.audit.Events.retryCommand;
 import static dev.redrive.audit.Events.retryScheduled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,12 +57,34 @@ class AuditTrailIT {
 
   @BeforeAll
   static void start() {
-    audit = RunningAudit.start("trail");
+    audit = RunningAudit.start("trail", "--redrive.audit.command-topics=billing.commands");
   }
 
   @AfterAll
   static void stop() {
     audit.close();
+  }
+
+  @Test
+  void recordsTheCommandsOfAnotherSystemOnItsOwnCommandTopic() {
+    // given an execution of another system, whose retry commands go to its own topic
+    String executionId = "order-" + UUID.randomUUID();
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    // when the coordinator sends one there
+    audit.sendTo(
+        "billing.commands",
+        retryCommand(
+            executionId,
+            "payments",
+            "cmd-9",
+            context(executionId, "charge", 2, "card declined; retry", List.of()),
+            at));
+
+    // then it is in the execution's trail, with the topic it was read from
+    JsonNode command = audit.timeline(executionId, 1).get(0);
+    assertThat(command.path("type").asString()).isEqualTo("RetryCommand");
+    assertThat(command.path("topic").asString()).isEqualTo("billing.commands");
   }
 
   @Test

@@ -97,6 +97,16 @@ final class RunningAudit implements AutoCloseable {
     }
   }
 
+  /** Publishes one event on the named topic (key: execution id), and waits for the ack. */
+  void sendTo(String topic, SpecificRecord event) {
+    String key = ((GenericRecord) event).get("executionId").toString();
+    try {
+      producer.send(new ProducerRecord<>(topic, key, event)).get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("could not publish", e);
+    }
+  }
+
   static Topic topicOf(SpecificRecord event) {
     return RedriveTopics.ALL.stream()
         .filter(topic -> topic.valueType().isInstance(event))

@@ -24,7 +24,9 @@ import tools.jackson.databind.JsonNode;
     description = {
       "Asks the retry-coordinator to retry a failed (paused) execution: in place from the phase"
           + " that failed (or --from another one), or with --new as a new execution with the"
-          + " same inputs. Refused (exit 3) unless the execution is paused, or --force is given.",
+          + " same inputs. Refused (exit 3) unless the execution is paused, or --force is given;"
+          + " even --force cannot retry in place an execution that is running, has a retry on its"
+          + " way, or was cancelled (resume it with --from PHASE --force, or retry it --new).",
       "",
       "With --all instead of an id, retries every paused execution that matches --pipeline,"
           + " --phase, --failure-type, --since and --until (bulk retry), --stagger apart."
@@ -141,7 +143,12 @@ final class RetryCommand extends ApiCommand {
       response = client.postJson(Service.COORDINATOR, path + "/retry", Json.write(request()));
     } catch (ApiException e) {
       if (e.status() == 409 && !json() && e.member("currentStatus") != null) {
-        printRefusal(e.member("currentStatus"));
+        if ("Cannot retry".equals(e.member("title"))) {
+          printRefusal(e.member("currentStatus"));
+        } else {
+          // not even --force helps (a phase runs, a retry is on its way, or it was cancelled)
+          printNotRunnable(e.member("detail"), e.member("currentStatus"));
+        }
         return ExitCodes.REFUSED;
       }
       throw e;
@@ -275,6 +282,13 @@ final class RetryCommand extends ApiCommand {
     err().println("Current status: " + currentStatus);
     err().println();
     err().println("Retry is only available for failed processes.");
+    err().println("Use redrive status " + executionId + " for more details.");
+  }
+
+  private void printNotRunnable(String detail, String currentStatus) {
+    err().println(Text.oneLine(detail == null ? "Cannot retry now." : detail, 2_000));
+    err().println();
+    err().println("Current status: " + currentStatus);
     err().println("Use redrive status " + executionId + " for more details.");
   }
 

@@ -71,6 +71,12 @@ final class Contract {
        "detail": "Cannot retry - process is not in failed status. Current status: RUNNING. Retry is only available for failed processes; use force to retry anyway.",
        "instance": "/api/v1/executions/exec_abc123/retry", "currentStatus": "RUNNING"}""";
 
+  static final String NOT_RUNNABLE =
+      """
+      {"type": "about:blank", "title": "Cannot retry now", "status": 409,
+       "detail": "Cannot retry in place - the execution was cancelled. Resume it from a phase instead (fromPhase with force; in the CLI --from PHASE --force) or resubmit it as new (--new).",
+       "instance": "/api/v1/executions/exec_abc123/retry", "currentStatus": "CANCELLED"}""";
+
   static final String UNKNOWN_PHASE =
       """
       {"title": "Unknown phase", "status": 400,

@@ -121,6 +121,23 @@ class RetryCommandTest extends AgainstFakeServices {
   }
 
   @Test
+  void shouldSayWhatWorksInsteadWhenNotEvenForceCanRetry() {
+    coordinator.json(STATUS, 200, Contract.RUNNING_STATUS).json(RETRY, 409, Contract.NOT_RUNNABLE);
+
+    Cli.Result result = cli.run("retry", "exec_abc123", "--force");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(result.errLines())
+        .containsExactly(
+            "Cannot retry in place - the execution was cancelled. Resume it from a phase instead"
+                + " (fromPhase with force; in the CLI --from PHASE --force) or resubmit it as new"
+                + " (--new).",
+            "",
+            "Current status: CANCELLED",
+            "Use redrive status exec_abc123 for more details.");
+  }
+
+  @Test
   void shouldPrintTheProblemAsJsonOnARefusalWithJson() {
     coordinator.json(RETRY, 409, Contract.REFUSED);
 

@@ -283,6 +283,82 @@ class CliIT {
   }
 
   @Test
+  void listsPausesCancelsAndResumesAnExecution() {
+    // the pipelines, and shell completion
+    Result pipelines = redrive("pipelines");
+    assertThat(pipelines.exitCode()).as(pipelines.err()).isZero();
+    assertThat(pipelines.out()).contains("demo", "always-fails", "review");
+    Result completion = redrive("completion");
+    assertThat(completion.exitCode()).as(completion.err()).isZero();
+    assertThat(completion.out()).contains("complete -F", "redrive");
+
+    // given an execution paused after its two attempts, it is listed
+    Result started = redrive("start", "always-fails", "--wait", "--json");
+    assertThat(started.exitCode()).as(started.err()).isEqualTo(3);
+    String id = started.json().path("executionId").asString();
+    Result listed =
+        redrive("list", "--pipeline", "always-fails", "--status", "PAUSED", "--all", "-o", "json");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(members(listed.json(), "executionId")).contains(id);
+    assertThat(redrive("list", "--pipeline", "no-such-pipeline", "-o", "json").out().strip())
+        .isEqualTo("[]");
+
+    // when its retries are paused, a retry waits for the end of the pause
+    Result paused = redrive("pause", "--execution", id, "--reason", "waiting for the ledger fix");
+    assertThat(paused.exitCode()).as(paused.err()).isZero();
+    assertThat(members(redrive("pause", "--list", "-o", "json").json(), "reason"))
+        .contains("waiting for the ledger fix");
+    assertThat(redrive("retry", id, "--reset-count").exitCode()).isZero();
+    JsonNode waiting = redrive("status", id, "--json").json();
+    assertThat(waiting.path("status").asString()).isEqualTo("RETRY_SCHEDULED");
+    assertThat(waiting.path("retriesPaused")).isNotEmpty();
+
+    // then the retry runs once the pause ends (and, always failing, pauses the execution again)
+    Result unpaused = redrive("unpause", "--execution", id);
+    assertThat(unpaused.exitCode()).as(unpaused.err()).isZero();
+    awaitInterventions(id, 2);
+
+    // a cancelled execution cannot be retried in place, even forced: the refusal says what works
+    Result cancelled = redrive("cancel", id, "--reason", "stop for now");
+    assertThat(cancelled.exitCode()).as(cancelled.err()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> redrive("status", id, "--json").json().path("status").asString(),
+            "CANCELLED"::equals);
+    Result forced = redrive("retry", id, "--force");
+    assertThat(forced.exitCode()).isEqualTo(3);
+    assertThat(forced.err()).contains("was cancelled", "--from PHASE --force");
+    assertThat(redrive("status", id, "--json").json().path("status").asString())
+        .isEqualTo("CANCELLED");
+
+    // and a resume runs it again from the named phase
+    Result resumed = redrive("resume", id, "--from", "flaky");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    awaitInterventions(id, 3);
+  }
+
+  /** The member {@code name} of each element of an array. */
+  private static List<String> members(JsonNode array, String name) {
+    List<String> values = new ArrayList<>();
+    array.forEach(element -> values.add(element.path(name).asString()));
+    return values;
+  }
+
+  private static void awaitInterventions(String id, int count) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                redrive("events", "list", id)
+                    .out()
+                    .lines()
+                    .filter(line -> line.contains("InterventionRequired"))
+                    .count(),
+            n -> n == count);
+  }
+
+  @Test
   void answersFourForWhatDoesNotExist() {
     assertThat(redrive("status", "exec_nope").exitCode()).isEqualTo(4);
     assertThat(redrive("status", "exec_nope").err()).startsWith("Not found: ");

@@ -60,7 +60,7 @@ class DashboardQueriesTest {
             "redrive_failures_total",
             "redrive_retries_scheduled_total",
             "redrive_retries_refused_total",
-            "redrive_retries_exhausted_total",
+            "redrive_interventions_total",
             "redrive_retries_succeeded_total",
             "redrive_executions_paused",
             "redrive_attempts_until_success_bucket",

@@ -183,6 +183,7 @@ class CoordinatorResilienceIT {
             10,
             null,
             now,
+            null,
             null),
         PolicyOverride.NONE,
         null,

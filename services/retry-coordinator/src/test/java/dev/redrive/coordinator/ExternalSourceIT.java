@@ -2,9 +2,12 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.avro.AttemptEvent;
+import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.support.kafka.RedriveHeaders;
+import dev.redrive.support.topic.RedriveTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -102,6 +105,29 @@ class ExternalSourceIT {
                 .query(String.class)
                 .single())
         .isEqualTo("acme");
+
+    // the failure is told again on redrive.attempts, in Redrive's words, for the audit trail
+    AttemptEvent republished =
+        (AttemptEvent) kafka.read(RedriveTopics.ATTEMPTS.name(), order, 1).get(0);
+    assertThat(republished.getSource()).isEqualTo("billing");
+    AttemptFailed failed = (AttemptFailed) republished.getPayload();
+    assertThat(failed.getPhase()).isEqualTo("charge");
+    assertThat(failed.getErrorMessage()).isEqualTo("card declined by issuer");
+    assertThat(failed.getAttributes()).containsEntry("customer", "acme");
+
+    // and the coordinator, reading it back, does not count it again: the next failure is the
+    // second of three, so it is retried (counted twice, it would be the third, and paused)
+    kafka.sendRaw(
+        BILLING,
+        order,
+        """
+        {"order": {"id": "%s"}, "step": "charge", "attempt": 2, "customer": "acme",
+         "error": {"text": "card declined again", "kind": "command_failed", "retryable": true}}"""
+            .formatted(order)
+            .getBytes(StandardCharsets.UTF_8));
+    RetryCommand second =
+        (RetryCommand) ((CommandEvent) kafka.read(BILLING_COMMANDS, order, 2).get(1)).getPayload();
+    assertThat(second.getAttemptNumber()).isEqualTo(3);
   }
 
   @Test

@@ -112,6 +112,45 @@ class RetryRequestIT {
   }
 
   @Test
+  void evenAForcedRetryInPlaceIsRefusedWhenThePhaseRunnerCouldNotRunIt() throws Exception {
+    String running = "exec-" + UUID.randomUUID();
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        running,
+        TestEvents.executionStarted(running, "payments", List.of("prepare", "charge", "report")));
+    kafka.send(
+        RedriveTopics.ATTEMPTS.name(),
+        running,
+        TestEvents.started(running, RUNNER, "payments", "prepare", 1));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(statusOrNull(running)));
+    String cancelled = pausedExecution(RUNNER);
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        cancelled,
+        TestEvents.executionCancelled(cancelled, "payments"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "CANCELLED".equals(statusOrNull(cancelled)));
+
+    for (String id : List.of(running, cancelled)) {
+      Answer refused =
+          coordinator.post(
+              "/api/v1/executions/" + id + "/retry",
+              "{\"force\": true, \"requestedBy\": \"alice\"}");
+      assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+      assertThat(refused.body().path("title").asString()).isEqualTo("Cannot retry now");
+    }
+    assertThat(status(running)).isEqualTo("RUNNING");
+    assertThat(status(cancelled)).isEqualTo("CANCELLED");
+
+    // what the refusal advises works: a forced resume runs the cancelled execution again
+    Answer resumed =
+        coordinator.post(
+            "/api/v1/executions/" + cancelled + "/retry",
+            "{\"force\": true, \"fromPhase\": \"charge\", \"requestedBy\": \"alice\"}");
+    assertThat(resumed.status()).as(resumed.body().toString()).isEqualTo(202);
+    assertThat(status(cancelled)).isEqualTo("RETRY_SCHEDULED");
+  }
+
+  @Test
   void retryOfAPausedExecutionRunsTheFailedPhaseWithThePersonsNote() throws Exception {
     String id = pausedExecution("billing");
 

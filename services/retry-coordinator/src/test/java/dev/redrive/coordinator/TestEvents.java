@@ -5,6 +5,7 @@ import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.DeclaredPolicy;
+import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.LoopOutcome;
@@ -105,6 +106,21 @@ final class TestEvents {
         .setSource("redrive-runner")
         .setPipeline(pipeline)
         .setPayload(ExecutionStarted.newBuilder().setPhases(phases).build())
+        .build();
+  }
+
+  static ProcessEvent executionCancelled(String executionId, String pipeline) {
+    return ProcessEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setExecutionId(executionId)
+        .setOccurredAt(Instant.now())
+        .setSource("redrive-runner")
+        .setPipeline(pipeline)
+        .setPayload(
+            ExecutionCancelled.newBuilder()
+                .setReason("stopped by hand")
+                .setRequestedBy("carol")
+                .build())
         .build();
   }
 }

@@ -98,7 +98,8 @@ public class ExecutionReport {
         checks,
         failedExitCriteria,
         text(failed, "artifactsLocation"),
-        stored.event().occurredAt());
+        stored.event().occurredAt(),
+        text(failed.path("attributes"), FailedAttempt.MISSING_OUTPUT_PHASE));
   }
 
   private JsonNode payload(StoredEvent stored) {

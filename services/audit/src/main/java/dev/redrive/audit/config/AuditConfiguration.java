@@ -6,11 +6,15 @@ import dev.redrive.audit.app.PurgeExpiredEvents;
 import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.web.WebSettings;
+import dev.redrive.support.config.RedriveProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Turns the audit's settings into the objects the use cases need. */
@@ -18,6 +22,30 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 @EnableConfigurationProperties(AuditProperties.class)
 class AuditConfiguration {
+
+  @Bean
+  AuditedTopics auditedTopics(AuditProperties properties) {
+    return properties.auditedTopics();
+  }
+
+  /**
+   * The further command topics, created at start when missing (when {@code
+   * redrive.kafka.create-topics} is on, as for Redrive's own), so the listener finds them.
+   */
+  @Bean
+  KafkaAdmin.NewTopics commandTopics(AuditProperties properties, RedriveProperties redrive) {
+    return new KafkaAdmin.NewTopics(
+        redrive.kafka().createTopics()
+            ? properties.commandTopics().stream()
+                .map(
+                    name ->
+                        TopicBuilder.name(name)
+                            .partitions(redrive.kafka().partitions())
+                            .replicas(redrive.kafka().replicationFactor())
+                            .build())
+                .toArray(NewTopic[]::new)
+            : new NewTopic[0]);
+  }
 
   @Bean
   StreamLimits streamLimits(AuditProperties properties) {

@@ -3,9 +3,15 @@ package dev.redrive.audit.config;
 import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.domain.Retention;
 import dev.redrive.audit.web.WebSettings;
+import dev.redrive.support.log.LogText;
+import dev.redrive.support.topic.RedriveTopics;
+import dev.redrive.support.topic.Topic;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -32,6 +38,10 @@ import org.springframework.validation.annotation.Validated;
  *     answered 429
  * @param streamIdleTimeout a stream that has sent no event for this long is closed (heartbeats do
  *     not count); a client that still wants it reconnects with {@code Last-Event-ID}
+ * @param commandTopics further topics of Redrive events to record besides Redrive's own: the
+ *     command topics of the coordinator's failure sources ({@code
+ *     redrive.coordinator.sources.<name>.command-topic}), so that the trail of another system's
+ *     execution has its retry commands
  */
 @Validated
 @ConfigurationProperties("redrive.audit")
@@ -46,7 +56,8 @@ public record AuditProperties(
     @DefaultValue("10000") @Min(1) int maxTimelineEvents,
     @DefaultValue("200") @Min(1) int streamMaxClients,
     @DefaultValue("10") @Min(1) int streamMaxClientsPerAddress,
-    @DefaultValue("10m") @NotNull Duration streamIdleTimeout) {
+    @DefaultValue("10m") @NotNull Duration streamIdleTimeout,
+    @DefaultValue List<String> commandTopics) {
 
   public AuditProperties {
     requireNotNegative("redrive.audit.retention", retention);
@@ -54,11 +65,30 @@ public record AuditProperties(
     requirePositive("redrive.audit.stream-timeout", streamTimeout);
     requirePositive("redrive.audit.stream-catch-up-interval", streamCatchUpInterval);
     requirePositive("redrive.audit.stream-idle-timeout", streamIdleTimeout);
+    commandTopics = List.copyOf(commandTopics);
+    for (int i = 0; i < commandTopics.size(); i++) {
+      String topic = commandTopics.get(i);
+      if (!TOPIC_NAME.matcher(topic).matches()) {
+        throw new IllegalArgumentException(
+            "redrive.audit.command-topics[%d] must be a Kafka topic name (1 to 249 of a-z, A-Z, 0-9,"
+                    .formatted(i)
+                + " '.', '_', '-'), was '%s'".formatted(LogText.escape(topic)));
+      }
+    }
     if (defaultPageSize > maxPageSize) {
       throw new IllegalArgumentException(
           "redrive.audit.default-page-size (%d) cannot be larger than redrive.audit.max-page-size (%d)"
               .formatted(defaultPageSize, maxPageSize));
     }
+  }
+
+  private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  /** Every topic the audit records: Redrive's own, then the further command topics. */
+  public AuditedTopics auditedTopics() {
+    List<String> names = new ArrayList<>(RedriveTopics.ALL.stream().map(Topic::name).toList());
+    commandTopics.stream().filter(topic -> !names.contains(topic)).forEach(names::add);
+    return new AuditedTopics(names.toArray(String[]::new));
   }
 
   /** The limits of the live streams, for {@link dev.redrive.audit.app.LiveTimeline}. */

@@ -15,7 +15,8 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
- * Transport only: every Redrive topic, a batch per poll, decoded generically, handed to {@link
+ * Transport only: every Redrive topic (and the further command topics of {@code
+ * redrive.audit.command-topics}), a batch per poll, decoded generically, handed to {@link
  * RecordEvents} in one call. The container commits the offsets after that call returns, so after
  * the database commit.
  *
@@ -37,10 +38,7 @@ class EventListener {
     this.limits = limits;
   }
 
-  @KafkaListener(
-      id = "audit-events",
-      topics = "#{T(dev.redrive.support.topic.RedriveTopics).ALL.![name()]}",
-      batch = "true")
+  @KafkaListener(id = "audit-events", topics = "#{@auditedTopics.names()}", batch = "true")
   void on(List<ConsumerRecord<String, byte[]>> records) {
     List<AuditedEvent> events = new ArrayList<>(records.size());
     BatchListenerFailedException poison = null;

@@ -60,13 +60,18 @@ final class PageAttempt {
   /** What happened, in one line: the error, the failed checks, the duration. */
   String details() {
     StringBuilder details = new StringBuilder();
-    if (errorType != null && !errorType.isBlank()) {
+    // reporters often start the message with the error type ("exit criteria not met: tests"):
+    // say each thing once
+    if (errorType != null
+        && !errorType.isBlank()
+        && (errorMessage == null || !errorMessage.startsWith(errorType))) {
       details.append(errorType).append(": ");
     }
     if (errorMessage != null) {
       details.append(errorMessage);
     }
-    if (!failedChecks.isEmpty()) {
+    if (!failedChecks.isEmpty()
+        && (errorMessage == null || !failedChecks.stream().allMatch(errorMessage::contains))) {
       details.append(details.isEmpty() ? "" : "; ").append("failed checks: ");
       details.append(String.join(", ", failedChecks));
     }

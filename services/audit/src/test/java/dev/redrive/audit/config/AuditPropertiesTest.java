@@ -42,6 +42,23 @@ class AuditPropertiesTest {
         .hasMessageContaining("redrive.audit.stream-timeout must be a positive duration");
   }
 
+  @Test
+  void furtherCommandTopicsAreAuditedAfterRedrivesOwnAndBadNamesAreRefused() {
+    AuditProperties properties =
+        bind(Map.of("redrive.audit.command-topics", "billing.commands,redrive.commands"));
+
+    assertThat(properties.auditedTopics().names())
+        .contains("redrive.attempts", "redrive.commands")
+        .endsWith("billing.commands")
+        .doesNotHaveDuplicates();
+    assertThatThrownBy(() -> bind(Map.of("redrive.audit.command-topics", "billing commands")))
+        .rootCause()
+        .hasMessageContaining("redrive.audit.command-topics[0] must be a Kafka topic name");
+    assertThatThrownBy(() -> bind(Map.of("redrive.audit.command-topics", "x".repeat(250))))
+        .rootCause()
+        .hasMessageContaining("redrive.audit.command-topics[0]");
+  }
+
   private static AuditProperties bind(Map<String, String> settings) {
     return new Binder(new MapConfigurationPropertySource(settings))
         .bindOrCreate("redrive.audit", AuditProperties.class);

@@ -50,7 +50,8 @@ class FailureReports {
                 checks(outcome.checks()),
                 List.of(),
                 archive,
-                clock.instant()));
+                clock.instant(),
+                outcome.attributes().get(AttemptOutcome.MISSING_OUTPUT_PHASE)));
     steps.add(
         attempt.executionId(),
         new WorkspaceStep.ArchiveFailed(phase.artifactsDir(), archive, report));

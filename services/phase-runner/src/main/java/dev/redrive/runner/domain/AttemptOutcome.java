@@ -1,5 +1,6 @@
 package dev.redrive.runner.domain;
 
+import dev.redrive.contract.FailedAttempt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record AttemptOutcome(
     Map<String, String> attributes) {
 
   /** Attribute: the earlier phase whose promised output is missing. */
-  public static final String MISSING_OUTPUT_PHASE = "redrive.missing-output.phase";
+  public static final String MISSING_OUTPUT_PHASE = FailedAttempt.MISSING_OUTPUT_PHASE;
 
   /** Attribute: the missing output's path. */
   public static final String MISSING_OUTPUT_PATH = "redrive.missing-output.path";

@@ -289,9 +289,10 @@ public class PhaseExecutor implements PhaseRunner {
     }
     attributes.put(AttemptOutcome.UNTRUSTED_LOCATION, quarantine.location());
     attributes.put(AttemptOutcome.UNTRUSTED_FILES, listed);
+    // HARD: the coordinator pauses it at once for a person to review the quarantined files
     return new AttemptOutcome(
         FailureType.UNAUTHORIZED_WRITE,
-        false,
+        true,
         "unauthorized write",
         message.toString(),
         handled.failure() != null ? handled.failure().exitCode() : handled.exitCode(),

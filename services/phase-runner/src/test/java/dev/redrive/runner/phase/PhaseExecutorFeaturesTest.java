@@ -117,7 +117,7 @@ class PhaseExecutorFeaturesTest {
 
       // then
       assertThat(outcome.failureType()).isEqualTo(FailureType.UNAUTHORIZED_WRITE);
-      assertThat(outcome.hard()).isFalse();
+      assertThat(outcome.hard()).isTrue();
       assertThat(outcome.message())
           .isEqualTo(
               "phase build wrote outside its allowed paths [artifacts/build]: created stray.txt;"

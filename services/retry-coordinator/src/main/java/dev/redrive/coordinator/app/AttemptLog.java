@@ -14,8 +14,14 @@ public interface AttemptLog {
   /** Records started attempts (at most one report per attempt id). */
   void recordStarted(List<AttemptReport.Started> started);
 
-  /** Records succeeded attempts (at most one report per attempt id). */
-  void recordSucceeded(List<AttemptReport.Succeeded> succeeded);
+  /**
+   * Records succeeded attempts (at most one report per attempt id).
+   *
+   * @return the ids of the recorded ones that a retry command started (their {@code AttemptStarted}
+   *     named the command): the retries that succeeded, as opposed to a first run or a loop's
+   *     re-run
+   */
+  Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded);
 
   /**
    * Records failures (at most one report per attempt id and per execution) with their checks;

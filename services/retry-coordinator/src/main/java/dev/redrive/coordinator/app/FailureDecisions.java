@@ -170,7 +170,17 @@ final class FailureDecisions {
       Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
       writes.afterCommit.add(
           () -> {
-            meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
+            meters
+                .counter(
+                    "redrive.interventions",
+                    "phase",
+                    failure.phase(),
+                    "cause",
+                    intervene.cause().name())
+                .increment();
+            if (intervene.cause() == Decision.Cause.ATTEMPTS_EXHAUSTED) {
+              meters.counter("redrive.retries.exhausted", "phase", failure.phase()).increment();
+            }
             log.warn(
                 "execution {} paused at phase {}: {}",
                 LogText.escape(meta.executionId()),
@@ -211,6 +221,7 @@ final class FailureDecisions {
         writes.afterCommit.add(
             () -> meters.counter("redrive.retries.refused", "reason", "budget").increment());
         return new Decision.Intervene(
+            Decision.Cause.BUDGET_USED_UP,
             budget.refusal(scope.scope() + " " + scope.name(), counts.retries(), counts.attempts()),
             ("1. Find out why phase '%s' fails everywhere at once%n"
                     + "2. When it is fixed, retry the paused executions in bulk (POST /api/v1/retries)")

@@ -41,6 +41,7 @@ public class RecordAttempt {
   private final BudgetStore budgets;
   private final ProcessedEvents processed;
   private final CoordinatorEvents events;
+  private final SourceFailures sourceFailures;
   private final RetryBudget budget;
   private final FailureDecisions decisions;
   private final MeterRegistry meters;
@@ -56,6 +57,7 @@ public class RecordAttempt {
       BudgetStore budgets,
       ProcessedEvents processed,
       CoordinatorEvents events,
+      SourceFailures sourceFailures,
       PolicyCatalog policies,
       RetryBudget budget,
       RetryContextAssembler assembler,
@@ -69,6 +71,7 @@ public class RecordAttempt {
     this.budgets = budgets;
     this.processed = processed;
     this.events = events;
+    this.sourceFailures = sourceFailures;
     this.budget = budget;
     this.meters = meters;
     this.transactions = transactions;
@@ -103,9 +106,22 @@ public class RecordAttempt {
    * the decisions are written once the batch is committed.
    */
   public void record(List<AttemptReport> reports) {
+    record(reports, false);
+  }
+
+  /**
+   * Records failures that another system published on its own topic (a configured source) like
+   * {@link #record(List)}, and publishes each again as an AttemptFailed on redrive.attempts in the
+   * same transaction ({@link SourceFailures}).
+   */
+  public void recordFromSource(List<AttemptReport.Failed> failures) {
+    record(List.copyOf(failures), true);
+  }
+
+  private void record(List<AttemptReport> reports, boolean fromSource) {
     BatchWrites committed;
     try {
-      committed = transactions.execute(status -> record(reports, false));
+      committed = transactions.execute(status -> record(reports, fromSource, false));
     } catch (BudgetOvertaken overtaken) {
       budgetOvertaken.increment();
       log.info(
@@ -113,7 +129,7 @@ public class RecordAttempt {
               + " deciding it again, holding the budget's lock",
           overtaken.scope,
           reports.size());
-      committed = transactions.execute(status -> record(reports, true));
+      committed = transactions.execute(status -> record(reports, fromSource, true));
     }
     if (committed != null) {
       committed.afterCommit.forEach(Runnable::run);
@@ -121,10 +137,15 @@ public class RecordAttempt {
   }
 
   /** One transaction for the batch; null when every report was handled before. */
-  private BatchWrites record(List<AttemptReport> reports, boolean lockBudgetFirst) {
+  private BatchWrites record(
+      List<AttemptReport> reports, boolean fromSource, boolean lockBudgetFirst) {
     List<AttemptReport> fresh = firstDeliveries(reports);
     if (fresh.isEmpty()) {
       return null;
+    }
+    if (fromSource) {
+      // first, so that the failure goes out ahead of the decisions about it
+      sourceFailures.republish(ofType(fresh, AttemptReport.Failed.class));
     }
     List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
     executions.ensureExecutions(metas);
@@ -202,7 +223,7 @@ public class RecordAttempt {
     List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
     List<AttemptReport.Failed> failed = ofType(round, AttemptReport.Failed.class);
     attempts.recordStarted(started);
-    attempts.recordSucceeded(succeeded);
+    Set<String> retriesSucceeded = attempts.recordSucceeded(succeeded);
     Set<String> recorded = attempts.recordFailures(failed);
     List<PhaseKey> named = new ArrayList<>();
     List<PhaseKey> counted = new ArrayList<>();
@@ -227,7 +248,7 @@ public class RecordAttempt {
       if (report instanceof AttemptReport.Started s) {
         writes.execution(s.meta().executionId(), ExecutionStatus.RUNNING, s.phase(), null);
       } else if (report instanceof AttemptReport.Succeeded s) {
-        succeeded(s, writes);
+        succeeded(s, retriesSucceeded.contains(s.attemptId()), writes);
       } else if (report instanceof AttemptReport.Failed f) {
         if (recorded.contains(f.failure().attemptId())) {
           decisions.decide(f, counts, histories, writes, retries);
@@ -242,13 +263,16 @@ public class RecordAttempt {
     decisions.scheduleRetries(retries, writes);
   }
 
-  private void succeeded(AttemptReport.Succeeded s, BatchWrites writes) {
+  /**
+   * @param byRetry a retry command started the attempt (not a first run, not a loop's re-run)
+   */
+  private void succeeded(AttemptReport.Succeeded s, boolean byRetry, BatchWrites writes) {
     writes.budget.countAttempt(s.meta());
     writes.execution(s.meta().executionId(), ExecutionStatus.RUNNING, s.phase(), null);
     writes.afterCommit.add(
         () -> {
           attemptsUntilSuccess.record(s.attemptNumber());
-          if (s.attemptNumber() > 1) {
+          if (byRetry) {
             meters.counter("redrive.retries.succeeded", "phase", s.phase()).increment();
           }
         });
@@ -301,6 +325,7 @@ public class RecordAttempt {
         failure.durationMs(),
         failure.artifactsLocation(),
         failure.occurredAt(),
-        failure.retryAfter());
+        failure.retryAfter(),
+        failure.missingOutputOf());
   }
 }

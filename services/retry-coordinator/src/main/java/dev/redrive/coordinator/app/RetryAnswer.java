@@ -34,7 +34,8 @@ public record RetryAnswer(
     NOT_FOUND,
     NOT_FAILED,
     UNKNOWN_PHASE,
-    NOT_RESUBMITTABLE;
+    NOT_RESUBMITTABLE,
+    NOT_RUNNABLE;
 
     public boolean refused() {
       return this != ACCEPTED && this != DRY_RUN;

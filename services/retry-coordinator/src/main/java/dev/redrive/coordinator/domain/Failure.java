@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param hard the reporter says a retry cannot help (a HARD failure)
  * @param retryAfter the reporter's own delay for the next attempt, or null to use the policy's
+ * @param missingOutputOf for a missing input, the earlier phase whose output is missing, else null
+ *     (the phase to fix and run again)
  */
 public record Failure(
     String attemptId,
@@ -24,7 +26,8 @@ public record Failure(
     long durationMs,
     String artifactsLocation,
     Instant occurredAt,
-    Duration retryAfter) {
+    Duration retryAfter,
+    String missingOutputOf) {
 
   public Failure {
     Objects.requireNonNull(attemptId, "attemptId");

@@ -98,42 +98,55 @@ public record RetryPolicy(
       Instant firstFailureAt,
       Failure failure,
       RandomGenerator random) {
-    String reason = reasonToIntervene(failedAttempts, failure);
-    if (reason == null) {
-      Duration delay =
-          failure.retryAfter() != null
-              ? clamp(failure.retryAfter())
-              : backoff(failedAttempts, random);
-      if (deadline == null
-          || !failure.occurredAt().plus(delay).isAfter(firstFailureAt.plus(deadline))) {
-        return new Decision.Retry(
-            failedAttempts + 1,
-            delay,
-            "SOFT failure %s: %s".formatted(failure.type(), counted(failedAttempts)));
-      }
-      reason =
-          "retry deadline passed: no retry may start later than %s after the first failure"
-              .formatted(deadline);
+    Decision.Intervene intervene = intervention(executionId, failedAttempts, failure);
+    if (intervene != null) {
+      return intervene;
     }
-    return new Decision.Intervene(reason, recommendedAction(executionId, failure));
+    Duration delay =
+        failure.retryAfter() != null
+            ? clamp(failure.retryAfter())
+            : backoff(failedAttempts, random);
+    if (deadline != null
+        && failure.occurredAt().plus(delay).isAfter(firstFailureAt.plus(deadline))) {
+      return new Decision.Intervene(
+          Decision.Cause.DEADLINE_PASSED,
+          "retry deadline passed: no retry may start later than %s after the first failure"
+              .formatted(deadline),
+          recommendedAction(executionId, failure));
+    }
+    return new Decision.Retry(
+        failedAttempts + 1,
+        delay,
+        "SOFT failure %s: %s%s"
+            .formatted(
+                failure.type(),
+                counted(failedAttempts),
+                failure.retryAfter() != null
+                    ? "; delay set by the reporter (Retry-After %d ms)".formatted(delay.toMillis())
+                    : ""));
   }
 
   /** Why the failure goes to a person whatever the deadline, or null when it may be retried. */
-  private String reasonToIntervene(int failedAttempts, Failure failure) {
-    if (failure.hard()) {
-      return "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type());
-    }
+  private Decision.Intervene intervention(String executionId, int failedAttempts, Failure failure) {
+    Decision.Cause cause;
+    String reason;
     if (failure.type() == FailureType.UNAUTHORIZED_WRITE) {
-      return "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must review"
-          + " it";
+      cause = Decision.Cause.UNAUTHORIZED_WRITE;
+      reason =
+          "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must review it";
+    } else if (failure.hard()) {
+      cause = Decision.Cause.HARD_FAILURE;
+      reason = "HARD failure (%s): the reporter says a retry cannot help".formatted(failure.type());
+    } else if (nonRetryable.contains(failure.type())) {
+      cause = Decision.Cause.NOT_RETRYABLE;
+      reason = "%s is not retryable under this policy".formatted(failure.type());
+    } else if (failedAttempts >= maxAttempts) {
+      cause = Decision.Cause.ATTEMPTS_EXHAUSTED;
+      reason = "attempts exhausted: " + counted(failedAttempts);
+    } else {
+      return null;
     }
-    if (nonRetryable.contains(failure.type())) {
-      return "%s is not retryable under this policy".formatted(failure.type());
-    }
-    if (failedAttempts >= maxAttempts) {
-      return "attempts exhausted: " + counted(failedAttempts);
-    }
-    return null;
+    return new Decision.Intervene(cause, reason, recommendedAction(executionId, failure));
   }
 
   /**
@@ -157,7 +170,8 @@ public record RetryPolicy(
         executionId,
         failure.phase(),
         failure.failedChecks().stream().map(CheckOutcome::name).toList(),
-        failure.exitCode());
+        failure.exitCode(),
+        failure.missingOutputOf());
   }
 
   /**

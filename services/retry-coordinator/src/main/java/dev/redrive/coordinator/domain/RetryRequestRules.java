@@ -16,7 +16,9 @@ public final class RetryRequestRules {
     public enum Kind {
       NOT_FAILED,
       UNKNOWN_PHASE,
-      NOT_RESUBMITTABLE
+      NOT_RESUBMITTABLE,
+      /** Not even a forced retry can run now: the phase-runner would refuse the command. */
+      NOT_RUNNABLE
     }
   }
 
@@ -50,6 +52,12 @@ public final class RetryRequestRules {
               "Only executions run by the Redrive phase-runner can be resubmitted as new; "
                   + "retry this one in place."));
     }
+    if (runByRedrive && !resubmit) {
+      Optional<Refusal> notRunnable = notRunnable(status, fromPhase);
+      if (notRunnable.isPresent()) {
+        return notRunnable;
+      }
+    }
     if (!force && status != ExecutionStatus.PAUSED) {
       return Optional.of(
           new Refusal(
@@ -58,6 +66,35 @@ public final class RetryRequestRules {
                   .formatted(status)));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The states in which the phase-runner refuses a retry command whatever the request says, so that
+   * accepting it would leave a command nobody runs (and the execution waiting for it): one phase
+   * runs at a time, a scheduled retry is already on its way, and a cancelled execution runs again
+   * only through a resume, which restores its workspace.
+   */
+  private static Optional<Refusal> notRunnable(ExecutionStatus status, String fromPhase) {
+    String reason =
+        switch (status) {
+          case RUNNING ->
+              "Cannot retry now - a phase of this execution is running, and the phase-runner runs"
+                  + " one phase at a time (force does not change that). Wait for the attempt to"
+                  + " end, or cancel the execution and then resume it from a phase.";
+          case RETRY_SCHEDULED ->
+              "Cannot retry now - a retry of this execution is already scheduled (force does not"
+                  + " add a second one). Wait for it to run, or pause the execution's retries.";
+          case CANCELLED ->
+              fromPhase != null
+                  ? null
+                  : "Cannot retry in place - the execution was cancelled. Resume it from a phase"
+                      + " instead (fromPhase with force; in the CLI --from PHASE --force) or"
+                      + " resubmit it as new (--new).";
+          default -> null;
+        };
+    return reason == null
+        ? Optional.empty()
+        : Optional.of(new Refusal(Refusal.Kind.NOT_RUNNABLE, reason));
   }
 
   /** The phases a resume would run again: from the given phase to the end. */

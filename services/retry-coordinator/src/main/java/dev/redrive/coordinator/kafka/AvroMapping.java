@@ -4,6 +4,7 @@ import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.Retryability;
+import dev.redrive.contract.FailedAttempt;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.domain.AttemptSummary;
 import dev.redrive.coordinator.domain.CheckOutcome;
@@ -66,7 +67,10 @@ final class AvroMapping {
         failed.getDurationMs(),
         failed.getArtifactsLocation(),
         event.getOccurredAt(),
-        failed.getRetryAfterMs() == null ? null : Duration.ofMillis(failed.getRetryAfterMs()));
+        failed.getRetryAfterMs() == null ? null : Duration.ofMillis(failed.getRetryAfterMs()),
+        failed.getFailureType() == dev.redrive.avro.FailureType.MISSING_OUTPUT
+            ? failed.getAttributes().get(FailedAttempt.MISSING_OUTPUT_PHASE)
+            : null);
   }
 
   static dev.redrive.avro.RetryContext context(RetryContext context) {

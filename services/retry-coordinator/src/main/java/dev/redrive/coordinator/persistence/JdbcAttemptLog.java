@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -61,12 +62,14 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
-  public void recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+  public Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
     if (succeeded.isEmpty()) {
-      return;
+      return Set.of();
     }
-    jdbc.sql(
-            """
+    return new HashSet<>(
+        jdbc
+            .sql(
+                """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
               duration_ms, occurred_at, pipeline, source)
             SELECT a, e, p, n::int, 'SUCCEEDED', d::bigint, o::timestamptz, pl, s
@@ -74,16 +77,23 @@ public class JdbcAttemptLog implements AttemptLog {
               ?::text[], ?::text[]) AS t(a, e, p, n, d, o, pl, s)
             ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'SUCCEEDED',
               duration_ms = excluded.duration_ms, occurred_at = excluded.occurred_at
-            WHERE attempt.outcome = 'STARTED'""")
-        .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
-        .param(texts(succeeded, s -> s.meta().executionId()))
-        .param(texts(succeeded, AttemptReport.Succeeded::phase))
-        .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
-        .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
-        .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
-        .param(texts(succeeded, s -> s.meta().pipeline()))
-        .param(texts(succeeded, s -> s.meta().source()))
-        .update();
+            WHERE attempt.outcome = 'STARTED'
+            RETURNING attempt_id, command_id""")
+            .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
+            .param(texts(succeeded, s -> s.meta().executionId()))
+            .param(texts(succeeded, AttemptReport.Succeeded::phase))
+            .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
+            .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
+            .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
+            .param(texts(succeeded, s -> s.meta().pipeline()))
+            .param(texts(succeeded, s -> s.meta().source()))
+            .query(
+                (row, n) ->
+                    row.getString("command_id") == null ? null : row.getString("attempt_id"))
+            .list()
+            .stream()
+            .filter(Objects::nonNull)
+            .toList());
   }
 
   @Override
@@ -249,6 +259,7 @@ public class JdbcAttemptLog implements AttemptLog {
         rs.getLong("duration_ms"),
         rs.getString("artifacts_location"),
         rs.getTimestamp("occurred_at").toInstant(),
+        null,
         null);
   }
 }

@@ -94,6 +94,7 @@ class RetryController {
       case NOT_FAILED -> problem(HttpStatus.CONFLICT, "Cannot retry", answer);
       case UNKNOWN_PHASE -> problem(HttpStatus.BAD_REQUEST, "Unknown phase", answer);
       case NOT_RESUBMITTABLE -> problem(HttpStatus.BAD_REQUEST, "Cannot resubmit", answer);
+      case NOT_RUNNABLE -> problem(HttpStatus.CONFLICT, "Cannot retry now", answer);
     };
   }
 

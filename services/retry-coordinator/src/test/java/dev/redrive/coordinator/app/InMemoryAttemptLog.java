@@ -13,7 +13,12 @@ import java.util.Set;
 final class InMemoryAttemptLog implements AttemptLog {
 
   /** One attempt as the log holds it; {@code failure} only for a FAILED one. */
-  record Attempt(PhaseKey phase, int number, String outcome, Failure failure) {}
+  record Attempt(PhaseKey phase, int number, String outcome, Failure failure, String commandId) {
+
+    Attempt(PhaseKey phase, int number, String outcome, Failure failure) {
+      this(phase, number, outcome, failure, null);
+    }
+  }
 
   final Map<String, Attempt> attempts = new LinkedHashMap<>();
   final Map<PhaseKey, Integer> counts = new HashMap<>();
@@ -41,23 +46,31 @@ final class InMemoryAttemptLog implements AttemptLog {
                     new PhaseKey(s.meta().executionId(), s.phase()),
                     s.attemptNumber(),
                     "STARTED",
-                    null)));
+                    null,
+                    s.commandId())));
   }
 
   @Override
-  public void recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
-    succeeded.forEach(
-        s -> {
-          if (endable(s.attemptId())) {
-            attempts.put(
-                s.attemptId(),
-                new Attempt(
-                    new PhaseKey(s.meta().executionId(), s.phase()),
-                    s.attemptNumber(),
-                    "SUCCEEDED",
-                    null));
-          }
-        });
+  public Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+    Set<String> retried = new HashSet<>();
+    for (AttemptReport.Succeeded s : succeeded) {
+      if (endable(s.attemptId())) {
+        Attempt started = attempts.get(s.attemptId());
+        String commandId = started == null ? null : started.commandId();
+        attempts.put(
+            s.attemptId(),
+            new Attempt(
+                new PhaseKey(s.meta().executionId(), s.phase()),
+                s.attemptNumber(),
+                "SUCCEEDED",
+                null,
+                commandId));
+        if (commandId != null) {
+          retried.add(s.attemptId());
+        }
+      }
+    }
+    return retried;
   }
 
   @Override

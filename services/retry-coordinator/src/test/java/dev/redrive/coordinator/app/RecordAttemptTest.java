@@ -41,6 +41,7 @@ class RecordAttemptTest {
   private final InMemoryBudgetStore budgets = new InMemoryBudgetStore();
   private final RecordedEvents events = new RecordedEvents();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final List<AttemptReport.Failed> republished = new java.util.ArrayList<>();
   private final RecordAttempt recordAttempt =
       new RecordAttempt(
           executions,
@@ -50,6 +51,7 @@ class RecordAttemptTest {
           budgets,
           new InMemoryProcessedEvents(),
           events,
+          republished::addAll,
           PolicyCatalog.of(THREE_ATTEMPTS),
           new RetryBudget(0.5, Duration.ofMinutes(1), 10),
           new RetryContextAssembler(10_000),
@@ -210,6 +212,20 @@ class RecordAttemptTest {
         .satisfies(c -> assertThat(c.getId().getTag("pipeline")).isEqualTo("none"));
   }
 
+  @Test
+  void shouldTellAnotherSystemsFailureAgainOnceAndDecideItOnceWhenDeliveredTwice() {
+    // given a failure another system published on its own topic
+    AttemptReport.Failed failure = failed("billing-0@17", 1);
+
+    // when it is delivered twice
+    recordAttempt.recordFromSource(List.of(failure));
+    recordAttempt.recordFromSource(List.of(failure));
+
+    // then it is published again once, in Redrive's words, and retried once
+    assertThat(republished).containsExactly(failure);
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+  }
+
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
     return failed(eventId, attemptNumber, null);
   }
@@ -230,6 +246,7 @@ class RecordAttemptTest {
             100,
             null,
             NOW.minusSeconds(10 - attemptNumber),
+            null,
             null);
     return new AttemptReport.Failed(meta, failure, PolicyOverride.NONE, loop, Map.of());
   }

@@ -169,9 +169,9 @@ class RequestRetryTest {
     RetryAnswer answer = requestRetry.request(request("req-2", false, null));
 
     // then it is refused, the answer and the RetryRejected decision say why, and nothing runs
-    assertThat(answer.result()).isEqualTo(Result.NOT_FAILED);
+    assertThat(answer.result()).isEqualTo(Result.NOT_RUNNABLE);
     assertThat(answer.currentStatus()).isEqualTo("RUNNING");
-    assertThat(answer.message()).contains("not in failed status", "Current status: RUNNING");
+    assertThat(answer.message()).contains("a phase of this execution is running");
     assertThat(events.of(RetryRejected.class))
         .singleElement()
         .satisfies(
@@ -229,6 +229,7 @@ class RequestRetryTest {
         100,
         null,
         NOW.minusSeconds(100 - attemptNumber),
+        null,
         null);
   }
 }

@@ -48,7 +48,8 @@ final class Failures {
         1_500,
         "artifacts/_failed/build/attempt-%d/".formatted(attemptNumber),
         AT.plusSeconds(attemptNumber),
-        retryAfter);
+        retryAfter,
+        null);
   }
 
   static CheckOutcome failedCheck(String name, String excerpt) {

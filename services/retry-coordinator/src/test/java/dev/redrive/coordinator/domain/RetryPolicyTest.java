@@ -86,6 +86,7 @@ class RetryPolicyTest {
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
+                  Decision.Cause.ATTEMPTS_EXHAUSTED,
                   "attempts exhausted: 2 failures counted, 2 attempts allowed",
                   RetryPolicy.recommendedAction("exec_1", failure)));
     }
@@ -128,7 +129,10 @@ class RetryPolicyTest {
     private final RetryPolicy policy = exponential(5, 1_000, 2.0, 60_000, Jitter.FULL);
 
     @ParameterizedTest
-    @EnumSource(FailureType.class)
+    @EnumSource(
+        value = FailureType.class,
+        names = "UNAUTHORIZED_WRITE",
+        mode = EnumSource.Mode.EXCLUDE) // has its own reason, hard or soft: see below
     void shouldNotRetryAHardFailureEvenOnTheFirstAttempt(FailureType type) {
       // given
       Failure failure = Failures.hard(type);
@@ -140,6 +144,7 @@ class RetryPolicyTest {
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
+                  Decision.Cause.HARD_FAILURE,
                   "HARD failure (%s): the reporter says a retry cannot help".formatted(type),
                   RetryPolicy.recommendedAction("exec_1", failure)));
     }
@@ -156,6 +161,7 @@ class RetryPolicyTest {
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
+                  Decision.Cause.UNAUTHORIZED_WRITE,
                   "UNAUTHORIZED_WRITE: the phase wrote outside its allowed paths; a person must"
                       + " review it",
                   RetryPolicy.recommendedAction("exec_1", failure)));
@@ -181,6 +187,7 @@ class RetryPolicyTest {
       assertThat(decision)
           .isEqualTo(
               new Decision.Intervene(
+                  Decision.Cause.NOT_RETRYABLE,
                   "TIMEOUT is not retryable under this policy",
                   RetryPolicy.recommendedAction("exec_1", failure)));
     }
@@ -276,6 +283,7 @@ class RetryPolicyTest {
                   Duration.ofMillis(800),
                   "SOFT failure EXIT_CRITERIA_NOT_MET: 4 failures counted, 5 attempts allowed"),
               new Decision.Intervene(
+                  Decision.Cause.ATTEMPTS_EXHAUSTED,
                   "attempts exhausted: 5 failures counted, 5 attempts allowed",
                   RetryPolicy.recommendedAction("exec_1", failure)));
     }
@@ -520,6 +528,10 @@ class RetryPolicyTest {
 
       // then
       assertThat(((Decision.Retry) decision).delay()).isEqualTo(Duration.ofSeconds(7));
+      assertThat(((Decision.Retry) decision).reason())
+          .isEqualTo(
+              "SOFT failure COMMAND_FAILED: 1 failure counted, 3 attempts allowed;"
+                  + " delay set by the reporter (Retry-After 7000 ms)");
     }
 
     @Test
@@ -764,7 +776,12 @@ class RetryPolicyTest {
     assertThat(action)
         .isEqualTo(
             dev.redrive.contract.RecommendedActions.forFailure(
-                "EXIT_CRITERIA_NOT_MET", "exec_9", "build", List.of("unit-tests", "coverage"), 0))
+                "EXIT_CRITERIA_NOT_MET",
+                "exec_9",
+                "build",
+                List.of("unit-tests", "coverage"),
+                0,
+                null))
         .startsWith("1. Fix the failed checks: unit-tests, coverage\n")
         .contains("redrive retry exec_9");
   }

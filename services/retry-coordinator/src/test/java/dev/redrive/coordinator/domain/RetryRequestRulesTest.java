@@ -22,7 +22,8 @@ class RetryRequestRulesTest {
   @ParameterizedTest
   @EnumSource(value = ExecutionStatus.class, names = "PAUSED", mode = EnumSource.Mode.EXCLUDE)
   void shouldRefuseEveryOtherStatusWithTheReferenceMessageUnlessForced(ExecutionStatus status) {
-    assertThat(RetryRequestRules.check(status, false, null, PHASES, false, true))
+    // an execution of an outside system: the coordinator cannot know what its runner refuses
+    assertThat(RetryRequestRules.check(status, false, null, PHASES, false, false))
         .hasValueSatisfying(
             refusal -> {
               assertThat(refusal.kind()).isEqualTo(Refusal.Kind.NOT_FAILED);
@@ -30,7 +31,45 @@ class RetryRequestRulesTest {
                   .startsWith(
                       "Cannot retry - process is not in failed status. Current status: " + status);
             });
-    assertThat(RetryRequestRules.check(status, true, null, PHASES, false, true)).isEmpty();
+    assertThat(RetryRequestRules.check(status, true, null, PHASES, false, false)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = ExecutionStatus.class,
+      names = {"RUNNING", "RETRY_SCHEDULED", "CANCELLED"})
+  void shouldRefuseEvenAForcedRetryInPlaceThatThePhaseRunnerCouldNotRun(ExecutionStatus status) {
+    for (boolean force : new boolean[] {false, true}) {
+      assertThat(RetryRequestRules.check(status, force, null, PHASES, false, true))
+          .hasValueSatisfying(
+              refusal -> {
+                assertThat(refusal.kind()).isEqualTo(Refusal.Kind.NOT_RUNNABLE);
+                assertThat(refusal.reason()).startsWith("Cannot retry").doesNotContain("<");
+              });
+    }
+    // a new execution does not depend on this one's state
+    assertThat(RetryRequestRules.check(status, true, null, PHASES, true, true)).isEmpty();
+  }
+
+  @Test
+  void shouldLetAForcedResumeRunACancelledExecutionAgain() {
+    assertThat(
+            RetryRequestRules.check(ExecutionStatus.CANCELLED, true, "build", PHASES, false, true))
+        .isEmpty();
+    assertThat(RetryRequestRules.check(ExecutionStatus.RUNNING, true, "build", PHASES, false, true))
+        .hasValueSatisfying(
+            refusal -> assertThat(refusal.kind()).isEqualTo(Refusal.Kind.NOT_RUNNABLE));
+  }
+
+  @Test
+  void shouldTellToResumeOrResubmitWhenARetryInPlaceOfACancelledExecutionIsAsked() {
+    assertThat(RetryRequestRules.check(ExecutionStatus.CANCELLED, true, null, PHASES, false, true))
+        .hasValueSatisfying(
+            refusal ->
+                assertThat(refusal.reason())
+                    .contains("was cancelled")
+                    .contains("--from PHASE --force")
+                    .contains("--new"));
   }
 
   @Test

@@ -92,7 +92,8 @@ final class ExternalFailureMapper {
             at,
             retryAfter == null
                 ? null
-                : Duration.ofMillis(number(retryAfter, mapping.retryAfterMs())));
+                : Duration.ofMillis(number(retryAfter, mapping.retryAfterMs())),
+            null);
     EventMeta meta =
         new EventMeta(
             orDefault(optional(fields, mapping.eventId()), sourceName + ":" + coordinates),

@@ -69,7 +69,7 @@ class ExternalSources implements SmartLifecycle {
                   (MessageListener<String, byte[]>)
                       record -> {
                         ExternalFailureMapper.Mapped mapped = mapper.map(record);
-                        recordAttempt.record(
+                        recordAttempt.recordFromSource(
                             List.of(
                                 new AttemptReport.Failed(
                                     mapped.meta(),
