@@ -1,200 +1,149 @@
 package dev.redrive.local;
 
-import dev.redrive.testkit.EmbeddedInfrastructure;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import dev.redrive.local.registry.RegistryAccess;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import sun.misc.Signal;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Redrive on one machine with nothing installed: an embedded KRaft broker, an embedded PostgreSQL,
- * the in-memory schema registry and the three services, then a demo execution whose phase fails
- * once and succeeds on the retry that carries its context. Ctrl-C stops everything.
+ * a schema registry over HTTP and the three services, their state in one data folder ({@code
+ * --data}, default {@code ~/.redrive/local}) that a restart goes on with; then a demo execution
+ * whose phase fails once and succeeds on the retry that carries its context. Ctrl-C stops
+ * everything.
  */
 public final class LocalRedrive {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private LocalRedrive() {}
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.redrive");
-    boolean demo = !java.util.Arrays.asList(args).contains("--no-demo");
-    int basePort = Integer.getInteger("redrive.local.port", 8091);
-    Path workspaces = Files.createTempDirectory("redrive-workspaces");
-
-    say("Starting embedded Kafka (KRaft) and PostgreSQL ...");
-    EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start();
-    say("Starting phase-runner, retry-coordinator and audit ...");
-    RedriveCluster cluster;
+    LocalOptions options;
     try {
-      cluster =
-          RedriveCluster.start(
-              new RedriveCluster.Settings(
-                  infrastructure.kafkaBootstrapServers(),
-                  infrastructure.jdbcUrl("postgres"),
-                  infrastructure.jdbcUser(),
-                  infrastructure.jdbcPassword(),
-                  "mock://redrive-local",
-                  workspaces,
-                  new int[] {basePort, basePort + 1, basePort + 2},
-                  Map.of()));
-    } catch (RuntimeException e) {
-      infrastructure.close();
-      throw e;
+      options = LocalOptions.parse(Arrays.asList(args), Path.of(System.getProperty("user.home")));
+    } catch (IllegalArgumentException e) {
+      System.err.println("redrive-local: " + e.getMessage());
+      System.exit(2);
+      return;
     }
-    // Ctrl-C and SIGTERM stop the parts in order (services, then broker and database) before the
-    // JVM's shutdown hooks run; left to the hooks, they would stop concurrently and hang.
+    if (options.help()) {
+      say(LocalOptions.USAGE);
+      return;
+    }
+    int basePort = Integer.getInteger("redrive.local.port", 8091);
+    LocalMode local;
+    try {
+      local =
+          LocalMode.start(
+              new LocalMode.Settings(
+                  options.data(),
+                  options.fresh(),
+                  options.pipelines(),
+                  new int[] {basePort, basePort + 1, basePort + 2, basePort + 3},
+                  new RegistryAccess(
+                      System.getenv("REDRIVE_API_TOKEN"), System.getenv("REDRIVE_READ_TOKEN")),
+                  Map.of()),
+              LocalRedrive::say);
+    } catch (RuntimeException e) {
+      System.err.println("redrive-local: cannot start: " + rootMessage(e));
+      System.exit(1);
+      return;
+    }
+    // Ctrl-C and SIGTERM stop the parts in order (services, then registry, broker and database)
+    // before the JVM's shutdown hooks run; left to the hooks, they would stop concurrently and
+    // hang.
     Runnable stop =
         () -> {
           say("Stopping Redrive ...");
-          cluster.close();
-          infrastructure.close();
-          say("Stopped.");
+          local.close();
+          say("Stopped. The data stays in " + local.data().root() + " (--fresh starts clean).");
           System.exit(0);
         };
     for (String signal : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(signal), received -> new Thread(stop, "redrive-local-stop").start());
     }
-
-    String runner = "http://localhost:" + RedriveCluster.port(cluster.runner());
-    String coordinator = "http://localhost:" + RedriveCluster.port(cluster.coordinator());
-    String audit = "http://localhost:" + RedriveCluster.port(cluster.audit());
-    say("");
-    say("Redrive is running:");
-    say("  Kafka bootstrap    " + infrastructure.kafkaBootstrapServers());
-    say("  PostgreSQL         " + infrastructure.jdbcUrl("postgres"));
-    say("  phase-runner       " + runner + "   (GET /api/v1/pipelines, POST /api/v1/executions)");
-    say("  retry-coordinator  " + coordinator + "   (GET /api/v1/executions/{id})");
-    say("  audit              " + audit + "   (GET /api/v1/executions/{id}/events)");
-    say("  metrics            " + coordinator + "/actuator/prometheus (and on each service)");
-    say("  workspaces         " + workspaces);
-    say("");
-    if (demo) {
-      runDemo(
-          runner,
-          coordinator,
-          audit,
-          "demo",
-          "phase 'build' fails once, the retry carries its context");
-      runDemo(
-          runner,
-          coordinator,
-          audit,
-          "review",
-          "check 'has-summary' of phase 'review' fails, its loop sends the work back to 'write'");
+    banner(local);
+    if (options.demo()) {
+      runDemos(local);
     }
     say("Press Ctrl-C to stop.");
     Thread.currentThread().join();
   }
 
-  private static void runDemo(
-      String runner, String coordinator, String audit, String pipeline, String story)
-      throws Exception {
-    JsonNode started =
-        post(
-            runner + "/api/v1/executions",
-            "{\"pipeline\":\"%s\",\"parameters\":{\"who\":\"local\"}}".formatted(pipeline));
-    String executionId = started.get("executionId").asString();
-    say("Demo: started execution %s of pipeline '%s' (%s)".formatted(executionId, pipeline, story));
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    JsonNode timeline = null;
-    while (Instant.now().isBefore(deadline)) {
-      timeline = get(audit + "/api/v1/executions/" + executionId + "/events");
-      if (contains(timeline, "ExecutionSucceeded") || contains(timeline, "InterventionRequired")) {
-        break;
-      }
-      Thread.sleep(250);
-    }
+  private static void banner(LocalMode local) {
+    RedriveCluster cluster = local.cluster();
+    String runner = "http://localhost:" + RedriveCluster.port(cluster.runner());
+    String coordinator = "http://localhost:" + RedriveCluster.port(cluster.coordinator());
+    String audit = "http://localhost:" + RedriveCluster.port(cluster.audit());
+    Path root = local.data().root();
     say("");
-    say("Timeline of " + executionId + " (from the audit service):");
-    for (JsonNode event : timeline) {
-      say(
-          "  %s  %-22s %s"
-              .formatted(
-                  event.get("occurredAt").asString(),
-                  event.get("type").asString(),
-                  describe(event)));
-    }
-    JsonNode status = get(coordinator + "/api/v1/executions/" + executionId + "/status");
-    while (Instant.now().isBefore(deadline)
-        && !List.of("SUCCEEDED", "PAUSED").contains(status.get("status").asString())) {
-      Thread.sleep(100);
-      status = get(coordinator + "/api/v1/executions/" + executionId + "/status");
-    }
-    say("");
-    say("Coordinator status: " + status.get("status").asString());
-    say("Open: " + audit + "/executions/" + executionId + "   (the timeline page)");
-    say("Try: curl " + audit + "/api/v1/executions/" + executionId + "/events");
-    say("     curl " + coordinator + "/api/v1/executions/" + executionId);
+    say("Redrive is running:");
+    say("  Kafka bootstrap    " + local.infrastructure().kafkaBootstrapServers());
+    say("  schema registry    " + local.registryUrl() + "   (Confluent REST API)");
+    say("  PostgreSQL         " + local.infrastructure().jdbcUrl("postgres"));
+    say("  phase-runner       " + runner + "   (GET /api/v1/pipelines, POST /api/v1/executions)");
+    say(
+        "  retry-coordinator  "
+            + coordinator
+            + "   (GET /api/v1/executions, GET /api/v1/executions/{id})");
+    say(
+        "  audit              "
+            + audit
+            + "   (GET /api/v1/executions/{id}/events, page /executions/{id})");
+    say("  metrics            " + coordinator + "/actuator/prometheus (and on each service)");
+    say(
+        "  data folder        "
+            + root
+            + (local.firstStart()
+                ? "   (new)"
+                : "   (kept from the last run; --fresh starts clean)"));
+    say(
+        "  pipelines          "
+            + local.pipelines()
+            + "   (*.yaml, read again every "
+            + LocalMode.PIPELINE_RELOAD.toSeconds()
+            + "s)");
+    say("  settings           " + root.resolve("config") + "/{runner,coordinator,audit}.yml");
+    say("  guide              docs/local.md");
     say("");
   }
 
-  private static String describe(JsonNode event) {
-    JsonNode payload = event.get("payload").get("payload");
-    if (payload == null || payload.isNull()) {
-      return "";
-    }
-    StringBuilder text = new StringBuilder();
-    for (String field :
-        new String[] {
-          "phase", "attemptNumber", "failureType", "errorMessage", "delayMs", "reason"
-        }) {
-      if (payload.has(field) && !payload.get(field).isNull()) {
-        text.append(field).append('=').append(payload.get(field).asString()).append(' ');
+  private static void runDemos(LocalMode local) throws Exception {
+    RedriveCluster cluster = local.cluster();
+    String runner = "http://localhost:" + RedriveCluster.port(cluster.runner());
+    String coordinator = "http://localhost:" + RedriveCluster.port(cluster.coordinator());
+    String audit = "http://localhost:" + RedriveCluster.port(cluster.audit());
+    String[][] demos = {
+      {"demo", "phase 'build' fails once, the retry carries its context"},
+      {
+        "review",
+        "check 'has-summary' of phase 'review' fails, its loop sends the work back to 'write'"
       }
-    }
-    if (payload.has("context")) {
-      text.append("guidance=\"")
-          .append(payload.get("context").get("guidance").asString().replace('\n', ' '))
-          .append('"');
-    }
-    return text.toString().strip();
-  }
-
-  private static boolean contains(JsonNode timeline, String type) {
-    for (JsonNode event : timeline) {
-      if (type.equals(event.get("type").asString())) {
-        return true;
+    };
+    for (String[] demo : demos) {
+      if (!local.pipelines().resolve(demo[0] + ".yaml").toFile().isFile()) {
+        say("Demo '%s' skipped: %s has no %s.yaml".formatted(demo[0], local.pipelines(), demo[0]));
+        continue;
       }
+      LocalDemo.runDemo(runner, coordinator, audit, demo[0], demo[1]);
     }
-    return false;
   }
 
-  private static JsonNode get(String url) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(response.body());
-  }
-
-  private static JsonNode post(String url, String body) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(
-          "POST " + url + " answered " + response.statusCode() + ": " + response.body());
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
     }
-    return JSON.readTree(response.body());
+    String top = e.getMessage();
+    String root = cause.getMessage();
+    if (cause == e || root == null || (top != null && top.contains(root))) {
+      return top;
+    }
+    return top + ": " + root;
   }
 
-  private static void say(String line) {
+  static void say(String line) {
     System.out.println(line);
   }
 }

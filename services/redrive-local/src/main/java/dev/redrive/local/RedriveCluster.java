@@ -22,6 +22,8 @@ public final class RedriveCluster implements AutoCloseable {
    * Where the cluster's parts are.
    *
    * @param ports HTTP ports of runner, coordinator and audit (0 = any free port)
+   * @param configFolder a folder whose {@code runner.yml}, {@code coordinator.yml} and {@code
+   *     audit.yml} (each optional) the services also read, or null
    */
   public record Settings(
       String kafkaBootstrapServers,
@@ -31,7 +33,30 @@ public final class RedriveCluster implements AutoCloseable {
       String schemaRegistryUrl,
       Path workspaceRoot,
       int[] ports,
-      Map<String, String> extraProperties) {}
+      Map<String, String> extraProperties,
+      Path configFolder) {
+
+    public Settings(
+        String kafkaBootstrapServers,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        String schemaRegistryUrl,
+        Path workspaceRoot,
+        int[] ports,
+        Map<String, String> extraProperties) {
+      this(
+          kafkaBootstrapServers,
+          jdbcUrl,
+          jdbcUser,
+          jdbcPassword,
+          schemaRegistryUrl,
+          workspaceRoot,
+          ports,
+          extraProperties,
+          null);
+    }
+  }
 
   private final List<ConfigurableApplicationContext> contexts;
 
@@ -44,19 +69,43 @@ public final class RedriveCluster implements AutoCloseable {
     List<ConfigurableApplicationContext> started = new ArrayList<>();
     try {
       started.add(
-          run(RetryCoordinatorApplication.builder(), settings, settings.ports()[1], Map.of()));
-      started.add(run(AuditApplication.builder(), settings, settings.ports()[2], Map.of()));
+          run(
+              RetryCoordinatorApplication.builder(),
+              settings,
+              settings.ports()[1],
+              own(settings, "coordinator", Map.of())));
+      started.add(
+          run(
+              AuditApplication.builder(),
+              settings,
+              settings.ports()[2],
+              own(settings, "audit", Map.of())));
       started.add(
           run(
               PhaseRunnerApplication.builder(),
               settings,
               settings.ports()[0],
-              Map.of("redrive.runner.workspace-root", settings.workspaceRoot().toString())));
+              own(
+                  settings,
+                  "runner",
+                  Map.of("redrive.runner.workspace-root", settings.workspaceRoot().toString()))));
     } catch (RuntimeException e) {
       started.forEach(ConfigurableApplicationContext::close);
       throw e;
     }
     return new RedriveCluster(started);
+  }
+
+  private static Map<String, String> own(
+      Settings settings, String service, Map<String, String> properties) {
+    if (settings.configFolder() == null) {
+      return properties;
+    }
+    Map<String, String> own = new LinkedHashMap<>(properties);
+    own.put(
+        "spring.config.import",
+        "optional:file:" + settings.configFolder().resolve(service + ".yml").toAbsolutePath());
+    return own;
   }
 
   private static ConfigurableApplicationContext run(

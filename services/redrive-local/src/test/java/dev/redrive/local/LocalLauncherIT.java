@@ -36,14 +36,17 @@ class LocalLauncherIT {
   void shouldListenOnlyOnLoopbackAndLeaveNothingRunningAfterSigterm() throws Exception {
     // given the launcher started without its demo on free ports
     assertThat(JAR).as("built by the package phase").isRegularFile();
-    int basePort = freeRunOfThreePorts();
+    int basePort = freeRunOfFourPorts();
     Path output = Files.createTempFile("redrive-local", ".log");
+    Path data = Files.createTempDirectory("redrive-local-data");
     Process launcher =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dredrive.local.port=" + basePort,
                 "-jar",
                 JAR.toString(),
+                "--data",
+                data.toString(),
                 "--no-demo")
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
@@ -78,7 +81,7 @@ class LocalLauncherIT {
       assertThat(ours)
           .extracting(Listener::port)
           .as(printed)
-          .contains(basePort, basePort + 1, basePort + 2, kafkaPort, postgresPort);
+          .contains(basePort, basePort + 1, basePort + 2, basePort + 3, kafkaPort, postgresPort);
       assertThat(ours)
           .allSatisfy(
               listener ->
@@ -166,14 +169,14 @@ class LocalLauncherIT {
     return Integer.parseInt(matcher.group(1));
   }
 
-  private static int freeRunOfThreePorts() {
+  private static int freeRunOfFourPorts() {
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = freePort();
-      if (base < 65533 && free(base + 1) && free(base + 2)) {
+      if (base < 65532 && free(base + 1) && free(base + 2) && free(base + 3)) {
         return base;
       }
     }
-    throw new IllegalStateException("no three free ports in a row");
+    throw new IllegalStateException("no four free ports in a row");
   }
 
   private static int freePort() {

@@ -3,6 +3,7 @@ package dev.redrive.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -48,6 +49,45 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
       kafka.close();
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }
+  }
+
+  /**
+   * Starts both on data that outlives them (the local launcher's data folder): the broker's log
+   * folder is formatted and PostgreSQL's data folder initialised only on first use, and {@link
+   * #close()} keeps both. The broker listens on the given loopback ports (keep them across
+   * restarts); PostgreSQL on a free one. A database server that a killed JVM left running on {@code
+   * postgresData} is stopped first.
+   */
+  public static EmbeddedInfrastructure startIn(
+      Path kafkaLogs, int kafkaPort, int controllerPort, Path postgresData) {
+    StalePostgres.stop(postgresData);
+    LoopbackKafkaBroker kafka =
+        LoopbackKafkaBroker.startIn(SINGLE_NODE_BROKER, kafkaLogs, kafkaPort, controllerPort);
+    try {
+      return new EmbeddedInfrastructure(
+          kafka,
+          EmbeddedPostgres.builder()
+              .setDataDirectory(postgresData)
+              .setCleanDataDirectory(false)
+              .start());
+    } catch (IOException | RuntimeException e) {
+      kafka.close();
+      throw new IllegalStateException(
+          "embedded PostgreSQL did not start on " + postgresData + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops a PostgreSQL server that a killed JVM left running on this data folder, if there is one
+   * (call it before deleting the folder).
+   */
+  public static void stopLeftoverPostgres(Path postgresData) {
+    StalePostgres.stop(postgresData);
+  }
+
+  /** A port that is free on the loopback interface now. */
+  public static int freeLoopbackPort() {
+    return LoopbackKafkaBroker.freeLoopbackPort();
   }
 
   @Override

@@ -34,16 +34,20 @@ final class LoopbackKafkaBroker implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final Path logDirectory;
+  private final boolean temporary;
   private final String bootstrapServers;
 
-  private LoopbackKafkaBroker(KafkaRaftServer server, Path logDirectory, String bootstrapServers) {
+  private LoopbackKafkaBroker(
+      KafkaRaftServer server, Path logDirectory, boolean temporary, String bootstrapServers) {
     this.server = server;
     this.logDirectory = logDirectory;
+    this.temporary = temporary;
     this.bootstrapServers = bootstrapServers;
   }
 
   /**
-   * Formats a fresh log directory and starts the broker.
+   * Formats a fresh temporary log directory and starts the broker on free ports; {@link #close()}
+   * deletes the directory.
    *
    * @param settings broker settings on top of the listeners, roles and directories set here
    */
@@ -54,8 +58,30 @@ final class LoopbackKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("no temporary folder for the embedded broker", e);
     }
-    int brokerPort = freeLoopbackPort();
-    int controllerPort = freeLoopbackPort();
+    return start(settings, logDirectory, true, freeLoopbackPort(), freeLoopbackPort());
+  }
+
+  /**
+   * Starts the broker on a log directory that outlives it: formatted (a new cluster id) only when
+   * it holds no {@code meta.properties} yet, so a restart finds its topics, records, committed
+   * offsets and transactions again. {@link #close()} keeps the directory.
+   */
+  static LoopbackKafkaBroker startIn(
+      Map<String, String> settings, Path logDirectory, int brokerPort, int controllerPort) {
+    try {
+      Files.createDirectories(logDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the broker's log folder " + logDirectory, e);
+    }
+    return start(settings, logDirectory, false, brokerPort, controllerPort);
+  }
+
+  private static LoopbackKafkaBroker start(
+      Map<String, String> settings,
+      Path logDirectory,
+      boolean temporary,
+      int brokerPort,
+      int controllerPort) {
     Map<String, Object> config = new HashMap<>(settings);
     config.put("process.roles", "broker,controller");
     config.put("node.id", "1");
@@ -77,21 +103,26 @@ final class LoopbackKafkaBroker implements AutoCloseable {
     config.put("log.dirs", logDirectory.toString());
     KafkaConfig kafkaConfig = new KafkaConfig(config, false);
     try {
-      new Formatter()
-          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setClusterId(Uuid.randomUuid().toString())
-          .setNodeId(1)
-          .setControllerListenerName("CONTROLLER")
-          .setMetadataLogDirectory(logDirectory.toString())
-          .setDirectories(List.of(logDirectory.toString()))
-          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-          .run();
+      if (!Files.exists(logDirectory.resolve("meta.properties"))) {
+        new Formatter()
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            .setClusterId(Uuid.randomUuid().toString())
+            .setNodeId(1)
+            .setControllerListenerName("CONTROLLER")
+            .setMetadataLogDirectory(logDirectory.toString())
+            .setDirectories(List.of(logDirectory.toString()))
+            .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+            .run();
+      }
       KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
       server.startup();
-      return new LoopbackKafkaBroker(server, logDirectory, LOOPBACK + ":" + brokerPort);
+      return new LoopbackKafkaBroker(server, logDirectory, temporary, LOOPBACK + ":" + brokerPort);
     } catch (Exception e) {
-      deleteQuietly(logDirectory);
-      throw new IllegalStateException("the embedded Kafka broker did not start", e);
+      if (temporary) {
+        deleteQuietly(logDirectory);
+      }
+      throw new IllegalStateException(
+          "the embedded Kafka broker did not start (log folder " + logDirectory + ")", e);
     }
   }
 
@@ -103,7 +134,9 @@ final class LoopbackKafkaBroker implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
-    deleteQuietly(logDirectory);
+    if (temporary) {
+      deleteQuietly(logDirectory);
+    }
   }
 
   /**
@@ -111,7 +144,7 @@ final class LoopbackKafkaBroker implements AutoCloseable {
    * broker binds it; then the broker fails to start with the port named, which is rare enough for
    * tests and a local launcher.
    */
-  private static int freeLoopbackPort() {
+  static int freeLoopbackPort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {

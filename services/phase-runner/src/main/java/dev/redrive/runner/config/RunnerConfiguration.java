@@ -8,6 +8,7 @@ import dev.redrive.runner.app.RunAttempt;
 import dev.redrive.runner.app.RunningAttempts;
 import dev.redrive.runner.app.WorkerSettings;
 import dev.redrive.runner.definition.PipelineCatalog;
+import dev.redrive.runner.definition.PipelineReloader;
 import dev.redrive.runner.kafka.OutboxRunnerEvents;
 import dev.redrive.runner.phase.PhaseExecutor;
 import dev.redrive.runner.process.Sandbox;
@@ -45,11 +46,29 @@ class RunnerConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RunnerConfiguration.class);
 
   /**
-   * Loaded and validated at start: a bad pipeline file stops the runner with file, line and field.
+   * Loaded and validated at start: a bad pipeline file stops the runner with file, line and field;
+   * unless the files are read again every {@code pipelines-reload-interval}, then a bad file is
+   * logged and left out.
    */
   @Bean
   PipelineCatalog pipelineCatalog(ResourcePatternResolver resolver, RunnerProperties properties) {
-    return PipelineCatalog.load(resolver, properties.pipelines());
+    if (properties.pipelinesReloadInterval().isNegative()) {
+      throw new IllegalArgumentException(
+          "redrive.runner.pipelines-reload-interval must not be negative: "
+              + properties.pipelinesReloadInterval());
+    }
+    return properties.pipelinesReloadInterval().isZero()
+        ? PipelineCatalog.load(resolver, properties.pipelines())
+        : PipelineCatalog.watching(resolver, properties.pipelines());
+  }
+
+  @Bean(destroyMethod = "close")
+  PipelineReloader pipelineReloader(
+      PipelineCatalog catalog, RunnerProperties properties, MeterRegistry meters) {
+    Gauge.builder("redrive.runner.pipeline.files.invalid", catalog, c -> c.problems().size())
+        .description("pipeline files that cannot be used now (each logged at ERROR)")
+        .register(meters);
+    return new PipelineReloader(catalog, properties.pipelinesReloadInterval());
   }
 
   /** Shut down by {@link AttemptWorker#close()}, which lets running phases finish first. */

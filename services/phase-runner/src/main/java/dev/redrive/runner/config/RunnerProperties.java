@@ -17,6 +17,11 @@ import org.springframework.validation.annotation.Validated;
  * @param pipelines where the pipeline definitions are (a Spring resource location such as {@code
  *     classpath:pipelines/} or {@code file:/etc/redrive/pipelines/}); every *.yaml there is loaded
  *     and validated at start
+ * @param pipelinesReloadInterval how often the pipeline files are read again, so that new and
+ *     changed files are used without a restart (the local launcher: 2s); 0 = only at start. When it
+ *     is more than 0, a bad file never stops the runner, at start either: it is logged at ERROR
+ *     ({@code path:line: field: problem}, once until it changes) and left out, and a file that
+ *     turns bad keeps its previous version. When it is 0, a bad file stops start-up, naming it
  * @param workspaceRoot folder under which each execution gets its workspace
  * @param workers phases that may run at the same time
  * @param outputLimitBytes bytes of a command's output kept in memory (head and tail)
@@ -43,6 +48,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("redrive.runner")
 public record RunnerProperties(
     @DefaultValue("classpath:pipelines/") @NotBlank String pipelines,
+    @DefaultValue("0s") @NotNull Duration pipelinesReloadInterval,
     @NotNull Path workspaceRoot,
     @DefaultValue("4") @Min(1) int workers,
     @DefaultValue("65536") @Min(1024) int outputLimitBytes,

@@ -33,6 +33,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -123,28 +125,47 @@ public final class PipelineParser {
       List.of(".redrive", "artifacts/_failed", "artifacts/_untrusted", "artifacts/_rolled_back");
 
   private final String file;
+  private final String path;
 
   /** The {@code loop.go-to} value of each phase that has a loop, for errors found later. */
   private final Map<String, Node> loopTargets = new HashMap<>();
 
-  private PipelineParser(String file) {
+  private PipelineParser(String file, String path) {
     this.file = file;
+    this.path = path;
   }
 
-  /** Parses one definition; {@code file} is the name used in error messages. */
+  /** Parses one definition; {@code file} is its name, also used in error messages. */
   public static Pipeline parse(String file, String yaml) {
-    return new PipelineParser(file).pipeline(new StringReader(yaml));
+    return parse(file, file, yaml);
+  }
+
+  /**
+   * Parses one definition.
+   *
+   * @param file its file name, kept with the pipeline
+   * @param path where it is (the full path), named by every error
+   */
+  public static Pipeline parse(String file, String path, String yaml) {
+    return new PipelineParser(file, path).pipeline(new StringReader(yaml));
   }
 
   private Pipeline pipeline(Reader reader) {
     Node root;
     try {
       root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      // one line: SnakeYAML's own message spans several, with an excerpt of the file
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      throw new PipelineDefinitionException(
+          "%s:%d: (YAML syntax): %s"
+              .formatted(path, mark == null ? 1 : mark.getLine() + 1, oneLine(problem)));
     } catch (YAMLException e) {
-      throw new PipelineDefinitionException(file + ": not valid YAML: " + e.getMessage());
+      throw new PipelineDefinitionException(path + ": not valid YAML: " + oneLine(e.getMessage()));
     }
     if (root == null) {
-      throw new PipelineDefinitionException(file + ": the file is empty");
+      throw new PipelineDefinitionException(path + ": the file is empty");
     }
     Map<String, NodeTuple> fields = mapping(root, "", PIPELINE_KEYS);
     String name = requiredScalar(root, fields, "name", "");
@@ -675,7 +696,11 @@ public final class PipelineParser {
 
   private PipelineDefinitionException error(Node node, String field, String problem) {
     int line = node.getStartMark().getLine() + 1;
-    return new PipelineDefinitionException("%s:%d: %s: %s".formatted(file, line, field, problem));
+    return new PipelineDefinitionException("%s:%d: %s: %s".formatted(path, line, field, problem));
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static String join(String path, String key) {

@@ -7,6 +7,7 @@ import dev.redrive.runner.domain.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -116,7 +117,9 @@ class PipelineCatalogTest {
     // when / then
     assertThatThrownBy(() -> PipelineCatalog.load(resolver, location()))
         .isInstanceOf(PipelineDefinitionException.class)
-        .hasMessage("build-copy.yml: pipeline 'build' is already defined in build.yaml");
+        .hasMessage(
+            "%s: pipeline 'build' is already defined in %s"
+                .formatted(dir.resolve("build.yaml"), dir.resolve("build-copy.yml")));
   }
 
   @Test
@@ -161,7 +164,107 @@ class PipelineCatalogTest {
     // when / then
     assertThatThrownBy(() -> PipelineCatalog.load(resolver, location()))
         .isInstanceOf(PipelineDefinitionException.class)
-        .hasMessageStartingWith("broken.yaml:4: phases[0].comand: unknown key");
+        .hasMessageStartingWith(dir.resolve("broken.yaml") + ":4: phases[0].comand: unknown key");
+  }
+
+  @Test
+  void shouldRefuseAFileOverOneMebibyteNamingItsPath() throws IOException {
+    // given
+    write("huge.yaml", pipeline("huge", "compile") + "#" + "x".repeat(1024 * 1024));
+
+    // when / then
+    assertThatThrownBy(() -> PipelineCatalog.load(resolver, location()))
+        .isInstanceOf(PipelineDefinitionException.class)
+        .hasMessageStartingWith(dir.resolve("huge.yaml") + ": the file is larger than 1048576");
+  }
+
+  @Test
+  void shouldKeepTheGoodPipelinesAndNameTheBadFileWhenWatching() throws IOException {
+    // given a good file and one with a bad field
+    write("good.yaml", pipeline("good", "compile"));
+    write("broken.yaml", "name: broken\nphases:\n  - name: b\n    comand: {argv: [make]}\n");
+
+    // when
+    PipelineCatalog catalog = PipelineCatalog.watching(resolver, location());
+
+    // then the good one is there and the bad one is one line naming path, line and field
+    assertThat(catalog.all()).extracting(Pipeline::name).containsExactly("good");
+    assertThat(catalog.problems())
+        .containsOnlyKeys(dir.resolve("broken.yaml").toString())
+        .hasValueSatisfying(
+            new Condition<>(
+                (String problem) ->
+                    problem.startsWith(
+                            dir.resolve("broken.yaml") + ":4: phases[0].comand: unknown key")
+                        && !problem.contains("\n"),
+                "one line naming path, line and field"));
+  }
+
+  @Test
+  void shouldPickUpNewAndChangedFilesAndKeepTheLastGoodVersionOfAFileThatTurnsBad()
+      throws IOException {
+    // given a catalog watching an empty folder
+    PipelineCatalog catalog = PipelineCatalog.watching(resolver, location());
+    assertThat(catalog.all()).isEmpty();
+
+    // when a file arrives
+    write("build.yaml", pipeline("build", "compile"));
+    catalog.reload();
+
+    // then it is used
+    assertThat(catalog.find("build"))
+        .get()
+        .satisfies(p -> assertThat(p.phaseNames()).containsExactly("compile"));
+
+    // when it changes
+    write("build.yaml", pipeline("build", "package"));
+    catalog.reload();
+
+    // then the new version is used
+    assertThat(catalog.find("build"))
+        .get()
+        .satisfies(p -> assertThat(p.phaseNames()).containsExactly("package"));
+
+    // when it turns bad
+    write("build.yaml", "name: build\nphases: []\n");
+    catalog.reload();
+
+    // then the last good version stays and the problem is named
+    assertThat(catalog.find("build"))
+        .get()
+        .satisfies(p -> assertThat(p.phaseNames()).containsExactly("package"));
+    assertThat(catalog.problems()).containsKey(dir.resolve("build.yaml").toString());
+
+    // when it is mended, then deleted
+    write("build.yaml", pipeline("build", "test"));
+    catalog.reload();
+    assertThat(catalog.problems()).isEmpty();
+    assertThat(catalog.find("build"))
+        .get()
+        .satisfies(p -> assertThat(p.phaseNames()).containsExactly("test"));
+    Files.delete(dir.resolve("build.yaml"));
+    catalog.reload();
+
+    // then it is gone
+    assertThat(catalog.find("build")).isEmpty();
+  }
+
+  @Test
+  void shouldNameTheLaterFileWhenTwoFilesDefineOnePipelineWhileWatching() throws IOException {
+    // given
+    write("a.yaml", pipeline("build", "compile"));
+    write("b.yaml", pipeline("build", "package"));
+
+    // when
+    PipelineCatalog catalog = PipelineCatalog.watching(resolver, location());
+
+    // then the first by path wins and the second is the problem
+    assertThat(catalog.find("build")).get().extracting(Pipeline::file).isEqualTo("a.yaml");
+    assertThat(catalog.problems())
+        .containsEntry(
+            dir.resolve("b.yaml").toString(),
+            "%s: pipeline 'build' is already defined in %s"
+                .formatted(dir.resolve("b.yaml"), dir.resolve("a.yaml")));
   }
 
   @Test
