@@ -97,7 +97,7 @@ final class LocalDemo {
   private static JsonNode get(String url) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            authorized(HttpRequest.newBuilder(URI.create(url))).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
   }
@@ -105,7 +105,7 @@ final class LocalDemo {
   private static JsonNode post(String url, String body) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
+            authorized(HttpRequest.newBuilder(URI.create(url)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -115,6 +115,14 @@ final class LocalDemo {
           "POST " + url + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /** With the launcher's token, when it runs with one (then every service asks for it). */
+  private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    String token = System.getenv("REDRIVE_API_TOKEN");
+    return token == null || token.isBlank()
+        ? request
+        : request.header("Authorization", "Bearer " + token);
   }
 
   private static void say(String line) {

@@ -130,6 +130,8 @@ final class LocalMode implements AutoCloseable {
     properties.put("redrive.runner.instance-id", "local");
     // Ctrl-C should not wait half a minute for a phase; a cut-off phase is INTERRUPTED on restart
     properties.put("redrive.runner.shutdown-grace", "5s");
+    // the launcher prints where each service listens; Spring's start-up lines only add noise
+    properties.put("spring.main.log-startup-info", "false");
     if (!settings.access().open()) {
       properties.put(
           "spring.kafka.properties.basic.auth.user.info",

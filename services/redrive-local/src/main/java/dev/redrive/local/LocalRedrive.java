@@ -32,6 +32,8 @@ public final class LocalRedrive {
       return;
     }
     int basePort = Integer.getInteger("redrive.local.port", 8091);
+    RegistryAccess access =
+        new RegistryAccess(System.getenv("REDRIVE_API_TOKEN"), System.getenv("REDRIVE_READ_TOKEN"));
     LocalMode local;
     try {
       local =
@@ -41,8 +43,7 @@ public final class LocalRedrive {
                   options.fresh(),
                   options.pipelines(),
                   new int[] {basePort, basePort + 1, basePort + 2, basePort + 3},
-                  new RegistryAccess(
-                      System.getenv("REDRIVE_API_TOKEN"), System.getenv("REDRIVE_READ_TOKEN")),
+                  access,
                   Map.of()),
               LocalRedrive::say);
     } catch (RuntimeException e) {
@@ -63,7 +64,7 @@ public final class LocalRedrive {
     for (String signal : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(signal), received -> new Thread(stop, "redrive-local-stop").start());
     }
-    banner(local);
+    banner(local, access);
     if (options.demo()) {
       runDemos(local);
     }
@@ -71,7 +72,7 @@ public final class LocalRedrive {
     Thread.currentThread().join();
   }
 
-  private static void banner(LocalMode local) {
+  private static void banner(LocalMode local, RegistryAccess access) {
     RedriveCluster cluster = local.cluster();
     String runner = "http://localhost:" + RedriveCluster.port(cluster.runner());
     String coordinator = "http://localhost:" + RedriveCluster.port(cluster.coordinator());
@@ -105,6 +106,11 @@ public final class LocalRedrive {
             + LocalMode.PIPELINE_RELOAD.toSeconds()
             + "s)");
     say("  settings           " + root.resolve("config") + "/{runner,coordinator,audit}.yml");
+    say(
+        "  access             "
+            + (access.open()
+                ? "open to this machine (loopback only); REDRIVE_API_TOKEN=... asks for a token"
+                : "REDRIVE_API_TOKEN asked for by every service and the schema registry"));
     say("  guide              docs/local.md");
     say("");
   }

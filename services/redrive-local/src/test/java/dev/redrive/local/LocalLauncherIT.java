@@ -23,9 +23,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command, as a user runs it: the launcher jar in a process of its own. Every
- * socket that it and its children (the embedded PostgreSQL) listen on is on the loopback interface,
- * and SIGTERM stops them all. Reads Linux's {@code /proc}.
+ * The README's first command, as a user runs it: the launcher jar in a process of its own. It
+ * prints its banner without the warnings every local start gives; every socket that it and its
+ * children (the embedded PostgreSQL) listen on, the schema registry's included, is on the loopback
+ * interface, and SIGTERM stops them all. Reads Linux's {@code /proc}.
  */
 class LocalLauncherIT {
 
@@ -59,6 +60,12 @@ class LocalLauncherIT {
           .until(() -> Files.readString(output).contains("  metrics ") || !launcher.isAlive());
       String printed = Files.readString(output);
       assertThat(launcher.isAlive()).as(printed).isTrue();
+      // a newcomer sees the banner, not the warnings every local start gives
+      assertThat(printed)
+          .contains("schema registry    http://127.0.0.1:" + (basePort + 3))
+          .contains("data folder        " + data.toAbsolutePath().normalize())
+          .contains("GET /api/v1/executions,")
+          .doesNotContain("outOfOrder", "TOPIC_ALREADY_EXISTS", "BootstrapMetadata", "Exception");
       int kafkaPort = portAfter("Kafka bootstrap", printed);
       int postgresPort = portAfter("PostgreSQL", printed);
 

@@ -102,9 +102,6 @@ class LocalRestartIT {
     Files.createDirectories(data.resolve("config"));
     Files.writeString(data.resolve(DataFolder.MARKER), "");
     Files.writeString(data.resolve("config").resolve("coordinator.yml"), BILLING_SOURCE);
-    ListAppender<ILoggingEvent> catalogLog = new ListAppender<>();
-    catalogLog.start();
-    ((Logger) LoggerFactory.getLogger(PipelineCatalog.class)).addAppender(catalogLog);
 
     String flaky;
     String slow;
@@ -119,6 +116,10 @@ class LocalRestartIT {
           .hasMessageContaining("pid " + ProcessHandle.current().pid());
 
       // a bad pipeline file is one line naming path, line and field; a new good one is picked up
+      // (the appender joins after the start: each Spring Boot start resets logback)
+      ListAppender<ILoggingEvent> catalogLog = new ListAppender<>();
+      catalogLog.start();
+      ((Logger) LoggerFactory.getLogger(PipelineCatalog.class)).addAppender(catalogLog);
       Files.writeString(
           pipelines.resolve("broken.yaml"),
           "name: broken\nphases:\n  - name: b\n    comand: {argv: [make]}\n");
@@ -200,8 +201,6 @@ class LocalRestartIT {
       publishRetryRequest(second, flaky);
       await().atMost(Duration.ofSeconds(30)).until(() -> has(urls.audit, flaky, "RetryRequested"));
       assertThat(get(urls.runner + "/api/v1/pipelines").toString()).contains("\"later\"");
-    } finally {
-      ((Logger) LoggerFactory.getLogger(PipelineCatalog.class)).detachAppender(catalogLog);
     }
   }
 

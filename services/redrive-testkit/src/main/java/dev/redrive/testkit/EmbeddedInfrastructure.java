@@ -69,6 +69,9 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
           EmbeddedPostgres.builder()
               .setDataDirectory(postgresData)
               .setCleanDataDirectory(false)
+              // zonky turns both off for speed; data that must outlive the machine needs them
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
               .start());
     } catch (IOException | RuntimeException e) {
       kafka.close();

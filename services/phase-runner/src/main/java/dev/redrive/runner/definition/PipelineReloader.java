@@ -41,7 +41,8 @@ public final class PipelineReloader implements AutoCloseable {
         interval.toMillis(),
         interval.toMillis(),
         TimeUnit.MILLISECONDS);
-    log.info("reading the pipeline files at {} every {}", catalog.location(), interval);
+    log.info(
+        "reading the pipeline files at {} every {} ms", catalog.location(), interval.toMillis());
   }
 
   @Override
