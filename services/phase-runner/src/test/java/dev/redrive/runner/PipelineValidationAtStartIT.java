@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A pipeline file that is wrong stops the runner at start, naming file, line and field. */
+/**
+ * A pipeline file that is wrong stops the runner at start, naming the file (its full path), line
+ * and field.
+ */
 class PipelineValidationAtStartIT {
 
   private static final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
@@ -84,7 +87,8 @@ class PipelineValidationAtStartIT {
                     .close())
         .rootCause()
         .hasMessage(
-            "loops.yaml:12: phases[1].loop.go-to: no phase 'design' before 'review'; earlier"
+            pipelines.resolve("loops.yaml")
+                + ":12: phases[1].loop.go-to: no phase 'design' before 'review'; earlier"
                 + " phases: [develop]");
   }
 }

@@ -45,9 +45,8 @@ final class LocalDemo {
       say(
           "  %s  %-22s %s"
               .formatted(
-                  event.get("occurredAt").asString(),
-                  event.get("type").asString(),
-                  describe(event)));
+                  event.get("occurredAt").asString(), event.get("type").asString(), describe(event))
+              .stripTrailing());
     }
     JsonNode status = get(coordinator + "/api/v1/executions/" + executionId + "/status");
     while (Instant.now().isBefore(deadline)
