@@ -2,6 +2,7 @@ package dev.redrive.local.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.redrive.support.log.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,7 +93,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
       } catch (RegistryError e) {
         answer = RegistryApi.error(e);
       } catch (RuntimeException e) {
-        log.warn("schema registry request failed: {}", e.toString());
+        log.warn("schema registry request failed: {}", LogText.escape(e.toString()));
         answer = RegistryApi.error(new RegistryError(500, 50001, "internal error: " + e));
       }
       byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

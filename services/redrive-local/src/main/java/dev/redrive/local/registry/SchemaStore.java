@@ -50,18 +50,25 @@ public final class SchemaStore {
   public record Version(String subject, int version, int id, String schema) {}
 
   private final Path file;
+  private final int maxSchemas;
   private final Map<String, Integer> idsBySchema = new HashMap<>();
   private final Map<Integer, String> schemasById = new HashMap<>();
   private final Map<String, List<Integer>> versionsBySubject = new TreeMap<>();
   private int nextId = 1;
 
-  private SchemaStore(Path file) {
+  private SchemaStore(Path file, int maxSchemas) {
     this.file = file;
+    this.maxSchemas = maxSchemas;
   }
 
   /** Opens the store kept in {@code file}, reading what earlier runs registered. */
   public static SchemaStore open(Path file) {
-    SchemaStore store = new SchemaStore(file);
+    return open(file, MAX_SCHEMAS);
+  }
+
+  /** As {@link #open(Path)}, keeping at most {@code maxSchemas} schemas. */
+  static SchemaStore open(Path file, int maxSchemas) {
+    SchemaStore store = new SchemaStore(file, maxSchemas);
     if (Files.exists(file)) {
       List<String> lines;
       try {
@@ -119,9 +126,13 @@ public final class SchemaStore {
               + subject
               + "' (BACKWARD: a reader of the new schema must read data written with the latest)");
     }
-    if (id == null && schemasById.size() >= MAX_SCHEMAS) {
+    if (id == null && schemasById.size() >= maxSchemas) {
       throw new RegistryError(
-          422, 42201, "the local registry holds at most " + MAX_SCHEMAS + " schemas");
+          422,
+          42201,
+          "the local registry holds at most "
+              + maxSchemas
+              + " schemas; start with --fresh to clear it");
     }
     int assigned = id != null ? id : nextId;
     append(subject, assigned, schema);

@@ -81,6 +81,17 @@ class SchemaStoreTest {
   }
 
   @Test
+  void shouldRefuseOneSchemaMoreThanItKeepsButStillAnswerTheKnownOnes() {
+    SchemaStore store = SchemaStore.open(dir.resolve("schemas.jsonl"), 2);
+    store.register("a-value", V1);
+    store.register("a-value", V2);
+    assertThatThrownBy(() -> store.register("b-value", V1.replace("Failure", "Other")))
+        .isInstanceOf(RegistryError.class)
+        .hasMessage("the local registry holds at most 2 schemas; start with --fresh to clear it");
+    assertThat(store.register("b-value", V1)).isEqualTo(1);
+  }
+
+  @Test
   void shouldSkipALineCutShortByACrash() throws IOException {
     // given a file whose last registration was cut off mid-write
     Path file = dir.resolve("schemas.jsonl");
