@@ -31,7 +31,8 @@ final class DltListCommand extends ApiCommand {
   @Option(
       names = "--topic",
       paramLabel = "TOPIC",
-      description = "only the dead letters of this topic (redrive.attempts or redrive.attempts.DLT)")
+      description =
+          "only the dead letters of this topic (redrive.attempts or redrive.attempts.DLT)")
   String topic;
 
   @Option(

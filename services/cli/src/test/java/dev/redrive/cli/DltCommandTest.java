@@ -29,8 +29,7 @@ class DltCommandTest extends AgainstFakeServices {
     coordinator.json(
         "GET /api/v1/dead-letters?topic=redrive.attempts&reason=not+Avro&limit=1&after=c1",
         200,
-        "{\"deadLetters\": [%s], \"next\": null, \"scanned\": 9,"
-                .formatted(letter(3, 0, 2))
+        "{\"deadLetters\": [%s], \"next\": null, \"scanned\": 9,".formatted(letter(3, 0, 2))
             + " \"stoppedEarly\": \"read 9 records\"}");
 
     Cli.Result result =

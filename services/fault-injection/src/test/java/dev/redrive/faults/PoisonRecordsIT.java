@@ -147,9 +147,9 @@ class PoisonRecordsIT extends FaultCase {
         .allMatch(
             topic ->
                 letters.get(topic.getKey()).stream()
-                            .filter(l -> topic.getValue().equals(l.group()))
-                            .count()
-                        >= expected);
+                        .filter(l -> topic.getValue().equals(l.group()))
+                        .count()
+                    >= expected);
   }
 
   /** Two poison records on each input topic of the coordinator, keyed like real events. */

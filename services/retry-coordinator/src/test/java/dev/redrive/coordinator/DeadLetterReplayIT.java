@@ -88,9 +88,11 @@ class DeadLetterReplayIT {
 
     // the dry run says what would happen and sends nothing
     String selection =
-        "\"topic\": \"%s\", \"key\": \"%s\", \"requestedBy\": \"alice\"".formatted(ATTEMPTS, execution);
+        "\"topic\": \"%s\", \"key\": \"%s\", \"requestedBy\": \"alice\""
+            .formatted(ATTEMPTS, execution);
     Answer dryRun =
-        coordinator.post("/api/v1/dead-letters/replay", "{%s, \"dryRun\": true}".formatted(selection));
+        coordinator.post(
+            "/api/v1/dead-letters/replay", "{%s, \"dryRun\": true}".formatted(selection));
     assertThat(dryRun.status()).as(String.valueOf(dryRun.body())).isEqualTo(200);
     assertThat(dryRun.body().path("replayed").asInt()).isEqualTo(1);
     assertThat(dryRun.body().path("letters").get(0).path("outcome").asString())
@@ -102,7 +104,9 @@ class DeadLetterReplayIT {
         coordinator.post(
             "/api/v1/dead-letters/replay",
             "{%s, \"ratePerSecond\": 5, \"note\": \"try once more\"}".formatted(selection));
-    assertThat(replayed.body().path("replayed").asInt()).as(replayed.body().toString()).isEqualTo(1);
+    assertThat(replayed.body().path("replayed").asInt())
+        .as(replayed.body().toString())
+        .isEqualTo(1);
     letters = awaitLetters(execution, 2);
     assertThat(letters.get(0).path("replays").asInt()).isEqualTo(1);
     assertThat(letters.get(1).path("replayCount").asInt()).isEqualTo(1);
@@ -133,9 +137,12 @@ class DeadLetterReplayIT {
     List<DeadLettersReplayed> replays =
         decisions.stream()
             .map(d -> (DeadLettersReplayed) ((DecisionEvent) d).getPayload())
-            .filter(r -> r.getSelection().contains(execution) || r.getSelection().contains(reparked))
+            .filter(
+                r -> r.getSelection().contains(execution) || r.getSelection().contains(reparked))
             .toList();
-    assertThat(replays).extracting(DeadLettersReplayed::getDryRun).containsExactly(true, false, false, false);
+    assertThat(replays)
+        .extracting(DeadLettersReplayed::getDryRun)
+        .containsExactly(true, false, false, false);
     assertThat(replays.get(1).getNote()).isEqualTo("try once more");
     assertThat(replays.get(1).getRequestedBy()).isEqualTo("alice");
     assertThat(replays.get(3).getRequestedBy()).isEqualTo("bob");
@@ -161,8 +168,7 @@ class DeadLetterReplayIT {
   }
 
   @Test
-  void aBadRecordThatTwoGroupsReadIsDeadLetteredOnceByTheGroupThatOwnsTheTopic()
-      throws Exception {
+  void aBadRecordThatTwoGroupsReadIsDeadLetteredOnceByTheGroupThatOwnsTheTopic() throws Exception {
     // given a second group on the attempts topic (as the audit is), with the shared error handler,
     // which finds the poison record invalid too
     String poison = "poison-" + UUID.randomUUID();
@@ -200,8 +206,7 @@ class DeadLetterReplayIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  meters.find("redrive.dlt.deferred").tag("group", "audit-events").counter()
-                          != null
+                  meters.find("redrive.dlt.deferred").tag("group", "audit-events").counter() != null
                       && meters
                               .get("redrive.dlt.deferred")
                               .tag("group", "audit-events")
@@ -212,7 +217,8 @@ class DeadLetterReplayIT {
       assertThat(letters).hasSize(1);
       assertThat(letters.get(0).path("group").asString()).isEqualTo("coordinator-attempts");
       assertThat(letters.get(0).path("reason").asString()).isNotBlank();
-      Answer shown = coordinator.get("/api/v1/dead-letters/" + letters.get(0).path("coordinates").asString());
+      Answer shown =
+          coordinator.get("/api/v1/dead-letters/" + letters.get(0).path("coordinates").asString());
       assertThat(shown.body().path("value").path("encoding").asString()).isEqualTo("base64");
       assertThat(shown.body().path("value").path("size").asInt()).isEqualTo(10);
     } finally {
@@ -233,28 +239,45 @@ class DeadLetterReplayIT {
     for (var listing : listings.entrySet()) {
       Answer answer = coordinator.get(listing.getKey());
       assertThat(answer.status()).as(listing.getKey()).isEqualTo(400);
-      assertThat(answer.body().path("field").asString()).as(listing.getKey()).isEqualTo(listing.getValue());
+      assertThat(answer.body().path("field").asString())
+          .as(listing.getKey())
+          .isEqualTo(listing.getValue());
     }
     assertThat(coordinator.get("/api/v1/dead-letters/redrive.attempts.DLT/0/999999999").status())
         .isEqualTo(404);
+    for (String parameter : List.of("reason", "key")) {
+      Answer tooLong =
+          coordinator.get("/api/v1/dead-letters?%s=%s".formatted(parameter, "x".repeat(300)));
+      assertThat(tooLong.status()).as(parameter).isIn(400, 413);
+      assertThat(tooLong.body().path("field").asString()).isEqualTo(parameter);
+    }
 
     String many =
-        String.join(
-            ",", java.util.Collections.nCopies(101, "\"redrive.attempts.DLT/0/1\""));
+        String.join(",", java.util.Collections.nCopies(101, "\"redrive.attempts.DLT/0/1\""));
     Map<String, String> replays =
         Map.of(
-            "{\"dryRun\": true}", "selection",
-            "{\"topic\": \"redrive.attempts\", \"ratePerSecond\": 1001}", "ratePerSecond",
-            "{\"topic\": \"redrive.attempts\", \"ratePerSecond\": 0}", "ratePerSecond",
-            "{\"topic\": \"redrive.attempts\", \"limit\": 1001}", "limit",
-            "{\"coordinates\": [" + many + "]}", "coordinates",
-            "{\"coordinates\": [\"redrive.attempts.DLT/zero/1\"]}", "coordinates",
-            "{\"topic\": \"redrive.attempts\", \"requestedBy\": \"eve\\nadmin\"}", "requestedBy",
-            "{\"topic\": \"redrive.attempts\", \"replayAll\": true}", "replayAll");
+            "{\"dryRun\": true}",
+            "selection",
+            "{\"topic\": \"redrive.attempts\", \"ratePerSecond\": 1001}",
+            "ratePerSecond",
+            "{\"topic\": \"redrive.attempts\", \"ratePerSecond\": 0}",
+            "ratePerSecond",
+            "{\"topic\": \"redrive.attempts\", \"limit\": 1001}",
+            "limit",
+            "{\"coordinates\": [" + many + "]}",
+            "coordinates",
+            "{\"coordinates\": [\"redrive.attempts.DLT/zero/1\"]}",
+            "coordinates",
+            "{\"topic\": \"redrive.attempts\", \"requestedBy\": \"eve\\nadmin\"}",
+            "requestedBy",
+            "{\"topic\": \"redrive.attempts\", \"replayAll\": true}",
+            "replayAll");
     for (var replay : replays.entrySet()) {
       Answer answer = coordinator.post("/api/v1/dead-letters/replay", replay.getKey());
       assertThat(answer.status()).as(replay.getKey()).isEqualTo(400);
-      assertThat(answer.body().path("field").asString()).as(replay.getKey()).isEqualTo(replay.getValue());
+      assertThat(answer.body().path("field").asString())
+          .as(replay.getKey())
+          .isEqualTo(replay.getValue());
     }
     Answer longNote =
         coordinator.post(

@@ -9,13 +9,13 @@ import java.util.Map;
  *
  * <p>The rule: the group that acts on a topic owns it (the coordinator's listeners own the
  * attempts, requests and process events, the runner owns the commands, the audit owns the
- * decisions, which only it reads). When a record is bad in itself (it does not decode, or it is
- * not a valid event: {@link InvalidEventException}), only the owner sends it to {@code
- * <topic>.DLT}; every other group counts it in {@code redrive.dlt.deferred{topic, group}}, logs it
- * at WARN and goes on. A failure that is not the record's fault (a handler error of that group)
- * is dead-lettered by the group it happened in, whoever owns the topic: the record is fine, that
- * group could not handle it. A topic without an owner here (another system's failure topic, read
- * by the coordinator alone) is dead-lettered by whoever reads it.
+ * decisions, which only it reads). When a record is bad in itself (it does not decode, or it is not
+ * a valid event: {@link InvalidEventException}), only the owner sends it to {@code <topic>.DLT};
+ * every other group counts it in {@code redrive.dlt.deferred{topic, group}}, logs it at WARN and
+ * goes on. A failure that is not the record's fault (a handler error of that group) is
+ * dead-lettered by the group it happened in, whoever owns the topic: the record is fine, that group
+ * could not handle it. A topic without an owner here (another system's failure topic, read by the
+ * coordinator alone) is dead-lettered by whoever reads it.
  */
 public final class DeadLetterOwners {
 

@@ -138,8 +138,7 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
           record.offset(),
           LogText.escape(
               new String(
-                  replays.value() == null ? new byte[0] : replays.value(),
-                  StandardCharsets.UTF_8)),
+                  replays.value() == null ? new byte[0] : replays.value(), StandardCharsets.UTF_8)),
           record.topic(),
           Topic.DLT_SUFFIX);
     }

@@ -133,8 +133,7 @@ class DeadLetterController {
       coordinates.add(coordinates("coordinates", text));
     }
     DeadLetterSelection selection =
-        selection(
-            body.topic(), body.reason(), body.from(), body.to(), body.key(), coordinates);
+        selection(body.topic(), body.reason(), body.from(), body.to(), body.key(), coordinates);
     if (selection.equals(DeadLetterSelection.everything())) {
       throw new InvalidFieldException(
           "selection",
@@ -142,7 +141,8 @@ class DeadLetterController {
               + " dead letter must at least name its topic)");
     }
     int limit = bounded("limit", body.limit(), 100, bounds.maxReplay());
-    int rate = bounded("ratePerSecond", body.ratePerSecond(), bounds.defaultRate(), bounds.maxRate());
+    int rate =
+        bounded("ratePerSecond", body.ratePerSecond(), bounds.defaultRate(), bounds.maxRate());
     limits.name("requestedBy", body.requestedBy());
     limits.note("note", body.note());
     if (!coordinates.isEmpty() && body.after() != null) {
@@ -183,7 +183,8 @@ class DeadLetterController {
     limits.name("reason", reason);
     limits.name("key", key);
     if (from != null && to != null && !from.isBefore(to)) {
-      throw new InvalidFieldException("from", "must be before 'to' (%s), was %s".formatted(to, from));
+      throw new InvalidFieldException(
+          "from", "must be before 'to' (%s), was %s".formatted(to, from));
     }
     return new DeadLetterSelection(
         originalTopic(topic), blank(reason), from, to, blank(key), coordinates);
@@ -217,8 +218,7 @@ class DeadLetterController {
           "'%s' is not a dead-letter topic the coordinator reads; one of %s"
               .formatted(
                   shown(at.topic()),
-                  String.join(
-                      ", ", listing.topics().stream().map(t -> t + ".DLT").toList())));
+                  String.join(", ", listing.topics().stream().map(t -> t + ".DLT").toList())));
     }
     return at;
   }

@@ -45,7 +45,8 @@ final class DeadLetterViews {
     view.put("partition", letter.at().partition());
     view.put("offset", letter.at().offset());
     view.put("originalTopic", letter.originalTopic());
-    view.put("originalPartition", letter.originalPartition() < 0 ? null : letter.originalPartition());
+    view.put(
+        "originalPartition", letter.originalPartition() < 0 ? null : letter.originalPartition());
     view.put("originalOffset", letter.originalOffset() < 0 ? null : letter.originalOffset());
     view.put("group", letter.group());
     view.put("reason", letter.reason());
@@ -95,8 +96,7 @@ final class DeadLetterViews {
       view.put("encoding", "base64");
       view.put(
           "value",
-          Base64.getEncoder()
-              .encodeToString(cut ? Arrays.copyOf(value, MAX_HEADER_CHARS) : value));
+          Base64.getEncoder().encodeToString(cut ? Arrays.copyOf(value, MAX_HEADER_CHARS) : value));
       if (cut) {
         view.put("truncated", true);
         view.put("size", value.length);
@@ -133,7 +133,9 @@ final class DeadLetterViews {
     return view;
   }
 
-  /** The text, when the bytes are UTF-8 without control characters other than line breaks and tabs. */
+  /**
+   * The text, when the bytes are UTF-8 without control characters other than line breaks and tabs.
+   */
   private static String utf8(byte[] value) {
     try {
       CharBuffer chars =
@@ -187,8 +189,8 @@ final class DeadLetterViews {
   private static String message(ReplayDeadLetters.Result result) {
     String done =
         result.dryRun()
-            ? "Dry run: %d of %d dead letters would be replayed".formatted(
-                result.replayed(), result.matched())
+            ? "Dry run: %d of %d dead letters would be replayed"
+                .formatted(result.replayed(), result.matched())
             : "Replayed %d of %d dead letters".formatted(result.replayed(), result.matched());
     StringBuilder message = new StringBuilder(done);
     if (result.skipped() > 0) {

@@ -200,7 +200,8 @@ public class ReplayDeadLetters {
     DeadLetterSelection selection = request.selection();
     if (selection.explicit()) {
       List<DeadLetter> letters = new ArrayList<>();
-      for (DeadLetterCoordinates at : selection.coordinates()) {
+      // each named letter once, however often it is named
+      for (DeadLetterCoordinates at : new java.util.LinkedHashSet<>(selection.coordinates())) {
         DeadLetter letter =
             deadLetters.find(at).orElseThrow(() -> new DeadLetterNotFoundException(at));
         if (selection.matches(letter)) {
@@ -309,7 +310,9 @@ public class ReplayDeadLetters {
     }
   }
 
-  /** The real replay: claims each letter in the replay log, then sends it; a failed send is freed. */
+  /**
+   * The real replay: claims each letter in the replay log, then sends it; a failed send is freed.
+   */
   private final class SendingSink implements ReplaySink {
     private final String replayId;
     private final Request request;
@@ -341,7 +344,7 @@ public class ReplayDeadLetters {
             "replay {}: could not send {} back to {}: {}",
             replayId,
             letter.at(),
-            letter.originalTopic(),
+            LogText.escape(letter.originalTopic()),
             LogText.escape(String.valueOf(e.getMessage())));
         return new Line(letter, Outcome.FAILED, String.valueOf(e.getMessage()), 0);
       }

@@ -7,8 +7,8 @@ import java.util.List;
  * A record in a dead-letter topic, with what its headers say about where it came from and why.
  *
  * @param at where it is in the dead-letter topic
- * @param originalTopic the topic it came from (its {@code kafka_dlt-original-topic} header, else
- *     the dead-letter topic's name without {@code .DLT})
+ * @param originalTopic the topic it came from: the dead-letter topic's name without {@code .DLT}
+ *     (where Redrive's routing puts it; a header is not trusted for where a replay sends it)
  * @param originalPartition its partition there; -1 when the header is missing
  * @param originalOffset its offset there; -1 when the header is missing
  * @param group the consumer group that dead-lettered it; null when unknown

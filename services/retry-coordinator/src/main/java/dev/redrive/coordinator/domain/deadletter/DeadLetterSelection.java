@@ -21,8 +21,7 @@ public record DeadLetterSelection(
   public DeadLetterSelection {
     coordinates = coordinates == null ? List.of() : List.copyOf(coordinates);
     if (from != null && to != null && !from.isBefore(to)) {
-      throw new IllegalArgumentException(
-          "from (%s) must be before to (%s)".formatted(from, to));
+      throw new IllegalArgumentException("from (%s) must be before to (%s)".formatted(from, to));
     }
   }
 

@@ -12,12 +12,13 @@ public record ReplayPace(int ratePerSecond) {
 
   public ReplayPace {
     if (ratePerSecond < 1) {
-      throw new IllegalArgumentException(
-          "ratePerSecond must be at least 1, was " + ratePerSecond);
+      throw new IllegalArgumentException("ratePerSecond must be at least 1, was " + ratePerSecond);
     }
   }
 
-  /** When the {@code n}-th send (counted from 0) may go, for a replay that started at {@code start}. */
+  /**
+   * When the {@code n}-th send (counted from 0) may go, for a replay that started at {@code start}.
+   */
   public Instant dueAt(Instant start, int n) {
     if (n < 0) {
       throw new IllegalArgumentException("n counts from 0, was " + n);
@@ -27,7 +28,9 @@ public record ReplayPace(int ratePerSecond) {
 
   /** How long {@code sends} records take at this rate (the first goes at once). */
   public Duration duration(int sends) {
-    return sends <= 1 ? Duration.ZERO : Duration.between(Instant.EPOCH, dueAt(Instant.EPOCH, sends - 1));
+    return sends <= 1
+        ? Duration.ZERO
+        : Duration.between(Instant.EPOCH, dueAt(Instant.EPOCH, sends - 1));
   }
 
   /** How long to wait before the {@code n}-th send, at {@code now}; zero when it is due. */

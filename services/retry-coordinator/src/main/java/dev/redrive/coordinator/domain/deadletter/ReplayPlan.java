@@ -7,15 +7,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a replay does with each selected dead letter, decided before anything is sent; a dry run
- * and a real replay carry out the same plan, one counting, the other sending.
+ * What a replay does with each selected dead letter, decided before anything is sent; a dry run and
+ * a real replay carry out the same plan, one counting, the other sending.
  *
- * <p>A dead letter is sent back unless: it was replayed before (its coordinates are remembered),
- * so that the same letter is not sent twice by accident; it is re-parked (it was replayed and
- * failed again) and was found by a filter rather than named by its coordinates, so that a
- * selection run twice does not loop a record that keeps failing; or it has no value (it was too
- * large to copy into the dead-letter topic, and is read where it was). {@code force} sends the
- * first two kinds all the same; nothing sends a letter without a value.
+ * <p>A dead letter is sent back unless: it was replayed before (its coordinates are remembered), so
+ * that the same letter is not sent twice by accident; it is re-parked (it was replayed and failed
+ * again) and was found by a filter rather than named by its coordinates, so that a selection run
+ * twice does not loop a record that keeps failing; or it has no value (it was too large to copy
+ * into the dead-letter topic, and is read where it was). {@code force} sends the first two kinds
+ * all the same; nothing sends a letter without a value.
  */
 public record ReplayPlan(List<Step> steps) {
 

@@ -17,9 +17,9 @@ import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Translates between a record of a dead-letter topic and a {@link DeadLetter}: what Spring's
- * {@code kafka_dlt-*} headers and Redrive's {@code redrive-dlt-reason} say, and the headers a
- * replayed record goes back with (its own, without the dead-letter ones, plus the replay count).
+ * Translates between a record of a dead-letter topic and a {@link DeadLetter}: what Spring's {@code
+ * kafka_dlt-*} headers and Redrive's {@code redrive-dlt-reason} say, and the headers a replayed
+ * record goes back with (its own, without the dead-letter ones, plus the replay count).
  */
 final class DeadLetterRecords {
 
@@ -29,13 +29,12 @@ final class DeadLetterRecords {
     Headers headers = record.headers();
     List<DeadLetter.Header> all = new ArrayList<>();
     headers.forEach(h -> all.add(new DeadLetter.Header(h.key(), h.value())));
-    String originalTopic = text(headers, KafkaHeaders.DLT_ORIGINAL_TOPIC);
-    if (originalTopic == null) {
-      originalTopic =
-          record.topic().endsWith(Topic.DLT_SUFFIX)
-              ? record.topic().substring(0, record.topic().length() - Topic.DLT_SUFFIX.length())
-              : record.topic();
-    }
+    // where Redrive's routing sent it from: the name without .DLT, never a header, so that a
+    // record someone wrote into a dead-letter topic cannot make a replay send to another topic
+    String originalTopic =
+        record.topic().endsWith(Topic.DLT_SUFFIX)
+            ? record.topic().substring(0, record.topic().length() - Topic.DLT_SUFFIX.length())
+            : record.topic();
     String reason = text(headers, RedriveHeaders.DLT_REASON);
     return new DeadLetter(
         new DeadLetterCoordinates(record.topic(), record.partition(), record.offset()),

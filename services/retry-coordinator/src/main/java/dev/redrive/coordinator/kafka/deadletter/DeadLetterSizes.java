@@ -18,8 +18,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The gauge {@code redrive.dlt.letters{topic}}: records in each dead-letter topic (end offsets minus
- * beginning offsets, so records the retention deleted are not counted), read every {@code
+ * The gauge {@code redrive.dlt.letters{topic}}: records in each dead-letter topic (end offsets
+ * minus beginning offsets, so records the retention deleted are not counted), read every {@code
  * redrive.coordinator.dead-letters.size-interval} on a thread of its own, so that a scrape never
  * waits for the broker. A broker that does not answer leaves the last values and a WARN line.
  */
@@ -73,8 +73,7 @@ class DeadLetterSizes implements SmartLifecycle {
               thread.setDaemon(true);
               return thread;
             });
-    executor.scheduleWithFixedDelay(
-        this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -18,9 +18,9 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a dead letter back to its original topic as it was: its key, its value bytes untouched
- * (no re-encoding), its own headers, and {@code redrive-replay-count}; the key picks the partition,
- * so the record lands beside the other events of its execution. Waits for the broker's answer.
+ * Sends a dead letter back to its original topic as it was: its key, its value bytes untouched (no
+ * re-encoding), its own headers, and {@code redrive-replay-count}; the key picks the partition, so
+ * the record lands beside the other events of its execution. Waits for the broker's answer.
  */
 @Component
 class KafkaDeadLetterSender implements DeadLetterSender, DisposableBean {

@@ -77,6 +77,10 @@ class KafkaDeadLetters implements DeadLetters {
     long deadline = System.nanoTime() + scanTimeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = partitions(consumer, selection.topic());
+      // assigned (and paused) before the offsets are asked for: with read_committed, the answer
+      // for a partition that is not assigned is logged as a warning
+      consumer.assign(partitions);
+      consumer.pause(partitions);
       Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       Map<TopicPartition, Long> fromTime = startsAt(consumer, partitions, selection);
@@ -94,8 +98,8 @@ class KafkaDeadLetters implements DeadLetters {
         if (start >= end) {
           continue;
         }
-        consumer.assign(List.of(partition));
         consumer.seek(partition, start);
+        consumer.resume(List.of(partition));
         while (consumer.position(partition) < end) {
           if (scanned >= query.maxScanned() || System.nanoTime() > deadline) {
             String why =
@@ -122,6 +126,7 @@ class KafkaDeadLetters implements DeadLetters {
             }
           }
         }
+        consumer.pause(List.of(partition));
       }
     }
     return new Scan(letters, null, scanned, null);
@@ -139,12 +144,12 @@ class KafkaDeadLetters implements DeadLetters {
       if (known == null || known.stream().noneMatch(p -> p.partition() == at.partition())) {
         return Optional.empty();
       }
+      consumer.assign(List.of(partition));
       long begin = consumer.beginningOffsets(List.of(partition)).getOrDefault(partition, 0L);
       long end = consumer.endOffsets(List.of(partition)).getOrDefault(partition, 0L);
       if (at.offset() < begin || at.offset() >= end) {
         return Optional.empty();
       }
-      consumer.assign(List.of(partition));
       consumer.seek(partition, at.offset());
       while (consumer.position(partition) <= at.offset() && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
@@ -181,7 +186,9 @@ class KafkaDeadLetters implements DeadLetters {
     Map<String, Long> sizes = new LinkedHashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = partitions(consumer, null);
-      Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> beginnings =
+          consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA_TIMEOUT);
       for (String topic : originalTopics) {
         sizes.put(topic + Topic.DLT_SUFFIX, 0L);

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Writes a replay's DeadLettersReplayed decision to the outbox, keyed {@code redrive-dead-letters}. */
+/**
+ * Writes a replay's DeadLettersReplayed decision to the outbox, keyed {@code redrive-dead-letters}.
+ */
 @Component
 class OutboxDeadLetterEvents implements DeadLetterEvents {
 

@@ -72,7 +72,8 @@ class ReplayDeadLettersTest {
     assertThat(waits).isEmpty();
     assertThat(log).containsOnlyKeys(letter(1).at());
     assertThat(events).containsExactly(result);
-    assertThat(meters.get("redrive.dlt.replayed").tag("topic", "redrive.attempts").counter().count())
+    assertThat(
+            meters.get("redrive.dlt.replayed").tag("topic", "redrive.attempts").counter().count())
         .isZero();
   }
 
@@ -86,7 +87,8 @@ class ReplayDeadLettersTest {
     // at 2 per second, from a fixed clock: the second waits 0.5 s, the third 1 s
     assertThat(waits).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(second.replayed()).isZero();
-    assertThat(second.lines()).extracting(ReplayDeadLetters.Line::detail)
+    assertThat(second.lines())
+        .extracting(ReplayDeadLetters.Line::detail)
         .containsOnly("ALREADY_REPLAYED");
     assertThat(
             meters
@@ -115,7 +117,12 @@ class ReplayDeadLettersTest {
     assertThat(result.failed()).isEqualTo(1);
     assertThat(result.lines().get(1).detail()).contains("broker said no");
     assertThat(log).doesNotContainKey(letter(1).at()).containsKey(letter(2).at());
-    assertThat(meters.get("redrive.dlt.replay.failed").tag("topic", "redrive.attempts").counter().count())
+    assertThat(
+            meters
+                .get("redrive.dlt.replay.failed")
+                .tag("topic", "redrive.attempts")
+                .counter()
+                .count())
         .isEqualTo(1.0);
   }
 
@@ -138,12 +145,18 @@ class ReplayDeadLettersTest {
   void namedCoordinatesThatHoldNoLetterAreNotFound() {
     DeadLetterSelection named =
         new DeadLetterSelection(
-            null, null, null, null, null, List.of(DeadLetterCoordinates.parse("redrive.attempts.DLT/0/99")));
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(DeadLetterCoordinates.parse("redrive.attempts.DLT/0/99")));
 
     assertThatThrownBy(
             () ->
                 replay.replay(
-                    new ReplayDeadLetters.Request(named, null, 10, false, 10, false, "alice", null)))
+                    new ReplayDeadLetters.Request(
+                        named, null, 10, false, 10, false, "alice", null)))
         .isInstanceOf(DeadLetterNotFoundException.class)
         .hasMessageContaining("redrive.attempts.DLT/0/99");
   }

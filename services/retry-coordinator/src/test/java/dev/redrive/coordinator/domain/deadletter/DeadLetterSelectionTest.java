@@ -12,7 +12,8 @@ class DeadLetterSelectionTest {
 
   private final Instant nine = Instant.parse("2026-12-06T09:00:00Z");
   private final Instant ten = Instant.parse("2026-12-06T10:00:00Z");
-  private final DeadLetter letter = letter(5, "exec_a", "DeserializationException: Not Avro", nine, 0);
+  private final DeadLetter letter =
+      letter(5, "exec_a", "DeserializationException: Not Avro", nine, 0);
 
   @Test
   void shouldMatchWhenEveryPartGivenMatches() {
@@ -37,7 +38,12 @@ class DeadLetterSelectionTest {
   void shouldMatchOnlyTheNamedCoordinates() {
     DeadLetterSelection named =
         new DeadLetterSelection(
-            null, null, null, null, null, List.of(DeadLetterCoordinates.parse("redrive.attempts.DLT/0/5")));
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(DeadLetterCoordinates.parse("redrive.attempts.DLT/0/5")));
 
     assertThat(named.explicit()).isTrue();
     assertThat(named.matches(letter)).isTrue();

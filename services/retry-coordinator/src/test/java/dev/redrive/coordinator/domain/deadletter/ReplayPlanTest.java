@@ -21,7 +21,8 @@ class ReplayPlanTest {
   void shouldSendFreshLettersAndSkipReplayedReparkedAndEmptyOnesFoundByAFilter() {
     ReplayPlan plan = ReplayPlan.of(all, Set.of(replayed.at()), false, false);
 
-    assertThat(plan.steps()).extracting(ReplayPlan.Step::skip)
+    assertThat(plan.steps())
+        .extracting(ReplayPlan.Step::skip)
         .containsExactly(
             null,
             ReplayPlan.Skip.ALREADY_REPLAYED,
@@ -38,9 +39,11 @@ class ReplayPlanTest {
 
   @Test
   void shouldSendAReparkedLetterNamedByItsCoordinatesButNotOneReplayedBefore() {
-    ReplayPlan plan = ReplayPlan.of(List.of(reparked, replayed), Set.of(replayed.at()), true, false);
+    ReplayPlan plan =
+        ReplayPlan.of(List.of(reparked, replayed), Set.of(replayed.at()), true, false);
 
-    assertThat(plan.steps()).extracting(ReplayPlan.Step::skip)
+    assertThat(plan.steps())
+        .extracting(ReplayPlan.Step::skip)
         .containsExactly(null, ReplayPlan.Skip.ALREADY_REPLAYED);
   }
 
@@ -48,7 +51,8 @@ class ReplayPlanTest {
   void shouldSendReplayedAndReparkedLettersWhenForcedButNeverOneWithoutAValue() {
     ReplayPlan plan = ReplayPlan.of(all, Set.of(replayed.at()), false, true);
 
-    assertThat(plan.sends()).extracting(ReplayPlan.Step::letter)
+    assertThat(plan.sends())
+        .extracting(ReplayPlan.Step::letter)
         .containsExactly(fresh, replayed, reparked);
     assertThat(plan.skipped()).containsExactly(Map.entry(ReplayPlan.Skip.NO_VALUE, 1));
   }

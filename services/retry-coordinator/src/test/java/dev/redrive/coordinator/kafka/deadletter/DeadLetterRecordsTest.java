@@ -42,12 +42,22 @@ class DeadLetterRecordsTest {
   }
 
   @Test
+  void shouldNeverTakeTheTopicToReplayToFromAHeader() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("kafka_dlt-original-topic", "payments.ledger".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(DeadLetterRecords.letter(record(headers)).originalTopic())
+        .isEqualTo("redrive.attempts");
+  }
+
+  @Test
   void shouldReplayTheRecordsOwnHeadersWithoutTheDeadLetterOnesAndWithTheNewCount() {
     Headers headers = deadLetterHeaders("1");
     headers.add("redrive-event-type", "AttemptFailed".getBytes(StandardCharsets.UTF_8));
     headers.add("springDeserializerExceptionValue", new byte[] {1});
 
-    Headers replayed = DeadLetterRecords.replayHeaders(DeadLetterRecords.letter(record(headers)), 2);
+    Headers replayed =
+        DeadLetterRecords.replayHeaders(DeadLetterRecords.letter(record(headers)), 2);
 
     List<String> names = new ArrayList<>();
     replayed.forEach(h -> names.add(h.key()));
