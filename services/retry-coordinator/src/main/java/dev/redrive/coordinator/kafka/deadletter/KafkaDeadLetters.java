@@ -52,6 +52,9 @@ class KafkaDeadLetters implements DeadLetters {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // a listing reads a partition to its end and moves on: an empty fetch must not wait Kafka's
+    // 500 ms (it cost half a second per partition read)
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     // reading must never create a topic (a dead-letter topic of a source no record failed on yet)
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     this.consumerConfig = config;
