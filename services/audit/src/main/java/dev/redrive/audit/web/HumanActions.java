@@ -13,11 +13,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What people did to an execution, as the audit page's "Human actions" table shows it: requests
- * (retries, resumes, resubmissions, cancels, pauses, dead-letter replays, count resets, refused
- * requests) and what the services did at a person's request, with who asked and the note or reason
- * they gave. An event that only carries out the command listed just before it (the runner's {@code
- * RolledBack} after a {@code Rollback}, {@code ExecutionCancelled} after a {@code Cancel}) is not
- * listed again.
+ * (retries, resumes, resubmissions, cancels, pauses, count resets, refused requests) and what the
+ * services did at a person's request, with who asked and the note or reason they gave. An event
+ * that only carries out the command listed just before it (the runner's {@code RolledBack} after a
+ * {@code Rollback}, {@code ExecutionCancelled} after a {@code Cancel}) is not listed again.
  */
 final class HumanActions {
 

@@ -43,10 +43,6 @@ public class ListDeadLetters {
     return deadLetters.originalTopics();
   }
 
-  public DeadLetterLimits limits() {
-    return limits;
-  }
-
   /** A page of the letters the selection matches (see {@link DeadLetters#scan}). */
   public Page list(DeadLetterSelection selection, DeadLetters.Position after, int limit) {
     if (limit < 1 || limit > DeadLetterLimits.MAX_PAGE) {
