@@ -11,8 +11,8 @@ import java.util.Optional;
 public interface DeadLetters {
 
   /**
-   * The topics whose dead letters can be listed and replayed: Redrive's own and the configured
-   * sources', by their names (not the {@code .DLT} names).
+   * The topics whose dead letters can be listed and replayed: Redrive's own, and the configured
+   * sources' failure and command topics, by their names (not the {@code .DLT} names).
    */
   List<String> originalTopics();
 

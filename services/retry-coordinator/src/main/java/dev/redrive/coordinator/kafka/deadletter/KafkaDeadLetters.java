@@ -62,7 +62,17 @@ class KafkaDeadLetters implements DeadLetters {
     this.decoderConfig.put("specific.avro.reader", false);
     Set<String> topics = new LinkedHashSet<>();
     RedriveTopics.ALL.forEach(topic -> topics.add(topic.name()));
-    properties.sources().values().forEach(source -> topics.add(source.topic()));
+    properties
+        .sources()
+        .values()
+        .forEach(
+            source -> {
+              topics.add(source.topic());
+              // its retry commands, which the audit reads (and dead-letters what it cannot read)
+              if (!source.commandTopic().isBlank()) {
+                topics.add(source.commandTopic());
+              }
+            });
     this.originalTopics = List.copyOf(topics);
     this.scanTimeout = properties.deadLetters().scanTimeout();
   }
