@@ -175,7 +175,9 @@ class AuditTrailIT {
 
   @Test
   void poisonRecordInABatchGoesToTheDeadLetterTopicAndTheRestOfTheBatchIsStored() throws Exception {
-    // given a batch whose third record is not Avro, all on the partition of one execution
+    // given a batch with a record that is not Avro on the topic the audit owns (decisions: it alone
+    // reads them, so it dead-letters them) and one on the attempts topic, which the coordinator
+    // owns and dead-letters (DeadLetterOwners: each bad record is dead-lettered once)
     String executionId = "poison-" + UUID.randomUUID();
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     AttemptEvent[] before = {
@@ -190,16 +192,17 @@ class AuditTrailIT {
     pausedWhile(
         () -> {
           audit.send(before);
+          sendRaw(RedriveTopics.DECISIONS.name(), executionId, poison);
           sendRaw(RedriveTopics.ATTEMPTS.name(), executionId, poison);
           audit.send(after);
         });
 
-    // then the poison record is in the DLT with its bytes and the reason
+    // then the poison record of its own topic is in the DLT with its bytes and the reason
     ConsumerRecord<String, byte[]> dead =
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
-                () -> firstWithKey(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId),
+                () -> firstWithKey(RedriveTopics.DECISIONS.deadLetterTopic(), executionId),
                 r -> r != null);
     assertThat(dead.value()).isEqualTo(poison);
     assertThat(
@@ -212,14 +215,27 @@ class AuditTrailIT {
     assertThat(audit.timeline(executionId, 4))
         .extracting(e -> e.path("payload").path("payload").path("phase").asString())
         .containsExactly("a", "b", "c", "d");
+    // and the one on the coordinator's topic is counted and left to the coordinator (the count is
+    // taken instead of sending it, so it is not in the DLT)
+    assertThat(
+            audit
+                .context
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("redrive.dlt.deferred")
+                .tags("topic", RedriveTopics.ATTEMPTS.name(), "group", "audit-events")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
   void eventWithoutAnEventIdGoesToTheDeadLetterTopicAndTheRestOfTheBatchIsStored() {
-    // given a batch whose second record decodes but has an empty event id
+    // given a batch whose second record (on the decisions topic, which the audit owns) decodes but
+    // has an empty event id
     String executionId = "invalid-" + UUID.randomUUID();
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    AttemptEvent invalid = attemptStarted(executionId, "demo", "b", 1, null, t0.plusMillis(1));
+    DecisionEvent invalid =
+        retryScheduled(executionId, "cmd-1", "b", 2, null, false, t0.plusMillis(1));
     invalid.setEventId("");
     pausedWhile(
         () ->
@@ -233,7 +249,7 @@ class AuditTrailIT {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
-                () -> firstWithKey(RedriveTopics.ATTEMPTS.deadLetterTopic(), executionId),
+                () -> firstWithKey(RedriveTopics.DECISIONS.deadLetterTopic(), executionId),
                 r -> r != null);
     assertThat(
             new String(

@@ -40,6 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PauseCommand.class,
       UnpauseCommand.class,
       OutboxCommand.class,
+      DltCommand.class,
       CompletionCommand.class
     })
 public final class RedriveCli {

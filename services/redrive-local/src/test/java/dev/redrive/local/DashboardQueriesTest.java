@@ -70,6 +70,12 @@ class DashboardQueriesTest {
             "redrive_outbox_parked",
             "redrive_outbox_oldest_age_seconds",
             "redrive_dlt_records_total",
+            "redrive_dlt_deferred_total",
+            "redrive_dlt_letters",
+            "redrive_dlt_replayed_total",
+            "redrive_dlt_replay_skipped_total",
+            "redrive_dlt_replay_failed_total",
+            "redrive_dlt_reparked_total",
             "redrive_phase_duration_seconds_count",
             "redrive_audit_events_total",
             "kafka_consumer_fetch_manager_records_lag_max");

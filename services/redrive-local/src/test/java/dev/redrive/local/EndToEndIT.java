@@ -242,6 +242,31 @@ class EndToEndIT {
     assertThat(new String(reason.value(), StandardCharsets.UTF_8))
         .contains("Unknown magic byte 0x7b: not Confluent-framed Avro");
 
+    // once, not once per group: the audit reads the topic too, counts the record and leaves it to
+    // the coordinator, whose dead-letter listing has it once, ready for a replay (a dry run here)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(audit + "/actuator/prometheus")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .lines()
+                    .anyMatch(
+                        line ->
+                            line.startsWith("redrive_dlt_deferred_total{")
+                                && line.contains("topic=\"redrive.attempts\"")));
+    JsonNode letters = get(coordinator + "/api/v1/dead-letters?key=" + key).path("deadLetters");
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).path("group").asString()).isEqualTo("coordinator-attempts");
+    HttpResponse<String> dryRun =
+        post(
+            coordinator + "/api/v1/dead-letters/replay",
+            "{\"key\": \"%s\", \"dryRun\": true, \"requestedBy\": \"e2e\"}".formatted(key));
+    assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+    assertThat(JSON.readTree(dryRun.body()).path("replayed").asInt()).isEqualTo(1);
+
     // and a good execution after it still runs through
     String executionId = start("demo");
     await()

@@ -61,26 +61,28 @@ final class KafkaProbe implements AutoCloseable {
 
   /**
    * The values with this key: waits until {@code expected} arrived, then reads 2 s more so that an
-   * extra one would be seen.
+   * extra one would be seen. Only the records with this key are decoded: the topic may hold records
+   * that are not Avro (other tests' poison records), which are none of this read's business.
    */
   List<Object> read(String topic, String key, int expected) {
     RedriveAvroDeserializer deserializer = new RedriveAvroDeserializer();
     deserializer.configure(
         Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     List<Object> found = new ArrayList<>();
-    try (KafkaConsumer<String, Object> consumer =
-        new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), deserializer)) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
-                poll(consumer, key, found);
+                poll(consumer, key, deserializer, found);
                 return found.size() >= expected;
               });
       long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < settle) {
-        poll(consumer, key, found);
+        poll(consumer, key, deserializer, found);
       }
     }
     return found;
@@ -109,10 +111,14 @@ final class KafkaProbe implements AutoCloseable {
     }
   }
 
-  private static <V> void poll(KafkaConsumer<String, V> consumer, String key, List<Object> into) {
-    for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+  private static void poll(
+      KafkaConsumer<String, byte[]> consumer,
+      String key,
+      RedriveAvroDeserializer deserializer,
+      List<Object> into) {
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
       if (key.equals(record.key())) {
-        into.add(record.value());
+        into.add(deserializer.deserialize(record.topic(), record.value()));
       }
     }
   }

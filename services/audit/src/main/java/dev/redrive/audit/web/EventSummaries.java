@@ -123,6 +123,18 @@ final class EventSummaries {
                   text(p, "releasedCommands"),
                   p.path("staggerMs").asLong() > 0 ? ", " + text(p, "staggerMs") + " ms apart" : "",
                   note(p));
+      case "DeadLettersReplayed" ->
+          "%s %s %s of %s dead letters (%s)%s; %s skipped, %s failed%s"
+              .formatted(
+                  has(p, "requestedBy") ? text(p, "requestedBy") : "someone",
+                  p.path("dryRun").asBoolean() ? "dry-ran a replay: would replay" : "replayed",
+                  text(p, "replayed"),
+                  text(p, "matched"),
+                  text(p, "selection"),
+                  p.path("forced").asBoolean() ? ", forced" : "",
+                  text(p, "skipped"),
+                  text(p, "failed"),
+                  note(p));
       default -> type;
     };
   }

@@ -58,6 +58,7 @@ final class HumanActions {
           "Cancel",
           "RetriesPaused",
           "RetriesUnpaused",
+          "DeadLettersReplayed",
           "ExecutionResubmitted" ->
           true;
       case "StartExecution", "RetryRejected", "ExecutionCancelled", "RolledBack" ->

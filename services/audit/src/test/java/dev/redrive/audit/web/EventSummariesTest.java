@@ -64,6 +64,36 @@ class EventSummariesTest {
   }
 
   @Test
+  void aDeadLetterReplaySaysWhoReplayedWhatHowManyAndWhetherItWasADryRun() {
+    String replayed =
+        EventSummaries.describe(
+            "DeadLettersReplayed",
+            event(
+                """
+                {"payload": {"replayId": "r-1", "dryRun": false,
+                 "selection": "topic=redrive.attempts reason~'not Avro'", "matched": 3,
+                 "replayed": 2, "skipped": 1, "failed": 0, "forced": false,
+                 "requestedBy": "alice", "note": "registry fixed"}}"""));
+    String dryRun =
+        EventSummaries.describe(
+            "DeadLettersReplayed",
+            event(
+                """
+                {"payload": {"replayId": "r-2", "dryRun": true, "selection": "key=exec_1",
+                 "matched": 1, "replayed": 1, "skipped": 0, "failed": 0, "forced": true,
+                 "requestedBy": null, "note": null}}"""));
+
+    assertThat(replayed)
+        .isEqualTo(
+            "alice replayed 2 of 3 dead letters (topic=redrive.attempts reason~'not Avro');"
+                + " 1 skipped, 0 failed: \"registry fixed\"");
+    assertThat(dryRun)
+        .isEqualTo(
+            "someone dry-ran a replay: would replay 1 of 1 dead letters (key=exec_1), forced;"
+                + " 0 skipped, 0 failed");
+  }
+
+  @Test
   void refusalAndInterventionSayWhyNot() {
     assertThat(
             EventSummaries.describe(

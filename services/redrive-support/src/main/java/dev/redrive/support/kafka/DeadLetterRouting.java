@@ -1,6 +1,7 @@
 package dev.redrive.support.kafka;
 
 import dev.redrive.support.log.LogText;
+import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
@@ -49,6 +51,13 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * own headers, its reason saying so and where the record is ({@code
  * kafka_dlt-original-topic/partition/offset}). Before, the send failed, the error handler tried the
  * record again, and its partition stopped for good.
+ *
+ * <p>A record that is bad in itself (it does not decode, or is invalid) is dead-lettered once, by
+ * the group that owns its topic ({@link DeadLetterOwners}); another group reading the same topic
+ * counts it in {@code redrive.dlt.deferred{topic, group}}, logs it and goes on. A dead letter that
+ * carries {@link RedriveHeaders#REPLAY_COUNT} was replayed by a person and failed again: it is
+ * re-parked (dead-lettered again, keeping that header) and counted in {@code
+ * redrive.dlt.reparked{topic}}.
  */
 public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBean {
 
@@ -90,10 +99,49 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
                     RedriveHeaders.DLT_REASON,
                     rootMessage(exception).getBytes(StandardCharsets.UTF_8)));
     this.meters = meters;
+    // at zero from the start, so that a dashboard shows 0 rather than no data
+    for (Topic topic : RedriveTopics.ALL) {
+      reparked(topic.name());
+    }
   }
 
   @Override
   public void accept(ConsumerRecord<?, ?> record, Exception exception) {
+    String group = KafkaUtils.getConsumerGroupId();
+    if (badInItself(exception) && !DeadLetterOwners.deadLetters(record.topic(), group)) {
+      Counter.builder("redrive.dlt.deferred")
+          .description(
+              "Bad records that this group did not dead-letter because another group owns the"
+                  + " topic and dead-letters them")
+          .tag("topic", record.topic())
+          .tag("group", group)
+          .register(meters)
+          .increment();
+      log.warn(
+          "group {} saw a bad record at {}-{}@{} and leaves it to group {}, which owns the topic"
+              + " and dead-letters it: {}",
+          group,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          DeadLetterOwners.owner(record.topic()),
+          LogText.escape(rootMessage(exception)));
+      return;
+    }
+    Header replays = record.headers().lastHeader(RedriveHeaders.REPLAY_COUNT);
+    if (replays != null) {
+      reparked(record.topic()).increment();
+      log.warn(
+          "{}-{}@{} failed again after {} replay(s): re-parking it in {}{}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          LogText.escape(
+              new String(
+                  replays.value() == null ? new byte[0] : replays.value(), StandardCharsets.UTF_8)),
+          record.topic(),
+          Topic.DLT_SUFFIX);
+    }
     Counter.builder("redrive.dlt.records")
         .description("Records sent to a dead-letter topic")
         .tag("topic", record.topic())
@@ -119,6 +167,26 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
     } else {
       recoverer.accept(record, exception);
     }
+  }
+
+  private Counter reparked(String topic) {
+    return Counter.builder("redrive.dlt.reparked")
+        .description("Replayed records that failed again and were dead-lettered again")
+        .tag("topic", topic)
+        .register(meters);
+  }
+
+  /** Whether the record itself is at fault: it did not decode, or it is not a valid event. */
+  static boolean badInItself(Throwable exception) {
+    for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DeserializationException || cause instanceof InvalidEventException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**
@@ -164,6 +232,10 @@ public class DeadLetterRouting implements ConsumerRecordRecoverer, DisposableBea
     headers.add(
         KafkaHeaders.DLT_ORIGINAL_OFFSET,
         ByteBuffer.allocate(Long.BYTES).putLong(record.offset()).array());
+    Header replays = record.headers().lastHeader(RedriveHeaders.REPLAY_COUNT);
+    if (replays != null) {
+      headers.add(RedriveHeaders.REPLAY_COUNT, replays.value());
+    }
     Object key = record.key() instanceof String ? record.key() : null;
     try {
       template

@@ -15,5 +15,12 @@ public final class RedriveHeaders {
   /** On a dead-letter record: why it could not be handled (the root cause's type and message). */
   public static final String DLT_REASON = "redrive-dlt-reason";
 
+  /**
+   * On a record a person replayed from a dead-letter topic: how many replays it went through (1
+   * after the first). A replayed record that fails again is dead-lettered with it, so it shows as
+   * re-parked and is not replayed again without asking for it.
+   */
+  public static final String REPLAY_COUNT = "redrive-replay-count";
+
   private RedriveHeaders() {}
 }

@@ -2,6 +2,7 @@ package dev.redrive.coordinator.config;
 
 import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.RequestRetry;
+import dev.redrive.coordinator.app.deadletter.DeadLetterLimits;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryBudget;
@@ -138,6 +139,18 @@ class CoordinatorConfiguration {
               });
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  /** The bounds of listing and replaying dead letters. */
+  @Bean
+  DeadLetterLimits deadLetterLimits(CoordinatorProperties properties) {
+    var settings = properties.deadLetters();
+    return new DeadLetterLimits(
+        settings.maxScanned(),
+        settings.maxReplay(),
+        settings.maxRate(),
+        settings.defaultRate(),
+        settings.maxReplayDuration());
   }
 
   /** PAUSED executions right now (one query per scrape). */

@@ -8,6 +8,7 @@ import dev.redrive.coordinator.domain.RetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -41,6 +42,7 @@ import org.springframework.validation.annotation.Validated;
  *     (1 = Kafka's default, answer at once)
  * @param sourcesGroupId the consumer group in which the external sources' topics are read (the
  *     listeners of Redrive's own topics have fixed groups of their own)
+ * @param deadLetters the bounds of listing and replaying dead letters
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -54,7 +56,43 @@ public record CoordinatorProperties(
     @DefaultValue("redrive-runner") @NotBlank String runnerSource,
     @Min(1) Integer attemptConsumers,
     @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes,
-    @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId) {
+    @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId,
+    @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters) {
+
+  /**
+   * Listing and replaying dead letters ({@code redrive.coordinator.dead-letters.*}).
+   *
+   * @param maxScanned records one listing or replay reads at most; it stops early there and says so
+   * @param scanTimeout how long one listing or replay may read; it stops early there and says so
+   * @param maxReplay dead letters one replay takes at most (its {@code limit})
+   * @param maxRate the highest {@code ratePerSecond} a replay may ask for
+   * @param defaultRate the rate of a replay that asks for none
+   * @param maxReplayDuration how long the sends of one replay may take at its rate (a replay runs
+   *     within its HTTP request); a longer one is refused before anything is sent
+   * @param sizeInterval how often the gauge {@code redrive.dlt.letters} reads the topics' offsets
+   */
+  public record DeadLetterSettings(
+      @DefaultValue("10000") @Min(1) @Max(1_000_000) int maxScanned,
+      @DefaultValue("10s") @NotNull Duration scanTimeout,
+      @DefaultValue("1000") @Min(1) @Max(100_000) int maxReplay,
+      @DefaultValue("1000") @Min(1) @Max(100_000) int maxRate,
+      @DefaultValue("10") @Min(1) int defaultRate,
+      @DefaultValue("20s") @NotNull Duration maxReplayDuration,
+      @DefaultValue("30s") @NotNull Duration sizeInterval) {
+
+    public DeadLetterSettings {
+      if (defaultRate > maxRate) {
+        throw new IllegalArgumentException(
+            "redrive.coordinator.dead-letters.default-rate (%d) is above max-rate (%d)"
+                .formatted(defaultRate, maxRate));
+      }
+      if (sizeInterval != null && sizeInterval.toMillis() < 1000) {
+        throw new IllegalArgumentException(
+            "redrive.coordinator.dead-letters.size-interval must be at least 1s, was "
+                + sizeInterval);
+      }
+    }
+  }
 
   /**
    * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)
