@@ -101,4 +101,6 @@ LEFT JOIN last_status s USING (execution_id)
 LEFT JOIN last_phase ph USING (execution_id)
 LEFT JOIN last_failure f USING (execution_id)
 LEFT JOIN original o USING (execution_id)
-LEFT JOIN links k USING (execution_id);
+LEFT JOIN links k USING (execution_id)
+-- decisions about no one execution (dev.redrive.contract.EventKeys): wide pauses, dead-letter replays
+WHERE t.execution_id NOT IN ('redrive-pauses', 'redrive-dead-letters');

@@ -91,7 +91,7 @@ public final class LocalRedrive {
     say(
         "  audit              "
             + audit
-            + "   (GET /api/v1/executions/{id}/events, page /executions/{id})");
+            + "   (pages / and /executions/{id}, GET /api/v1/executions/{id}/events)");
     say("  metrics            " + coordinator + "/actuator/prometheus (and on each service)");
     say(
         "  data folder        "

@@ -1,5 +1,6 @@
 package dev.redrive.audit.app;
 
+import dev.redrive.contract.EventKeys;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
@@ -54,7 +55,13 @@ public class RecordEvents {
         transaction.execute(
             status -> {
               List<StoredEvent> appended = trail.appendAll(events);
-              return new Recorded(appended, index.record(appended));
+              // a pause of a whole pipeline or a replay of dead letters is no execution
+              return new Recorded(
+                  appended,
+                  index.record(
+                      appended.stream()
+                          .filter(e -> EventKeys.namesAnExecution(e.event().executionId()))
+                          .toList()));
             });
     batchSize.record(events.size());
     count(events, recorded.stored());

@@ -7,8 +7,10 @@ import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamLimits;
 import dev.redrive.audit.web.WebSettings;
 import dev.redrive.support.config.RedriveProperties;
+import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +31,8 @@ class AuditConfiguration {
   }
 
   /**
-   * The further command topics, created at start when missing (when {@code
+   * The further command topics and their dead-letter topics (the audit dead-letters a bad record
+   * there: no Redrive group owns them), created at start when missing (when {@code
    * redrive.kafka.create-topics} is on, as for Redrive's own), so the listener finds them.
    */
   @Bean
@@ -37,6 +40,7 @@ class AuditConfiguration {
     return new KafkaAdmin.NewTopics(
         redrive.kafka().createTopics()
             ? properties.commandTopics().stream()
+                .flatMap(name -> Stream.of(name, name + Topic.DLT_SUFFIX))
                 .map(
                     name ->
                         TopicBuilder.name(name)

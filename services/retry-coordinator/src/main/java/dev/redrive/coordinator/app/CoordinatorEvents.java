@@ -104,5 +104,5 @@ public interface CoordinatorEvents {
       PauseScope scope, long releasedCommands, Duration stagger, String requestedBy, String note);
 
   /** The key (execution id) of the pause decisions that cover more than one execution. */
-  String PAUSES_KEY = "redrive-pauses";
+  String PAUSES_KEY = dev.redrive.contract.EventKeys.PAUSES;
 }

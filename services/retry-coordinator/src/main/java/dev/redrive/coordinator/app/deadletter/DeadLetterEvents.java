@@ -4,7 +4,7 @@ package dev.redrive.coordinator.app.deadletter;
 public interface DeadLetterEvents {
 
   /** The key (execution id) of the replay decisions: the audit keeps them on one timeline. */
-  String KEY = "redrive-dead-letters";
+  String KEY = dev.redrive.contract.EventKeys.DEAD_LETTERS;
 
   /** A DeadLettersReplayed decision, written in the caller's transaction. */
   void replayed(ReplayDeadLetters.Result result, ReplayDeadLetters.Request request);
