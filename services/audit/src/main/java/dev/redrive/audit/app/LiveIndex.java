@@ -1,9 +1,7 @@
 package dev.redrive.audit.app;
 
-import dev.redrive.audit.domain.ExecutionSummary;
 import dev.redrive.audit.domain.IndexQuery;
 import dev.redrive.support.log.LogText;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -11,12 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -32,8 +24,9 @@ import org.springframework.stereotype.Service;
  * {@link #catchUp} (on the same schedule) reads the rows other instances changed recently and sends
  * a heartbeat; the same {@link StreamAdmission} counts these streams with the timelines' (one more
  * is refused with {@link StreamRefusedException}), and a stream that sent nothing for the idle
- * timeout is closed. Each client is written to by one thread at a time from a pool of its own, and
- * what waits for a slow client is at most one (the latest) summary per execution.
+ * timeout is closed. Each client is written to by one thread at a time from a pool of its own (all
+ * of which {@link LiveStreams} does for both), and what waits for a slow client is at most one (the
+ * latest) summary per execution.
  */
 @Service
 public class LiveIndex implements DisposableBean {
@@ -57,49 +50,23 @@ public class LiveIndex implements DisposableBean {
 
   private final ExecutionIndex index;
   private final StreamLimits limits;
-  private final StreamAdmission admission;
-  private final MeterRegistry meters;
-  private final Counter idleClosed;
-  private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
-  private final ExecutorService delivery =
-      Executors.newCachedThreadPool(
-          new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger count = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable task) {
-              Thread thread = new Thread(task, "audit-index-stream-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            }
-          });
+  private final LiveStreams<Sink, Watcher> streams;
   private volatile Instant caughtUpTo;
 
   public LiveIndex(
       ExecutionIndex index, StreamLimits limits, StreamAdmission admission, MeterRegistry meters) {
     this.index = index;
     this.limits = limits;
-    this.admission = admission;
-    this.meters = meters;
-    this.idleClosed = meters.counter("redrive.audit.stream.idle.closed");
+    this.streams = new LiveStreams<>("audit-index-stream", admission, limits.idleTimeout(), meters);
   }
 
   /** Where an index stream writes: one client. */
-  public interface Sink {
+  public interface Sink extends StreamSink {
     /**
      * Writes one changed summary; {@code matches} says whether it belongs in the client's listing
      * (a row that no longer matches is taken off). An exception ends the stream.
      */
     void send(ExecutionIndex.Change change, boolean matches) throws IOException;
-
-    /** Writes something the client ignores, so that a client that went away is noticed. */
-    void heartbeat() throws IOException;
-
-    /** The stream ended because a write failed. */
-    void failed(Exception cause);
-
-    /** Ends the stream normally (the service is stopping). */
-    void close();
   }
 
   /**
@@ -112,33 +79,23 @@ public class LiveIndex implements DisposableBean {
    *     it may
    */
   public Watcher watch(IndexQuery filter, Instant since, Sink sink, String clientAddress) {
-    StreamAdmission.Verdict verdict = admission.admit(clientAddress);
-    if (verdict != StreamAdmission.Verdict.ADMITTED) {
-      throw LiveTimeline.refusal(admission, meters, verdict, clientAddress);
-    }
-    Watcher watcher = new Watcher(filter, sink, clientAddress);
-    // registered before reading, so that a change committed in between is not missed
-    watchers.add(watcher);
-    boolean started = false;
-    try {
-      if (since != null) {
-        watcher.offer(index.changedSince(since, Math.min(MAX_REPLAY, limits.maxTimelineEvents())));
-      }
-      started = true;
-    } finally {
-      if (!started) {
-        watcher.stop();
-      }
-    }
-    return watcher;
+    return streams.open(
+        clientAddress,
+        () -> new Watcher(filter, sink, clientAddress),
+        watcher -> {
+          if (since != null) {
+            watcher.offer(
+                index.changedSince(since, Math.min(MAX_REPLAY, limits.maxTimelineEvents())));
+          }
+        });
   }
 
   /** Hands the summaries this instance just committed to every watcher. */
   public void publish(List<ExecutionIndex.Change> committed) {
-    if (committed.isEmpty() || watchers.isEmpty()) {
+    if (committed.isEmpty() || streams.isEmpty()) {
       return;
     }
-    for (Watcher watcher : watchers) {
+    for (Watcher watcher : streams.all()) {
       watcher.offer(committed);
     }
   }
@@ -148,7 +105,7 @@ public class LiveIndex implements DisposableBean {
    * that it has not had (other instances' commits), then a heartbeat; closes idle streams.
    */
   public void catchUp() {
-    if (watchers.isEmpty()) {
+    if (streams.isEmpty()) {
       caughtUpTo = null;
       return;
     }
@@ -157,44 +114,32 @@ public class LiveIndex implements DisposableBean {
     caughtUpTo = now;
     List<ExecutionIndex.Change> changed =
         index.changedSince(from.minus(CATCH_UP_OVERLAP), limits.maxTimelineEvents());
-    long nanos = System.nanoTime();
-    for (Watcher watcher : watchers) {
+    for (Watcher watcher : streams.all()) {
       watcher.offer(changed);
-      if (nanos - watcher.lastSentNanos > limits.idleTimeout().toNanos()) {
-        watcher.stop();
-        watcher.sink.close();
-        idleClosed.increment();
-        log.info(
-            "index stream of {} closed: no change for {}",
-            LogText.escape(watcher.address),
-            limits.idleTimeout());
-      } else {
-        watcher.heartbeat();
-      }
     }
+    streams.heartbeatOrCloseIdle(
+        watcher ->
+            log.info(
+                "index stream of {} closed: no change for {}",
+                LogText.escape(watcher.address()),
+                limits.idleTimeout()));
   }
 
   /** Ends every index stream when the service stops; clients reconnect. */
   @EventListener(ContextClosedEvent.class)
   public void closeAll() {
-    for (Watcher watcher : watchers) {
-      watcher.stop();
-      watcher.sink.close();
-    }
+    streams.closeAll();
   }
 
   @Override
   public void destroy() {
-    delivery.shutdownNow();
+    streams.shutdown();
   }
 
   /** One client watching the index. */
-  public final class Watcher {
+  public final class Watcher extends LiveStreams.Stream<Sink> {
 
     private final IndexQuery filter;
-    private final Sink sink;
-    private final String address;
-    private volatile long lastSentNanos = System.nanoTime();
     // guarded by this: the latest unsent change per execution, in the order they came
     private final LinkedHashMap<String, ExecutionIndex.Change> pending = new LinkedHashMap<>();
     private final Map<String, Long> sent =
@@ -204,34 +149,14 @@ public class LiveIndex implements DisposableBean {
             return size() > REMEMBERED;
           }
         };
-    private boolean heartbeatDue;
-    private boolean draining;
-    private boolean stopped;
-    private boolean released;
 
     private Watcher(IndexQuery filter, Sink sink, String address) {
+      super(LiveIndex.this.streams, sink, address);
       this.filter = filter;
-      this.sink = sink;
-      this.address = address;
-    }
-
-    /** Ends watching; called when the client has gone or the stream timed out. */
-    public void stop() {
-      boolean release;
-      synchronized (this) {
-        stopped = true;
-        pending.clear();
-        release = !released;
-        released = true;
-      }
-      watchers.remove(this);
-      if (release) {
-        admission.release(address);
-      }
     }
 
     private synchronized void offer(List<ExecutionIndex.Change> changes) {
-      if (stopped) {
+      if (stopped()) {
         return;
       }
       for (ExecutionIndex.Change change : changes) {
@@ -247,56 +172,26 @@ public class LiveIndex implements DisposableBean {
       drainLater();
     }
 
-    private synchronized void heartbeat() {
+    @Override
+    LiveStreams.Write<Sink> next() {
       if (pending.isEmpty()) {
-        heartbeatDue = true;
-        drainLater();
+        return null;
       }
+      var first = pending.entrySet().iterator().next();
+      ExecutionIndex.Change next = first.getValue();
+      pending.remove(first.getKey());
+      sent.put(first.getKey(), next.change());
+      return sink -> sink.send(next, filter.matches(next.summary()));
     }
 
-    private void drainLater() {
-      if (!stopped && !draining && (heartbeatDue || !pending.isEmpty())) {
-        draining = true;
-        try {
-          delivery.execute(this::drain);
-        } catch (RejectedExecutionException shuttingDown) {
-          draining = false;
-        }
-      }
+    @Override
+    boolean pending() {
+      return !pending.isEmpty();
     }
 
-    private void drain() {
-      while (true) {
-        ExecutionIndex.Change next = null;
-        boolean beat = false;
-        synchronized (this) {
-          if (!stopped && !pending.isEmpty()) {
-            var first = pending.entrySet().iterator().next();
-            next = first.getValue();
-            pending.remove(first.getKey());
-            sent.put(first.getKey(), next.change());
-          } else if (!stopped && heartbeatDue) {
-            heartbeatDue = false;
-            beat = true;
-          } else {
-            draining = false;
-            return;
-          }
-        }
-        try {
-          if (next != null) {
-            ExecutionSummary summary = next.summary();
-            sink.send(next, filter.matches(summary));
-            lastSentNanos = System.nanoTime();
-          } else if (beat) {
-            sink.heartbeat();
-          }
-        } catch (IOException | RuntimeException e) {
-          stop();
-          sink.failed(e);
-          return;
-        }
-      }
+    @Override
+    void dropPending() {
+      pending.clear();
     }
   }
 }

@@ -3,18 +3,14 @@ package dev.redrive.audit.web;
 import dev.redrive.audit.app.EventSink;
 import dev.redrive.audit.app.LiveTimeline;
 import dev.redrive.audit.app.StoredEvent;
-import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamRefusedException;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -65,52 +61,22 @@ class EventStreamController {
       @PathVariable String executionId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       HttpServletRequest request) {
-    SseEmitter emitter = new SseEmitter(settings.streamTimeout().toMillis());
+    SseSink sink = new SseSink();
     LiveTimeline.Follower follower =
-        live.follow(
-            executionId, lastEventId, new SseSink(emitter, entries), request.getRemoteAddr());
-    emitter.onCompletion(follower::stop);
-    emitter.onError(error -> follower.stop());
-    emitter.onTimeout(
-        () -> {
-          follower.stop();
-          emitter.complete();
-        });
-    return emitter;
+        live.follow(executionId, lastEventId, sink, request.getRemoteAddr());
+    return sink.stopping(follower::stop);
   }
 
   @ExceptionHandler(StreamRefusedException.class)
   ResponseEntity<ProblemDetail> refused(StreamRefusedException e) {
-    return refusedAnswer(e, settings);
-  }
-
-  /** The answer to a client refused a stream (of events or of the index): 429 or 503. */
-  static ResponseEntity<ProblemDetail> refusedAnswer(
-      StreamRefusedException e, WebSettings settings) {
-    HttpStatus status =
-        e.verdict() == StreamAdmission.Verdict.TOO_MANY_FROM_ADDRESS
-            ? HttpStatus.TOO_MANY_REQUESTS
-            : HttpStatus.SERVICE_UNAVAILABLE;
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-    problem.setTitle("Too many event streams");
-    problem.setType(URI.create("https://redrive.dev/problems/too-many-streams"));
-    problem.setProperty("limit", e.limit());
-    long retryAfter = Math.max(1, settings.streamRetryAfter().toSeconds());
-    return ResponseEntity.status(status)
-        .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter))
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem);
+    return SseStreamSink.refusedAnswer(e, settings);
   }
 
   /** Writes stored events to one SSE response. */
-  private final class SseSink implements EventSink {
+  private final class SseSink extends SseStreamSink implements EventSink {
 
-    private final SseEmitter emitter;
-    private final TimelineEntries entries;
-
-    private SseSink(SseEmitter emitter, TimelineEntries entries) {
-      this.emitter = emitter;
-      this.entries = entries;
+    private SseSink() {
+      super(settings);
     }
 
     @Override
@@ -132,21 +98,6 @@ class EventStreamController {
               .name(entry.type())
               .id(entry.eventId())
               .data(data, MediaType.APPLICATION_JSON));
-    }
-
-    @Override
-    public void heartbeat() throws IOException {
-      emitter.send(SseEmitter.event().comment("heartbeat"));
-    }
-
-    @Override
-    public void failed(Exception cause) {
-      emitter.completeWithError(cause);
-    }
-
-    @Override
-    public void close() {
-      emitter.complete();
     }
   }
 }

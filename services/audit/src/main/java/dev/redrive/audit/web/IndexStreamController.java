@@ -37,31 +37,22 @@ class IndexStreamController {
   @GetMapping(path = "/api/v1/index/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter stream(HttpServletRequest request) {
     IndexParams params = IndexParams.ofStream(request.getParameterMap());
-    SseEmitter emitter = new SseEmitter(settings.streamTimeout().toMillis());
+    Sink sink = new Sink();
     LiveIndex.Watcher watcher =
-        live.watch(params.query(), params.since(), new Sink(emitter), request.getRemoteAddr());
-    emitter.onCompletion(watcher::stop);
-    emitter.onError(error -> watcher.stop());
-    emitter.onTimeout(
-        () -> {
-          watcher.stop();
-          emitter.complete();
-        });
-    return emitter;
+        live.watch(params.query(), params.since(), sink, request.getRemoteAddr());
+    return sink.stopping(watcher::stop);
   }
 
   @ExceptionHandler(StreamRefusedException.class)
   ResponseEntity<ProblemDetail> refused(StreamRefusedException e) {
-    return EventStreamController.refusedAnswer(e, settings);
+    return SseStreamSink.refusedAnswer(e, settings);
   }
 
   /** Writes changed rows to one SSE response. */
-  private final class Sink implements LiveIndex.Sink {
+  private final class Sink extends SseStreamSink implements LiveIndex.Sink {
 
-    private final SseEmitter emitter;
-
-    private Sink(SseEmitter emitter) {
-      this.emitter = emitter;
+    private Sink() {
+      super(settings);
     }
 
     @Override
@@ -72,21 +63,6 @@ class IndexStreamController {
               .name("execution")
               .id(String.valueOf(change.change()))
               .data(entries.json(IndexRow.of(change, matches)), MediaType.APPLICATION_JSON));
-    }
-
-    @Override
-    public void heartbeat() throws IOException {
-      emitter.send(SseEmitter.event().comment("heartbeat"));
-    }
-
-    @Override
-    public void failed(Exception cause) {
-      emitter.completeWithError(cause);
-    }
-
-    @Override
-    public void close() {
-      emitter.complete();
     }
   }
 }
