@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -60,9 +61,10 @@ final class KafkaProbe implements AutoCloseable {
   }
 
   /**
-   * The values with this key: waits until {@code expected} arrived, then reads 2 s more so that an
-   * extra one would be seen. Only the records with this key are decoded: the topic may hold records
-   * that are not Avro (other tests' poison records), which are none of this read's business.
+   * The values with this key: waits until {@code expected} arrived, then reads on to the end of the
+   * topic as it is then and 1 s more (two of the outbox relay's longest waits), so that an extra
+   * one would be seen. Only the records with this key are decoded: the topic may hold records that
+   * are not Avro (other tests' poison records), which are none of this read's business.
    */
   List<Object> read(String topic, String key, int expected) {
     RedriveAvroDeserializer deserializer = new RedriveAvroDeserializer();
@@ -80,7 +82,16 @@ final class KafkaProbe implements AutoCloseable {
                 poll(consumer, key, deserializer, found);
                 return found.size() >= expected;
               });
-      long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                poll(consumer, key, deserializer, found);
+                return end.entrySet().stream()
+                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+              });
+      long settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
       while (System.nanoTime() < settle) {
         poll(consumer, key, deserializer, found);
       }
