@@ -2,6 +2,7 @@ package dev.redrive.coordinator.app;
 
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicySet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,10 @@ import java.util.Map;
  */
 final class BatchWrites {
   final List<EventMeta> metas;
+
+  /** The policies in force when the batch began: every decision of the batch uses them. */
+  final PolicySet policies;
+
   final CoordinatorEvents.Batch events;
   final BudgetTally budget = new BudgetTally();
   final List<ContextToSave> contexts = new ArrayList<>();
@@ -25,8 +30,13 @@ final class BatchWrites {
   /** Meters and log lines, which only a committed batch writes. */
   final List<Runnable> afterCommit = new ArrayList<>();
 
-  BatchWrites(List<EventMeta> metas, CoordinatorEvents.Batch events, boolean lockBudgetFirst) {
+  BatchWrites(
+      List<EventMeta> metas,
+      PolicySet policies,
+      CoordinatorEvents.Batch events,
+      boolean lockBudgetFirst) {
     this.metas = metas;
+    this.policies = policies;
     this.events = events;
     this.lockBudgetFirst = lockBudgetFirst;
   }

@@ -4,7 +4,6 @@ import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
-import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
@@ -42,8 +41,6 @@ final class FailureDecisions {
 
   private final BudgetStore budgets;
   private final RetryNotes notes;
-  private final PolicyCatalog policies;
-  private final RetryBudget budget;
   private final RetryContextAssembler assembler;
   private final RandomGenerator random;
   private final Clock clock;
@@ -53,16 +50,12 @@ final class FailureDecisions {
   FailureDecisions(
       BudgetStore budgets,
       RetryNotes notes,
-      PolicyCatalog policies,
-      RetryBudget budget,
       RetryContextAssembler assembler,
       RandomGenerator random,
       Clock clock,
       MeterRegistry meters) {
     this.budgets = budgets;
     this.notes = notes;
-    this.policies = policies;
-    this.budget = budget;
     this.assembler = assembler;
     this.random = random;
     this.clock = clock;
@@ -140,7 +133,15 @@ final class FailureDecisions {
     }
     int failedAttempts = counts.get(key(report));
     RetryPolicy policy =
-        policies.resolve(meta.source(), meta.pipeline(), failure.phase(), report.declaredPolicy());
+        writes
+            .policies
+            .resolve(
+                meta.executionId(),
+                meta.source(),
+                meta.pipeline(),
+                failure.phase(),
+                report.declaredPolicy())
+            .policy();
     List<Failure> history = histories.getOrDefault(key(report), List.of());
     Instant firstFailureAt = history.isEmpty() ? failure.occurredAt() : history.get(0).occurredAt();
     Decision decision =
@@ -207,6 +208,7 @@ final class FailureDecisions {
    */
   private Decision withinBudget(
       EventMeta meta, Failure failure, Decision retry, BatchWrites writes) {
+    RetryBudget budget = writes.policies.budget();
     if (!writes.budget.loaded()) {
       Set<BudgetScope> scopes = BudgetTally.scopes(writes.metas);
       if (writes.lockBudgetFirst) {

@@ -3,7 +3,7 @@ package dev.redrive.coordinator.app;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.FailureDecisions.PendingRetry;
 import dev.redrive.coordinator.domain.Failure;
-import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.PolicySet;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.support.outbox.ProcessedEvents;
@@ -42,7 +42,7 @@ public class RecordAttempt {
   private final ProcessedEvents processed;
   private final CoordinatorEvents events;
   private final SourceFailures sourceFailures;
-  private final RetryBudget budget;
+  private final Policies policies;
   private final FailureDecisions decisions;
   private final MeterRegistry meters;
   private final TransactionTemplate transactions;
@@ -58,8 +58,7 @@ public class RecordAttempt {
       ProcessedEvents processed,
       CoordinatorEvents events,
       SourceFailures sourceFailures,
-      PolicyCatalog policies,
-      RetryBudget budget,
+      Policies policies,
       RetryContextAssembler assembler,
       RandomGenerator random,
       Clock clock,
@@ -72,11 +71,10 @@ public class RecordAttempt {
     this.processed = processed;
     this.events = events;
     this.sourceFailures = sourceFailures;
-    this.budget = budget;
+    this.policies = policies;
     this.meters = meters;
     this.transactions = transactions;
-    this.decisions =
-        new FailureDecisions(budgets, notes, policies, budget, assembler, random, clock, meters);
+    this.decisions = new FailureDecisions(budgets, notes, assembler, random, clock, meters);
     this.attemptsUntilSuccess =
         DistributionSummary.builder("redrive.attempts.until.success")
             .description("The attempt number on which a phase succeeded")
@@ -149,7 +147,8 @@ public class RecordAttempt {
     }
     List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
     executions.ensureExecutions(metas);
-    BatchWrites writes = new BatchWrites(metas, events.batch(), lockBudgetFirst);
+    PolicySet policiesNow = policies.current();
+    BatchWrites writes = new BatchWrites(metas, policiesNow, events.batch(), lockBudgetFirst);
     for (List<AttemptReport> round : Rounds.of(fresh)) {
       recordRound(round, writes);
     }
@@ -159,9 +158,9 @@ public class RecordAttempt {
     // last: every consumer of the coordinator updates the same budget rows, so their locks are
     // held only from here to the commit
     if (!lockBudgetFirst) {
-      lockAndRecheckBudgets(writes.budget);
+      lockAndRecheckBudgets(writes.budget, policiesNow.budget());
     }
-    budgets.countForBudget(writes.budget.added(), budget.window());
+    budgets.countForBudget(writes.budget.added(), policiesNow.budget().window());
     return writes;
   }
 
@@ -171,7 +170,7 @@ public class RecordAttempt {
    *
    * @throws BudgetOvertaken when one of them no longer fits
    */
-  private void lockAndRecheckBudgets(BudgetTally tally) {
+  private void lockAndRecheckBudgets(BudgetTally tally, RetryBudget budget) {
     Set<BudgetScope> spent = tally.spentScopes();
     if (spent.isEmpty() || tally.aloneSinceRead(budgets.lockBudgets(spent))) {
       return;

@@ -6,7 +6,6 @@ import dev.redrive.coordinator.app.CoordinatorEvents.Requester;
 import dev.redrive.coordinator.app.RetryAnswer.Result;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
-import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
@@ -43,7 +42,7 @@ public class RequestRetry {
   private final RetryNotes notes;
   private final RetryContexts contexts;
   private final CoordinatorEvents events;
-  private final PolicyCatalog policies;
+  private final Policies policies;
   private final RetryContextAssembler assembler;
   private final Clock clock;
   private final MeterRegistry meters;
@@ -57,7 +56,7 @@ public class RequestRetry {
       RetryNotes notes,
       RetryContexts contexts,
       CoordinatorEvents events,
-      PolicyCatalog policies,
+      Policies policies,
       RetryContextAssembler assembler,
       Clock clock,
       MeterRegistry meters,
@@ -305,7 +304,15 @@ public class RequestRetry {
   }
 
   private RetryPolicy policy(ExecutionView execution, String phase) {
-    return policies.resolve(execution.source(), execution.pipeline(), phase, PolicyOverride.NONE);
+    return policies
+        .current()
+        .resolve(
+            execution.executionId(),
+            execution.source(),
+            execution.pipeline(),
+            phase,
+            PolicyOverride.NONE)
+        .policy();
   }
 
   private static RetryAnswer accepted(

@@ -1,11 +1,13 @@
 package dev.redrive.coordinator.domain;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Which retry policy applies to a failure: the default, then the source's override, then the
  * pipeline's, then the phase's (from configuration), then what the failure itself carries (a
- * phase's own policy declared in its pipeline file) — each overriding the fields it sets.
+ * phase's own policy declared in its pipeline file), then a person's override for the one execution
+ * — each overriding the fields it sets.
  */
 public record PolicyCatalog(
     RetryPolicy defaults,
@@ -25,14 +27,45 @@ public record PolicyCatalog(
 
   public RetryPolicy resolve(
       String source, String pipeline, String phase, PolicyOverride fromFailure) {
+    return resolve(source, pipeline, phase, fromFailure, PolicyOverride.NONE, 0).policy();
+  }
+
+  /**
+   * The policy with the layer each field came from (see {@link ResolvedPolicy#origins()}).
+   *
+   * @param forExecution a person's override for the failure's execution, applied last
+   * @param version the version of the policies this catalog belongs to
+   */
+  public ResolvedPolicy resolve(
+      String source,
+      String pipeline,
+      String phase,
+      PolicyOverride fromFailure,
+      PolicyOverride forExecution,
+      long version) {
+    Map<String, String> origins = new LinkedHashMap<>();
+    PolicyOverride.FIELDS.forEach(field -> origins.put(field, "default"));
     RetryPolicy policy = defaults;
-    policy = bySource.getOrDefault(String.valueOf(source), PolicyOverride.NONE).applyTo(policy);
-    policy = byPipeline.getOrDefault(String.valueOf(pipeline), PolicyOverride.NONE).applyTo(policy);
+    policy = apply(bySource.get(String.valueOf(source)), "source " + source, policy, origins);
     policy =
-        byPipelinePhase
-            .getOrDefault(String.valueOf(pipeline), Map.of())
-            .getOrDefault(phase, PolicyOverride.NONE)
-            .applyTo(policy);
-    return fromFailure.applyTo(policy);
+        apply(byPipeline.get(String.valueOf(pipeline)), "pipeline " + pipeline, policy, origins);
+    policy =
+        apply(
+            byPipelinePhase.getOrDefault(String.valueOf(pipeline), Map.of()).get(phase),
+            "phase " + pipeline + "/" + phase,
+            policy,
+            origins);
+    policy = apply(fromFailure, "declared", policy, origins);
+    policy = apply(forExecution, "execution", policy, origins);
+    return new ResolvedPolicy(policy, origins, version);
+  }
+
+  private static RetryPolicy apply(
+      PolicyOverride override, String layer, RetryPolicy policy, Map<String, String> origins) {
+    if (override == null || override.equals(PolicyOverride.NONE)) {
+      return policy;
+    }
+    override.fieldsSet().forEach(field -> origins.put(field, layer));
+    return override.applyTo(policy);
   }
 }

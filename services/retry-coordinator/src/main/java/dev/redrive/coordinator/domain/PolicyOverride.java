@@ -1,6 +1,8 @@
 package dev.redrive.coordinator.domain;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,6 +18,17 @@ public record PolicyOverride(
     Set<FailureType> nonRetryable,
     Duration deadline) {
 
+  /** The names of a policy's fields, in the order of {@link RetryPolicy}'s components. */
+  public static final List<String> FIELDS =
+      List.of(
+          "maxAttempts",
+          "initialInterval",
+          "multiplier",
+          "maxInterval",
+          "jitter",
+          "nonRetryable",
+          "deadline");
+
   /** Changes nothing. */
   public static final PolicyOverride NONE =
       new PolicyOverride(null, null, null, null, null, null, null);
@@ -30,5 +43,19 @@ public record PolicyOverride(
         jitter != null ? jitter : policy.jitter(),
         nonRetryable != null ? nonRetryable : policy.nonRetryable(),
         deadline != null ? deadline : policy.deadline());
+  }
+
+  /** The names of the fields this override sets (see {@link #FIELDS}). */
+  public List<String> fieldsSet() {
+    Object[] values = {
+      maxAttempts, initialInterval, multiplier, maxInterval, jitter, nonRetryable, deadline
+    };
+    List<String> set = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        set.add(FIELDS.get(i));
+      }
+    }
+    return set;
   }
 }

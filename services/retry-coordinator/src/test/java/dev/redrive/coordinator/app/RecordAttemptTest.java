@@ -11,6 +11,7 @@ import dev.redrive.coordinator.domain.Jitter;
 import dev.redrive.coordinator.domain.LoopState;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.PolicySet;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
@@ -52,8 +53,12 @@ class RecordAttemptTest {
           new InMemoryProcessedEvents(),
           events,
           republished::addAll,
-          PolicyCatalog.of(THREE_ATTEMPTS),
-          new RetryBudget(0.5, Duration.ofMinutes(1), 10),
+          () ->
+              new PolicySet(
+                  0,
+                  PolicyCatalog.of(THREE_ATTEMPTS),
+                  new RetryBudget(0.5, Duration.ofMinutes(1), 10),
+                  Map.of()),
           new RetryContextAssembler(10_000),
           new Random(7),
           Clock.fixed(NOW, ZoneOffset.UTC),

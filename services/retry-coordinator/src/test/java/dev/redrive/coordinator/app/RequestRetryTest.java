@@ -10,13 +10,17 @@ import dev.redrive.coordinator.app.RetryAnswer.Result;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyCatalog;
+import dev.redrive.coordinator.domain.PolicySet;
+import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A person's retry requests, against in-memory ports: no Spring, Kafka or SQL. */
@@ -40,7 +44,12 @@ class RequestRetryTest {
           requests,
           requests,
           events,
-          PolicyCatalog.of(RetryPolicy.defaults()),
+          () ->
+              new PolicySet(
+                  0,
+                  PolicyCatalog.of(RetryPolicy.defaults()),
+                  new RetryBudget(0.2, Duration.ofMinutes(1), 10),
+                  Map.of()),
           new RetryContextAssembler(10_000),
           Clock.fixed(NOW, ZoneOffset.UTC),
           meters,

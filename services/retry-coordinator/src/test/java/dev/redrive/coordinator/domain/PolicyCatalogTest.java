@@ -41,6 +41,31 @@ class PolicyCatalogTest {
   }
 
   @Test
+  void shouldNameTheLayerThatSetEachFieldWithAPersonsOverrideForTheExecutionLast() {
+    PolicySet set =
+        new PolicySet(
+            4,
+            catalog,
+            new RetryBudget(0.2, Duration.ofMinutes(1), 3),
+            Map.of("exec-1", new PolicyOverride(null, null, 3.0, null, null, null, null)));
+
+    ResolvedPolicy resolved =
+        set.resolve("exec-1", "billing", "payments", "settle", PolicyOverride.NONE);
+
+    assertThat(resolved.policy().maxAttempts()).isEqualTo(7);
+    assertThat(resolved.policy().multiplier()).isEqualTo(3.0);
+    assertThat(resolved.origins())
+        .containsEntry("maxAttempts", "phase payments/settle")
+        .containsEntry("initialInterval", "pipeline payments")
+        .containsEntry("multiplier", "execution")
+        .containsEntry("maxInterval", "default");
+    assertThat(resolved.version()).isEqualTo(4);
+    assertThat(set.resolve("exec-2", "billing", "other", "x", maxAttempts(9)).origins())
+        .containsEntry("maxAttempts", "declared")
+        .containsEntry("multiplier", "default");
+  }
+
+  @Test
   void shouldKeepTheFieldsAnOverrideDoesNotSet() {
     RetryPolicy phase = catalog.resolve(null, "payments", "settle", PolicyOverride.NONE);
 
