@@ -298,7 +298,8 @@ public class RequestRetry {
         context,
         notBefore,
         policy,
-        requester);
+        requester,
+        null);
     batch.write();
     return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
   }
