@@ -7,6 +7,7 @@ import dev.redrive.coordinator.domain.DecisionExplanation;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Explanations;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.ResolvedPolicy;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -94,6 +95,11 @@ final class FailureDecisions {
    */
   static boolean loopHandles(AttemptReport.Failed report) {
     return report.loop() != null && report.loop().handlesTheFailure();
+  }
+
+  /** The phase's own policy as the failure carries it, or null when it declares none. */
+  private static PolicyOverride declared(AttemptReport.Failed report) {
+    return PolicyOverride.NONE.equals(report.declaredPolicy()) ? null : report.declaredPolicy();
   }
 
   static PhaseKey key(AttemptReport.Failed report) {
@@ -193,7 +199,7 @@ final class FailureDecisions {
               intervene.reason(),
               clock.instant(),
               null,
-              report.declaredPolicy(),
+              declared(report),
               why));
       writes.events.interventionRequired(meta, failure, bound, intervene, history, why);
       Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
@@ -292,7 +298,7 @@ final class FailureDecisions {
             retry.reason(),
             clock.instant(),
             notBefore,
-            pending.report().declaredPolicy(),
+            declared(pending.report()),
             pending.why()));
     writes.events.retryScheduled(
         meta, commandId, retry, context, notBefore, pending.policy(), null, pending.why());
