@@ -69,21 +69,7 @@ final class ExplainCommand extends ApiCommand {
           "If " + Json.text(next, "phase", "the phase") + " fails again:",
           Text.oneLine(onNextFailure, 240));
     }
-    table.row(
-        "Policy now:",
-        Json.text(next, "policy", "-")
-            + " (version "
-            + Json.text(next, "policyVersion", "0")
-            + ")");
-    table.row("Set by:", origins(next.path("origins")));
-    table.row(
-        "Counter:",
-        Json.text(next, "failuresCounted", "0")
-            + " failures counted, maxAttempts "
-            + Json.text(next, "maxAttempts", "?"));
-    for (JsonNode scope : next.path("budget")) {
-      table.row("Budget now:", Text.oneLine(Json.text(scope), 240));
-    }
+    policyRows(table, next, " now");
     table.print(out(), "  ");
   }
 
@@ -101,18 +87,7 @@ final class ExplainCommand extends ApiCommand {
                     Json.text(last, "decidedAt", "?")));
     Text.Table table = new Text.Table();
     table.row("Reason:", Text.oneLine(Json.text(last, "reason", "-"), 240));
-    table.row(
-        "Policy:",
-        Json.text(why, "policy", "-") + " (version " + Json.text(why, "policyVersion", "0") + ")");
-    table.row("Set by:", origins(why.path("origins")));
-    table.row(
-        "Counter:",
-        Json.text(why, "failuresCounted", "?")
-            + " failures counted, maxAttempts "
-            + Json.text(why, "maxAttempts", "?"));
-    for (JsonNode scope : why.path("budget")) {
-      table.row("Budget:", Text.oneLine(Json.text(scope), 240));
-    }
+    policyRows(table, why, "");
     String formula = Json.text(why.path("delay").path("formula"));
     if (formula != null) {
       table.row("Delay:", Text.oneLine(formula, 240));
@@ -131,6 +106,28 @@ final class ExplainCommand extends ApiCommand {
     if (!changes.isEmpty()) {
       out().println("  What would change it:");
       changes.forEach(change -> out().println("    - " + change));
+    }
+  }
+
+  /**
+   * The policy with its version and the layers of its fields, the counter and the budget: what both
+   * decisions show ({@code suffix} " now" for the next one).
+   */
+  private static void policyRows(Text.Table table, JsonNode node, String suffix) {
+    table.row(
+        "Policy" + suffix + ":",
+        Json.text(node, "policy", "-")
+            + " (version "
+            + Json.text(node, "policyVersion", "0")
+            + ")");
+    table.row("Set by:", origins(node.path("origins")));
+    table.row(
+        "Counter:",
+        Json.text(node, "failuresCounted", "0")
+            + " failures counted, maxAttempts "
+            + Json.text(node, "maxAttempts", "?"));
+    for (JsonNode scope : node.path("budget")) {
+      table.row("Budget" + suffix + ":", Text.oneLine(Json.text(scope), 240));
     }
   }
 
