@@ -7,8 +7,11 @@ import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.PolicySet;
 import dev.redrive.coordinator.domain.ResolvedPolicy;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Service;
 
 /**
@@ -69,7 +72,7 @@ public class ShowPolicies {
     List<PhasePolicy> phases =
         execution == null
             ? List.of()
-            : executions.phases(executionId).stream()
+            : knownPhases(executionId).stream()
                 .map(
                     phase ->
                         new PhasePolicy(
@@ -84,5 +87,12 @@ public class ShowPolicies {
                                     set.version())))
                 .toList();
     return new ExecutionPolicy(executionId, override, execution, phases);
+  }
+
+  /** The phases of the execution's pipeline in order, then any other phase that failed. */
+  private List<String> knownPhases(String executionId) {
+    Set<String> phases = new LinkedHashSet<>(executions.phases(executionId));
+    phases.addAll(new TreeSet<>(executions.counters(executionId).keySet()));
+    return List.copyOf(phases);
   }
 }
