@@ -359,7 +359,7 @@ class CliIT {
       assertThat(set.out())
           .contains(
               "version " + (version + 1) + " in force",
-              "pipelines.always-fails.maxAttempts (none) -> 3");
+              "pipelines.always-fails.policy.maxAttempts (none) -> 3");
 
       // then an execution started now fails three times before it pauses
       Result started = redrive("start", "always-fails", "--wait", "--json");
