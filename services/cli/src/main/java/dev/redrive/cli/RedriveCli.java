@@ -40,6 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PipelinesCommand.class,
       PauseCommand.class,
       UnpauseCommand.class,
+      PolicyCommand.class,
       OutboxCommand.class,
       DltCommand.class,
       CompletionCommand.class

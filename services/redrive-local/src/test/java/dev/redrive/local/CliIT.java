@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code redrive} command against the three running services (real KRaft broker, real
@@ -336,6 +337,63 @@ class CliIT {
     Result resumed = redrive("resume", id, "--from", "flaky");
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     awaitInterventions(id, 3);
+  }
+
+  @Test
+  void changesThePoliciesWithoutARestartAndOverridesOneExecution() throws Exception {
+    // given the policies in force, as 'policy show -o json' prints them
+    Result shown = redrive("policy", "show", "-o", "json");
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    long version = shown.json().path("version").asLong();
+    Path file = home.resolve("policies.json");
+    Path original = home.resolve("original-policies.json");
+    Files.writeString(original, JSON.writeValueAsString(shown.json().path("policy")));
+    ObjectNode changed = (ObjectNode) shown.json();
+    ((ObjectNode) changed.at("/policy/pipelines"))
+        .set("always-fails", JSON.readTree("{\"policy\": {\"maxAttempts\": 3}}"));
+    Files.writeString(file, JSON.writeValueAsString(changed));
+    try {
+      // when a person gives always-fails three attempts
+      Result set = redrive("policy", "set", "--file", file.toString(), "--reason", "three tries");
+      assertThat(set.exitCode()).as(set.err()).isZero();
+      assertThat(set.out())
+          .contains(
+              "version " + (version + 1) + " in force",
+              "pipelines.always-fails.policy.maxAttempts (none) -> 3");
+
+      // then an execution started now fails three times before it pauses
+      Result started = redrive("start", "always-fails", "--wait", "--json");
+      assertThat(started.exitCode()).as(started.err()).isEqualTo(3);
+      String id = started.json().path("executionId").asString();
+      awaitEvents(id, "AttemptFailed", 3);
+      assertThat(redrive("policy", "history", "--limit", "1").out())
+          .contains("three tries", "cli-it");
+
+      // and an override of that execution is shown per phase, with where each field came from
+      Result override =
+          redrive("policy", "override", id, "--max-attempts", "5", "--reason", "one more go");
+      assertThat(override.exitCode()).as(override.err()).isZero();
+      Result forExecution = redrive("policy", "show", "--execution", id, "-o", "json");
+      assertThat(forExecution.json().at("/phases/0/policy/maxAttempts").asInt()).isEqualTo(5);
+      assertThat(forExecution.json().at("/phases/0/origins/maxAttempts").asString())
+          .isEqualTo("execution");
+      assertThat(redrive("policy", "clear", id, "--reason", "done").exitCode()).isZero();
+    } finally {
+      redrive("policy", "set", "--file", original.toString(), "--reason", "CliIT restores");
+    }
+  }
+
+  private static void awaitEvents(String id, String type, int count) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                redrive("events", "list", id)
+                    .out()
+                    .lines()
+                    .filter(line -> line.contains(type))
+                    .count(),
+            n -> n == count);
   }
 
   /** The member {@code name} of each element of an array. */
