@@ -4,6 +4,7 @@ import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.RepeatedFailureRule;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
@@ -46,6 +47,8 @@ final class FailureDecisions {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Timer decisionLatency;
+  private final RepeatedFailureRule repeated;
+  private final FingerprintClasses classes;
 
   FailureDecisions(
       BudgetStore budgets,
@@ -53,7 +56,10 @@ final class FailureDecisions {
       RetryContextAssembler assembler,
       RandomGenerator random,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      FingerprintSettings fingerprints) {
+    this.repeated = fingerprints.repeated();
+    this.classes = new FingerprintClasses(fingerprints.maxClasses());
     this.budgets = budgets;
     this.notes = notes;
     this.assembler = assembler;
@@ -107,17 +113,24 @@ final class FailureDecisions {
     EventMeta meta = report.meta();
     Failure failure = report.failure();
     writes.afterCommit.add(
-        () ->
-            meters
-                .counter(
-                    "redrive.failures",
-                    "pipeline",
-                    meta.pipeline() == null ? NO_PIPELINE : meta.pipeline(),
-                    "phase",
-                    failure.phase(),
-                    "type",
-                    failure.type().name())
-                .increment());
+        () -> {
+          meters
+              .counter(
+                  "redrive.failures",
+                  "pipeline",
+                  meta.pipeline() == null ? NO_PIPELINE : meta.pipeline(),
+                  "phase",
+                  failure.phase(),
+                  "type",
+                  failure.type().name())
+              .increment();
+          meters
+              .counter(
+                  "redrive.failures.by.fingerprint",
+                  "class",
+                  classes.tag(failure.fingerprint().errorClass()))
+              .increment();
+        });
     writes.budget.countAttempt(meta);
     writes.failed(meta.executionId(), failure.type());
     if (loopHandles(report)) {
@@ -147,7 +160,9 @@ final class FailureDecisions {
     Decision decision =
         policy.decide(meta.executionId(), failedAttempts, firstFailureAt, failure, random);
     if (decision instanceof Decision.Retry) {
-      decision = withinBudget(meta, failure, decision, writes);
+      Decision.Intervene same =
+          repeated.check(meta.executionId(), countedSinceReset(history, failedAttempts), failure);
+      decision = same != null ? same : withinBudget(meta, failure, decision, writes);
     }
     String lastError = failure.type() + ": " + failure.message();
     // attempt numbers only grow, the counter does not count what a loop handled and a reset
@@ -190,6 +205,14 @@ final class FailureDecisions {
             decisionLatency.record(latency);
           });
     }
+  }
+
+  /**
+   * The phase's failures counted since its counter was last reset (a person's fresh set of
+   * attempts): the last {@code failedAttempts} of its history, which ends with this failure.
+   */
+  static List<Failure> countedSinceReset(List<Failure> history, int failedAttempts) {
+    return history.subList(Math.max(0, history.size() - failedAttempts), history.size());
   }
 
   /** Reads the notes of the round's retries (one statement) and schedules each retry. */
