@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StatusCommand.class,
       RetryCommand.class,
       InspectCommand.class,
+      FingerprintsCommand.class,
       EventsCommand.class,
       ReportCommand.class,
       CancelCommand.class,
