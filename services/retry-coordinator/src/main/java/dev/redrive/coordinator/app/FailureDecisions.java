@@ -113,24 +113,25 @@ final class FailureDecisions {
     EventMeta meta = report.meta();
     Failure failure = report.failure();
     writes.afterCommit.add(
-        () -> {
-          meters
-              .counter(
-                  "redrive.failures",
-                  "pipeline",
-                  meta.pipeline() == null ? NO_PIPELINE : meta.pipeline(),
-                  "phase",
-                  failure.phase(),
-                  "type",
-                  failure.type().name())
-              .increment();
-          meters
-              .counter(
-                  "redrive.failures.by.fingerprint",
-                  "class",
-                  classes.tag(failure.fingerprint().errorClass()))
-              .increment();
-        });
+        () ->
+            meters
+                .counter(
+                    "redrive.failures",
+                    "pipeline",
+                    meta.pipeline() == null ? NO_PIPELINE : meta.pipeline(),
+                    "phase",
+                    failure.phase(),
+                    "type",
+                    failure.type().name())
+                .increment());
+    writes.afterCommit.add(
+        () ->
+            meters
+                .counter(
+                    "redrive.failures.by.fingerprint",
+                    "class",
+                    classes.tag(failure.fingerprint().errorClass()))
+                .increment());
     writes.budget.countAttempt(meta);
     writes.failed(meta.executionId(), failure.type());
     if (loopHandles(report)) {

@@ -22,7 +22,10 @@ public interface FingerprintHistory {
   /**
    * A fingerprint's failures in one phase of one pipeline (or of another system's, pipeline null).
    *
-   * @param failureType, errorType, message, checks one of its failures (all of them mask alike)
+   * @param failureType the failure type of one of its failures (all of them mask alike)
+   * @param errorType that failure's error type
+   * @param message that failure's message
+   * @param checks that failure's checks
    * @param retries failures followed by another attempt of the phase that ended
    * @param retriesSucceeded how many of those next attempts succeeded
    */

@@ -70,7 +70,7 @@ public class ListFingerprints {
   }
 
   /**
-   * @param since null for the default window; never before the longest window
+   * @param since null for the default window; at most {@link #maxWindow()} back
    * @param offset 0 to {@link #MAX_OFFSET}
    * @param limit 1 to {@link #MAX_LIMIT}
    */
@@ -101,16 +101,18 @@ public class ListFingerprints {
             groups.stream().map(this::entry).toList(), history.latest(query, LATEST), from));
   }
 
+  /**
+   * The start of the window: the default one without {@code since}, and never further back than the
+   * longest one (a request is checked against it first, so that it is told; this only keeps a
+   * {@code since} right at the edge from reaching past it a few milliseconds later).
+   */
   private Instant since(Instant since) {
     Instant now = clock.instant();
     if (since == null) {
       return now.minus(settings.defaultWindow());
     }
-    if (since.isBefore(now.minus(settings.maxWindow()))) {
-      throw new IllegalArgumentException(
-          "since must be within %s of now, was %s".formatted(settings.maxWindow(), since));
-    }
-    return since;
+    Instant earliest = now.minus(settings.maxWindow());
+    return since.isBefore(earliest) ? earliest : since;
   }
 
   private Entry entry(FingerprintHistory.Group group) {

@@ -100,45 +100,6 @@ class CoordinatorConfiguration {
     return () -> configured;
   }
 
-  /**
-   * How error fingerprints are used; a value the rule cannot take stops the start naming its key.
-   */
-  @Bean
-  FingerprintSettings fingerprintSettings(CoordinatorProperties properties) {
-    var settings = properties.fingerprints();
-    String prefix = "redrive.coordinator.fingerprints.";
-    RepeatedFailureRule repeated;
-    try {
-      repeated =
-          new RepeatedFailureRule(
-              settings.stopRepeated(),
-              settings.repeatedCount(),
-              settings.stopTypes() == null ? Set.of() : settings.stopTypes());
-    } catch (IllegalArgumentException e) {
-      String key = e.getMessage().startsWith("types") ? "stop-types" : "repeated-count";
-      throw new IllegalStateException(
-          "%s%s: %s. Correct it in the configuration.".formatted(prefix, key, e.getMessage()), e);
-    }
-    try {
-      return new FingerprintSettings(
-          repeated,
-          settings.maxClasses(),
-          settings.suggestMinRetries(),
-          settings.suggestBelowRate(),
-          settings.historyDefaultWindow(),
-          settings.historyMaxWindow());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "%s%s. Correct it in the configuration."
-              .formatted(
-                  prefix,
-                  e.getMessage()
-                      .replace("default-window", "history-default-window")
-                      .replace("max-window", "history-max-window")),
-          e);
-    }
-  }
-
   @Bean
   RetryContextAssembler retryContextAssembler(CoordinatorProperties properties) {
     return new RetryContextAssembler(properties.contextMaxChars());
@@ -196,6 +157,45 @@ class CoordinatorConfiguration {
         settings.maxRate(),
         settings.defaultRate(),
         settings.maxReplayDuration());
+  }
+
+  /**
+   * How error fingerprints are used; a value the rule cannot take stops the start naming its key.
+   */
+  @Bean
+  FingerprintSettings fingerprintSettings(CoordinatorProperties properties) {
+    var settings = properties.fingerprints();
+    String prefix = "redrive.coordinator.fingerprints.";
+    RepeatedFailureRule repeated;
+    try {
+      repeated =
+          new RepeatedFailureRule(
+              settings.stopRepeated(),
+              settings.repeatedCount(),
+              settings.stopTypes() == null ? Set.of() : settings.stopTypes());
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().startsWith("types") ? "stop-types" : "repeated-count";
+      throw new IllegalStateException(
+          "%s%s: %s. Correct it in the configuration.".formatted(prefix, key, e.getMessage()), e);
+    }
+    try {
+      return new FingerprintSettings(
+          repeated,
+          settings.maxClasses(),
+          settings.suggestMinRetries(),
+          settings.suggestBelowRate(),
+          settings.historyDefaultWindow(),
+          settings.historyMaxWindow());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "%s%s. Correct it in the configuration."
+              .formatted(
+                  prefix,
+                  e.getMessage()
+                      .replace("default-window", "history-default-window")
+                      .replace("max-window", "history-max-window")),
+          e);
+    }
   }
 
   /** PAUSED executions right now (one query per scrape). */
