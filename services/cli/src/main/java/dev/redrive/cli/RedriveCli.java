@@ -33,6 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ExplainCommand.class,
       RetryCommand.class,
       InspectCommand.class,
+      FingerprintsCommand.class,
       EventsCommand.class,
       ReportCommand.class,
       CancelCommand.class,

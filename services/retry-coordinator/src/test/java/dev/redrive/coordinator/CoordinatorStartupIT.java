@@ -37,6 +37,22 @@ class CoordinatorStartupIT {
   }
 
   @Test
+  void refusesToStopRepeatedFailuresOfATypeThatRepeatsByNatureNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.security.api-token=t",
+                        "--redrive.coordinator.fingerprints.stop-types=COMMAND_FAILED,TIMEOUT")
+                    .close())
+        .satisfies(
+            e ->
+                assertThat(messages(e))
+                    .contains(
+                        "redrive.coordinator.fingerprints.stop-types: types must not name TIMEOUT:"
+                            + " it repeats by nature"));
+  }
+
+  @Test
   void refusesToStartWithAPipelinePhaseOrSourceOverrideNoPolicyMayHaveNamingTheKey() {
     // before, these started and dead-lettered every failure of that pipeline, phase or source
     assertThatThrownBy(

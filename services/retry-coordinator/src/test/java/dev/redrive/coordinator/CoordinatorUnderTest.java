@@ -76,6 +76,11 @@ final class CoordinatorUnderTest implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  /** A read with a bearer token (a coordinator started with a read token needs one). */
+  Answer get(String path, String token) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET());
+  }
+
   Answer post(String path, String json) throws Exception {
     return post(path, json, TOKEN);
   }

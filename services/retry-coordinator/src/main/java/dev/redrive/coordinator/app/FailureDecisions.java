@@ -4,10 +4,12 @@ import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ErrorFingerprint;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Explanations;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RepeatedFailureRule;
 import dev.redrive.coordinator.domain.ResolvedPolicy;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -52,6 +54,8 @@ final class FailureDecisions {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Timer decisionLatency;
+  private final RepeatedFailureRule repeated;
+  private final FingerprintClasses classes;
 
   FailureDecisions(
       BudgetStore budgets,
@@ -59,7 +63,10 @@ final class FailureDecisions {
       RetryContextAssembler assembler,
       RandomGenerator random,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      FingerprintSettings fingerprints) {
+    this.repeated = fingerprints.repeated();
+    this.classes = new FingerprintClasses(fingerprints.maxClasses());
     this.budgets = budgets;
     this.notes = notes;
     this.assembler = assembler;
@@ -118,6 +125,7 @@ final class FailureDecisions {
       List<PendingRetry> retries) {
     EventMeta meta = report.meta();
     Failure failure = report.failure();
+    ErrorFingerprint fingerprint = failure.fingerprint();
     writes.afterCommit.add(
         () ->
             meters
@@ -129,6 +137,14 @@ final class FailureDecisions {
                     failure.phase(),
                     "type",
                     failure.type().name())
+                .increment());
+    writes.afterCommit.add(
+        () ->
+            meters
+                .counter(
+                    "redrive.failures.by.fingerprint",
+                    "class",
+                    classes.tag(fingerprint.errorClass()))
                 .increment());
     writes.budget.countAttempt(meta);
     writes.failed(meta.executionId(), failure.type());
@@ -158,7 +174,9 @@ final class FailureDecisions {
         policy.decide(meta.executionId(), failedAttempts, firstFailureAt, failure, random);
     List<String> budgetWeighed = new ArrayList<>(2);
     if (decision instanceof Decision.Retry) {
-      decision = withinBudget(meta, failure, decision, writes, budgetWeighed);
+      Decision.Intervene same =
+          repeated.check(meta.executionId(), countedSinceReset(history, failedAttempts), failure);
+      decision = same != null ? same : withinBudget(meta, failure, decision, writes, budgetWeighed);
     }
     DecisionExplanation why =
         Explanations.of(
@@ -169,7 +187,7 @@ final class FailureDecisions {
             decision,
             budgetWeighed,
             firstFailureAt,
-            null);
+            fingerprint.id());
     String lastError = failure.type() + ": " + failure.message();
     // attempt numbers only grow, the counter does not count what a loop handled and a reset
     // zeroes it; a reporter that does not number its attempts (0) is numbered by the counter
@@ -224,6 +242,14 @@ final class FailureDecisions {
             decisionLatency.record(latency);
           });
     }
+  }
+
+  /**
+   * The phase's failures counted since its counter was last reset (a person's fresh set of
+   * attempts): the last {@code failedAttempts} of its history, which ends with this failure.
+   */
+  static List<Failure> countedSinceReset(List<Failure> history, int failedAttempts) {
+    return history.subList(Math.max(0, history.size() - failedAttempts), history.size());
   }
 
   /** Reads the notes of the round's retries (one statement) and schedules each retry. */

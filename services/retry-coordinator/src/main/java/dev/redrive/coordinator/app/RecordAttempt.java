@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,6 +50,7 @@ public class RecordAttempt {
   private final Counter budgetOvertaken;
   private final DistributionSummary attemptsUntilSuccess;
 
+  /** With the default use of error fingerprints ({@link FingerprintSettings#defaults()}). */
   public RecordAttempt(
       ExecutionStore executions,
       AttemptLog attempts,
@@ -64,6 +66,41 @@ public class RecordAttempt {
       Clock clock,
       MeterRegistry meters,
       TransactionTemplate transactions) {
+    this(
+        executions,
+        attempts,
+        notes,
+        contexts,
+        budgets,
+        processed,
+        events,
+        sourceFailures,
+        policies,
+        assembler,
+        random,
+        clock,
+        meters,
+        transactions,
+        FingerprintSettings.defaults());
+  }
+
+  @Autowired
+  public RecordAttempt(
+      ExecutionStore executions,
+      AttemptLog attempts,
+      RetryNotes notes,
+      RetryContexts contexts,
+      BudgetStore budgets,
+      ProcessedEvents processed,
+      CoordinatorEvents events,
+      SourceFailures sourceFailures,
+      Policies policies,
+      RetryContextAssembler assembler,
+      RandomGenerator random,
+      Clock clock,
+      MeterRegistry meters,
+      TransactionTemplate transactions,
+      FingerprintSettings fingerprints) {
     this.executions = executions;
     this.attempts = attempts;
     this.contexts = contexts;
@@ -74,7 +111,8 @@ public class RecordAttempt {
     this.policies = policies;
     this.meters = meters;
     this.transactions = transactions;
-    this.decisions = new FailureDecisions(budgets, notes, assembler, random, clock, meters);
+    this.decisions =
+        new FailureDecisions(budgets, notes, assembler, random, clock, meters, fingerprints);
     this.attemptsUntilSuccess =
         DistributionSummary.builder("redrive.attempts.until.success")
             .description("The attempt number on which a phase succeeded")
@@ -325,6 +363,8 @@ public class RecordAttempt {
         failure.artifactsLocation(),
         failure.occurredAt(),
         failure.retryAfter(),
-        failure.missingOutputOf());
+        failure.missingOutputOf(),
+        failure.inputsDigest(),
+        failure.artifactsDigest());
   }
 }

@@ -1,10 +1,12 @@
 package dev.redrive.coordinator.config;
 
 import dev.redrive.coordinator.app.ExecutionQueries;
+import dev.redrive.coordinator.app.FingerprintSettings;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.deadletter.DeadLetterLimits;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.RepeatedFailureRule;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.config.RedriveProperties;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -145,6 +148,45 @@ class CoordinatorConfiguration {
         settings.maxRate(),
         settings.defaultRate(),
         settings.maxReplayDuration());
+  }
+
+  /**
+   * How error fingerprints are used; a value the rule cannot take stops the start naming its key.
+   */
+  @Bean
+  FingerprintSettings fingerprintSettings(CoordinatorProperties properties) {
+    var settings = properties.fingerprints();
+    String prefix = "redrive.coordinator.fingerprints.";
+    RepeatedFailureRule repeated;
+    try {
+      repeated =
+          new RepeatedFailureRule(
+              settings.stopRepeated(),
+              settings.repeatedCount(),
+              settings.stopTypes() == null ? Set.of() : settings.stopTypes());
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().startsWith("types") ? "stop-types" : "repeated-count";
+      throw new IllegalStateException(
+          "%s%s: %s. Correct it in the configuration.".formatted(prefix, key, e.getMessage()), e);
+    }
+    try {
+      return new FingerprintSettings(
+          repeated,
+          settings.maxClasses(),
+          settings.suggestMinRetries(),
+          settings.suggestBelowRate(),
+          settings.historyDefaultWindow(),
+          settings.historyMaxWindow());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "%s%s. Correct it in the configuration."
+              .formatted(
+                  prefix,
+                  e.getMessage()
+                      .replace("default-window", "history-default-window")
+                      .replace("max-window", "history-max-window")),
+          e);
+    }
   }
 
   /** PAUSED executions right now (one query per scrape). */

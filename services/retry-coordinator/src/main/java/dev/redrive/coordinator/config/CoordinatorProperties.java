@@ -45,6 +45,7 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetters the bounds of listing and replaying dead letters
  * @param policies how the policies stored in the database are kept in force (the settings above
  *     seed them)
+ * @param fingerprints how error fingerprints stop repeated failures and feed their history
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -60,7 +61,8 @@ public record CoordinatorProperties(
     @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes,
     @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId,
     @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters,
-    @DefaultValue @Valid @NotNull PolicySettings policies) {
+    @DefaultValue @Valid @NotNull PolicySettings policies,
+    @DefaultValue @Valid @NotNull FingerprintsSettings fingerprints) {
 
   /**
    * Policies as data ({@code redrive.coordinator.policies.*}).
@@ -118,6 +120,34 @@ public record CoordinatorProperties(
       }
     }
   }
+
+  /**
+   * Error fingerprints ({@code redrive.coordinator.fingerprints.*}, README "Error fingerprints").
+   *
+   * @param stopRepeated whether the same failure (same fingerprint) on unchanged inputs and
+   *     artifacts (equal, known digests) stops automatic retries and asks a person
+   * @param repeatedCount identical consecutive failures that stop (2 = the first repetition)
+   * @param stopTypes the failure types the stop applies to (never TIMEOUT, INFRASTRUCTURE or
+   *     INTERRUPTED, which repeat by nature)
+   * @param maxClasses distinct {@code class} tags of {@code redrive_failures_by_fingerprint_total}
+   *     one instance keeps; later classes count as {@code other}
+   * @param suggestMinRetries retries of a fingerprint that must have ended before its history
+   *     suggests marking it non-retryable
+   * @param suggestBelowRate the success rate of those retries under which it suggests it
+   * @param historyDefaultWindow how far back {@code GET /api/v1/fingerprints} reads without {@code
+   *     since}
+   * @param historyMaxWindow how far back a {@code since} may reach
+   */
+  public record FingerprintsSettings(
+      @DefaultValue("true") boolean stopRepeated,
+      @DefaultValue("2") @Min(2) @Max(100) int repeatedCount,
+      @DefaultValue({"COMMAND_FAILED", "EXIT_CRITERIA_NOT_MET", "MISSING_OUTPUT", "OTHER"})
+          Set<FailureType> stopTypes,
+      @DefaultValue("50") @Min(1) @Max(1000) int maxClasses,
+      @DefaultValue("10") @Min(1) int suggestMinRetries,
+      @DefaultValue("0.1") @DecimalMin("0.0") @DecimalMax("1.0") double suggestBelowRate,
+      @DefaultValue("7d") @NotNull Duration historyDefaultWindow,
+      @DefaultValue("90d") @NotNull Duration historyMaxWindow) {}
 
   /**
    * @param maxAttempts attempts of a phase in all, the first included (2 = one automatic retry)

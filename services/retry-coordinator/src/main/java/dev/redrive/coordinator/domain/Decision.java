@@ -28,6 +28,11 @@ public sealed interface Decision {
     /** The next retry could not start before the policy's retry deadline. */
     DEADLINE_PASSED,
     /** The retry budget of the pipeline or the source is used up (a retry storm). */
-    BUDGET_USED_UP
+    BUDGET_USED_UP,
+    /**
+     * The same failure (same fingerprint) repeated on unchanged inputs and artifacts: a retry would
+     * run the same thing again ({@link RepeatedFailureRule}).
+     */
+    REPEATED_FAILURE
   }
 }

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param retryAfter the reporter's own delay for the next attempt, or null to use the policy's
  * @param missingOutputOf for a missing input, the earlier phase whose output is missing, else null
  *     (the phase to fix and run again)
+ * @param inputsDigest SHA-256 (hex) of what the attempt read, or null when not known
+ * @param artifactsDigest SHA-256 (hex) of what the attempt left in its artifacts, or null when not
+ *     known
  */
 public record Failure(
     String attemptId,
@@ -27,13 +30,78 @@ public record Failure(
     String artifactsLocation,
     Instant occurredAt,
     Duration retryAfter,
-    String missingOutputOf) {
+    String missingOutputOf,
+    String inputsDigest,
+    String artifactsDigest) {
+
+  /** The longest digest a failure may carry (the contract's bound). */
+  public static final int MAX_DIGEST_CHARS = 128;
 
   public Failure {
     Objects.requireNonNull(attemptId, "attemptId");
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(type, "type");
     checks = List.copyOf(checks);
+    checkDigest("inputsDigest", inputsDigest);
+    checkDigest("artifactsDigest", artifactsDigest);
+  }
+
+  /** A failure whose reporter says nothing of its inputs and artifacts (digests unknown). */
+  public Failure(
+      String attemptId,
+      String phase,
+      int attemptNumber,
+      FailureType type,
+      boolean hard,
+      String errorType,
+      String message,
+      Integer exitCode,
+      List<CheckOutcome> checks,
+      long durationMs,
+      String artifactsLocation,
+      Instant occurredAt,
+      Duration retryAfter,
+      String missingOutputOf) {
+    this(
+        attemptId,
+        phase,
+        attemptNumber,
+        type,
+        hard,
+        errorType,
+        message,
+        exitCode,
+        checks,
+        durationMs,
+        artifactsLocation,
+        occurredAt,
+        retryAfter,
+        missingOutputOf,
+        null,
+        null);
+  }
+
+  private static void checkDigest(String field, String digest) {
+    if (digest != null && digest.length() > MAX_DIGEST_CHARS) {
+      throw new IllegalArgumentException(
+          "%s has %d characters; at most %d".formatted(field, digest.length(), MAX_DIGEST_CHARS));
+    }
+  }
+
+  /** What makes this failure the same as another (see {@link ErrorFingerprint}). */
+  public ErrorFingerprint fingerprint() {
+    return ErrorFingerprint.of(this);
+  }
+
+  /**
+   * Whether this failure ran on the same inputs and left the same artifacts as {@code other}: both
+   * digests known and equal in both. Unknown digests never count as unchanged.
+   */
+  public boolean sameInputsAndArtifactsAs(Failure other) {
+    return inputsDigest != null
+        && artifactsDigest != null
+        && inputsDigest.equals(other.inputsDigest)
+        && artifactsDigest.equals(other.artifactsDigest);
   }
 
   /** The checks that did not pass. */

@@ -52,6 +52,8 @@ final class AvroMapping {
               + failed.getAttemptNumber()
               + "; attempts count from 1");
     }
+    digest(event, "inputsDigest", failed.getInputsDigest());
+    digest(event, "artifactsDigest", failed.getArtifactsDigest());
     return new Failure(
         failed.getAttemptId(),
         failed.getPhase(),
@@ -70,7 +72,18 @@ final class AvroMapping {
         failed.getRetryAfterMs() == null ? null : Duration.ofMillis(failed.getRetryAfterMs()),
         failed.getFailureType() == dev.redrive.avro.FailureType.MISSING_OUTPUT
             ? failed.getAttributes().get(FailedAttempt.MISSING_OUTPUT_PHASE)
-            : null);
+            : null,
+        failed.getInputsDigest(),
+        failed.getArtifactsDigest());
+  }
+
+  /** A digest longer than the contract allows makes the event invalid (it goes to the DLT). */
+  private static void digest(AttemptEvent event, String field, String digest) {
+    if (digest != null && digest.length() > Failure.MAX_DIGEST_CHARS) {
+      throw new InvalidEventException(
+          "AttemptFailed %s: %s has %d characters, at most %d (a SHA-256 in hex has 64)"
+              .formatted(event.getEventId(), field, digest.length(), Failure.MAX_DIGEST_CHARS));
+    }
   }
 
   static dev.redrive.avro.RetryContext context(RetryContext context) {

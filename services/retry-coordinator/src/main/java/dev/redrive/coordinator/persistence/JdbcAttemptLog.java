@@ -106,20 +106,23 @@ public class JdbcAttemptLog implements AttemptLog {
                 """
                 INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
                   failure_type, hard, error_type, error_message, exit_code, duration_ms,
-                  artifacts_location, occurred_at, pipeline, source, attributes, checks)
+                  artifacts_location, occurred_at, pipeline, source, attributes, checks,
+                  fingerprint, inputs_digest, artifacts_digest)
                 SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
-                  o::timestamptz, pl, s, at::jsonb, c::jsonb
+                  o::timestamptz, pl, s, at::jsonb, c::jsonb, fp, id, ad
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[])
-                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c)
+                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c, fp, id, ad)
                 ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
                   failure_type = excluded.failure_type, hard = excluded.hard,
                   error_type = excluded.error_type, error_message = excluded.error_message,
                   exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
                   artifacts_location = excluded.artifacts_location,
                   occurred_at = excluded.occurred_at, attributes = excluded.attributes,
-                  checks = excluded.checks
+                  checks = excluded.checks, fingerprint = excluded.fingerprint,
+                  inputs_digest = excluded.inputs_digest,
+                  artifacts_digest = excluded.artifacts_digest
                 WHERE attempt.outcome = 'STARTED'
                 RETURNING attempt_id""")
             .param(texts(failed, f -> f.failure().attemptId()))
@@ -138,6 +141,9 @@ public class JdbcAttemptLog implements AttemptLog {
             .param(texts(failed, f -> f.meta().source()))
             .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
             .param(texts(failed, f -> json.writeValueAsString(f.failure().checks())))
+            .param(texts(failed, f -> f.failure().fingerprint().id()))
+            .param(texts(failed, f -> f.failure().inputsDigest()))
+            .param(texts(failed, f -> f.failure().artifactsDigest()))
             .query(String.class)
             .list());
   }
@@ -260,6 +266,8 @@ public class JdbcAttemptLog implements AttemptLog {
         rs.getString("artifacts_location"),
         rs.getTimestamp("occurred_at").toInstant(),
         null,
-        null);
+        null,
+        rs.getString("inputs_digest"),
+        rs.getString("artifacts_digest"));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
+import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
@@ -267,8 +268,88 @@ class RecordAttemptTest {
     assertThat(events.of(RetryScheduled.class)).hasSize(1);
   }
 
+  @Test
+  void shouldAskAPersonWhenTheSameFailureRepeatsOnUnchangedInputsAndArtifacts() {
+    // given a failure of "build" that was retried
+    recordAttempt.record(List.of(failed("evt-1", 1, "in-1", "out-1")));
+
+    // when the retry fails the same way on the same inputs and artifacts
+    recordAttempt.record(List.of(failed("evt-2", 2, "in-1", "out-1")));
+
+    // then no second retry follows, although the policy allows three attempts
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    InterventionRequired paused = events.of(InterventionRequired.class).get(0);
+    assertThat(paused.decision().cause()).isEqualTo(Decision.Cause.REPEATED_FAILURE);
+    assertThat(paused.decision().reason())
+        .startsWith("the same failure fp_")
+        .contains("(COMMAND_FAILED: CommandFailed: exit code <n>)")
+        .endsWith("a retry would run the same thing again");
+    assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.PAUSED);
+    assertThat(
+            meters
+                .counter("redrive.interventions", "phase", "build", "cause", "REPEATED_FAILURE")
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .counter("redrive.failures.by.fingerprint", "class", "COMMAND_FAILED/CommandFailed")
+                .count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepRetryingWhenTheInputsChanged() {
+    recordAttempt.record(List.of(failed("evt-1", 1, "in-1", "out-1")));
+
+    recordAttempt.record(List.of(failed("evt-2", 2, "in-2", "out-1")));
+
+    assertThat(events.of(RetryScheduled.class)).hasSize(2);
+    assertThat(events.of(InterventionRequired.class)).isEmpty();
+  }
+
+  @Test
+  void shouldWeighOnlyTheFailuresSinceAPersonResetTheCount() {
+    // given a failure, and a person's reset of the phase's count before it was retried
+    recordAttempt.record(List.of(failed("evt-1", 1, "in-1", "out-1")));
+    attempts.resetCount(EXECUTION, "build");
+
+    // when the retry fails the same way
+    recordAttempt.record(List.of(failed("evt-2", 2, "in-1", "out-1")));
+
+    // then it is the first of a fresh set of attempts: retried
+    assertThat(events.of(RetryScheduled.class)).hasSize(2);
+  }
+
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
     return failed(eventId, attemptNumber, null);
+  }
+
+  private static AttemptReport.Failed failed(
+      String eventId, int attemptNumber, String inputs, String artifacts) {
+    AttemptReport.Failed failed = failed(eventId, attemptNumber);
+    Failure f = failed.failure();
+    return new AttemptReport.Failed(
+        failed.meta(),
+        new Failure(
+            f.attemptId(),
+            f.phase(),
+            f.attemptNumber(),
+            f.type(),
+            f.hard(),
+            f.errorType(),
+            f.message(),
+            f.exitCode(),
+            f.checks(),
+            f.durationMs(),
+            f.artifactsLocation(),
+            f.occurredAt(),
+            f.retryAfter(),
+            f.missingOutputOf(),
+            inputs,
+            artifacts),
+        failed.declaredPolicy(),
+        failed.loop(),
+        failed.attributes());
   }
 
   private static AttemptReport.Failed failed(String eventId, int attemptNumber, LoopState loop) {
