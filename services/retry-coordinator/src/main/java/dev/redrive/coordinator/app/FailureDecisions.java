@@ -8,6 +8,7 @@ import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,6 +130,7 @@ final class FailureDecisions {
                   LogText.escape(meta.executionId()),
                   LogText.escape(failure.phase()),
                   LogText.escape(report.loop().target())));
+      writes.decided.add(DecidedFailure.of(report, RecordedDecision.LOOP));
       return;
     }
     int failedAttempts = counts.get(key(report));
@@ -149,6 +151,7 @@ final class FailureDecisions {
     if (decision instanceof Decision.Retry) {
       decision = withinBudget(meta, failure, decision, writes);
     }
+    writes.decided.add(DecidedFailure.of(report, RecordedDecision.of(decision)));
     String lastError = failure.type() + ": " + failure.message();
     // attempt numbers only grow, the counter does not count what a loop handled and a reset
     // zeroes it; a reporter that does not number its attempts (0) is numbered by the counter
