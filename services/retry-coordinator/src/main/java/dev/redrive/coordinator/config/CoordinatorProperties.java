@@ -43,6 +43,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sourcesGroupId the consumer group in which the external sources' topics are read (the
  *     listeners of Redrive's own topics have fixed groups of their own)
  * @param deadLetters the bounds of listing and replaying dead letters
+ * @param whatIf the bounds of a what-if ({@code POST /api/v1/policies/what-if})
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -57,7 +58,16 @@ public record CoordinatorProperties(
     @Min(1) Integer attemptConsumers,
     @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes,
     @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId,
-    @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters) {
+    @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters,
+    @DefaultValue @Valid @NotNull WhatIfSettings whatIf) {
+
+  /**
+   * What-if replays ({@code redrive.coordinator.what-if.*}).
+   *
+   * @param maxAttempts attempts (failed and succeeded) one what-if reads at most; a window with
+   *     more is cut there and the answer says so (about 1 KiB of heap each while it runs)
+   */
+  public record WhatIfSettings(@DefaultValue("100000") @Min(1) @Max(1_000_000) int maxAttempts) {}
 
   /**
    * Listing and replaying dead letters ({@code redrive.coordinator.dead-letters.*}).

@@ -10,6 +10,7 @@ import dev.redrive.coordinator.app.PhaseKey;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import java.sql.ResultSet;
@@ -168,7 +169,7 @@ public class JdbcAttemptLog implements AttemptLog {
                 d ->
                     PolicyOverride.NONE.equals(d.declared())
                         ? null
-                        : json.writeValueAsString(d.declared())))
+                        : json.writeValueAsString(PolicyDocument.of(d.declared()))))
         .update();
   }
 
@@ -288,6 +289,12 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   private static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
+    return failure(rs, checks, null);
+  }
+
+  /** A FAILED attempt row as a failure, with the reporter's Retry-After (not in the row). */
+  static Failure failure(ResultSet rs, List<CheckOutcome> checks, Duration retryAfter)
+      throws SQLException {
     return new Failure(
         rs.getString("attempt_id"),
         rs.getString("phase"),
@@ -301,7 +308,7 @@ public class JdbcAttemptLog implements AttemptLog {
         rs.getLong("duration_ms"),
         rs.getString("artifacts_location"),
         rs.getTimestamp("occurred_at").toInstant(),
-        null,
+        retryAfter,
         null);
   }
 }
