@@ -8,6 +8,8 @@ import dev.redrive.avro.AttemptSucceeded;
 import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.Retryability;
 import dev.redrive.coordinator.CoordinatorUnderTest.Answer;
+import dev.redrive.coordinator.app.whatif.WhatIfHistory;
+import dev.redrive.coordinator.app.whatif.WhatIfQuery;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +148,36 @@ class WhatIfIT {
         "{\"from\": \"%s\", \"pipeline\": \"%s\"}".formatted(from, "p".repeat(300)),
         "pipeline",
         "");
+  }
+
+  @Test
+  void shouldCutAWindowWithMoreAttemptsThanTheBoundAndSaySo() {
+    WhatIfHistory history = coordinator.context().getBean(WhatIfHistory.class);
+    WhatIfQuery query = new WhatIfQuery(from, Instant.now(), PIPELINE, null, null);
+
+    WhatIfHistory.Window whole = history.read(query, 100);
+    WhatIfHistory.Window cut = history.read(query, 3);
+
+    assertThat(whole.cut()).isFalse();
+    assertThat(whole.attemptsRead()).isEqualTo(6);
+    assertThat(cut.cut()).isTrue();
+    assertThat(cut.attemptsRead()).isEqualTo(3);
+    assertThat(cut.events()).hasSize(3);
+    assertThat(cut.readUntil()).isEqualTo(whole.events().get(3).at());
+  }
+
+  @Test
+  void shouldRefuseAnOversizedFieldNamingIt() throws Exception {
+    assertBadRequest(
+        "{\"from\": \"%s\"}".formatted("2026-12-01T00:00:00Z".repeat(4)), "from", "too long");
+    String huge =
+        "{\"defaults\": {\"maxAttempts\": 2, \"initialInterval\": \"1s\", \"multiplier\": 2.0,"
+            + " \"maxInterval\": \"5m\", \"jitter\": \"NONE\"}, \"budget\": {\"ratio\": 0.2,"
+            + " \"window\": \"1m\", \"minRetries\": 10}, \"sources\": {\"s\": {\"maxAttempts\": 2,"
+            + " \"pad\": \""
+            + "x".repeat(70_000)
+            + "\"}}}";
+    assertBadRequest(body(from.toString(), huge), "policy", "at most 65536 bytes");
   }
 
   @Test
