@@ -288,13 +288,8 @@ public class JdbcAttemptLog implements AttemptLog {
     return previous;
   }
 
-  private static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
-    return failure(rs, checks, null);
-  }
-
-  /** A FAILED attempt row as a failure, with the reporter's Retry-After (not in the row). */
-  static Failure failure(ResultSet rs, List<CheckOutcome> checks, Duration retryAfter)
-      throws SQLException {
+  /** A FAILED attempt row as a failure (without a Retry-After: the row does not keep it). */
+  static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
     return new Failure(
         rs.getString("attempt_id"),
         rs.getString("phase"),
@@ -308,7 +303,7 @@ public class JdbcAttemptLog implements AttemptLog {
         rs.getLong("duration_ms"),
         rs.getString("artifacts_location"),
         rs.getTimestamp("occurred_at").toInstant(),
-        retryAfter,
+        null,
         null);
   }
 }

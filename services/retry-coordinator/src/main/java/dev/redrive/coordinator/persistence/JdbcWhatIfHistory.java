@@ -6,6 +6,7 @@ import dev.redrive.coordinator.app.whatif.WhatIfHistory;
 import dev.redrive.coordinator.app.whatif.WhatIfQuery;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.whatif.PastEvent;
@@ -27,8 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A what-if's history from the attempt, failure_decision, execution and retry_request tables: two
- * statements. The executions are found by the {@code execution_recent} index (changed since the
- * window's start, created before its end), their attempts by {@code attempt_by_execution}.
+ * statements. Attempt rows are read whole ({@code a.*}) and turned into failures by {@link
+ * JdbcAttemptLog}, as the live history is. The executions are found by the {@code execution_recent}
+ * index (changed since the window's start, created before its end), their attempts by {@code
+ * attempt_by_execution}.
  */
 @Repository
 public class JdbcWhatIfHistory implements WhatIfHistory {
@@ -49,10 +52,7 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
     List<PastEvent> attempts =
         jdbc.sql(
                 """
-                SELECT a.attempt_id, a.execution_id, a.phase, a.attempt_number, a.outcome,
-                  a.failure_type, a.hard, a.error_type, a.error_message, a.exit_code,
-                  a.duration_ms, a.artifacts_location, a.occurred_at, a.pipeline, a.source,
-                  a.checks::text AS checks, d.decision, d.delay_ms, d.retry_after_ms,
+                SELECT a.*, d.decision, d.delay_ms, d.retry_after_ms,
                   d.declared_policy::text AS declared_policy
                 FROM execution e
                 JOIN attempt a ON a.execution_id = e.execution_id
@@ -127,13 +127,34 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
         rs.getString("execution_id"),
         rs.getString("pipeline"),
         rs.getString("source"),
-        JdbcAttemptLog.failure(
-            rs,
-            json.readValue(rs.getString("checks"), CHECKS),
+        withRetryAfter(
+            JdbcAttemptLog.failure(rs, json.readValue(rs.getString("checks"), CHECKS)),
             retryAfter == null ? null : Duration.ofMillis(retryAfter)),
         declared(rs.getString("declared_policy")),
         decision(rs.getString("decision"), (Long) rs.getObject("delay_ms")),
         inWindow);
+  }
+
+  /** The failure with the reporter's Retry-After, which failure_decision keeps. */
+  private static Failure withRetryAfter(Failure failure, Duration retryAfter) {
+    if (retryAfter == null) {
+      return failure;
+    }
+    return new Failure(
+        failure.attemptId(),
+        failure.phase(),
+        failure.attemptNumber(),
+        failure.type(),
+        failure.hard(),
+        failure.errorType(),
+        failure.message(),
+        failure.exitCode(),
+        failure.checks(),
+        failure.durationMs(),
+        failure.artifactsLocation(),
+        failure.occurredAt(),
+        retryAfter,
+        failure.missingOutputOf());
   }
 
   private PolicyOverride declared(String stored) {
