@@ -13,10 +13,15 @@ public final class EventKeys {
   /** Replays of dead letters. */
   public static final String DEAD_LETTERS = "redrive-dead-letters";
 
+  /** Changes of the retry policy set (a change of one execution's override is keyed by it). */
+  public static final String POLICIES = "redrive-policies";
+
   private EventKeys() {}
 
   /** Whether events with this execution id belong to an execution. */
   public static boolean namesAnExecution(String executionId) {
-    return !PAUSES.equals(executionId) && !DEAD_LETTERS.equals(executionId);
+    return !PAUSES.equals(executionId)
+        && !DEAD_LETTERS.equals(executionId)
+        && !POLICIES.equals(executionId);
   }
 }

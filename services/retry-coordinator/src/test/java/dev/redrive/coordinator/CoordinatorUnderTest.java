@@ -23,7 +23,7 @@ final class CoordinatorUnderTest implements AutoCloseable {
   final String registryUrl = infrastructure.schemaRegistryUrl();
   final String databaseUrl;
   private ConfigurableApplicationContext context;
-  private final List<String> settings;
+  private List<String> settings;
 
   /** A response: status and body (JSON, or null when the body is empty). */
   record Answer(int status, JsonNode body) {}
@@ -48,6 +48,15 @@ final class CoordinatorUnderTest implements AutoCloseable {
     args.add("--redrive.kafka.handler-retry-interval=100ms");
     settings.forEach(s -> args.add("--" + s));
     context = RetryCoordinatorApplication.builder().run(args.toArray(String[]::new));
+  }
+
+  /** Stops, then starts again on the same database with these settings added. */
+  void restartWith(String... moreSettings) {
+    stop();
+    List<String> all = new ArrayList<>(settings);
+    all.addAll(List.of(moreSettings));
+    settings = List.copyOf(all);
+    start();
   }
 
   /** Stops the application context (its consumers, relay and pool), leaving broker and database. */
@@ -76,6 +85,22 @@ final class CoordinatorUnderTest implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request);
+  }
+
+  /** A request with any method and a JSON body (none when null), with the token when not null. */
+  Answer request(String method, String path, String json, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

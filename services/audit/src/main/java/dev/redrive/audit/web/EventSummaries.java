@@ -135,6 +135,18 @@ final class EventSummaries {
                   text(p, "skipped"),
                   text(p, "failed"),
                   note(p));
+      case "PolicyChanged" ->
+          "%s changed %s (version %s): %s; reason: %s"
+              .formatted(
+                  has(p, "requestedBy")
+                      ? text(p, "requestedBy")
+                      : "configuration".equals(text(p, "origin")) ? "the configuration" : "someone",
+                  "execution".equals(text(p, "scope"))
+                      ? "the retry policy of execution " + text(p, "policyExecutionId")
+                      : "the retry policies",
+                  text(p, "version"),
+                  text(p, "summary"),
+                  quote(text(p, "reason")));
       default -> type;
     };
   }

@@ -64,6 +64,7 @@ final class HumanActions {
       case "StartExecution", "RetryRejected", "ExecutionCancelled", "RolledBack" ->
           has(p, "requestedBy");
       case "RetryScheduled" -> has(p, "requestedBy") || has(p, "note");
+      case "PolicyChanged" -> "api".equals(text(p, "origin"));
       default -> false;
     };
   }
@@ -74,7 +75,7 @@ final class HumanActions {
       return text(p, "note");
     }
     return switch (type) {
-      case "Cancel", "ExecutionCancelled", "RetriesPaused" -> text(p, "reason");
+      case "Cancel", "ExecutionCancelled", "RetriesPaused", "PolicyChanged" -> text(p, "reason");
       default -> null;
     };
   }

@@ -94,6 +94,43 @@ class EventSummariesTest {
   }
 
   @Test
+  void aPolicyChangeSaysWhoChangedWhatAndWhy() {
+    String setWide =
+        EventSummaries.describe(
+            "PolicyChanged",
+            event(
+                """
+                {"payload": {"version": 4, "scope": "policies", "policyExecutionId": null,
+                 "summary": "pipelines.demo.phases.build.maxAttempts 3 -> 6", "origin": "api",
+                 "requestedBy": "alice", "reason": "flaky build runner"}}"""));
+    String override =
+        EventSummaries.describe(
+            "PolicyChanged",
+            event(
+                """
+                {"payload": {"version": 1, "scope": "execution", "policyExecutionId": "exec-1",
+                 "summary": "maxAttempts (none) -> 9", "origin": "api", "requestedBy": null,
+                 "reason": "give it more tries"}}"""));
+    String seeded =
+        EventSummaries.describe(
+            "PolicyChanged",
+            event(
+                """
+                {"payload": {"version": 2, "scope": "policies", "summary": "defaults.maxAttempts 2 -> 3",
+                 "origin": "configuration", "requestedBy": null, "reason": "configuration changed"}}"""));
+
+    assertThat(setWide)
+        .isEqualTo(
+            "alice changed the retry policies (version 4):"
+                + " pipelines.demo.phases.build.maxAttempts 3 -> 6; reason: \"flaky build runner\"");
+    assertThat(override)
+        .isEqualTo(
+            "someone changed the retry policy of execution exec-1 (version 1):"
+                + " maxAttempts (none) -> 9; reason: \"give it more tries\"");
+    assertThat(seeded).startsWith("the configuration changed the retry policies (version 2)");
+  }
+
+  @Test
   void refusalAndInterventionSayWhyNot() {
     assertThat(
             EventSummaries.describe(

@@ -1,13 +1,11 @@
 package dev.redrive.coordinator.config;
 
 import dev.redrive.coordinator.app.ExecutionQueries;
-import dev.redrive.coordinator.app.Policies;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.deadletter.DeadLetterLimits;
 import dev.redrive.coordinator.app.whatif.WhatIfLimits;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
-import dev.redrive.coordinator.domain.PolicySet;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.config.RedriveProperties;
@@ -89,13 +87,6 @@ class CoordinatorConfiguration {
       throw new IllegalStateException(
           "%s: %s. Correct it in the configuration.".formatted(key, e.getMessage()), e);
     }
-  }
-
-  /** The policies of the configuration, fixed from start (version 0). */
-  @Bean
-  Policies policies(PolicyCatalog catalog, CoordinatorProperties properties) {
-    PolicySet configured = new PolicySet(0, catalog, properties.budget().toRetryBudget(), Map.of());
-    return () -> configured;
   }
 
   @Bean

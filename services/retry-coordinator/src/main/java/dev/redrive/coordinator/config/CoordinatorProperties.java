@@ -43,6 +43,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sourcesGroupId the consumer group in which the external sources' topics are read (the
  *     listeners of Redrive's own topics have fixed groups of their own)
  * @param deadLetters the bounds of listing and replaying dead letters
+ * @param policies how the policies stored in the database are kept in force (the settings above
+ *     seed them)
  * @param whatIf the bounds of a what-if ({@code POST /api/v1/policies/what-if})
  */
 @Validated
@@ -59,7 +61,30 @@ public record CoordinatorProperties(
     @DefaultValue("32768") @Min(1) int attemptsFetchMinBytes,
     @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId,
     @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters,
+    @DefaultValue @Valid @NotNull PolicySettings policies,
     @DefaultValue @Valid @NotNull WhatIfSettings whatIf) {
+
+  /**
+   * Policies as data ({@code redrive.coordinator.policies.*}).
+   *
+   * @param refreshInterval how often an instance checks whether another one changed the policies
+   *     (one primary-key read); 100ms to 1m
+   * @param maxExecutionOverrides executions that may have a policy override in force at once
+   */
+  public record PolicySettings(
+      @DefaultValue("1s") @NotNull Duration refreshInterval,
+      @DefaultValue("10000") @Min(1) @Max(1_000_000) int maxExecutionOverrides) {
+
+    public PolicySettings {
+      if (refreshInterval != null
+          && (refreshInterval.toMillis() < 100
+              || refreshInterval.compareTo(Duration.ofMinutes(1)) > 0)) {
+        throw new IllegalArgumentException(
+            "redrive.coordinator.policies.refresh-interval must be between 100ms and 1m, was "
+                + refreshInterval);
+      }
+    }
+  }
 
   /**
    * What-if replays ({@code redrive.coordinator.what-if.*}).

@@ -47,7 +47,13 @@ public final class PolicyDocumentJson {
     return JSON.valueToTree(PolicyDocument.of(override));
   }
 
-  private static Map<String, Object> tree(JsonNode node, String path) {
+  /**
+   * The JSON object as the plain Java tree {@link PolicyDocument} reads, refused when it is not an
+   * object or over {@link PolicyDocument#MAX_BYTES}.
+   *
+   * @param path the name of the object in messages (the request member: {@code policy})
+   */
+  public static Map<String, Object> tree(JsonNode node, String path) {
     if (node == null || !node.isObject()) {
       throw new InvalidPolicyException(
           List.of(
