@@ -20,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
     header = "Replay a window's failures under a proposed policy, before applying it.",
     description = {
       "Replays the failures the coordinator recorded in a window through its own decision code"
-          + " under the policy document in --file (JSON or YAML, the form 'redrive policy show"
-          + " -o json' prints), and prints what really happened beside what the proposal would"
+          + " under the policy document in --file (JSON or YAML, as 'redrive policy show -o json'"
+          + " prints it), and prints what really happened beside what the proposal would"
           + " have done: retries, pauses for a person by cause, retry budget refusals and delays"
           + " (expected delays: full jitter at the middle of its range). Without --file it replays"
           + " the policies in force, which should reproduce what happened.",
@@ -67,8 +67,8 @@ final class PolicyWhatIfCommand extends ApiCommand {
       names = "--file",
       paramLabel = "PROPOSAL",
       description =
-          "the proposed policy document, .json or .yaml (defaults and budget required);"
-              + " none = the policies in force")
+          "the proposed policy document, JSON or YAML (defaults and budget required; what"
+              + " 'redrive policy show -o json' prints will do); none = the policies in force")
   Path file;
 
   PolicyWhatIfCommand(Console console) {
@@ -87,7 +87,7 @@ final class PolicyWhatIfCommand extends ApiCommand {
     body.put("phase", phase);
     body.put("source", source);
     if (file != null) {
-      body.set("policy", PolicyFile.read("--file", file));
+      body.set("policy", PolicyFile.read(file).document());
     }
     String answer =
         client.postJson(Service.COORDINATOR, "/api/v1/policies/what-if", Json.write(body)).body();

@@ -39,6 +39,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PipelinesCommand.class,
       PauseCommand.class,
       UnpauseCommand.class,
+      PolicyCommand.class,
       OutboxCommand.class,
       DltCommand.class,
       CompletionCommand.class

@@ -58,6 +58,16 @@ final class RedriveClient {
             .build());
   }
 
+  /** A request with another method than GET or POST ({@code PUT}, {@code DELETE}) and a body. */
+  Response sendJson(Service service, String method, String path, String json) {
+    return send(
+        service,
+        request(service, path)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   /**
    * Reads a {@code text/event-stream} and hands each event to {@code onEvent} as it arrives, until
    * the server ends the stream (returns true) or {@code onEvent} answers false (returns false).

@@ -41,22 +41,6 @@ final class Cli {
     return this;
   }
 
-  /**
-   * Runs one command on its own (not through {@code redrive}'s list of subcommands), as a group
-   * that is not wired yet would run it.
-   */
-  Result runAlone(java.util.function.Function<Console, Object> command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Console console =
-        new Console(new PrintWriter(out, true), new PrintWriter(err, true), environment, home);
-    picocli.CommandLine line = new picocli.CommandLine(command.apply(console));
-    line.setCaseInsensitiveEnumValuesAllowed(true);
-    line.setOut(console.out());
-    line.setErr(console.err());
-    return new Result(line.execute(args), out.toString(), err.toString());
-  }
-
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

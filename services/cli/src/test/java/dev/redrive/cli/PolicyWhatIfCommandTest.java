@@ -50,8 +50,9 @@ class PolicyWhatIfCommandTest extends AgainstFakeServices {
         """);
 
     Cli.Result result =
-        cli.runAlone(
-            PolicyWhatIfCommand::new,
+        cli.run(
+            "policy",
+            "what-if",
             "--since",
             "2026-12-05T12:00:00Z",
             "--pipeline",
@@ -82,7 +83,7 @@ class PolicyWhatIfCommandTest extends AgainstFakeServices {
     coordinator.json("POST /api/v1/policies/what-if", 200, ANSWER);
 
     Cli.Result result =
-        cli.runAlone(PolicyWhatIfCommand::new, "--since", "2h", "--until", "1h", "-o", "json");
+        cli.run("policy", "what-if", "--since", "2h", "--until", "1h", "-o", "json");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode sent = Json.parse(coordinator.onlyRequest("POST", "/api/v1/policies/what-if").body());
@@ -98,16 +99,13 @@ class PolicyWhatIfCommandTest extends AgainstFakeServices {
     Path big = home.resolve("big.yaml");
     Files.writeString(big, "x".repeat((int) PolicyFile.MAX_BYTES + 1));
 
-    Cli.Result notJson =
-        cli.runAlone(PolicyWhatIfCommand::new, "--since", "1h", "--file", bad.toString());
-    Cli.Result tooBig =
-        cli.runAlone(PolicyWhatIfCommand::new, "--since", "1h", "--file", big.toString());
-    Cli.Result missing =
-        cli.runAlone(PolicyWhatIfCommand::new, "--since", "1h", "--file", "nope.yaml");
+    Cli.Result notJson = cli.run("policy", "what-if", "--since", "1h", "--file", bad.toString());
+    Cli.Result tooBig = cli.run("policy", "what-if", "--since", "1h", "--file", big.toString());
+    Cli.Result missing = cli.run("policy", "what-if", "--since", "1h", "--file", "nope.yaml");
 
     assertThat(notJson.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(notJson.err()).contains("is not valid JSON");
-    assertThat(tooBig.err()).contains("a policy document has at most 262144");
+    assertThat(tooBig.err()).contains("at most 262144");
     assertThat(missing.err()).contains("nope.yaml: no such file");
     assertThat(coordinator.requests()).isEmpty();
   }
@@ -120,7 +118,7 @@ class PolicyWhatIfCommandTest extends AgainstFakeServices {
         "{\"title\": \"Bad Request\", \"status\": 400, \"field\": \"policy.defaults.maxAttempts\","
             + " \"detail\": \"policy.defaults.maxAttempts: must be at least 1, was 0\"}");
 
-    Cli.Result result = cli.runAlone(PolicyWhatIfCommand::new, "--since", "1h");
+    Cli.Result result = cli.run("policy", "what-if", "--since", "1h");
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.err()).contains("policy.defaults.maxAttempts: must be at least 1, was 0");

@@ -138,7 +138,8 @@ class PolicyStoreIT {
     ObjectNode padded = document.deepCopy();
     padded.put("padding", "x".repeat(70_000));
     Answer oversized = put("/api/v1/policies", change(padded, "too big", null));
-    assertThat(oversized.status()).isEqualTo(400);
+    assertThat(oversized.status()).isEqualTo(413);
+    assertThat(oversized.body().path("field").asString()).isEqualTo("policy");
     assertThat(oversized.body().path("detail").asString()).contains("at most 65536 bytes");
 
     assertThat(field(put("/api/v1/policies", change(document, " ", null)))).isEqualTo("reason");

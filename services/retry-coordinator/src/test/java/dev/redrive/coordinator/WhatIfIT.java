@@ -177,7 +177,11 @@ class WhatIfIT {
             + " \"pad\": \""
             + "x".repeat(70_000)
             + "\"}}}";
-    assertBadRequest(body(from.toString(), huge), "policy", "at most 65536 bytes");
+    Answer tooLarge =
+        coordinator.post("/api/v1/policies/what-if", body(from.toString(), huge), READ);
+    assertThat(tooLarge.status()).as(String.valueOf(tooLarge.body())).isEqualTo(413);
+    assertThat(tooLarge.body().path("field").asString()).isEqualTo("policy");
+    assertThat(tooLarge.body().path("detail").asString()).contains("at most 65536 bytes");
   }
 
   @Test

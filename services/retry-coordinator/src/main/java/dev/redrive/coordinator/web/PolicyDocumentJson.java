@@ -22,6 +22,13 @@ public final class PolicyDocumentJson {
 
   private PolicyDocumentJson() {}
 
+  /** A document over {@link PolicyDocument#MAX_BYTES} (answered 413, as every value too large). */
+  public static final class TooLarge extends InvalidPolicyException {
+    TooLarge(List<String> problems) {
+      super(problems);
+    }
+  }
+
   /**
    * The policy set a JSON document describes.
    *
@@ -65,7 +72,7 @@ public final class PolicyDocumentJson {
     }
     int bytes = JSON.writeValueAsBytes(node).length;
     if (bytes > PolicyDocument.MAX_BYTES) {
-      throw new InvalidPolicyException(
+      throw new TooLarge(
           List.of(
               "%s: at most %d bytes of JSON, was %d; use fewer or shorter names"
                   .formatted(path, PolicyDocument.MAX_BYTES, bytes)));

@@ -80,14 +80,20 @@ final class PolicyViews {
   }
 
   /**
-   * 400 naming the first field to change ({@code member} then its path: {@code
-   * policy.pipelines.demo.phases.build.maxAttempts}) and listing every problem.
+   * 400 (413 for a document too large) naming the first field to change ({@code member} then its
+   * path: {@code policy.pipelines.demo.phases.build.maxAttempts}) and listing every problem.
    */
   static ResponseEntity<ProblemDetail> invalid(InvalidPolicyException e, String member) {
     List<String> problems = e.problems().stream().map(p -> under(member, p)).toList();
+    boolean tooLarge = e instanceof PolicyDocumentJson.TooLarge;
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, String.join("; ", problems));
-    problem.setTitle("Invalid policy");
+        ProblemDetail.forStatusAndDetail(
+            tooLarge ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST,
+            String.join("; ", problems));
+    problem.setTitle(tooLarge ? "Field too large" : "Invalid policy");
+    if (tooLarge) {
+      problem.setProperty("rule", "size");
+    }
     String first = problems.get(0);
     problem.setProperty("field", first.substring(0, Math.max(0, first.indexOf(": "))));
     problem.setProperty("problems", problems);

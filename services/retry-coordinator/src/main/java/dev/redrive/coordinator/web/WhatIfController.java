@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -68,7 +71,7 @@ class WhatIfController {
     Optional<PolicySet> proposal =
         body.policy() == null || body.policy().isNull()
             ? Optional.empty()
-            : Optional.of(proposal(body.policy()));
+            : Optional.of(PolicyDocumentJson.toPolicySet(body.policy(), 0));
     return WhatIfViews.answer(
         whatIf.run(
             new WhatIfQuery(
@@ -80,20 +83,14 @@ class WhatIfController {
             proposal));
   }
 
-  /** The proposed set, or a 400 naming the first field it cannot take (and listing them all). */
-  private static PolicySet proposal(JsonNode document) {
-    try {
-      return PolicyDocumentJson.toPolicySet(document, 0);
-    } catch (InvalidPolicyException e) {
-      String first = e.problems().isEmpty() ? "policy" : e.problems().get(0);
-      String path = first.contains(":") ? first.substring(0, first.indexOf(':')) : "";
-      String field = path.equals("policy") || path.startsWith("policy.") ? path : "policy." + path;
-      String detail =
-          String.join(
-              "; ",
-              e.problems().stream().map(p -> p.startsWith("policy") ? p : "policy." + p).toList());
-      throw new InvalidFieldException(field.endsWith(".") ? "policy" : field, detail);
-    }
+  /**
+   * A proposal the policy document refuses: 400 naming the first field's path ({@code
+   * policy.defaults.maxAttempts}) and listing every problem, 413 over 64 KiB; as the policy
+   * endpoints answer.
+   */
+  @ExceptionHandler(InvalidPolicyException.class)
+  ResponseEntity<ProblemDetail> invalid(InvalidPolicyException e) {
+    return PolicyViews.invalid(e, "policy");
   }
 
   private static Instant instant(String field, String value) {
