@@ -177,6 +177,8 @@ public final class WhatIf {
         beyond,
         avoided,
         rows.values().stream()
+            // phases that only succeeded are there for the budget, not for the report
+            .filter(r -> r.failures > 0 || r.avoided > 0)
             .sorted(
                 Comparator.comparingLong((Row r) -> r.proposed.changeFrom(r.actual))
                     .thenComparingLong(r -> r.failures)

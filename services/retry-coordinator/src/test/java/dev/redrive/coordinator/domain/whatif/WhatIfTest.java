@@ -241,6 +241,7 @@ class WhatIfTest {
     failure("e1", "build", 1, 0, RecordedDecision.retry(Duration.ofSeconds(1)));
     failure("e2", "test", 1, 1, RecordedDecision.intervene(Cause.ATTEMPTS_EXHAUSTED));
     failure("e3", "test", 1, 2, RecordedDecision.intervene(Cause.ATTEMPTS_EXHAUSTED));
+    history.add(new PastEvent.Succeeded("e4", "demo", "runner", "prepare", T0, true));
 
     WhatIfReport all = WhatIf.replay(history, policies(policy(2)), null, 10);
     WhatIfReport build = WhatIf.replay(history, policies(policy(2)), "build", 10);
