@@ -9,11 +9,14 @@ import dev.redrive.avro.AttemptSummary;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.DecisionExplanation;
+import dev.redrive.avro.DelayComputation;
 import dev.redrive.avro.ExecutionResubmitted;
 import dev.redrive.avro.ExecutionStarted;
 import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.InterventionRequired;
+import dev.redrive.avro.Jitter;
 import dev.redrive.avro.ProcessEvent;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContext;
@@ -24,6 +27,7 @@ import dev.redrive.avro.Retryability;
 import dev.redrive.avro.StartExecution;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Redrive events as the phase-runner, the coordinator and people publish them. */
@@ -145,7 +149,29 @@ final class Events {
             .setPolicy("max 2 attempts, backoff 1s x2.0 up to 5m, FULL jitter")
             .setRequestedBy(requestedBy)
             .setForced(forced)
+            .setExplanation(requestedBy == null ? explanation() : null)
             .build());
+  }
+
+  /** The explanation the coordinator gives an automatic retry. */
+  static DecisionExplanation explanation() {
+    return DecisionExplanation.newBuilder()
+        .setPolicy("maxAttempts=2, backoff 1000ms x2.0 up to 300000ms, jitter FULL")
+        .setPolicyVersion(3)
+        .setOrigins(Map.of("maxAttempts", "phase demo/build"))
+        .setFailuresCounted(1)
+        .setMaxAttempts(2)
+        .setBudget(List.of("pipeline demo: 0 retries for 1 attempts in the last 60s"))
+        .setDelay(
+            DelayComputation.newBuilder()
+                .setExponentialMs(1000)
+                .setCapMs(300000)
+                .setJitter(Jitter.FULL)
+                .setDelayMs(420)
+                .setFormula("1000ms x 2^0 = 1000ms; FULL jitter drew 420ms from 0..1000ms")
+                .build())
+        .setWouldChange(List.of("this retry is the last one <maxAttempts=2> allows"))
+        .build();
   }
 
   static RetryContext context(

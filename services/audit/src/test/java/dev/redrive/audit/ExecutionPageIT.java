@@ -125,6 +125,12 @@ class ExecutionPageIT {
         .contains("<span class=\"failure-type\">EXIT_CRITERIA_NOT_MET</span>")
         .contains("unit-tests failed &lt;3 of 10&gt;")
         .contains("<span class=\"outcome outcome-succeeded\">succeeded</span>");
+    // and why each automatic retry was made, escaped
+    assertThat(dom)
+        .contains("<summary>Why</summary>")
+        .contains("1000ms x 2^0 = 1000ms; FULL jitter drew 420ms from 0..1000ms")
+        .contains("phase demo/build: maxAttempts")
+        .contains("this retry is the last one &lt;maxAttempts=2&gt; allows");
     // and the context each retry carried: guidance, prior attempts, notes
     assertThat(dom)
         .contains("Retry context carried by build attempt 2")

@@ -30,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StartCommand.class,
       ListCommand.class,
       StatusCommand.class,
+      ExplainCommand.class,
       RetryCommand.class,
       InspectCommand.class,
       EventsCommand.class,

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The coordinator alone on a real broker and a real PostgreSQL, fed the AttemptFailed events any
@@ -80,6 +81,25 @@ class AttemptHandlingIT {
         .hasAtLeastOneElementOfType(RetryScheduled.class)
         .hasAtLeastOneElementOfType(RetryContextAssembled.class);
     assertThat(status(executionId)).isEqualTo("RETRY_SCHEDULED");
+    // and the decision says why, in its event and when asked
+    RetryScheduled scheduled =
+        decisions.stream()
+            .filter(RetryScheduled.class::isInstance)
+            .map(RetryScheduled.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(scheduled.getExplanation().getDelay().getFormula())
+        .startsWith("100ms x 2^0 = 100ms; FULL jitter drew ");
+    assertThat(scheduled.getExplanation().getOrigins()).containsEntry("initialInterval", "default");
+    JsonNode retried = coordinator.get("/api/v1/executions/" + executionId + "/explain").body();
+    assertThat(retried.path("last").path("outcome").asString()).isEqualTo("RETRY");
+    assertThat(retried.path("last").path("why").path("delay").path("delayMs").asLong())
+        .isEqualTo(scheduled.getExplanation().getDelay().getDelayMs());
+    assertThat(retried.path("last").path("why").path("budget").size()).isEqualTo(2);
+    assertThat(retried.path("next").path("waitingFor").asString())
+        .startsWith("the retry of phase charge, due at ");
+    assertThat(retried.path("next").path("onNextFailure").asString())
+        .startsWith("pause for a person: failure 2 would use up maxAttempts=2 (set by default)");
 
     // when the retried attempt fails too
     send(TestEvents.failure(executionId, "billing", "payments", "charge", 2, Retryability.SOFT));
@@ -96,6 +116,17 @@ class AttemptHandlingIT {
     assertThat(intervention.getHistory()).hasSize(2);
     assertThat(status(executionId)).isEqualTo("PAUSED");
     assertThat(commandsFor(executionId, 1)).hasSize(1);
+    assertThat(intervention.getExplanation().getWouldChange())
+        .contains(
+            "a retry with a reset count starts counting again: redrive retry %s --reset-count"
+                .formatted(executionId));
+    JsonNode paused = coordinator.get("/api/v1/executions/" + executionId + "/explain").body();
+    assertThat(paused.path("last").path("cause").asString()).isEqualTo("ATTEMPTS_EXHAUSTED");
+    assertThat(paused.path("last").path("why").path("failuresCounted").asInt()).isEqualTo(2);
+    assertThat(paused.path("next").path("waitingFor").asString())
+        .startsWith("a person: redrive retry " + executionId);
+    assertThat(coordinator.get("/api/v1/executions/no-such-execution/explain").status())
+        .isEqualTo(404);
   }
 
   @Test

@@ -98,6 +98,7 @@ class CoordinatorSecurityIT {
 
     assertThat(send("GET", path, null).statusCode()).isEqualTo(401);
     assertThat(send("GET", path, "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/api/v1/executions/x/explain", null).statusCode()).isEqualTo(401);
     assertThat(send("GET", path, "Bearer " + READ).statusCode()).isEqualTo(404);
     assertThat(send("GET", path, "Bearer " + CoordinatorUnderTest.TOKEN).statusCode())
         .isEqualTo(404);

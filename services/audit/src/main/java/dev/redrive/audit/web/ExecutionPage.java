@@ -48,6 +48,8 @@ final class ExecutionPage {
       .meta,.muted{color:#5b6575} ol.timeline{padding-left:1.2rem} ol.timeline li{margin:.25rem 0}
       .type{font-weight:600} time{color:#5b6575;font-size:.85rem;margin-right:.4rem}
       details summary{cursor:pointer;color:#5b6575;font-size:.85rem}
+      .why dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}
+      .why dt{color:#5b6575} .why dd{margin:0}
       """;
 
   private ExecutionPage() {}
@@ -281,8 +283,9 @@ final class ExecutionPage {
           .raw("<span class=\"type\">")
           .text(decision.type())
           .raw("</span> ")
-          .text(decision.summary())
-          .raw("</li>");
+          .text(decision.summary());
+      DecisionWhy.render(html, decision.payload());
+      html.raw("</li>");
     }
     html.raw("</ol></section>");
   }

@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicySet;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class BatchWrites {
   final List<ContextToSave> contexts = new ArrayList<>();
 
   /** What each failure got, kept for the what-if replay. */
-  final List<DecidedFailure> decided = new ArrayList<>();
+  final List<DecidedFailure> failureDecisions = new ArrayList<>();
 
   final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
 
@@ -48,6 +49,11 @@ final class BatchWrites {
   /** Later updates of an execution win; a null phase or error keeps the earlier one. */
   void execution(String executionId, ExecutionStatus status, String phase, String lastError) {
     update(new ExecutionUpdate(executionId, status, phase, lastError, null));
+  }
+
+  /** The coordinator's last decision about the execution, kept so that a person can ask why. */
+  void decided(String executionId, ExplainedDecision decision) {
+    update(new ExecutionUpdate(executionId, null, null, null, null, decision));
   }
 
   /** The type of the execution's last failure (what a bulk retry filters on). */

@@ -31,12 +31,17 @@ final class BudgetTally {
 
   /** The pipeline and source scopes of an event (a missing pipeline or source has none). */
   static List<BudgetScope> scopes(EventMeta meta) {
+    return scopes(meta.pipeline(), meta.source());
+  }
+
+  /** The scopes of a pipeline and a source (either may be null: no scope). */
+  static List<BudgetScope> scopes(String pipeline, String source) {
     List<BudgetScope> scopes = new ArrayList<>(2);
-    if (meta.pipeline() != null) {
-      scopes.add(new BudgetScope("pipeline", meta.pipeline()));
+    if (pipeline != null) {
+      scopes.add(new BudgetScope("pipeline", pipeline));
     }
-    if (meta.source() != null) {
-      scopes.add(new BudgetScope("source", meta.source()));
+    if (source != null) {
+      scopes.add(new BudgetScope("source", source));
     }
     return scopes;
   }

@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.DecisionExplanation;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -26,7 +27,7 @@ public interface CoordinatorEvents {
 
     /**
      * A RetryCommand due at {@code notBefore}, and the RetryScheduled and RetryContextAssembled
-     * decisions.
+     * decisions; {@code why} is null for a person's retry.
      */
     void retryScheduled(
         EventMeta cause,
@@ -35,7 +36,8 @@ public interface CoordinatorEvents {
         RetryContext context,
         Instant notBefore,
         RetryPolicy policy,
-        Requester requester);
+        Requester requester,
+        DecisionExplanation why);
 
     /**
      * An InterventionRequired decision with the phase's failure history: the execution is paused.
@@ -45,7 +47,8 @@ public interface CoordinatorEvents {
         Failure failure,
         int maxAttempts,
         Decision.Intervene decision,
-        List<Failure> history);
+        List<Failure> history,
+        DecisionExplanation why);
 
     /** Writes what was collected, in the caller's transaction (nothing when nothing was). */
     void write();

@@ -1,5 +1,6 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,9 @@ public interface ExecutionQueries {
   /** PAUSED executions that match a bulk retry's filters (null matches all), oldest first. */
   List<String> pausedMatching(
       String pipeline, String phase, String failureType, Instant from, Instant to, int limit);
+
+  /** The coordinator's last decision about the execution, with why; empty before the first. */
+  Optional<ExplainedDecision> lastDecision(String executionId);
 
   /** How many executions are PAUSED right now. */
   long countPaused();

@@ -3,7 +3,12 @@ package dev.redrive.coordinator.app;
 import dev.redrive.contract.AttemptBound;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ExplainedDecision;
+import dev.redrive.coordinator.domain.Explanations;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.ResolvedPolicy;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
@@ -16,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +86,8 @@ final class FailureDecisions {
       String lastError,
       int maxAttempts,
       RetryPolicy policy,
-      List<Failure> history) {}
+      List<Failure> history,
+      DecisionExplanation why) {}
 
   /**
    * Whether the pipeline's own loop handles the failure (the runner already went back to an earlier
@@ -89,6 +96,11 @@ final class FailureDecisions {
    */
   static boolean loopHandles(AttemptReport.Failed report) {
     return report.loop() != null && report.loop().handlesTheFailure();
+  }
+
+  /** The phase's own policy as the failure carries it, or null when it declares none. */
+  private static PolicyOverride declared(AttemptReport.Failed report) {
+    return PolicyOverride.NONE.equals(report.declaredPolicy()) ? null : report.declaredPolicy();
   }
 
   static PhaseKey key(AttemptReport.Failed report) {
@@ -130,28 +142,37 @@ final class FailureDecisions {
                   LogText.escape(meta.executionId()),
                   LogText.escape(failure.phase()),
                   LogText.escape(report.loop().target())));
-      writes.decided.add(DecidedFailure.of(report, RecordedDecision.LOOP));
+      writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.LOOP));
       return;
     }
     int failedAttempts = counts.get(key(report));
-    RetryPolicy policy =
-        writes
-            .policies
-            .resolve(
-                meta.executionId(),
-                meta.source(),
-                meta.pipeline(),
-                failure.phase(),
-                report.declaredPolicy())
-            .policy();
+    ResolvedPolicy resolved =
+        writes.policies.resolve(
+            meta.executionId(),
+            meta.source(),
+            meta.pipeline(),
+            failure.phase(),
+            report.declaredPolicy());
+    RetryPolicy policy = resolved.policy();
     List<Failure> history = histories.getOrDefault(key(report), List.of());
     Instant firstFailureAt = history.isEmpty() ? failure.occurredAt() : history.get(0).occurredAt();
     Decision decision =
         policy.decide(meta.executionId(), failedAttempts, firstFailureAt, failure, random);
+    List<String> budgetWeighed = new ArrayList<>(2);
     if (decision instanceof Decision.Retry) {
-      decision = withinBudget(meta, failure, decision, writes);
+      decision = withinBudget(meta, failure, decision, writes, budgetWeighed);
     }
-    writes.decided.add(DecidedFailure.of(report, RecordedDecision.of(decision)));
+    writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.of(decision)));
+    DecisionExplanation why =
+        Explanations.of(
+            meta.executionId(),
+            resolved,
+            failedAttempts,
+            failure,
+            decision,
+            budgetWeighed,
+            firstFailureAt,
+            null);
     String lastError = failure.type() + ": " + failure.message();
     // attempt numbers only grow, the counter does not count what a loop handled and a reset
     // zeroes it; a reporter that does not number its attempts (0) is numbered by the counter
@@ -166,11 +187,24 @@ final class FailureDecisions {
               lastError,
               AttemptBound.lastAttempt(nextAttempt, policy.maxAttempts(), failedAttempts),
               policy,
-              history));
+              history,
+              why));
     } else if (decision instanceof Decision.Intervene intervene) {
       int bound = AttemptBound.lastAttempt(attemptNumber, policy.maxAttempts(), failedAttempts - 1);
       writes.execution(meta.executionId(), ExecutionStatus.PAUSED, failure.phase(), lastError);
-      writes.events.interventionRequired(meta, failure, bound, intervene, history);
+      writes.decided(
+          meta.executionId(),
+          new ExplainedDecision(
+              failure.phase(),
+              attemptNumber,
+              ExplainedDecision.INTERVENE,
+              intervene.cause().name(),
+              intervene.reason(),
+              clock.instant(),
+              null,
+              declared(report),
+              why));
+      writes.events.interventionRequired(meta, failure, bound, intervene, history, why);
       Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
       writes.afterCommit.add(
           () -> {
@@ -210,7 +244,7 @@ final class FailureDecisions {
    * batch is decided again, see {@link RecordAttempt#record(List)}).
    */
   private Decision withinBudget(
-      EventMeta meta, Failure failure, Decision retry, BatchWrites writes) {
+      EventMeta meta, Failure failure, Decision retry, BatchWrites writes, List<String> weighed) {
     RetryBudget budget = writes.policies.budget();
     if (!writes.budget.loaded()) {
       Set<BudgetScope> scopes = BudgetTally.scopes(writes.metas);
@@ -222,6 +256,9 @@ final class FailureDecisions {
     List<BudgetScope> scopes = BudgetTally.scopes(meta);
     for (BudgetScope scope : scopes) {
       BudgetCounts counts = writes.budget.counts(scope);
+      weighed.add(
+          Explanations.budgetState(
+              budget, scope.scope() + " " + scope.name(), counts.retries(), counts.attempts()));
       if (!budget.allowsOneMore(counts.retries(), counts.attempts())) {
         writes.afterCommit.add(
             () -> meters.counter("redrive.retries.refused", "reason", "budget").increment());
@@ -254,8 +291,20 @@ final class FailureDecisions {
     writes.contexts.add(new ContextToSave(commandId, context, meta, true));
     writes.execution(
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
+    writes.decided(
+        meta.executionId(),
+        new ExplainedDecision(
+            failure.phase(),
+            retry.nextAttempt() - 1,
+            ExplainedDecision.RETRY,
+            null,
+            retry.reason(),
+            clock.instant(),
+            notBefore,
+            declared(pending.report()),
+            pending.why()));
     writes.events.retryScheduled(
-        meta, commandId, retry, context, notBefore, pending.policy(), null);
+        meta, commandId, retry, context, notBefore, pending.policy(), null, pending.why());
     Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
     writes.afterCommit.add(
         () -> {

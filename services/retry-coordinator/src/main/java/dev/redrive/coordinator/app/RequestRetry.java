@@ -5,8 +5,12 @@ import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.CoordinatorEvents.Requester;
 import dev.redrive.coordinator.app.RetryAnswer.Result;
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ExplainedDecision;
+import dev.redrive.coordinator.domain.Explanations;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.ResolvedPolicy;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
@@ -236,7 +240,8 @@ public class RequestRetry {
       List<String> phases) {
     String phase = request.fromPhase();
     int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
-    RetryPolicy policy = policy(execution, phase);
+    ResolvedPolicy resolved = policy(execution, phase);
+    RetryPolicy policy = resolved.policy();
     // a resume does not reset the count (only resetCount does, above): the phase's failures so
     // far still count against its policy
     int maxAttempts =
@@ -247,6 +252,14 @@ public class RequestRetry {
     executions.clearCheckpoints(
         execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
     executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    keepDecision(
+        execution,
+        phase,
+        attemptNumber,
+        "resume from phase %s requested by %s".formatted(phase, requester.requestedBy()),
+        notBefore,
+        resolved,
+        attempts.failedAttempts(execution.executionId(), phase));
     events.resumeRequested(
         cause,
         UUID.randomUUID().toString(),
@@ -267,7 +280,8 @@ public class RequestRetry {
       Requester requester,
       Instant notBefore,
       String phase) {
-    RetryPolicy policy = policy(execution, phase);
+    ResolvedPolicy resolved = policy(execution, phase);
+    RetryPolicy policy = resolved.policy();
     int attemptNumber = attempts.lastAttemptNumber(execution.executionId(), phase) + 1;
     int counted = attempts.failedAttempts(execution.executionId(), phase);
     int maxAttempts = AttemptBound.lastAttempt(attemptNumber, policy.maxAttempts(), counted);
@@ -290,6 +304,7 @@ public class RequestRetry {
                 request.requestedBy(),
                 request.force() ? " (forced)" : "",
                 request.resetCount() ? ", attempt count reset" : "");
+    keepDecision(execution, phase, attemptNumber, reason, notBefore, resolved, counted);
     CoordinatorEvents.Batch batch = events.batch();
     batch.retryScheduled(
         cause,
@@ -298,12 +313,13 @@ public class RequestRetry {
         context,
         notBefore,
         policy,
-        requester);
+        requester,
+        null);
     batch.write();
     return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
   }
 
-  private RetryPolicy policy(ExecutionView execution, String phase) {
+  private ResolvedPolicy policy(ExecutionView execution, String phase) {
     return policies
         .current()
         .resolve(
@@ -311,8 +327,52 @@ public class RequestRetry {
             execution.source(),
             execution.pipeline(),
             phase,
-            PolicyOverride.NONE)
-        .policy();
+            PolicyOverride.NONE);
+  }
+
+  /**
+   * Keeps a person's retry as the execution's last decision, so that explain shows it (and not the
+   * pause it ended) with the policy its next failure will meet.
+   */
+  private void keepDecision(
+      ExecutionView execution,
+      String phase,
+      int attemptNumber,
+      String reason,
+      Instant notBefore,
+      ResolvedPolicy resolved,
+      int counted) {
+    DecisionExplanation why =
+        new DecisionExplanation(
+            resolved.policy().describe(),
+            resolved.version(),
+            resolved.origins(),
+            counted,
+            resolved.policy().maxAttempts(),
+            List.of(),
+            null,
+            null,
+            List.of(
+                "a person asked for this retry; if it fails, the policy decides again: "
+                    + Explanations.onNextFailure(resolved, counted)));
+    executions.updateExecutions(
+        List.of(
+            new ExecutionUpdate(
+                execution.executionId(),
+                null,
+                null,
+                null,
+                null,
+                new ExplainedDecision(
+                    phase,
+                    attemptNumber - 1,
+                    ExplainedDecision.RETRY,
+                    null,
+                    reason,
+                    clock.instant(),
+                    notBefore,
+                    null,
+                    why))));
   }
 
   private static RetryAnswer accepted(

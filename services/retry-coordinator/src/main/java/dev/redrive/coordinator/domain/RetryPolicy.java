@@ -180,14 +180,21 @@ public record RetryPolicy(
    * jittered.
    */
   Duration backoff(int failedAttempts, RandomGenerator random) {
-    double exponential =
-        initialInterval.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
-    long capMillis = maxInterval.toMillis();
-    long millis = exponential >= capMillis ? capMillis : (long) exponential;
+    long millis = Math.min(exponentialMillis(failedAttempts), maxInterval.toMillis());
     if (jitter == Jitter.FULL && millis > 0) {
       millis = random.nextLong(millis + 1);
     }
     return Duration.ofMillis(millis);
+  }
+
+  /**
+   * {@code initial * multiplier^(failedAttempts-1)} in milliseconds, before the cap and the jitter
+   * ({@link Long#MAX_VALUE} when it overflows).
+   */
+  public long exponentialMillis(int failedAttempts) {
+    double exponential =
+        initialInterval.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
+    return exponential >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) exponential;
   }
 
   /** The policy in words, for decision events. */

@@ -10,7 +10,6 @@ import dev.redrive.avro.RetriesUnpaused;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryRejected;
-import dev.redrive.avro.RetryScheduled;
 import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.coordinator.app.CoordinatorEvents;
@@ -18,6 +17,7 @@ import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.config.CommandRouting;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.DecisionExplanation;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -81,12 +81,14 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         RetryContext context,
         Instant notBefore,
         RetryPolicy policy,
-        Requester requester) {
+        Requester requester,
+        DecisionExplanation why) {
       dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
       messages.add(
           decision(
               cause,
-              scheduled(
+              DecisionRecords.retryScheduled(
+                  clock,
                   commandId,
                   context.phase(),
                   retry.nextAttempt(),
@@ -94,7 +96,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                   notBefore,
                   retry.reason(),
                   policy,
-                  requester)));
+                  requester,
+                  why)));
       messages.add(
           decision(
               cause,
@@ -126,7 +129,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         Failure failure,
         int maxAttempts,
         Decision.Intervene decision,
-        List<Failure> history) {
+        List<Failure> history,
+        DecisionExplanation why) {
       messages.add(
           decision(
               cause,
@@ -138,6 +142,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                   .setReason(decision.reason())
                   .setRecommendedAction(decision.recommendedAction())
                   .setHistory(AvroMapping.history(history))
+                  .setExplanation(DecisionRecords.explanation(why))
                   .build()));
     }
 
@@ -162,7 +167,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     Outbox.Message scheduled =
         decision(
             cause,
-            scheduled(
+            DecisionRecords.retryScheduled(
+                clock,
                 commandId,
                 toPhase,
                 attemptNumber,
@@ -172,7 +178,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                     .formatted(
                         toPhase, requester.requestedBy(), requester.forced() ? " (forced)" : ""),
                 policy,
-                requester));
+                requester,
+                null));
     Outbox.Message rollback =
         command(
             cause,
@@ -249,31 +256,6 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
             .setRequestedBy(requestedBy == null ? "unknown" : requestedBy)
             .setNote(note)
             .build());
-  }
-
-  private RetryScheduled scheduled(
-      String commandId,
-      String phase,
-      int attemptNumber,
-      int maxAttempts,
-      Instant notBefore,
-      String reason,
-      RetryPolicy policy,
-      Requester requester) {
-    return RetryScheduled.newBuilder()
-        .setCommandId(commandId)
-        .setPhase(phase)
-        .setAttemptNumber(attemptNumber)
-        .setMaxAttempts(maxAttempts)
-        .setNotBefore(notBefore)
-        .setDelayMs(Math.max(0, Duration.between(clock.instant(), notBefore).toMillis()))
-        .setReason(reason)
-        .setPolicy(policy.describe())
-        .setRequestId(requester == null ? null : requester.requestId())
-        .setRequestedBy(requester == null ? null : requester.requestedBy())
-        .setForced(requester != null && requester.forced())
-        .setNote(requester == null ? null : requester.note())
-        .build();
   }
 
   private void publish(EventMeta cause, Object payload) {

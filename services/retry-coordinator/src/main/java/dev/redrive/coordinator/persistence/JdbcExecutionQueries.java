@@ -8,6 +8,7 @@ import dev.redrive.coordinator.app.ExecutionFilter;
 import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -193,6 +194,16 @@ public class JdbcExecutionQueries implements ExecutionQueries {
             limit)
         .query(String.class)
         .list();
+  }
+
+  @Override
+  public Optional<ExplainedDecision> lastDecision(String executionId) {
+    return jdbc.sql(
+            "SELECT last_decision::text FROM execution WHERE execution_id = ? AND last_decision IS NOT NULL")
+        .param(executionId)
+        .query(String.class)
+        .optional()
+        .map(text -> json.readValue(text, ExplainedDecision.class));
   }
 
   @Override

@@ -64,14 +64,20 @@ public class JdbcExecutionStore implements ExecutionStore {
             UPDATE execution x SET status = coalesce(u.s, x.status),
               current_phase = coalesce(u.p, x.current_phase),
               last_error = coalesce(u.l, x.last_error),
-              last_failure_type = coalesce(u.t, x.last_failure_type), updated_at = now()
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, s, p, l, t)
+              last_failure_type = coalesce(u.t, x.last_failure_type),
+              last_decision = coalesce(u.d::jsonb, x.last_decision), updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+              AS u(e, s, p, l, t, d)
             WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
         .param(texts(updates, ExecutionUpdate::executionId))
         .param(texts(updates, u -> text(u.status())))
         .param(texts(updates, ExecutionUpdate::currentPhase))
         .param(texts(updates, ExecutionUpdate::lastError))
         .param(texts(updates, u -> text(u.lastFailureType())))
+        .param(
+            texts(
+                updates,
+                u -> u.lastDecision() == null ? null : json.writeValueAsString(u.lastDecision())))
         .update();
   }
 

@@ -112,7 +112,7 @@ class ExecutionController {
     return json.readTree(text);
   }
 
-  private static ErrorResponseException executionNotFound(String executionId) {
+  static ErrorResponseException executionNotFound(String executionId) {
     return notFound(
         "execution",
         executionId,

@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,7 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
 
   final Map<String, ExecutionView> executions = new LinkedHashMap<>();
   final Map<String, List<String>> phases = new HashMap<>();
+  final Map<String, ExplainedDecision> decisions = new HashMap<>();
   final Map<String, Map<String, Map<String, String>>> checkpoints = new HashMap<>();
   private final InMemoryAttemptLog attempts;
 
@@ -78,6 +80,9 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
           || x.status() == ExecutionStatus.SUCCEEDED
           || x.status() == ExecutionStatus.CANCELLED) {
         continue;
+      }
+      if (update.lastDecision() != null) {
+        decisions.put(update.executionId(), update.lastDecision());
       }
       executions.put(
           x.executionId(),
@@ -226,6 +231,11 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
         .map(ExecutionView::executionId)
         .limit(limit)
         .toList();
+  }
+
+  @Override
+  public Optional<ExplainedDecision> lastDecision(String executionId) {
+    return Optional.ofNullable(decisions.get(executionId));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
 import dev.redrive.coordinator.domain.Decision.Cause;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.Jitter;
@@ -114,6 +115,41 @@ class RecordAttemptTest {
     assertThat(executions.execution(EXECUTION).orElseThrow().lastError())
         .isEqualTo("COMMAND_FAILED: exit code 1");
     assertThat(meters.counter("redrive.retries.exhausted", "phase", "build").count()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldKeepWhyEachDecisionWasMadeWithTheExecution() {
+    // given a first failure, retried
+    recordAttempt.record(List.of(failed("evt-1", 1)));
+    ExplainedDecision retried = executions.lastDecision(EXECUTION).orElseThrow();
+
+    // when the third and last attempt fails too
+    recordAttempt.record(List.of(failed("evt-2", 2)));
+    recordAttempt.record(List.of(failed("evt-3", 3)));
+
+    // then the retry said how its delay came about and what the budget held
+    assertThat(retried.outcome()).isEqualTo(ExplainedDecision.RETRY);
+    assertThat(retried.dueAt()).isEqualTo(NOW.plusSeconds(1));
+    assertThat(retried.why().delay().formula())
+        .isEqualTo("1000ms x 1^0 = 1000ms; no jitter: 1000ms");
+    assertThat(retried.why().budget())
+        .as("the pipeline's budget and the source's")
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("pipeline payments: 0 retries for 1 attempts");
+    assertThat(retried.why().origins()).containsEntry("maxAttempts", "default");
+    assertThat(events.of(RetryScheduled.class).get(0).why()).isEqualTo(retried.why());
+    // and the pause says what would have changed it
+    ExplainedDecision paused = executions.lastDecision(EXECUTION).orElseThrow();
+    assertThat(paused.cause()).isEqualTo("ATTEMPTS_EXHAUSTED");
+    assertThat(paused.why().failuresCounted()).isEqualTo(3);
+    assertThat(paused.why().wouldChange())
+        .contains(
+            "under maxAttempts=3 (set by default): with maxAttempts 4 or more this failure would"
+                + " have been retried",
+            "a retry with a reset count starts counting again: redrive retry exec-1 --reset-count");
+    assertThat(events.of(InterventionRequired.class).get(0).why()).isEqualTo(paused.why());
   }
 
   @Test

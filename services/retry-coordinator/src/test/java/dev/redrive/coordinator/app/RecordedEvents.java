@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.DecisionExplanation;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -22,12 +23,17 @@ final class RecordedEvents implements CoordinatorEvents {
       String commandId,
       Decision.Retry retry,
       RetryContext context,
-      Requester requester)
+      Requester requester,
+      DecisionExplanation why)
       implements Written {}
 
   /** An InterventionRequired decision, with the bound of the failed attempt. */
   record InterventionRequired(
-      EventMeta cause, Failure failure, int maxAttempts, Decision.Intervene decision)
+      EventMeta cause,
+      Failure failure,
+      int maxAttempts,
+      Decision.Intervene decision,
+      DecisionExplanation why)
       implements Written {}
 
   /** A resume: the Rollback command and its RetryScheduled decision. */
@@ -63,8 +69,9 @@ final class RecordedEvents implements CoordinatorEvents {
           RetryContext context,
           Instant notBefore,
           RetryPolicy policy,
-          Requester requester) {
-        collected.add(new RetryScheduled(cause, commandId, retry, context, requester));
+          Requester requester,
+          DecisionExplanation why) {
+        collected.add(new RetryScheduled(cause, commandId, retry, context, requester, why));
       }
 
       @Override
@@ -73,8 +80,9 @@ final class RecordedEvents implements CoordinatorEvents {
           Failure failure,
           int maxAttempts,
           Decision.Intervene decision,
-          List<Failure> history) {
-        collected.add(new InterventionRequired(cause, failure, maxAttempts, decision));
+          List<Failure> history,
+          DecisionExplanation why) {
+        collected.add(new InterventionRequired(cause, failure, maxAttempts, decision, why));
       }
 
       @Override

@@ -7,6 +7,7 @@ import dev.redrive.coordinator.app.RecordedEvents.ResumeRequested;
 import dev.redrive.coordinator.app.RecordedEvents.RetryRejected;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
 import dev.redrive.coordinator.app.RetryAnswer.Result;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyCatalog;
@@ -78,6 +79,15 @@ class RequestRetryTest {
         .satisfies(saved -> assertThat(saved.automatic()).as("a person's retry").isFalse());
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
     assertThat(requests.answers).containsEntry("req-1", answer);
+    // and explain shows the person's retry as the last decision, not the pause it ended
+    ExplainedDecision kept = executions.lastDecision(EXECUTION).orElseThrow();
+    assertThat(kept.outcome()).isEqualTo(ExplainedDecision.RETRY);
+    assertThat(kept.reason()).isEqualTo("retry requested by alice");
+    assertThat(kept.why().failuresCounted()).isEqualTo(2);
+    assertThat(kept.why().wouldChange())
+        .singleElement()
+        .asString()
+        .startsWith("a person asked for this retry; if it fails, the policy decides again: pause");
   }
 
   @Test
