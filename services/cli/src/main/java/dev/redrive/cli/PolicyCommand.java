@@ -24,14 +24,16 @@ import picocli.CommandLine.Command;
       "  redrive policy history",
       "  redrive policy override exec-42 --max-attempts 5 --reason 'vendor outage, give it room'",
       "  redrive policy show --execution exec-42",
-      "  redrive policy clear exec-42 --reason 'vendor is back'"
+      "  redrive policy clear exec-42 --reason 'vendor is back'",
+      "  redrive policy what-if --since 7d --file policies.json   (before you set it)"
     },
     subcommands = {
       PolicyShowCommand.class,
       PolicyHistoryCommand.class,
       PolicySetCommand.class,
       PolicyOverrideCommand.class,
-      PolicyClearCommand.class
+      PolicyClearCommand.class,
+      PolicyWhatIfCommand.class
     })
 final class PolicyCommand {
 

@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
 /**
  * Who may do what over HTTP: the decision of the bearer-token check, without Servlet or Spring.
  *
- * <p>Writes (any method but GET, HEAD and OPTIONS, on any path) need the write token or a named
- * user's token. Reads need the read token, the write token or a user's token when a read token is
- * set, and nothing otherwise. Actuator health and prometheus stay open so that health checks and
- * Prometheus scrapes work without a token. With no write token (the {@code local} profile only)
- * everything is open.
+ * <p>Writes (any method but GET, HEAD and OPTIONS, on any path but the {@link #READING_POSTS}) need
+ * the write token or a named user's token. Reads need the read token, the write token or a user's
+ * token when a read token is set, and nothing otherwise. Actuator health and prometheus stay open
+ * so that health checks and Prometheus scrapes work without a token. With no write token (the
+ * {@code local} profile only) everything is open.
  *
  * <p>A browser cannot send a bearer header, so a service with pages may have a sign-in page ({@code
  * redrive.security.sign-in-page}): it is open, takes a token once in a form, and answers with a
@@ -55,6 +55,12 @@ public final class ApiAccess {
 
   /** Names of {@code redrive.security.users.<name>}: they end up in logs and events. */
   static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+  /**
+   * POST endpoints that change nothing: a question too large for a URL (a what-if carries a whole
+   * policy document). They need only what a read needs.
+   */
+  static final List<String> READING_POSTS = List.of("/api/v1/policies/what-if");
 
   private static final List<String> OPEN_ACTUATOR =
       List.of("/actuator/health", "/actuator/prometheus");
@@ -179,7 +185,8 @@ public final class ApiAccess {
     boolean reading =
         "GET".equalsIgnoreCase(method)
             || "HEAD".equalsIgnoreCase(method)
-            || "OPTIONS".equalsIgnoreCase(method);
+            || "OPTIONS".equalsIgnoreCase(method)
+            || ("POST".equalsIgnoreCase(method) && READING_POSTS.contains(path));
     if (!reading) {
       return Need.WRITE;
     }

@@ -31,6 +31,18 @@ class ApiAccessTest {
   }
 
   @Test
+  void shouldNeedOnlyAReadForAPostThatChangesNothing() {
+    assertThat(ApiAccess.need("POST", "/api/v1/policies/what-if")).isEqualTo(Need.READ);
+    assertThat(ApiAccess.need("PUT", "/api/v1/policies/what-if")).isEqualTo(Need.WRITE);
+    assertThat(ApiAccess.need("POST", "/api/v1/policies/what-if/x")).isEqualTo(Need.WRITE);
+    assertThat(ApiAccess.need("POST", "/api/v1/policies")).isEqualTo(Need.WRITE);
+    assertThat(WITH_READ_AND_USERS.check("POST", "/api/v1/policies/what-if", "Bearer r-token"))
+        .satisfies(verdict -> assertThat(verdict.allowed()).isTrue());
+    assertThat(WITH_READ_AND_USERS.check("POST", "/api/v1/policies/what-if", null).refusal())
+        .isEqualTo(Refusal.MISSING);
+  }
+
+  @Test
   void shouldRefuseAWriteWithoutOrWithAWrongToken() {
     assertThat(WRITE_ONLY.check("POST", "/api/v1/x", null).refusal()).isEqualTo(Refusal.MISSING);
     assertThat(WRITE_ONLY.check("POST", "/api/v1/x", "Bearer nope").refusal())

@@ -30,6 +30,9 @@ public interface AttemptLog {
    */
   Set<String> recordFailures(List<AttemptReport.Failed> failed);
 
+  /** Keeps what each failure got (at most one entry per attempt id), for the what-if replay. */
+  void recordDecisions(List<DecidedFailure> decided);
+
   /**
    * Adds one to the failure count of each phase (each named at most once) and returns the new
    * counts.

@@ -23,6 +23,10 @@ final class BatchWrites {
   final CoordinatorEvents.Batch events;
   final BudgetTally budget = new BudgetTally();
   final List<ContextToSave> contexts = new ArrayList<>();
+
+  /** What each failure got, kept for the what-if replay. */
+  final List<DecidedFailure> failureDecisions = new ArrayList<>();
+
   final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
 
   /** Whether the batch is decided again, holding the budget's lock from its first retry on. */

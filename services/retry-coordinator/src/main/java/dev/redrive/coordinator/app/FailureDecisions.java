@@ -15,6 +15,7 @@ import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -157,6 +158,7 @@ final class FailureDecisions {
                   LogText.escape(meta.executionId()),
                   LogText.escape(failure.phase()),
                   LogText.escape(report.loop().target())));
+      writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.LOOP));
       return;
     }
     int failedAttempts = counts.get(key(report));
@@ -178,6 +180,7 @@ final class FailureDecisions {
           repeated.check(meta.executionId(), countedSinceReset(history, failedAttempts), failure);
       decision = same != null ? same : withinBudget(meta, failure, decision, writes, budgetWeighed);
     }
+    writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.of(decision)));
     DecisionExplanation why =
         Explanations.of(
             meta.executionId(),

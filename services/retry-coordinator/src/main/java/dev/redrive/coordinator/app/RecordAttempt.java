@@ -191,6 +191,7 @@ public class RecordAttempt {
       recordRound(round, writes);
     }
     contexts.saveContexts(writes.contexts);
+    attempts.recordDecisions(writes.failureDecisions);
     executions.updateExecutions(writes.executions.values());
     writes.events.write();
     // last: every consumer of the coordinator updates the same budget rows, so their locks are

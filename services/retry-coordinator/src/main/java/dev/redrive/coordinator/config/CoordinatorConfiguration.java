@@ -4,6 +4,7 @@ import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.FingerprintSettings;
 import dev.redrive.coordinator.app.RequestRetry;
 import dev.redrive.coordinator.app.deadletter.DeadLetterLimits;
+import dev.redrive.coordinator.app.whatif.WhatIfLimits;
 import dev.redrive.coordinator.domain.PolicyCatalog;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RepeatedFailureRule;
@@ -187,6 +188,12 @@ class CoordinatorConfiguration {
                       .replace("max-window", "history-max-window")),
           e);
     }
+  }
+
+  /** The bounds of a what-if. */
+  @Bean
+  WhatIfLimits whatIfLimits(CoordinatorProperties properties) {
+    return new WhatIfLimits(properties.whatIf().maxAttempts());
   }
 
   /** PAUSED executions right now (one query per scrape). */

@@ -46,6 +46,7 @@ import org.springframework.validation.annotation.Validated;
  * @param policies how the policies stored in the database are kept in force (the settings above
  *     seed them)
  * @param fingerprints how error fingerprints stop repeated failures and feed their history
+ * @param whatIf the bounds of a what-if ({@code POST /api/v1/policies/what-if})
  */
 @Validated
 @ConfigurationProperties("redrive.coordinator")
@@ -62,7 +63,8 @@ public record CoordinatorProperties(
     @DefaultValue("redrive-coordinator") @NotBlank String sourcesGroupId,
     @DefaultValue @Valid @NotNull DeadLetterSettings deadLetters,
     @DefaultValue @Valid @NotNull PolicySettings policies,
-    @DefaultValue @Valid @NotNull FingerprintsSettings fingerprints) {
+    @DefaultValue @Valid @NotNull FingerprintsSettings fingerprints,
+    @DefaultValue @Valid @NotNull WhatIfSettings whatIf) {
 
   /**
    * Policies as data ({@code redrive.coordinator.policies.*}).
@@ -85,6 +87,14 @@ public record CoordinatorProperties(
       }
     }
   }
+
+  /**
+   * What-if replays ({@code redrive.coordinator.what-if.*}).
+   *
+   * @param maxAttempts attempts (failed and succeeded) one what-if reads at most; a window with
+   *     more is cut there and the answer says so (about 1 KiB of heap each while it runs)
+   */
+  public record WhatIfSettings(@DefaultValue("100000") @Min(1) @Max(1_000_000) int maxAttempts) {}
 
   /**
    * Listing and replaying dead letters ({@code redrive.coordinator.dead-letters.*}).

@@ -5,12 +5,17 @@ import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 
 import dev.redrive.coordinator.app.AttemptLog;
 import dev.redrive.coordinator.app.AttemptReport;
+import dev.redrive.coordinator.app.DecidedFailure;
 import dev.redrive.coordinator.app.PhaseKey;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicyDocument;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -149,6 +154,44 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
+  public void recordDecisions(List<DecidedFailure> decided) {
+    if (decided.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            INSERT INTO failure_decision (attempt_id, decision, delay_ms, retry_after_ms,
+              declared_policy)
+            SELECT a, d, x::bigint, r::bigint, p::jsonb
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(a, d, x, r, p)
+            ON CONFLICT (attempt_id) DO NOTHING""")
+        .param(texts(decided, DecidedFailure::attemptId))
+        .param(texts(decided, JdbcAttemptLog::decision))
+        .param(texts(decided, d -> millis(d.decision().delay())))
+        .param(texts(decided, d -> millis(d.retryAfter())))
+        .param(
+            texts(
+                decided,
+                d ->
+                    PolicyOverride.NONE.equals(d.declared())
+                        ? null
+                        : json.writeValueAsString(PolicyDocument.of(d.declared()))))
+        .update();
+  }
+
+  /** RETRY, LOOP or the cause of the pause, as {@code failure_decision.decision} keeps it. */
+  static String decision(DecidedFailure decided) {
+    RecordedDecision decision = decided.decision();
+    return decision.kind() == RecordedDecision.Kind.INTERVENE
+        ? decision.cause().name()
+        : decision.kind().name();
+  }
+
+  private static String millis(Duration duration) {
+    return duration == null ? null : String.valueOf(duration.toMillis());
+  }
+
+  @Override
   public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
     Map<PhaseKey, Integer> counts = new HashMap<>();
     if (phases.isEmpty()) {
@@ -251,7 +294,8 @@ public class JdbcAttemptLog implements AttemptLog {
     return previous;
   }
 
-  private static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
+  /** A FAILED attempt row as a failure (without a Retry-After: the row does not keep it). */
+  static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
     return new Failure(
         rs.getString("attempt_id"),
         rs.getString("phase"),

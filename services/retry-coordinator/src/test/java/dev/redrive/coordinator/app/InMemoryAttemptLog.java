@@ -23,6 +23,9 @@ final class InMemoryAttemptLog implements AttemptLog {
   final Map<String, Attempt> attempts = new LinkedHashMap<>();
   final Map<PhaseKey, Integer> counts = new HashMap<>();
 
+  /** What each failure got, by attempt id (the first entry wins, as in the table). */
+  final Map<String, DecidedFailure> decisions = new LinkedHashMap<>();
+
   /** A failure recorded (and counted) before the test, as an earlier batch would have. */
   void failedBefore(String executionId, Failure failure) {
     PhaseKey key = new PhaseKey(executionId, failure.phase());
@@ -147,6 +150,11 @@ final class InMemoryAttemptLog implements AttemptLog {
   @Override
   public int failedAttempts(String executionId, String phase) {
     return counts.getOrDefault(new PhaseKey(executionId, phase), 0);
+  }
+
+  @Override
+  public void recordDecisions(List<DecidedFailure> decided) {
+    decided.forEach(d -> decisions.putIfAbsent(d.attemptId(), d));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
 import dev.redrive.coordinator.domain.Decision;
+import dev.redrive.coordinator.domain.Decision.Cause;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
@@ -17,6 +18,7 @@ import dev.redrive.coordinator.domain.PolicySet;
 import dev.redrive.coordinator.domain.RetryBudget;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -221,6 +223,34 @@ class RecordAttemptTest {
                     "COMMAND_FAILED")
                 .count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void shouldKeepWhatEachFailureGotForTheWhatIfReplay() {
+    // given a failed check the loop handled, then failures retried until the attempts ran out
+    recordAttempt.record(List.of(failed("evt-0", 1, new LoopState("develop", false))));
+    recordAttempt.record(List.of(failed("evt-1", 2)));
+    recordAttempt.record(List.of(failed("evt-2", 3)));
+    recordAttempt.record(List.of(failed("evt-3", 4)));
+
+    // then each decision is kept with its failure, a retry with the delay it drew
+    assertThat(attempts.decisions.values())
+        .extracting(d -> d.decision().kind())
+        .containsExactly(
+            RecordedDecision.Kind.LOOP,
+            RecordedDecision.Kind.RETRY,
+            RecordedDecision.Kind.RETRY,
+            RecordedDecision.Kind.INTERVENE);
+    assertThat(attempts.decisions.values())
+        .last()
+        .satisfies(d -> assertThat(d.decision().cause()).isEqualTo(Cause.ATTEMPTS_EXHAUSTED));
+    List<Long> delays =
+        events.of(RetryScheduled.class).stream().map(r -> r.retry().delay().toMillis()).toList();
+    assertThat(
+            attempts.decisions.values().stream()
+                .filter(d -> d.decision().kind() == RecordedDecision.Kind.RETRY)
+                .map(d -> d.decision().delay().toMillis()))
+        .containsExactlyElementsOf(delays);
   }
 
   @Test
