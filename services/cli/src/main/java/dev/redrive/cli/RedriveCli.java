@@ -34,6 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       InspectCommand.class,
       EventsCommand.class,
       ReportCommand.class,
+      DiffCommand.class,
       CancelCommand.class,
       ResumeCommand.class,
       PipelinesCommand.class,
