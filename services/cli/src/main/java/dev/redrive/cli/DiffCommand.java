@@ -98,7 +98,8 @@ final class DiffCommand extends ApiCommand {
     out.println(
         "failure: "
             + (failure.path("changed").asBoolean(false)
-                ? String.join(", ", strings(failure.path("differs"))) + " differ"
+                ? String.join(", ", strings(failure.path("differs")))
+                    + (failure.path("differs").size() == 1 ? " differs" : " differ")
                 : "the same"));
     JsonNode checks = diff.path("checks");
     List<String> newlyFailed = strings(checks.path("newlyFailed"));

@@ -102,7 +102,8 @@ final class AttemptDiffPage {
     html.raw("</p><h2>Failure</h2><p id=\"failure\">")
         .text(
             failure.path("changed").asBoolean(false)
-                ? String.join(", ", strings(failure.path("differs"))) + " differ"
+                ? String.join(", ", strings(failure.path("differs")))
+                    + (failure.path("differs").size() == 1 ? " differs" : " differ")
                 : "the same")
         .raw("</p><h2>Checks</h2><p id=\"checks\">");
     List<String> newlyFailed = strings(diff.path("checks").path("newlyFailed"));

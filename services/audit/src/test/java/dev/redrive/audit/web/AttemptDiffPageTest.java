@@ -36,7 +36,7 @@ class AttemptDiffPageTest {
         .doesNotContain("<script>alert", "<b>fast</b>")
         .contains("broke on run 2 &lt;script&gt;alert(1)&lt;/script&gt;")
         .contains("<p id=\"inputs\">unchanged: the same declared parameters and input files</p>")
-        .contains("<p id=\"failure\">message differ</p>")
+        .contains("<p id=\"failure\">message differs</p>")
         .contains("<li class=\"added\">+ run-2.txt</li>")
         .contains("<li class=\"changed\">~ report.txt (36 → 36 bytes)</li>")
         .contains("<span class=\"del\">-run 1 in fast mode</span>")
