@@ -147,6 +147,19 @@ class ExecutionPageIT {
         .contains("<td class=\"who\">alice</td>")
         .contains("alice asked for a retry (RETRY_IN_PLACE, force, reset count)");
 
+    // and it links its two failed attempts to their comparison, which (no runner is set here)
+    // shows what the events say side by side and why the files are not compared
+    assertThat(dom).contains("<section id=\"compare\"><h2>Compare attempts</h2>");
+    String comparison = page("/executions/" + executionId + "/diff?phase=build&a=1&b=2", 200);
+    assertThat(comparison)
+        .contains("Files are not compared: the audit does not know where the phase-runner is")
+        .contains("<th>Attempt 1</th><th>Attempt 2</th>")
+        .contains("unit-tests failed &lt;3 of 10&gt;");
+    assertThat(page("/executions/" + executionId + "/diff?phase=build&a=0&b=2", 400))
+        .contains("a: must be an attempt number from 1 to 10000");
+    assertThat(page("/executions/" + executionId + "/diff?phase=" + "p".repeat(257), 400))
+        .contains("phase: at most 256 characters");
+
     // and a screenshot is kept with the test output
     Path screenshot = Path.of("target", "execution-page.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);

@@ -36,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       FingerprintsCommand.class,
       EventsCommand.class,
       ReportCommand.class,
+      DiffCommand.class,
       CancelCommand.class,
       ResumeCommand.class,
       PipelinesCommand.class,

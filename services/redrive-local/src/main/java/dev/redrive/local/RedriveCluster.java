@@ -79,7 +79,7 @@ public final class RedriveCluster implements AutoCloseable {
               AuditApplication.builder(),
               settings,
               settings.ports()[2],
-              own(settings, "audit", Map.of())));
+              own(settings, "audit", auditOfRunner(settings))));
       started.add(
           run(
               PhaseRunnerApplication.builder(),
@@ -94,6 +94,22 @@ public final class RedriveCluster implements AutoCloseable {
       throw e;
     }
     return new RedriveCluster(started);
+  }
+
+  /**
+   * Where the audit asks the runner for attempt diffs: the runner's port when it is fixed (it
+   * starts after the audit, so a free port picked at start is not known yet), with the read token
+   * all three services share.
+   */
+  private static Map<String, String> auditOfRunner(Settings settings) {
+    int runnerPort = settings.ports()[0];
+    return runnerPort == 0
+        ? Map.of()
+        : Map.of(
+            "redrive.audit.runner-url",
+            "http://127.0.0.1:" + runnerPort,
+            "redrive.audit.runner-token",
+            "${redrive.security.read-token:}");
   }
 
   private static Map<String, String> own(

@@ -192,6 +192,19 @@ class CliIT {
     assertThat(started.json().path("status").asString()).isEqualTo("PAUSED");
     String id = started.json().path("executionId").asString();
 
+    // its two failed attempts compared: same inputs, same failure, no artifacts
+    Result diff = redrive("diff", id, "flaky");
+    assertThat(diff.exitCode()).as(diff.err()).isZero();
+    assertThat(diff.out())
+        .contains(
+            "Attempt 1: COMMAND_FAILED (exit code 1)",
+            "Attempt 2: COMMAND_FAILED (exit code 1)",
+            "  message: upstream service unavailable",
+            "inputs: unchanged",
+            "failure: the same",
+            "artifacts: 0 added, 0 removed, 0 changed, 0 unchanged");
+    assertThat(redrive("diff", id, "flaky", "1", "3").exitCode()).isEqualTo(4);
+
     // a retry without the token is refused by the coordinator
     Result unauthorized = redriveWithout("REDRIVE_API_TOKEN", "retry", id);
     assertThat(unauthorized.exitCode()).isEqualTo(1);

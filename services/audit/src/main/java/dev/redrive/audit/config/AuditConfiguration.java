@@ -3,8 +3,10 @@ package dev.redrive.audit.config;
 import dev.redrive.audit.app.AuditTrail;
 import dev.redrive.audit.app.ExecutionIndex;
 import dev.redrive.audit.app.PurgeExpiredEvents;
+import dev.redrive.audit.app.RunnerDiffs;
 import dev.redrive.audit.app.StreamAdmission;
 import dev.redrive.audit.app.StreamLimits;
+import dev.redrive.audit.runner.HttpRunnerDiffs;
 import dev.redrive.audit.web.WebSettings;
 import dev.redrive.support.config.RedriveProperties;
 import dev.redrive.support.topic.Topic;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Turns the audit's settings into the objects the use cases need. */
 @Configuration
@@ -66,6 +69,21 @@ class AuditConfiguration {
   WebSettings webSettings(AuditProperties properties) {
     return properties.webSettings();
   }
+
+  /** The phase-runner's diffs, for the execution page ({@code redrive.audit.runner-*}). */
+  @Bean
+  RunnerDiffs runnerDiffs(AuditProperties properties, MeterRegistry meters) {
+    return new HttpRunnerDiffs(
+        properties.runnerUri(),
+        properties.runnerToken(),
+        properties.runnerTimeout(),
+        RUNNER_DIFF_MAX_BYTES,
+        JsonMapper.builder().build(),
+        meters);
+  }
+
+  /** The largest diff answer the audit reads from the phase-runner. */
+  static final int RUNNER_DIFF_MAX_BYTES = 4 * 1024 * 1024;
 
   @Bean
   PurgeExpiredEvents purgeExpiredEvents(

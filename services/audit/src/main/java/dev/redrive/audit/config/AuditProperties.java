@@ -8,6 +8,7 @@ import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,13 @@ import org.springframework.validation.annotation.Validated;
  *     command topics of the coordinator's failure sources ({@code
  *     redrive.coordinator.sources.<name>.command-topic}), so that the trail of another system's
  *     execution has its retry commands
+ * @param runnerUrl the phase-runner's base URL (e.g. {@code http://runner:8091}), which the
+ *     execution page asks to compare two failed attempts' files; blank = not asked (the page then
+ *     compares what the events say)
+ * @param runnerToken the phase-runner's read token ({@code redrive.security.read-token} there),
+ *     sent only to {@code runnerUrl}; blank when the runner's reads are open
+ * @param runnerTimeout how long the page waits for the phase-runner (to connect, and for the whole
+ *     answer)
  */
 @Validated
 @ConfigurationProperties("redrive.audit")
@@ -57,7 +65,10 @@ public record AuditProperties(
     @DefaultValue("200") @Min(1) int streamMaxClients,
     @DefaultValue("10") @Min(1) int streamMaxClientsPerAddress,
     @DefaultValue("10m") @NotNull Duration streamIdleTimeout,
-    @DefaultValue List<String> commandTopics) {
+    @DefaultValue List<String> commandTopics,
+    @DefaultValue("") String runnerUrl,
+    @DefaultValue("") String runnerToken,
+    @DefaultValue("3s") @NotNull Duration runnerTimeout) {
 
   public AuditProperties {
     requireNotNegative("redrive.audit.retention", retention);
@@ -65,6 +76,13 @@ public record AuditProperties(
     requirePositive("redrive.audit.stream-timeout", streamTimeout);
     requirePositive("redrive.audit.stream-catch-up-interval", streamCatchUpInterval);
     requirePositive("redrive.audit.stream-idle-timeout", streamIdleTimeout);
+    requirePositive("redrive.audit.runner-timeout", runnerTimeout);
+    runnerUrl = runnerUrl == null ? "" : runnerUrl.strip();
+    if (!runnerUrl.isEmpty() && !RUNNER_URL.matcher(runnerUrl).matches()) {
+      throw new IllegalArgumentException(
+          "redrive.audit.runner-url must be an http(s) URL such as http://runner:8091, or blank,"
+              + " was '%s'".formatted(LogText.escape(runnerUrl)));
+    }
     commandTopics = List.copyOf(commandTopics);
     for (int i = 0; i < commandTopics.size(); i++) {
       String topic = commandTopics.get(i);
@@ -83,6 +101,14 @@ public record AuditProperties(
   }
 
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  private static final Pattern RUNNER_URL =
+      Pattern.compile("https?://[A-Za-z0-9.\\[\\]:_-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?");
+
+  /** The phase-runner's base URL, or null when none is set. */
+  public URI runnerUri() {
+    return runnerUrl.isEmpty() ? null : URI.create(runnerUrl);
+  }
 
   /** Every topic the audit records: Redrive's own, then the further command topics. */
   public AuditedTopics auditedTopics() {

@@ -96,6 +96,7 @@ final class ExecutionPage {
     resubmissions(html, timeline);
     html.raw("</header>");
     attempts(html, timeline);
+    AttemptComparisons.render(html, executionId, timeline);
     decisions(html, timeline);
     HumanActions.render(html, timeline);
     events(html, timeline);

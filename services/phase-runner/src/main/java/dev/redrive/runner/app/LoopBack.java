@@ -65,10 +65,11 @@ class LoopBack {
       Phase phase,
       Attempt attempt,
       AttemptOutcome outcome,
-      LoopDecision.GoBack back) {
+      LoopDecision.GoBack back,
+      FailureReports.Observed observed) {
     String executionId = execution.executionId();
     int iteration = checkpoints.countLoopIteration(executionId, phase.name(), back.target());
-    FailureReports.Reported reported = reports.report(phase, attempt, outcome);
+    FailureReports.Reported reported = reports.report(pipeline, phase, attempt, outcome, observed);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.LOOPED, outcome.failureType(), outcome.message());
     Phase target = pipeline.phase(back.target()).orElseThrow();
@@ -108,7 +109,8 @@ class LoopBack {
         phase.retryPolicy(),
         plan.reported(),
         reported.archive(),
-        reported.text());
+        reported.text(),
+        reported.digests());
     events.rolledBack(executionId, pipeline.name(), target.name(), List.of(), null);
     meters
         .counter(

@@ -71,6 +71,9 @@ public class PendingWorkspaceChanges {
     } else if (step instanceof WorkspaceStep.ArchiveFailed failed) {
       workspaces.archiveFailed(workspace, failed.artifactsDir(), failed.archive());
       workspaces.writeErrorReport(workspace, failed.archive(), failed.report());
+      if (failed.manifest() != null) {
+        workspaces.write(workspace, failed.manifestPath(), failed.manifest());
+      }
     } else if (step instanceof WorkspaceStep.RollBackFiles rollBack) {
       Workspaces.RolledBack moved = workspaces.rollBack(workspace, rollBack);
       if (!moved.restored().isEmpty()) {

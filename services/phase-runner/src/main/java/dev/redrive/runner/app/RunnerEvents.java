@@ -1,6 +1,7 @@
 package dev.redrive.runner.app;
 
 import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptDigests;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.LoopState;
 import dev.redrive.runner.domain.PhaseRetryPolicy;
@@ -26,6 +27,7 @@ public interface RunnerEvents {
    * @param loop where the phase's loop stands when its check failed; null for any other failure
    * @param archive where the attempt's artifacts were archived
    * @param errorReport the {@code error.log} text
+   * @param digests what the attempt read and left, or null when not known
    */
   void attemptFailed(
       String pipeline,
@@ -34,7 +36,8 @@ public interface RunnerEvents {
       PhaseRetryPolicy declaredPolicy,
       LoopState loop,
       String archive,
-      String errorReport);
+      String errorReport,
+      AttemptDigests digests);
 
   void executionSucceeded(String executionId, String pipeline, long durationMs);
 

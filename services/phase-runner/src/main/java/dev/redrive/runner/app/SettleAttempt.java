@@ -83,7 +83,7 @@ public class SettleAttempt {
     this.steps = steps;
     this.changes = changes;
     this.stateFile = stateFile;
-    this.reports = new FailureReports(steps, clock);
+    this.reports = new FailureReports(steps, checkpoints, json, clock);
     this.loopBack = new LoopBack(store, checkpoints, events, steps, reports, json, clock, meters);
     this.clock = clock;
     this.meters = meters;
@@ -111,9 +111,10 @@ public class SettleAttempt {
     Execution known = store.execution(executionId).orElseThrow();
     Workspaces.StagedCheckpoint staged =
         outcome.succeeded() ? stageCheckpoint(known, attempt) : null;
+    FailureReports.Observed observed = outcome.succeeded() ? null : observe(known, attempt);
     Settled settled;
     try {
-      settled = decide(attempt, outcome, staged);
+      settled = decide(attempt, outcome, staged, observed);
     } catch (RuntimeException e) {
       workspaces.discardStagedCheckpoint(known.workspace(), attempt.attemptId());
       throw e;
@@ -135,9 +136,35 @@ public class SettleAttempt {
         execution.workspace(), attempt.attemptId(), phase.writePaths());
   }
 
+  /**
+   * Reads, outside the transaction, what a failed attempt's manifest and digests need from the
+   * workspace: the parameters and the fingerprints of its artifacts. Null (and logged) when the
+   * workspace cannot be read: the failure is still reported, without digests.
+   */
+  private FailureReports.Observed observe(Execution execution, Attempt attempt) {
+    try {
+      Phase phase = pipeline(pipelines, execution).phase(attempt.phase()).orElseThrow();
+      return new FailureReports.Observed(
+          workspaces.parameters(execution.workspace()),
+          workspaces.fingerprints(execution.workspace(), phase.artifactsDir()));
+    } catch (RuntimeException e) {
+      log.warn(
+          "execution {}: could not read the artifacts of phase {} attempt {}; it is reported"
+              + " without digests and manifest",
+          LogText.escape(execution.executionId()),
+          LogText.escape(attempt.phase()),
+          attempt.attemptNumber(),
+          e);
+      return null;
+    }
+  }
+
   /** Decides and records what the attempt led to, in one transaction; writes no file. */
   private Settled decide(
-      Attempt attempt, AttemptOutcome outcome, Workspaces.StagedCheckpoint staged) {
+      Attempt attempt,
+      AttemptOutcome outcome,
+      Workspaces.StagedCheckpoint staged,
+      FailureReports.Observed observed) {
     String executionId = attempt.executionId();
     return transaction.execute(
         status -> {
@@ -159,7 +186,8 @@ public class SettleAttempt {
             int used = checkpoints.loopIterations(executionId, phase.name());
             LoopDecision decision = phase.loop().decide(outcome, used);
             if (decision instanceof LoopDecision.GoBack back) {
-              String next = loopBack.loopBack(execution, pipeline, phase, current, outcome, back);
+              String next =
+                  loopBack.loopBack(execution, pipeline, phase, current, outcome, back, observed);
               return new Settled(next, "loop back to " + back.target());
             }
             if (decision instanceof LoopDecision.Exhausted exhausted) {
@@ -172,10 +200,16 @@ public class SettleAttempt {
                       phase.name())
                   .increment();
               return fail(
-                  execution, pipeline, phase, current, outcome, LoopState.exhausted(exhausted));
+                  execution,
+                  pipeline,
+                  phase,
+                  current,
+                  outcome,
+                  LoopState.exhausted(exhausted),
+                  observed);
             }
           }
-          return fail(execution, pipeline, phase, current, outcome, null);
+          return fail(execution, pipeline, phase, current, outcome, null, observed);
         });
   }
 
@@ -244,10 +278,11 @@ public class SettleAttempt {
       Phase phase,
       Attempt attempt,
       AttemptOutcome failed,
-      LoopState loop) {
+      LoopState loop,
+      FailureReports.Observed observed) {
     AttemptOutcome outcome =
         failed.withAttributes(Map.of(AttemptOutcome.ATTEMPT_ORIGIN, attempt.origin().name()));
-    FailureReports.Reported reported = reports.report(phase, attempt, outcome);
+    FailureReports.Reported reported = reports.report(pipeline, phase, attempt, outcome, observed);
     store.finishAttempt(
         attempt.attemptId(), AttemptStatus.FAILED, outcome.failureType(), outcome.message());
     store.updateExecution(execution.executionId(), ExecutionStatus.HALTED, phase.name());
@@ -258,7 +293,8 @@ public class SettleAttempt {
         phase.retryPolicy(),
         loop,
         reported.archive(),
-        reported.text());
+        reported.text(),
+        reported.digests());
     String missingFrom = outcome.attributes().get(AttemptOutcome.MISSING_OUTPUT_PHASE);
     if (outcome.failureType() == FailureType.MISSING_OUTPUT
         && outcome.hard()

@@ -105,4 +105,17 @@ public interface Workspaces {
 
   /** Writes the error report to {@code error.log} and next to the archived artifacts. */
   void writeErrorReport(String workspace, String archive, String report);
+
+  /**
+   * Size and SHA-256 of every file under {@code dir} (links as links), by path relative to it;
+   * empty when it does not exist. Streams each file, never loads it whole.
+   */
+  Map<String, FileFingerprint> fingerprints(String workspace, String dir);
+
+  /**
+   * The bytes of {@code relative} inside the folder {@code archive}, or null when it is not a
+   * regular file there (missing, a link or a path through a link, a path that leads out of the
+   * folder) or is larger than {@code maxBytes}.
+   */
+  byte[] readArchived(String workspace, String archive, String relative, int maxBytes);
 }

@@ -35,10 +35,21 @@ public sealed interface WorkspaceStep {
 
   /**
    * Copies a failed (or looped) attempt's artifacts to {@code archive} and writes its error report
-   * to {@code error.log} and next to them.
+   * to {@code error.log} and next to them, and its manifest ({@link AttemptManifest}, as JSON) to
+   * {@code manifestPath}.
+   *
+   * @param manifestPath null in a step recorded before manifests were kept
+   * @param manifest null in a step recorded before manifests were kept
    */
-  record ArchiveFailed(String artifactsDir, String archive, String report)
+  record ArchiveFailed(
+      String artifactsDir, String archive, String report, String manifestPath, String manifest)
       implements WorkspaceStep {
+
+    /** A step without a manifest. */
+    public ArchiveFailed(String artifactsDir, String archive, String report) {
+      this(artifactsDir, archive, report, null, null);
+    }
+
     @Override
     public String kind() {
       return "archive-failed";

@@ -20,6 +20,7 @@ import dev.redrive.avro.Retryability;
 import dev.redrive.avro.RolledBack;
 import dev.redrive.runner.app.RunnerEvents;
 import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptDigests;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.LoopState;
 import dev.redrive.runner.domain.PhaseRetryPolicy;
@@ -109,7 +110,8 @@ public class OutboxRunnerEvents implements RunnerEvents {
       PhaseRetryPolicy declaredPolicy,
       LoopState loop,
       String archive,
-      String errorReport) {
+      String errorReport,
+      AttemptDigests digests) {
     attempt(
         attempt.executionId(),
         pipeline,
@@ -141,6 +143,8 @@ public class OutboxRunnerEvents implements RunnerEvents {
             .setAttributes(outcome.attributes())
             .setDeclaredPolicy(declaredPolicy == null ? null : declaredPolicy(declaredPolicy))
             .setLoop(loop == null ? null : loop(loop))
+            .setInputsDigest(digests == null ? null : digests.inputs())
+            .setArtifactsDigest(digests == null ? null : digests.artifacts())
             .build());
   }
 

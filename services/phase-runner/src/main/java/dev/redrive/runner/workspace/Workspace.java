@@ -1,13 +1,16 @@
 package dev.redrive.runner.workspace;
 
+import dev.redrive.runner.domain.FileFingerprint;
 import dev.redrive.runner.domain.Phase;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -172,6 +175,46 @@ public record Workspace(Path root) {
     FileTree.files(root, dir, f -> false)
         .forEach((relative, file) -> sums.put(relative, FileTree.sha256(file)));
     return sums;
+  }
+
+  /** Size and SHA-256 of every file under {@code dir}, by path relative to it. */
+  public Map<String, FileFingerprint> fingerprints(String dir) {
+    Map<String, FileFingerprint> files = new TreeMap<>();
+    Path start = resolve(dir);
+    if (!start.startsWith(root)) {
+      throw new IllegalArgumentException("not inside the workspace: " + dir);
+    }
+    FileTree.files(start, start, f -> false)
+        .forEach((relative, file) -> files.put(relative, FileTree.fingerprint(file)));
+    return files;
+  }
+
+  /**
+   * The bytes of {@code relative} inside the folder {@code dir}, or null when it is not a regular
+   * file reached without a link, inside that folder, of at most {@code maxBytes}.
+   */
+  public byte[] readInside(String dir, String relative, int maxBytes) {
+    Path base = resolve(dir);
+    Path file = base.resolve(relative).normalize();
+    if (!base.startsWith(root) || !file.startsWith(base) || file.equals(base)) {
+      return null;
+    }
+    Path step = root;
+    for (Path name : root.relativize(file)) {
+      step = step.resolve(name);
+      if (Files.isSymbolicLink(step)) {
+        return null;
+      }
+    }
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      return bytes.length > maxBytes ? null : bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file, e);
+    }
   }
 
   private static void createDirectories(Path dir) {

@@ -221,4 +221,14 @@ public class WorkspaceFiles implements Workspaces {
   private static Workspace open(String workspace) {
     return new Workspace(Path.of(workspace));
   }
+
+  @Override
+  public Map<String, FileFingerprint> fingerprints(String workspace, String dir) {
+    return open(workspace).fingerprints(dir);
+  }
+
+  @Override
+  public byte[] readArchived(String workspace, String archive, String relative, int maxBytes) {
+    return open(workspace).readInside(archive, relative, maxBytes);
+  }
 }

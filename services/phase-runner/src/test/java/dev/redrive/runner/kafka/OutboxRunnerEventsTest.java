@@ -8,6 +8,7 @@ import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.Jitter;
 import dev.redrive.avro.LoopOutcome;
 import dev.redrive.runner.domain.Attempt;
+import dev.redrive.runner.domain.AttemptDigests;
 import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.FailureType;
 import dev.redrive.runner.domain.LoopState;
@@ -67,7 +68,7 @@ class OutboxRunnerEventsTest {
             Set.of(FailureType.TIMEOUT, FailureType.COMMAND_FAILED),
             Duration.ofNanos(1));
 
-    events.attemptFailed("demo", attempt, outcome, policy, null, "archive/", "report");
+    events.attemptFailed("demo", attempt, outcome, policy, null, "archive/", "report", null);
 
     AttemptFailed failed = failed();
     assertThat(failed.getDeclaredPolicy())
@@ -91,7 +92,7 @@ class OutboxRunnerEventsTest {
 
   @Test
   void shouldLeaveTheFieldsNullWhenThePhaseDeclaresNothingAndNoLoopHandledIt() {
-    events.attemptFailed("demo", attempt, outcome, null, null, "archive/", "report");
+    events.attemptFailed("demo", attempt, outcome, null, null, "archive/", "report", null);
 
     assertThat(failed().getDeclaredPolicy()).isNull();
     assertThat(failed().getLoop()).isNull();
@@ -106,7 +107,8 @@ class OutboxRunnerEventsTest {
         new PhaseRetryPolicy(1, null, null, null, null, null, null),
         null,
         "archive/",
-        "report");
+        "report",
+        null);
 
     assertThat(failed().getDeclaredPolicy())
         .isEqualTo(DeclaredPolicy.newBuilder().setMaxAttempts(1).build());
@@ -121,9 +123,26 @@ class OutboxRunnerEventsTest {
         null,
         new LoopState("develop", 2, 3, false),
         "archive/",
-        "report");
+        "report",
+        null);
 
     assertThat(failed().getLoop()).isEqualTo(new LoopOutcome("develop", 2, 3, false));
+  }
+
+  @Test
+  void shouldPublishTheDigests() {
+    events.attemptFailed(
+        "demo",
+        attempt,
+        outcome,
+        null,
+        null,
+        "archive/",
+        "report",
+        new AttemptDigests("a".repeat(64), "b".repeat(64)));
+
+    assertThat(failed().getInputsDigest()).isEqualTo("a".repeat(64));
+    assertThat(failed().getArtifactsDigest()).isEqualTo("b".repeat(64));
   }
 
   private AttemptFailed failed() {
