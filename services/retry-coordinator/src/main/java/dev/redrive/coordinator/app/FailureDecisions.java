@@ -314,11 +314,7 @@ final class FailureDecisions {
             notes);
     String commandId = UUID.randomUUID().toString();
     Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
-    writes.contexts.add(new ContextToSave(commandId, context, meta, true));
-    writes.execution(
-        meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
-    writes.decided(
-        meta.executionId(),
+    ExplainedDecision decision =
         new ExplainedDecision(
             failure.phase(),
             retry.nextAttempt() - 1,
@@ -328,7 +324,12 @@ final class FailureDecisions {
             clock.instant(),
             notBefore,
             declared(pending.report()),
-            pending.why()));
+            pending.why());
+    // why goes with the retry context: no wider execution row on every failure
+    writes.contexts.add(new ContextToSave(commandId, context, meta, true, decision));
+    writes.execution(
+        meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
+
     writes.events.retryScheduled(
         meta, commandId, retry, context, notBefore, pending.policy(), null, pending.why());
     Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();

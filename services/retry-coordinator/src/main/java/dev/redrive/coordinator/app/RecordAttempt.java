@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -50,41 +49,6 @@ public class RecordAttempt {
   private final Counter budgetOvertaken;
   private final DistributionSummary attemptsUntilSuccess;
 
-  /** With the default use of error fingerprints ({@link FingerprintSettings#defaults()}). */
-  public RecordAttempt(
-      ExecutionStore executions,
-      AttemptLog attempts,
-      RetryNotes notes,
-      RetryContexts contexts,
-      BudgetStore budgets,
-      ProcessedEvents processed,
-      CoordinatorEvents events,
-      SourceFailures sourceFailures,
-      Policies policies,
-      RetryContextAssembler assembler,
-      RandomGenerator random,
-      Clock clock,
-      MeterRegistry meters,
-      TransactionTemplate transactions) {
-    this(
-        executions,
-        attempts,
-        notes,
-        contexts,
-        budgets,
-        processed,
-        events,
-        sourceFailures,
-        policies,
-        assembler,
-        random,
-        clock,
-        meters,
-        transactions,
-        FingerprintSettings.defaults());
-  }
-
-  @Autowired
   public RecordAttempt(
       ExecutionStore executions,
       AttemptLog attempts,
@@ -341,31 +305,11 @@ public class RecordAttempt {
                 report instanceof AttemptReport.Failed f && f.failure().attemptNumber() < 1
                     ? new AttemptReport.Failed(
                         f.meta(),
-                        numbered(f.failure(), last.get(FailureDecisions.key(f)) + 1),
+                        f.failure().withAttemptNumber(last.get(FailureDecisions.key(f)) + 1),
                         f.declaredPolicy(),
                         f.loop(),
                         f.attributes())
                     : report)
         .toList();
-  }
-
-  private static Failure numbered(Failure failure, int attemptNumber) {
-    return new Failure(
-        failure.attemptId(),
-        failure.phase(),
-        attemptNumber,
-        failure.type(),
-        failure.hard(),
-        failure.errorType(),
-        failure.message(),
-        failure.exitCode(),
-        failure.checks(),
-        failure.durationMs(),
-        failure.artifactsLocation(),
-        failure.occurredAt(),
-        failure.retryAfter(),
-        failure.missingOutputOf(),
-        failure.inputsDigest(),
-        failure.artifactsDigest());
   }
 }

@@ -252,14 +252,23 @@ public class RequestRetry {
     executions.clearCheckpoints(
         execution.executionId(), RetryRequestRules.phasesToRun(phases, phase));
     executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
-    keepDecision(
-        execution,
-        phase,
-        attemptNumber,
-        "resume from phase %s requested by %s".formatted(phase, requester.requestedBy()),
-        notBefore,
-        resolved,
-        attempts.failedAttempts(execution.executionId(), phase));
+    // a resume sends no retry context, so its why stays with the execution
+    executions.updateExecutions(
+        List.of(
+            new ExecutionUpdate(
+                execution.executionId(),
+                null,
+                null,
+                null,
+                null,
+                personsDecision(
+                    phase,
+                    attemptNumber,
+                    "resume from phase %s requested by %s"
+                        .formatted(phase, requester.requestedBy()),
+                    notBefore,
+                    resolved,
+                    attempts.failedAttempts(execution.executionId(), phase)))));
     events.resumeRequested(
         cause,
         UUID.randomUUID().toString(),
@@ -296,15 +305,20 @@ public class RequestRetry {
             attempts.succeededAttempts(execution.executionId(), phase),
             notes.notes(execution.executionId(), phase));
     String commandId = UUID.randomUUID().toString();
-    contexts.saveContext(new ContextToSave(commandId, context, cause, false));
-    executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
     String reason =
         "retry requested by %s%s%s"
             .formatted(
                 request.requestedBy(),
                 request.force() ? " (forced)" : "",
                 request.resetCount() ? ", attempt count reset" : "");
-    keepDecision(execution, phase, attemptNumber, reason, notBefore, resolved, counted);
+    contexts.saveContext(
+        new ContextToSave(
+            commandId,
+            context,
+            cause,
+            false,
+            personsDecision(phase, attemptNumber, reason, notBefore, resolved, counted)));
+    executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
     CoordinatorEvents.Batch batch = events.batch();
     batch.retryScheduled(
         cause,
@@ -331,11 +345,10 @@ public class RequestRetry {
   }
 
   /**
-   * Keeps a person's retry as the execution's last decision, so that explain shows it (and not the
-   * pause it ended) with the policy its next failure will meet.
+   * A person's retry as the execution's last decision, so that explain shows it (and not the pause
+   * it ended) with the policy its next failure will meet.
    */
-  private void keepDecision(
-      ExecutionView execution,
+  private ExplainedDecision personsDecision(
       String phase,
       int attemptNumber,
       String reason,
@@ -355,24 +368,16 @@ public class RequestRetry {
             List.of(
                 "a person asked for this retry; if it fails, the policy decides again: "
                     + Explanations.onNextFailure(resolved, counted)));
-    executions.updateExecutions(
-        List.of(
-            new ExecutionUpdate(
-                execution.executionId(),
-                null,
-                null,
-                null,
-                null,
-                new ExplainedDecision(
-                    phase,
-                    attemptNumber - 1,
-                    ExplainedDecision.RETRY,
-                    null,
-                    reason,
-                    clock.instant(),
-                    notBefore,
-                    null,
-                    why))));
+    return new ExplainedDecision(
+        phase,
+        attemptNumber - 1,
+        ExplainedDecision.RETRY,
+        null,
+        reason,
+        clock.instant(),
+        notBefore,
+        null,
+        why);
   }
 
   private static RetryAnswer accepted(

@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -110,6 +112,30 @@ public record ErrorFingerprint(String id, String text, String errorClass) {
    * @param failedChecks the names of the checks that did not pass, in any order
    */
   public static ErrorFingerprint of(
+      FailureType type, String errorType, String message, List<String> failedChecks) {
+    String key = type.name() + '\u0000' + errorType + '\u0000' + message + '\u0000' + failedChecks;
+    ErrorFingerprint known = RECENT.get(key);
+    if (known != null) {
+      return known;
+    }
+    ErrorFingerprint computed = compute(type, errorType, message, failedChecks);
+    if (RECENT.size() >= RECENT_MAX) {
+      RECENT.clear();
+    }
+    RECENT.put(key, computed);
+    return computed;
+  }
+
+  /**
+   * Fingerprints of the failures seen lately, by their parts: the same failure is fingerprinted
+   * several times on its way (stored, decided, compared with the next one), and failures repeat, so
+   * the masking runs once for each. Bounded: emptied when full.
+   */
+  private static final Map<String, ErrorFingerprint> RECENT = new ConcurrentHashMap<>();
+
+  private static final int RECENT_MAX = 4096;
+
+  private static ErrorFingerprint compute(
       FailureType type, String errorType, String message, List<String> failedChecks) {
     String maskedType = normalise(errorType, MAX_ERROR_TYPE_CHARS);
     String maskedMessage = normalise(message, MAX_MESSAGE_CHARS);

@@ -108,4 +108,46 @@ public record Failure(
   public List<CheckOutcome> failedChecks() {
     return checks.stream().filter(check -> !check.passed()).toList();
   }
+
+  /** This failure numbered {@code number} (for a reporter that does not number its attempts). */
+  public Failure withAttemptNumber(int number) {
+    return new Failure(
+        attemptId,
+        phase,
+        number,
+        type,
+        hard,
+        errorType,
+        message,
+        exitCode,
+        checks,
+        durationMs,
+        artifactsLocation,
+        occurredAt,
+        retryAfter,
+        missingOutputOf,
+        inputsDigest,
+        artifactsDigest);
+  }
+
+  /** This failure with the reporter's own delay {@code delay}. */
+  public Failure withRetryAfter(Duration delay) {
+    return new Failure(
+        attemptId,
+        phase,
+        attemptNumber,
+        type,
+        hard,
+        errorType,
+        message,
+        exitCode,
+        checks,
+        durationMs,
+        artifactsLocation,
+        occurredAt,
+        delay,
+        missingOutputOf,
+        inputsDigest,
+        artifactsDigest);
+  }
 }

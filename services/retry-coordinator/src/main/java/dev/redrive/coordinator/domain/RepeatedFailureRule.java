@@ -77,11 +77,16 @@ public record RepeatedFailureRule(boolean enabled, int count, Set<FailureType> t
     if (before.size() < count - 1) {
       return null;
     }
+    List<Failure> last = before.subList(before.size() - (count - 1), before.size());
+    // the digests first: comparing them is cheap, and unknown ones end the check at once
+    for (Failure earlier : last) {
+      if (earlier.type() != failure.type() || !failure.sameInputsAndArtifactsAs(earlier)) {
+        return null;
+      }
+    }
     ErrorFingerprint fingerprint = failure.fingerprint();
-    for (Failure earlier : before.subList(before.size() - (count - 1), before.size())) {
-      if (earlier.type() != failure.type()
-          || !failure.sameInputsAndArtifactsAs(earlier)
-          || !earlier.fingerprint().id().equals(fingerprint.id())) {
+    for (Failure earlier : last) {
+      if (!earlier.fingerprint().id().equals(fingerprint.id())) {
         return null;
       }
     }

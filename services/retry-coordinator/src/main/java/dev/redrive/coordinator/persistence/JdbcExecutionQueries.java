@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,12 +199,21 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public Optional<ExplainedDecision> lastDecision(String executionId) {
-    return jdbc.sql(
-            "SELECT last_decision::text FROM execution WHERE execution_id = ? AND last_decision IS NOT NULL")
-        .param(executionId)
+    // a pause's why is kept with the execution, a retry's with its context: the later one is last
+    return jdbc
+        .sql(
+            """
+            SELECT last_decision AS d FROM execution
+            WHERE execution_id = ? AND last_decision IS NOT NULL
+            UNION ALL
+            (SELECT decision FROM retry_context WHERE execution_id = ? AND decision IS NOT NULL
+             ORDER BY created_at DESC LIMIT 1)""")
+        .params(executionId, executionId)
         .query(String.class)
-        .optional()
-        .map(text -> json.readValue(text, ExplainedDecision.class));
+        .list()
+        .stream()
+        .map(text -> json.readValue(text, ExplainedDecision.class))
+        .max(Comparator.comparing(ExplainedDecision::decidedAt));
   }
 
   @Override

@@ -65,7 +65,7 @@ public class JdbcExecutionStore implements ExecutionStore {
               current_phase = coalesce(u.p, x.current_phase),
               last_error = coalesce(u.l, x.last_error),
               last_failure_type = coalesce(u.t, x.last_failure_type),
-              last_decision = coalesce(u.d::jsonb, x.last_decision), updated_at = now()
+              last_decision = coalesce(u.d, x.last_decision), updated_at = now()
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
               AS u(e, s, p, l, t, d)
             WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")

@@ -29,10 +29,10 @@ public class JdbcRetryContexts implements RetryContexts {
     jdbc.sql(
             """
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
-              pipeline, source, automatic)
-            SELECT c, e, p, n::int, x::jsonb, pl, s, a::boolean
+              pipeline, source, automatic, decision)
+            SELECT c, e, p, n::int, x::jsonb, pl, s, a::boolean, d
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-              ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a)""")
+              ?::text[], ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a, d)""")
         .param(texts(contexts, ContextToSave::commandId))
         .param(texts(contexts, c -> c.context().executionId()))
         .param(texts(contexts, c -> c.context().phase()))
@@ -41,6 +41,9 @@ public class JdbcRetryContexts implements RetryContexts {
         .param(texts(contexts, c -> c.cause().pipeline()))
         .param(texts(contexts, c -> c.cause().source()))
         .param(texts(contexts, c -> String.valueOf(c.automatic())))
+        .param(
+            texts(
+                contexts, c -> c.decision() == null ? null : json.writeValueAsString(c.decision())))
         .update();
   }
 }

@@ -6,7 +6,6 @@ import dev.redrive.coordinator.app.whatif.WhatIfHistory;
 import dev.redrive.coordinator.app.whatif.WhatIfQuery;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Decision;
-import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.whatif.PastEvent;
@@ -127,36 +126,11 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
         rs.getString("execution_id"),
         rs.getString("pipeline"),
         rs.getString("source"),
-        withRetryAfter(
-            JdbcAttemptLog.failure(rs, json.readValue(rs.getString("checks"), CHECKS)),
-            retryAfter == null ? null : Duration.ofMillis(retryAfter)),
+        JdbcAttemptLog.failure(rs, json.readValue(rs.getString("checks"), CHECKS))
+            .withRetryAfter(retryAfter == null ? null : Duration.ofMillis(retryAfter)),
         declared(rs.getString("declared_policy")),
         decision(rs.getString("decision"), (Long) rs.getObject("delay_ms")),
         inWindow);
-  }
-
-  /** The failure with the reporter's Retry-After, which failure_decision keeps. */
-  private static Failure withRetryAfter(Failure failure, Duration retryAfter) {
-    if (retryAfter == null) {
-      return failure;
-    }
-    return new Failure(
-        failure.attemptId(),
-        failure.phase(),
-        failure.attemptNumber(),
-        failure.type(),
-        failure.hard(),
-        failure.errorType(),
-        failure.message(),
-        failure.exitCode(),
-        failure.checks(),
-        failure.durationMs(),
-        failure.artifactsLocation(),
-        failure.occurredAt(),
-        retryAfter,
-        failure.missingOutputOf(),
-        failure.inputsDigest(),
-        failure.artifactsDigest());
   }
 
   private PolicyOverride declared(String stored) {

@@ -67,7 +67,8 @@ class RecordAttemptTest {
           new Random(7),
           Clock.fixed(NOW, ZoneOffset.UTC),
           meters,
-          NoTransactions.template());
+          NoTransactions.template(),
+          FingerprintSettings.defaults());
 
   @Test
   void shouldScheduleARetryWithTheNextAttemptNumberWhenAFailureIsWithinThePolicy() {
@@ -122,13 +123,13 @@ class RecordAttemptTest {
   void shouldKeepWhyEachDecisionWasMadeWithTheExecution() {
     // given a first failure, retried
     recordAttempt.record(List.of(failed("evt-1", 1)));
-    ExplainedDecision retried = executions.lastDecision(EXECUTION).orElseThrow();
+    ExplainedDecision retried = requests.contexts.get(0).decision();
 
     // when the third and last attempt fails too
     recordAttempt.record(List.of(failed("evt-2", 2)));
     recordAttempt.record(List.of(failed("evt-3", 3)));
 
-    // then the retry said how its delay came about and what the budget held
+    // then the retry said, with its context, how its delay came about and what the budget held
     assertThat(retried.outcome()).isEqualTo(ExplainedDecision.RETRY);
     assertThat(retried.dueAt()).isEqualTo(NOW.plusSeconds(1));
     assertThat(retried.why().delay().formula())

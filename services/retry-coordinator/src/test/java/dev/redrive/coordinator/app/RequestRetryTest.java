@@ -80,7 +80,7 @@ class RequestRetryTest {
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
     assertThat(requests.answers).containsEntry("req-1", answer);
     // and explain shows the person's retry as the last decision, not the pause it ended
-    ExplainedDecision kept = executions.lastDecision(EXECUTION).orElseThrow();
+    ExplainedDecision kept = requests.contexts.get(0).decision();
     assertThat(kept.outcome()).isEqualTo(ExplainedDecision.RETRY);
     assertThat(kept.reason()).isEqualTo("retry requested by alice");
     assertThat(kept.why().failuresCounted()).isEqualTo(2);
