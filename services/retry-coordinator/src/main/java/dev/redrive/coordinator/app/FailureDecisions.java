@@ -190,7 +190,8 @@ final class FailureDecisions {
             decision,
             budgetWeighed,
             firstFailureAt,
-            fingerprint.id());
+            fingerprint.id(),
+            exhaustedOnRepeat(decision, meta, history, failedAttempts, failure));
     String lastError = failure.type() + ": " + failure.message();
     // attempt numbers only grow, the counter does not count what a loop handled and a reset
     // zeroes it; a reporter that does not number its attempts (0) is numbered by the counter
@@ -253,6 +254,22 @@ final class FailureDecisions {
    */
   static List<Failure> countedSinceReset(List<Failure> history, int failedAttempts) {
     return history.subList(Math.max(0, history.size() - failedAttempts), history.size());
+  }
+
+  /**
+   * Whether attempts ran out on a failure that the repeated-failure stop would have ended anyway:
+   * then a higher maxAttempts is no advice (explain says so).
+   */
+  private boolean exhaustedOnRepeat(
+      Decision decision,
+      EventMeta meta,
+      List<Failure> history,
+      int failedAttempts,
+      Failure failure) {
+    return decision instanceof Decision.Intervene intervene
+        && intervene.cause() == Decision.Cause.ATTEMPTS_EXHAUSTED
+        && repeated.check(meta.executionId(), countedSinceReset(history, failedAttempts), failure)
+            != null;
   }
 
   /** Reads the notes of the round's retries (one statement) and schedules each retry. */

@@ -1,5 +1,7 @@
 package dev.redrive.coordinator.domain;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +28,8 @@ public record DecisionExplanation(
     List<String> wouldChange) {
 
   public DecisionExplanation {
-    origins = Map.copyOf(origins);
+    // in the order of the policy's fields, as people read them
+    origins = Collections.unmodifiableMap(new LinkedHashMap<>(origins));
     budget = List.copyOf(budget);
     wouldChange = List.copyOf(wouldChange);
   }

@@ -17,6 +17,8 @@ public final class Explanations {
    *
    * @param budget the retry budget of each scope weighed, in words (empty when not weighed)
    * @param firstFailureAt the phase's first failure, from which a deadline counts
+   * @param repeatsOnSameInputs the failure repeats the ones before it on unchanged inputs, so the
+   *     repeated-failure stop would end more attempts
    */
   public static DecisionExplanation of(
       String executionId,
@@ -26,7 +28,8 @@ public final class Explanations {
       Decision decision,
       List<String> budget,
       Instant firstFailureAt,
-      String fingerprint) {
+      String fingerprint,
+      boolean repeatsOnSameInputs) {
     RetryPolicy policy = resolved.policy();
     DelayComputation delay =
         decision instanceof Decision.Retry retry
@@ -41,7 +44,14 @@ public final class Explanations {
         budget,
         delay,
         fingerprint,
-        wouldChange(executionId, resolved, failuresCounted, failure, decision, firstFailureAt));
+        wouldChange(
+            executionId,
+            resolved,
+            failuresCounted,
+            failure,
+            decision,
+            firstFailureAt,
+            repeatsOnSameInputs));
   }
 
   /** What would have changed the outcome of {@code decision}, in words. */
@@ -51,7 +61,8 @@ public final class Explanations {
       int failuresCounted,
       Failure failure,
       Decision decision,
-      Instant firstFailureAt) {
+      Instant firstFailureAt,
+      boolean repeatsOnSameInputs) {
     RetryPolicy policy = resolved.policy();
     List<String> changes = new ArrayList<>();
     String origin =
@@ -95,8 +106,13 @@ public final class Explanations {
     switch (intervene.cause()) {
       case ATTEMPTS_EXHAUSTED -> {
         changes.add(
-            "under %s: with maxAttempts %d or more this failure would have been retried"
-                .formatted(origin, failuresCounted + 1));
+            repeatsOnSameInputs
+                ? ("under %s: a higher maxAttempts would not have helped: the same failure repeated"
+                        + " on unchanged inputs and artifacts, and the repeated-failure stop would"
+                        + " have asked a person; change what the phase runs on first")
+                    .formatted(origin)
+                : "under %s: with maxAttempts %d or more this failure would have been retried"
+                    .formatted(origin, failuresCounted + 1));
         changes.add(
             "a retry with a reset count starts counting again: redrive retry %s --reset-count"
                 .formatted(executionId));

@@ -1,5 +1,7 @@
 package dev.redrive.coordinator.domain;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Map;
 public record ResolvedPolicy(RetryPolicy policy, Map<String, String> origins, long version) {
 
   public ResolvedPolicy {
-    origins = Map.copyOf(origins);
+    // in the order of the policy's fields, as people read them
+    origins = Collections.unmodifiableMap(new LinkedHashMap<>(origins));
   }
 }

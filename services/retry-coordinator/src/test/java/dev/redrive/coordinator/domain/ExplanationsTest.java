@@ -58,7 +58,15 @@ class ExplanationsTest {
 
     DecisionExplanation why =
         Explanations.of(
-            "exec-1", RESOLVED, 3, failure(FailureType.TIMEOUT, null), retry, List.of(), NOW, null);
+            "exec-1",
+            RESOLVED,
+            3,
+            failure(FailureType.TIMEOUT, null),
+            retry,
+            List.of(),
+            NOW,
+            null,
+            false);
 
     assertThat(why.delay().formula())
         .isEqualTo(
@@ -85,7 +93,8 @@ class ExplanationsTest {
             retry,
             List.of(),
             NOW,
-            null);
+            null,
+            false);
 
     assertThat(why.delay().formula())
         .isEqualTo(
@@ -110,7 +119,8 @@ class ExplanationsTest {
             pause,
             List.of(),
             NOW,
-            "fp_1");
+            "fp_1",
+            false);
 
     assertThat(why.delay()).isNull();
     assertThat(why.fingerprint()).isEqualTo("fp_1");
@@ -119,6 +129,43 @@ class ExplanationsTest {
             "EXIT_CRITERIA_NOT_MET is non-retryable under the policy (nonRetryable set by pipeline"
                 + " demo); without it the failure would have been retried",
             "a person's retry runs it again now: redrive retry exec-1");
+  }
+
+  @Test
+  void shouldNotAdviseMoreAttemptsForAFailureThatRepeatsOnTheSameInputs() {
+    Decision pause =
+        new Decision.Intervene(Decision.Cause.ATTEMPTS_EXHAUSTED, "exhausted", "retry by hand");
+
+    DecisionExplanation repeating =
+        Explanations.of(
+            "exec-1",
+            RESOLVED,
+            4,
+            failure(FailureType.TIMEOUT, null),
+            pause,
+            List.of(),
+            NOW,
+            null,
+            true);
+    DecisionExplanation changing =
+        Explanations.of(
+            "exec-1",
+            RESOLVED,
+            4,
+            failure(FailureType.TIMEOUT, null),
+            pause,
+            List.of(),
+            NOW,
+            null,
+            false);
+
+    assertThat(repeating.wouldChange().get(0))
+        .startsWith(
+            "under maxAttempts=4 (set by phase demo/build): a higher maxAttempts would not have helped");
+    assertThat(changing.wouldChange().get(0))
+        .isEqualTo(
+            "under maxAttempts=4 (set by phase demo/build): with maxAttempts 5 or more this failure"
+                + " would have been retried");
   }
 
   @Test
