@@ -25,8 +25,9 @@ import java.util.Set;
  * @param scaleExecutions executions already in the coordinator's tables, one measurement each
  * @param scheduleRetries retries due in the same second in the scheduling measurement
  * @param scheduleLeadSeconds how far ahead that second is; 0 = from the measured Redrive rate
- * @param retryTopicsDefaults run Spring Kafka's retry topics with its defaults instead of the tuned
- *     variant (see {@link RetryTopicsBaseline})
+ * @param retryTopics how Spring Kafka's retry topics run (see {@link RetryTopicsBaseline}): {@code
+ *     tuned}, with its {@code defaults}, or {@code none} (not measured: a quicker run when only
+ *     Redrive against the pipe matters)
  * @param scenarios which measurements run
  * @param coordinatorSettings further settings of the coordinator under test ({@code key=value})
  * @param report file the summary is also written to (markdown); null = none
@@ -43,7 +44,7 @@ record BenchOptions(
     List<Integer> scaleExecutions,
     int scheduleRetries,
     int scheduleLeadSeconds,
-    boolean retryTopicsDefaults,
+    String retryTopics,
     Set<Scenario> scenarios,
     Map<String, String> coordinatorSettings,
     String report) {
@@ -76,8 +77,9 @@ record BenchOptions(
                                  (default 1000,1000000)
         --schedule-retries N     retries due in the same second (default 10000)
         --schedule-lead S        seconds until that second (default: from the measured rate)
-        --retry-topics MODE      tuned (default; no seek after an error, no producer linger) or
-                                 defaults (Spring Kafka's and the client's defaults; slow)
+        --retry-topics MODE      tuned (default; no seek after an error, no producer linger),
+                                 defaults (Spring Kafka's and the client's defaults; slow) or
+                                 none (not measured)
         --scenarios LIST         throughput,latency,scale,scheduling (default: all)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
@@ -98,7 +100,7 @@ record BenchOptions(
         List.of(1_000, 1_000_000),
         10_000,
         0,
-        false,
+        "tuned",
         EnumSet.allOf(Scenario.class),
         Map.of(),
         null);
@@ -125,7 +127,7 @@ record BenchOptions(
     List<Integer> scaleExecutions = d.scaleExecutions();
     int scheduleRetries = d.scheduleRetries();
     int scheduleLead = d.scheduleLeadSeconds();
-    boolean retryTopicsDefaults = d.retryTopicsDefaults();
+    String retryTopics = d.retryTopics();
     Set<Scenario> scenarios = d.scenarios();
     Map<String, String> coordinator = new LinkedHashMap<>();
     String report = null;
@@ -157,10 +159,11 @@ record BenchOptions(
         case "--schedule-retries" -> scheduleRetries = positive(option, value);
         case "--schedule-lead" -> scheduleLead = positive(option, value);
         case "--retry-topics" -> {
-          if (!value.equals("tuned") && !value.equals("defaults")) {
-            throw new UsageException("--retry-topics must be tuned or defaults, was: " + value);
+          if (!List.of("tuned", "defaults", "none").contains(value)) {
+            throw new UsageException(
+                "--retry-topics must be tuned, defaults or none, was: " + value);
           }
-          retryTopicsDefaults = value.equals("defaults");
+          retryTopics = value;
         }
         case "--scenarios" -> scenarios = scenarios(value);
         case "--coordinator" -> {
@@ -193,10 +196,20 @@ record BenchOptions(
         scaleExecutions,
         scheduleRetries,
         scheduleLead,
-        retryTopicsDefaults,
+        retryTopics,
         scenarios,
         Map.copyOf(coordinator),
         report);
+  }
+
+  /** Spring Kafka's retry topics run with its defaults instead of the tuned variant. */
+  boolean retryTopicsDefaults() {
+    return retryTopics.equals("defaults");
+  }
+
+  /** Spring Kafka's retry topics are measured at all. */
+  boolean measuresRetryTopics() {
+    return !retryTopics.equals("none");
   }
 
   boolean runs(Scenario scenario) {

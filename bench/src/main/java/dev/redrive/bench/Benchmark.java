@@ -260,21 +260,28 @@ public final class Benchmark {
     // its own, so that it does not slow the measured run
     double profiled = redrive("profiled, not counted", n, inputStart, 0, true, false);
     Report.result("  the profiled run reached %.2fx the measured one", profiled / redrive);
-    if (warmup > 0) {
-      warmUp("Spring retry topics", () -> retryTopics(warmup, warmupStart));
+    double retryTopics = Double.NaN;
+    if (options.measuresRetryTopics()) {
+      if (warmup > 0) {
+        warmUp("Spring retry topics", () -> retryTopics(warmup, warmupStart));
+      }
+      retryTopics = retryTopics(n, inputStart);
+      figures.put("retryTopics", retryTopics);
     }
-    double retryTopics = retryTopics(n, inputStart);
-    figures.put("retryTopics", retryTopics);
 
     Report.result("Throughput, decisions (failures in, retry commands out) per second:");
     Report.result("  Redrive coordinator         %,10.0f /s", redrive);
-    Report.result("  Spring Kafka retry topics   %,10.0f /s", retryTopics);
+    if (options.measuresRetryTopics()) {
+      Report.result("  Spring Kafka retry topics   %,10.0f /s", retryTopics);
+    }
     Report.result(
         "  raw transactional pipe      %,10.0f /s (mean of %,.0f just before Redrive's run and"
             + " %,.0f just after)",
         pipe, pipeBefore, pipeAfter);
     Report.result("  Redrive / pipe          %.3f   (target >= 0.3)", redrive / pipe);
-    Report.result("  Redrive / retry topics  %.3f   (target >= 0.5)", redrive / retryTopics);
+    if (options.measuresRetryTopics()) {
+      Report.result("  Redrive / retry topics  %.3f   (target >= 0.5)", redrive / retryTopics);
+    }
   }
 
   /** Produces failures for the next measurement and says how fast that went. */

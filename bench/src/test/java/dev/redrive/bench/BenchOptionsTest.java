@@ -84,6 +84,15 @@ class BenchOptionsTest {
         .hasMessageContaining("unknown option --frobnicate");
     assertThatThrownBy(() -> BenchOptions.parse("--events")).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> BenchOptions.parse("--retry-topics", "fast"))
-        .hasMessageContaining("tuned or defaults");
+        .hasMessageContaining("tuned, defaults or none");
+  }
+
+  @Test
+  void shouldLeaveTheRetryTopicsOutWhenAskedTo() {
+    BenchOptions options = BenchOptions.parse("--retry-topics", "none");
+
+    assertThat(options.measuresRetryTopics()).isFalse();
+    assertThat(options.retryTopicsDefaults()).isFalse();
+    assertThat(BenchOptions.defaults().measuresRetryTopics()).isTrue();
   }
 }

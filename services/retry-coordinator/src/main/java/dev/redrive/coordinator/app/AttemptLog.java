@@ -34,10 +34,11 @@ public interface AttemptLog {
   void recordDecisions(List<DecidedFailure> decided);
 
   /**
-   * Adds one to the failure count of each phase (each named at most once) and returns the new
-   * counts.
+   * Adds one to the failure count of each {@code counted} phase, notes the failure of each {@code
+   * uncounted} one (a failure the pipeline's loop handles), and returns the counts of both (each
+   * phase named at most once in all).
    */
-  Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases);
+  Map<PhaseKey, FailureCount> countFailures(List<PhaseKey> counted, List<PhaseKey> uncounted);
 
   /** Every failure of the phase, oldest first. */
   default List<Failure> failures(String executionId, String phase) {

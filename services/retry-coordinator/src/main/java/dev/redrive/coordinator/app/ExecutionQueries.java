@@ -17,7 +17,10 @@ public interface ExecutionQueries {
    */
   List<ExecutionView> list(ExecutionFilter filter, ListExecutions.Cursor after, int limit);
 
-  /** The execution's phases, in the order they run. */
+  /**
+   * The execution's phases, in the order they run: those the runner announced in its order, then
+   * any other phase an attempt was reported of, in the order of their first attempts.
+   */
   List<String> phases(String executionId);
 
   /** Every attempt of the execution, in the order they happened. */

@@ -34,12 +34,9 @@ public interface ExecutionStore {
       String newExecutionId, String pipeline, String source, String originalExecutionId);
 
   /**
-   * Remembers phases of executions (each execution named at most once), in the order phases are
-   * first named.
+   * The phases of a pipeline run, as the runner announced them. Phases nobody announced (another
+   * system's) are known from their attempts ({@link ExecutionQueries#phases}).
    */
-  void knowPhases(List<PhaseKey> phases);
-
-  /** The phases of a pipeline run, as the runner announced them (replacing what was guessed). */
   void setPhases(String executionId, List<String> phases);
 
   /** What a completed phase produced (replacing an earlier checkpoint of the phase). */

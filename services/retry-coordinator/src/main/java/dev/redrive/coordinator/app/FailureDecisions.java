@@ -120,7 +120,7 @@ final class FailureDecisions {
    */
   void decide(
       AttemptReport.Failed report,
-      Map<PhaseKey, Integer> counts,
+      Map<PhaseKey, FailureCount> counts,
       Map<PhaseKey, List<Failure>> histories,
       BatchWrites writes,
       List<PendingRetry> retries) {
@@ -161,7 +161,7 @@ final class FailureDecisions {
       writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.LOOP));
       return;
     }
-    int failedAttempts = counts.get(key(report));
+    int failedAttempts = counts.get(key(report)).counted();
     ResolvedPolicy resolved =
         writes.policies.resolve(
             meta.executionId(),

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public class RecordAttempt {
   private final FailureDecisions decisions;
   private final MeterRegistry meters;
   private final TransactionTemplate transactions;
+  private final StatementPlans plans;
   private final Counter budgetOvertaken;
   private final DistributionSummary attemptsUntilSuccess;
 
@@ -64,7 +66,8 @@ public class RecordAttempt {
       Clock clock,
       MeterRegistry meters,
       TransactionTemplate transactions,
-      FingerprintSettings fingerprints) {
+      FingerprintSettings fingerprints,
+      StatementPlans plans) {
     this.executions = executions;
     this.attempts = attempts;
     this.contexts = contexts;
@@ -75,6 +78,7 @@ public class RecordAttempt {
     this.policies = policies;
     this.meters = meters;
     this.transactions = transactions;
+    this.plans = plans;
     this.decisions =
         new FailureDecisions(budgets, notes, assembler, random, clock, meters, fingerprints);
     this.attemptsUntilSuccess =
@@ -154,10 +158,13 @@ public class RecordAttempt {
     for (List<AttemptReport> round : Rounds.of(fresh)) {
       recordRound(round, writes);
     }
-    contexts.saveContexts(writes.contexts);
-    attempts.recordDecisions(writes.failureDecisions);
+    plans.withCachedPlans(
+        () -> {
+          contexts.saveContexts(writes.contexts);
+          attempts.recordDecisions(writes.failureDecisions);
+          writes.events.write();
+        });
     executions.updateExecutions(writes.executions.values());
-    writes.events.write();
     // last: every consumer of the coordinator updates the same budget rows, so their locks are
     // held only from here to the commit
     if (!lockBudgetFirst) {
@@ -227,24 +234,15 @@ public class RecordAttempt {
     attempts.recordStarted(started);
     Set<String> retriesSucceeded = attempts.recordSucceeded(succeeded);
     Set<String> recorded = attempts.recordFailures(failed);
-    List<PhaseKey> named = new ArrayList<>();
     List<PhaseKey> counted = new ArrayList<>();
-    for (AttemptReport report : round) {
-      if (report instanceof AttemptReport.Started s) {
-        named.add(new PhaseKey(s.meta().executionId(), s.phase()));
-      } else if (report instanceof AttemptReport.Succeeded s) {
-        named.add(new PhaseKey(s.meta().executionId(), s.phase()));
-      } else if (report instanceof AttemptReport.Failed f
-          && recorded.contains(f.failure().attemptId())) {
-        named.add(FailureDecisions.key(f));
-        if (!FailureDecisions.loopHandles(f)) {
-          counted.add(FailureDecisions.key(f));
-        }
+    List<PhaseKey> loopHandled = new ArrayList<>();
+    for (AttemptReport.Failed f : failed) {
+      if (recorded.contains(f.failure().attemptId())) {
+        (FailureDecisions.loopHandles(f) ? loopHandled : counted).add(FailureDecisions.key(f));
       }
     }
-    executions.knowPhases(named);
-    Map<PhaseKey, Integer> counts = attempts.countFailures(counted);
-    Map<PhaseKey, List<Failure>> histories = attempts.failures(counted);
+    Map<PhaseKey, FailureCount> counts = attempts.countFailures(counted, loopHandled);
+    Map<PhaseKey, List<Failure>> histories = histories(failed, recorded, counts);
     List<PendingRetry> retries = new ArrayList<>();
     for (AttemptReport report : round) {
       if (report instanceof AttemptReport.Started s) {
@@ -263,6 +261,29 @@ public class RecordAttempt {
       }
     }
     decisions.scheduleRetries(retries, writes);
+  }
+
+  /**
+   * The failures of each counted phase, oldest first and ending with the one just recorded: read
+   * back, unless that failure is the phase's first, which most are.
+   */
+  private Map<PhaseKey, List<Failure>> histories(
+      List<AttemptReport.Failed> failed, Set<String> recorded, Map<PhaseKey, FailureCount> counts) {
+    List<PhaseKey> toRead = new ArrayList<>();
+    Map<PhaseKey, List<Failure>> firsts = new HashMap<>();
+    for (AttemptReport.Failed f : failed) {
+      if (recorded.contains(f.failure().attemptId()) && !FailureDecisions.loopHandles(f)) {
+        PhaseKey key = FailureDecisions.key(f);
+        if (counts.get(key).first()) {
+          firsts.put(key, List.of(f.failure().asRecorded()));
+        } else {
+          toRead.add(key);
+        }
+      }
+    }
+    Map<PhaseKey, List<Failure>> histories = attempts.failures(toRead);
+    histories.putAll(firsts);
+    return histories;
   }
 
   /**

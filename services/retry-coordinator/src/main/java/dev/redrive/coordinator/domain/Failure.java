@@ -2,6 +2,7 @@ package dev.redrive.coordinator.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
@@ -126,6 +127,31 @@ public record Failure(
         occurredAt,
         retryAfter,
         missingOutputOf,
+        inputsDigest,
+        artifactsDigest);
+  }
+
+  /**
+   * This failure as its attempt row gives it back: what only the report carries (the reporter's
+   * delay, the missing output) left out, the time in the database's microseconds. A phase's history
+   * holds its failures this way, whether read back or just recorded.
+   */
+  public Failure asRecorded() {
+    return new Failure(
+        attemptId,
+        phase,
+        attemptNumber,
+        type,
+        hard,
+        errorType,
+        message,
+        exitCode,
+        checks,
+        durationMs,
+        artifactsLocation,
+        occurredAt.truncatedTo(ChronoUnit.MICROS),
+        null,
+        null,
         inputsDigest,
         artifactsDigest);
   }

@@ -6,6 +6,7 @@ import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 import dev.redrive.coordinator.app.AttemptLog;
 import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.DecidedFailure;
+import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -192,21 +194,34 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
-    Map<PhaseKey, Integer> counts = new HashMap<>();
-    if (phases.isEmpty()) {
+  public Map<PhaseKey, FailureCount> countFailures(
+      List<PhaseKey> counted, List<PhaseKey> uncounted) {
+    Map<PhaseKey, FailureCount> counts = new HashMap<>();
+    if (counted.isEmpty() && uncounted.isEmpty()) {
       return counts;
     }
+    List<PhaseKey> phases = new ArrayList<>(counted);
+    phases.addAll(uncounted);
+    String[] adds = new String[phases.size()];
+    Arrays.fill(adds, 0, counted.size(), "1");
+    Arrays.fill(adds, counted.size(), adds.length, "0");
+    // failures counts every failure the phase ever had (null on rows older than V14: not known)
     jdbc.sql(
             """
-            INSERT INTO phase_counter (execution_id, phase, failed_attempts)
-            SELECT e, p, 1 FROM unnest(?::text[], ?::text[]) AS t(e, p)
+            INSERT INTO phase_counter (execution_id, phase, failed_attempts, failures)
+            SELECT e, p, c::int, 1 FROM unnest(?::text[], ?::text[], ?::text[]) AS t(e, p, c)
             ON CONFLICT (execution_id, phase)
-            DO UPDATE SET failed_attempts = phase_counter.failed_attempts + 1
-            RETURNING execution_id, phase, failed_attempts""")
+            DO UPDATE SET failed_attempts = phase_counter.failed_attempts + excluded.failed_attempts,
+              failures = phase_counter.failures + 1
+            RETURNING execution_id, phase, failed_attempts, failures""")
         .param(texts(phases, PhaseKey::executionId))
         .param(texts(phases, PhaseKey::phase))
-        .query((rs, n) -> counts.put(new PhaseKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+        .param(adds)
+        .query(
+            (rs, n) ->
+                counts.put(
+                    new PhaseKey(rs.getString(1), rs.getString(2)),
+                    new FailureCount(rs.getInt(3), rs.getObject(4) != null && rs.getInt(4) == 1)))
         .list();
     return counts;
   }

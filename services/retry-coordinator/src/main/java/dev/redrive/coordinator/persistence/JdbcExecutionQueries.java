@@ -113,7 +113,19 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public List<String> phases(String executionId) {
-    return jdbc.sql("SELECT phase FROM execution_phase WHERE execution_id = ? ORDER BY position")
+    // phases are not written on the decision path: those nobody announced come from the attempts
+    return jdbc.sql(
+            """
+            SELECT phase FROM (
+              SELECT DISTINCT ON (phase) phase, announced, position, first_at FROM (
+                SELECT phase, true AS announced, position, NULL::timestamptz AS first_at
+                FROM execution_phase WHERE execution_id = ?
+                UNION ALL
+                SELECT phase, false, NULL, min(occurred_at) FROM attempt
+                WHERE execution_id = ? GROUP BY phase) known
+              ORDER BY phase, announced DESC) phases
+            ORDER BY announced DESC, position, first_at, phase""")
+        .param(executionId)
         .param(executionId)
         .query(String.class)
         .list();

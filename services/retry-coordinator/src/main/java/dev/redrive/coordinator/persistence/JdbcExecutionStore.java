@@ -7,7 +7,6 @@ import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionStore;
 import dev.redrive.coordinator.app.ExecutionUpdate;
-import dev.redrive.coordinator.app.PhaseKey;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,23 +98,6 @@ public class JdbcExecutionStore implements ExecutionStore {
             INSERT INTO execution (execution_id, pipeline, source, status, resubmitted_from)
             VALUES (?, ?, ?, 'RUNNING', ?)""")
         .params(newExecutionId, pipeline, source, originalExecutionId)
-        .update();
-  }
-
-  @Override
-  public void knowPhases(List<PhaseKey> phases) {
-    if (phases.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            """
-            INSERT INTO execution_phase (execution_id, position, phase)
-            SELECT e, coalesce((SELECT max(position) + 1 FROM execution_phase x
-                                WHERE x.execution_id = e), 0), p
-            FROM unnest(?::text[], ?::text[]) AS t(e, p)
-            ON CONFLICT DO NOTHING""")
-        .param(texts(phases, PhaseKey::executionId))
-        .param(texts(phases, PhaseKey::phase))
         .update();
   }
 

@@ -23,6 +23,9 @@ final class InMemoryAttemptLog implements AttemptLog {
   final Map<String, Attempt> attempts = new LinkedHashMap<>();
   final Map<PhaseKey, Integer> counts = new HashMap<>();
 
+  /** Every failure of the phase, counted or handled by its loop (phase_counter.failures). */
+  final Map<PhaseKey, Integer> failuresOf = new HashMap<>();
+
   /** What each failure got, by attempt id (the first entry wins, as in the table). */
   final Map<String, DecidedFailure> decisions = new LinkedHashMap<>();
 
@@ -31,6 +34,7 @@ final class InMemoryAttemptLog implements AttemptLog {
     PhaseKey key = new PhaseKey(executionId, failure.phase());
     attempts.put(failure.attemptId(), new Attempt(key, failure.attemptNumber(), "FAILED", failure));
     counts.merge(key, 1, Integer::sum);
+    failuresOf.merge(key, 1, Integer::sum);
   }
 
   /** An attempt that succeeded before the test. */
@@ -97,10 +101,23 @@ final class InMemoryAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Map<PhaseKey, Integer> countFailures(List<PhaseKey> phases) {
-    Map<PhaseKey, Integer> counted = new HashMap<>();
-    phases.forEach(phase -> counted.put(phase, counts.merge(phase, 1, Integer::sum)));
-    return counted;
+  public Map<PhaseKey, FailureCount> countFailures(
+      List<PhaseKey> counted, List<PhaseKey> uncounted) {
+    Map<PhaseKey, FailureCount> result = new HashMap<>();
+    counted.forEach(
+        phase ->
+            result.put(
+                phase,
+                new FailureCount(
+                    counts.merge(phase, 1, Integer::sum),
+                    failuresOf.merge(phase, 1, Integer::sum) == 1)));
+    uncounted.forEach(
+        phase ->
+            result.put(
+                phase,
+                new FailureCount(
+                    counts.getOrDefault(phase, 0), failuresOf.merge(phase, 1, Integer::sum) == 1)));
+    return result;
   }
 
   @Override

@@ -120,17 +120,6 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
   }
 
   @Override
-  public void knowPhases(List<PhaseKey> named) {
-    named.forEach(
-        key -> {
-          List<String> known = phases.computeIfAbsent(key.executionId(), id -> new ArrayList<>());
-          if (!known.contains(key.phase())) {
-            known.add(key.phase());
-          }
-        });
-  }
-
-  @Override
   public void setPhases(String executionId, List<String> announced) {
     phases.put(executionId, new ArrayList<>(announced));
   }

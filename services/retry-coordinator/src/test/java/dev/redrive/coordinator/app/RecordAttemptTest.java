@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.RecordedEvents.InterventionRequired;
 import dev.redrive.coordinator.app.RecordedEvents.RetryScheduled;
+import dev.redrive.coordinator.domain.AttemptSummary;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Decision.Cause;
 import dev.redrive.coordinator.domain.ExplainedDecision;
@@ -68,7 +69,8 @@ class RecordAttemptTest {
           Clock.fixed(NOW, ZoneOffset.UTC),
           meters,
           NoTransactions.template(),
-          FingerprintSettings.defaults());
+          FingerprintSettings.defaults(),
+          Runnable::run);
 
   @Test
   void shouldScheduleARetryWithTheNextAttemptNumberWhenAFailureIsWithinThePolicy() {
@@ -259,6 +261,22 @@ class RecordAttemptTest {
     recordAttempt.record(List.of(failed("evt-1", 1, new LoopState("develop", true))));
 
     assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTellOfTheFailuresTheLoopHandledInTheContextOfTheFirstCountedOne() {
+    // given a failed check that the loop handled (recorded, not counted)
+    recordAttempt.record(List.of(failed("evt-1", 1, new LoopState("develop", false))));
+
+    // when the phase's first counted failure comes
+    recordAttempt.record(List.of(failed("evt-2", 2)));
+
+    // then its history is not the failure alone: the retry context tells of both attempts
+    RetryScheduled retry = events.of(RetryScheduled.class).get(0);
+    assertThat(retry.context().priorAttempts())
+        .extracting(AttemptSummary::attemptId)
+        .containsExactly("att-1", "att-2");
     assertThat(attempts.failedAttempts(EXECUTION, "build")).isEqualTo(1);
   }
 

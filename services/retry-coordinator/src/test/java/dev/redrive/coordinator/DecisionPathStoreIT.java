@@ -1,0 +1,154 @@
+package dev.redrive.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redrive.coordinator.app.FailureCount;
+import dev.redrive.coordinator.app.PhaseKey;
+import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.persistence.JdbcAttemptLog;
+import dev.redrive.coordinator.persistence.JdbcExecutionQueries;
+import dev.redrive.coordinator.persistence.JdbcExecutionStore;
+import dev.redrive.coordinator.persistence.JdbcStatementPlans;
+import dev.redrive.testkit.RedriveInfrastructure;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What performance step 2 (issue 16) took off the decision path, against a real database: a phase's
+ * first failure is known from its counter (V14) so that its history is not read back, the phases of
+ * an execution are known from its attempts instead of being written with each report, and a batch
+ * reuses cached plans.
+ */
+class DecisionPathStoreIT {
+
+  private static final PhaseKey BUILD = new PhaseKey("exec-1", "build");
+
+  private final RedriveInfrastructure infrastructure = RedriveInfrastructure.shared();
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  @Test
+  void shouldTellAPhasesFirstFailureFromItsCounterCountedOrHandledByALoop() {
+    JdbcClient jdbc = JdbcClient.create(database("first_failure", MigrationVersion.LATEST));
+    JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
+    PhaseKey review = new PhaseKey("exec-1", "review");
+
+    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
+        .containsEntry(BUILD, new FailureCount(1, true));
+    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
+        .containsEntry(BUILD, new FailureCount(2, false));
+    // a failure the loop handled is not counted, but it is in the phase's history
+    assertThat(attempts.countFailures(List.of(), List.of(review)))
+        .containsEntry(review, new FailureCount(0, true));
+    assertThat(attempts.countFailures(List.of(review), List.of()))
+        .containsEntry(review, new FailureCount(1, false));
+    // a reset starts the count again, not the history
+    attempts.resetCount("exec-1", "build");
+    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
+        .containsEntry(BUILD, new FailureCount(1, false));
+  }
+
+  @Test
+  void shouldReadTheHistoryOfAPhaseCountedBeforeV14() {
+    DriverManagerDataSource dataSource = database("before_v14", MigrationVersion.fromVersion("12"));
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              failure_type, hard, error_type, error_message, duration_ms, occurred_at)
+            VALUES ('a-1', 'exec-1', 'build', 1, 'FAILED', 'COMMAND_FAILED', false, 'exit',
+              'exit 1', 300, now())""")
+        .update();
+    jdbc.sql("INSERT INTO phase_counter (execution_id, phase, failed_attempts) VALUES (?, ?, 1)")
+        .params("exec-1", "build")
+        .update();
+    migrate(dataSource, MigrationVersion.LATEST);
+    JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
+
+    // how many failures the phase had is not known: not its first, so its history is read
+    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
+        .containsEntry(BUILD, new FailureCount(2, false));
+    assertThat(attempts.failures("exec-1", "build"))
+        .extracting(Failure::attemptId)
+        .containsExactly("a-1");
+  }
+
+  @Test
+  void shouldKnowThePhasesAnnouncedThenThoseOnlyAttemptsNamed() {
+    JdbcClient jdbc = JdbcClient.create(database("phases", MigrationVersion.LATEST));
+    new JdbcExecutionStore(jdbc, json).setPhases("exec-1", List.of("fetch", "build"));
+    attempt(jdbc, "exec-1", "deploy", "2026-12-06T10:00:03Z");
+    attempt(jdbc, "exec-1", "build", "2026-12-06T10:00:02Z");
+    attempt(jdbc, "exec-1", "fetch", "2026-12-06T10:00:01Z");
+    attempt(jdbc, "other-1", "settle", "2026-12-06T10:00:05Z");
+    attempt(jdbc, "other-1", "charge", "2026-12-06T10:00:04Z");
+    attempt(jdbc, "other-1", "settle", "2026-12-06T10:00:01Z");
+    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+
+    assertThat(queries.phases("exec-1")).containsExactly("fetch", "build", "deploy");
+    // another system's execution: in the order of each phase's first attempt
+    assertThat(queries.phases("other-1")).containsExactly("settle", "charge");
+    assertThat(queries.phases("unknown")).isEmpty();
+  }
+
+  @Test
+  void shouldReuseCachedPlansForTheWritesOnlyAndPlanWhatFollowsAfresh() {
+    DriverManagerDataSource dataSource = database("plans", MigrationVersion.LATEST);
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    TransactionTemplate transaction =
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    List<String> modes = new ArrayList<>();
+
+    transaction.executeWithoutResult(
+        status -> {
+          new JdbcStatementPlans(jdbc).withCachedPlans(() -> modes.add(planCacheMode(jdbc)));
+          modes.add(planCacheMode(jdbc));
+        });
+
+    assertThat(modes).containsExactly("force_generic_plan", "force_custom_plan");
+    assertThat(planCacheMode(jdbc)).as("after the transaction").isEqualTo("auto");
+  }
+
+  private static String planCacheMode(JdbcClient jdbc) {
+    return jdbc.sql("SHOW plan_cache_mode").query(String.class).single();
+  }
+
+  private static void attempt(JdbcClient jdbc, String execution, String phase, String at) {
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              occurred_at)
+            VALUES (?, ?, ?, 1, 'STARTED', ?::timestamptz)""")
+        .params(execution + "-" + phase + "-" + at, execution, phase, at)
+        .update();
+  }
+
+  private DriverManagerDataSource database(String name, MigrationVersion version) {
+    String url = infrastructure.createDatabase(name);
+    DriverManagerDataSource migrating =
+        new DriverManagerDataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
+    migrate(migrating, version);
+    return new DriverManagerDataSource(
+        url + (url.contains("?") ? "&" : "?") + "currentSchema=coordinator",
+        infrastructure.jdbcUser(),
+        infrastructure.jdbcPassword());
+  }
+
+  private static void migrate(DriverManagerDataSource dataSource, MigrationVersion target) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .schemas("coordinator")
+        .locations("classpath:db/coordinator", "classpath:db/redrive-support")
+        .outOfOrder(true)
+        .target(target)
+        .load()
+        .migrate();
+  }
+}
