@@ -43,7 +43,7 @@ final class StatementProfile {
             statement.executeQuery(
                 """
                 SELECT calls, total_exec_time + total_plan_time AS total_time, total_plan_time,
-                  rows,
+                  rows, wal_bytes, sum(wal_bytes) OVER () AS all_wal_bytes,
                   100 * (total_exec_time + total_plan_time)
                     / sum(total_exec_time + total_plan_time) OVER () AS share,
                   sum(total_exec_time + total_plan_time) OVER () AS all_time,
@@ -59,19 +59,22 @@ final class StatementProfile {
           lines.add(
               String.format(
                   "    PostgreSQL planned and executed statements for %,.0f ms in all = %.0f us per"
-                      + " failure (planning %.0f us of it)",
+                      + " failure (planning %.0f us of it), writing %,.0f bytes of WAL per failure",
                   rs.getDouble("all_time"),
                   rs.getDouble("all_time") * 1000 / failures,
-                  rs.getDouble("all_plan_time") * 1000 / failures));
+                  rs.getDouble("all_plan_time") * 1000 / failures,
+                  rs.getDouble("all_wal_bytes") / failures));
           first = false;
         }
         String query = rs.getString("query");
         lines.add(
             String.format(
-                "    %5.1f%%  %7.1f us/failure (plan %5.1f)  %,8d calls %7.0f us/call %,10d rows  %s",
+                "    %5.1f%%  %7.1f us/failure (plan %5.1f) %,6.0f B WAL  %,8d calls %7.0f us/call"
+                    + " %,10d rows  %s",
                 rs.getDouble("share"),
                 rs.getDouble("total_time") * 1000 / failures,
                 rs.getDouble("total_plan_time") * 1000 / failures,
+                rs.getDouble("wal_bytes") / failures,
                 rs.getLong("calls"),
                 rs.getDouble("total_time") * 1000 / Math.max(1, rs.getLong("calls")),
                 rs.getLong("rows"),

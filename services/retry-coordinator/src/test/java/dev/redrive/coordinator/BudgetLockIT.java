@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -110,17 +110,6 @@ class BudgetLockIT {
   }
 
   private DriverManagerDataSource migratedDatabase() {
-    String url = infrastructure.createDatabase("budget");
-    Flyway.configure()
-        .dataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword())
-        .schemas("coordinator")
-        .locations("classpath:db/coordinator", "classpath:db/redrive-support")
-        .outOfOrder(true)
-        .load()
-        .migrate();
-    return new DriverManagerDataSource(
-        url + (url.contains("?") ? "&" : "?") + "currentSchema=coordinator",
-        infrastructure.jdbcUser(),
-        infrastructure.jdbcPassword());
+    return CoordinatorSchema.database(infrastructure, "budget", MigrationVersion.LATEST);
   }
 }

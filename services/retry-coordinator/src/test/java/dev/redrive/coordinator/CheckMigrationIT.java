@@ -7,7 +7,6 @@ import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.persistence.JdbcAttemptLog;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,10 +24,8 @@ class CheckMigrationIT {
 
   @Test
   void checksRecordedBeforeV4AreInTheHistoryAfterIt() {
-    String url = infrastructure.createDatabase("migration");
     DriverManagerDataSource dataSource =
-        new DriverManagerDataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
-    migrate(dataSource, MigrationVersion.fromVersion("3"));
+        CoordinatorSchema.database(infrastructure, "migration", MigrationVersion.fromVersion("3"));
     JdbcClient jdbc = JdbcClient.create(dataSource);
     jdbc.sql(
             """
@@ -46,11 +43,10 @@ class CheckMigrationIT {
             VALUES ('a-1', 1, 'currency', true, NULL), ('a-1', 0, 'balance', false, '-3.00')""")
         .update();
 
-    migrate(dataSource, MigrationVersion.LATEST);
+    CoordinatorSchema.migrate(dataSource, MigrationVersion.LATEST);
 
     JdbcAttemptLog store =
-        new JdbcAttemptLog(
-            JdbcClient.create(withSchema(url, "coordinator")), JsonMapper.builder().build());
+        new JdbcAttemptLog(JdbcClient.create(dataSource), JsonMapper.builder().build());
     List<Failure> history = store.failures("exec-1", "build");
     assertThat(history).extracting(Failure::attemptId).containsExactly("a-1", "a-2");
     assertThat(history.get(0).checks())
@@ -63,23 +59,5 @@ class CheckMigrationIT {
                 .single())
         .as("attempt_check is dropped")
         .isTrue();
-  }
-
-  private void migrate(DriverManagerDataSource dataSource, MigrationVersion target) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .schemas("coordinator")
-        .locations("classpath:db/coordinator", "classpath:db/redrive-support")
-        .outOfOrder(true)
-        .target(target)
-        .load()
-        .migrate();
-  }
-
-  private DriverManagerDataSource withSchema(String url, String schema) {
-    return new DriverManagerDataSource(
-        url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-        infrastructure.jdbcUser(),
-        infrastructure.jdbcPassword());
   }
 }

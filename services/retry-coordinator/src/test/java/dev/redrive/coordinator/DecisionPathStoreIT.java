@@ -2,6 +2,7 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
 import dev.redrive.coordinator.domain.Failure;
@@ -12,7 +13,6 @@ import dev.redrive.coordinator.persistence.JdbcStatementPlans;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -56,7 +56,7 @@ class DecisionPathStoreIT {
   }
 
   @Test
-  void shouldReadTheHistoryOfAPhaseCountedBeforeV14() {
+  void shouldReadTheHistoryAndFindTheLastRetryOfAnExecutionFromBeforeV14() {
     DriverManagerDataSource dataSource = database("before_v14", MigrationVersion.fromVersion("12"));
     JdbcClient jdbc = JdbcClient.create(dataSource);
     jdbc.sql(
@@ -69,7 +69,20 @@ class DecisionPathStoreIT {
     jdbc.sql("INSERT INTO phase_counter (execution_id, phase, failed_attempts) VALUES (?, ?, 1)")
         .params("exec-1", "build")
         .update();
-    migrate(dataSource, MigrationVersion.LATEST);
+    jdbc.sql(
+            "INSERT INTO execution (execution_id, source, status) VALUES ('exec-1', 'r', 'RUNNING')")
+        .update();
+    retryContext(jdbc, "cmd-1", "older retry", "2026-12-06T10:00:01Z");
+    retryContext(jdbc, "cmd-2", "last retry", "2026-12-06T10:00:02Z");
+    jdbc.sql(
+            "UPDATE retry_context SET created_at = created_at + interval '1 second' WHERE command_id = 'cmd-2'")
+        .update();
+    CoordinatorSchema.migrate(dataSource, MigrationVersion.LATEST);
+    assertThat(new JdbcExecutionQueries(jdbc, json).lastDecision("exec-1"))
+        .as("the last retry with a why, found by V14")
+        .get()
+        .extracting("reason")
+        .isEqualTo("last retry");
     JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
 
     // how many failures the phase had is not known: not its first, so its history is read
@@ -99,6 +112,25 @@ class DecisionPathStoreIT {
   }
 
   @Test
+  void shouldFindTheWhyOfTheLastRetryThroughTheExecution() {
+    JdbcClient jdbc = JdbcClient.create(database("last_retry", MigrationVersion.LATEST));
+    JdbcExecutionStore executions = new JdbcExecutionStore(jdbc, json);
+    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+    jdbc.sql(
+            "INSERT INTO execution (execution_id, source, status) VALUES ('exec-1', 'r', 'RUNNING')")
+        .update();
+    retryContext(jdbc, "cmd-1", "first retry", "2026-12-06T10:00:01Z");
+    retryContext(jdbc, "cmd-2", "second retry", "2026-12-06T10:00:02Z");
+
+    executions.updateExecutions(List.of(ExecutionUpdate.retried("exec-1", "cmd-1")));
+    assertThat(queries.lastDecision("exec-1")).get().extracting("reason").isEqualTo("first retry");
+
+    executions.updateExecutions(List.of(ExecutionUpdate.retried("exec-1", "cmd-2")));
+    assertThat(queries.lastDecision("exec-1")).get().extracting("reason").isEqualTo("second retry");
+    assertThat(queries.lastDecision("exec-2")).isEmpty();
+  }
+
+  @Test
   void shouldReuseCachedPlansForTheWritesOnlyAndPlanWhatFollowsAfresh() {
     DriverManagerDataSource dataSource = database("plans", MigrationVersion.LATEST);
     JdbcClient jdbc = JdbcClient.create(dataSource);
@@ -120,6 +152,22 @@ class DecisionPathStoreIT {
     return jdbc.sql("SHOW plan_cache_mode").query(String.class).single();
   }
 
+  private static void retryContext(JdbcClient jdbc, String command, String reason, String at) {
+    jdbc.sql(
+            """
+            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
+              decision)
+            VALUES (?, 'exec-1', 'build', 2, '{}', ?)""")
+        .params(
+            command,
+            "{\"phase\":\"build\",\"attemptNumber\":1,\"outcome\":\"RETRY\",\"reason\":\""
+                + reason
+                + "\",\"decidedAt\":\""
+                + at
+                + "\"}")
+        .update();
+  }
+
   private static void attempt(JdbcClient jdbc, String execution, String phase, String at) {
     jdbc.sql(
             """
@@ -131,24 +179,6 @@ class DecisionPathStoreIT {
   }
 
   private DriverManagerDataSource database(String name, MigrationVersion version) {
-    String url = infrastructure.createDatabase(name);
-    DriverManagerDataSource migrating =
-        new DriverManagerDataSource(url, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
-    migrate(migrating, version);
-    return new DriverManagerDataSource(
-        url + (url.contains("?") ? "&" : "?") + "currentSchema=coordinator",
-        infrastructure.jdbcUser(),
-        infrastructure.jdbcPassword());
-  }
-
-  private static void migrate(DriverManagerDataSource dataSource, MigrationVersion target) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .schemas("coordinator")
-        .locations("classpath:db/coordinator", "classpath:db/redrive-support")
-        .outOfOrder(true)
-        .target(target)
-        .load()
-        .migrate();
+    return CoordinatorSchema.database(infrastructure, name, version);
   }
 }

@@ -56,6 +56,11 @@ final class BatchWrites {
     update(new ExecutionUpdate(executionId, null, null, null, null, decision));
   }
 
+  /** The execution's last retry is the command {@code commandId} (its context keeps why). */
+  void retried(String executionId, String commandId) {
+    update(ExecutionUpdate.retried(executionId, commandId));
+  }
+
   /** The type of the execution's last failure (what a bulk retry filters on). */
   void failed(String executionId, FailureType type) {
     update(new ExecutionUpdate(executionId, null, null, null, type));

@@ -344,6 +344,7 @@ final class FailureDecisions {
             pending.why());
     // why goes with the retry context: no wider execution row on every failure
     writes.contexts.add(new ContextToSave(commandId, context, meta, true, decision));
+    writes.retried(meta.executionId(), commandId);
     writes.execution(
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
 

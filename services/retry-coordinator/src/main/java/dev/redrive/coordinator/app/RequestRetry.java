@@ -319,6 +319,8 @@ public class RequestRetry {
             false,
             personsDecision(phase, attemptNumber, reason, notBefore, resolved, counted)));
     executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
+    executions.updateExecutions(
+        List.of(ExecutionUpdate.retried(execution.executionId(), commandId)));
     CoordinatorEvents.Batch batch = events.batch();
     batch.retryScheduled(
         cause,

@@ -32,17 +32,21 @@ public record DelayComputation(
                   asked, asked > cap ? ", capped at maxInterval %dms".formatted(cap) : "", delay);
     } else {
       long capped = Math.min(exponential, cap);
+      // concatenated, not formatted: made for every retry
       formula =
-          "%dms x %s^%d = %dms%s; %s"
-              .formatted(
-                  policy.initialInterval().toMillis(),
-                  plain(policy.multiplier()),
-                  Math.max(0, failedAttempts - 1),
-                  exponential,
-                  exponential > cap ? ", capped at maxInterval %dms".formatted(cap) : "",
-                  policy.jitter() == Jitter.FULL
-                      ? "FULL jitter drew %dms from 0..%dms".formatted(delay, capped)
-                      : "no jitter: %dms".formatted(delay));
+          policy.initialInterval().toMillis()
+              + "ms x "
+              + plain(policy.multiplier())
+              + "^"
+              + Math.max(0, failedAttempts - 1)
+              + " = "
+              + exponential
+              + "ms"
+              + (exponential > cap ? ", capped at maxInterval " + cap + "ms" : "")
+              + "; "
+              + (policy.jitter() == Jitter.FULL
+                  ? "FULL jitter drew " + delay + "ms from 0.." + capped + "ms"
+                  : "no jitter: " + delay + "ms");
     }
     return new DelayComputation(
         exponential,

@@ -65,32 +65,35 @@ public final class Explanations {
       boolean repeatsOnSameInputs) {
     RetryPolicy policy = resolved.policy();
     List<String> changes = new ArrayList<>();
+    // the words of a retry are concatenated, not formatted: they are made for every retry
     String origin =
-        "maxAttempts=%d (set by %s)"
-            .formatted(policy.maxAttempts(), origin(resolved, "maxAttempts"));
+        "maxAttempts=" + policy.maxAttempts() + " (set by " + origin(resolved, "maxAttempts") + ")";
     if (decision instanceof Decision.Retry retry) {
       int left = policy.maxAttempts() - failuresCounted - 1;
       changes.add(
           left <= 0
-              ? "this retry is the last one %s allows: if it fails too, the execution pauses for a person"
-                  .formatted(origin)
-              : "%d more %s retried automatically under %s before a person is asked"
-                  .formatted(left, left == 1 ? "failure is" : "failures are", origin));
+              ? "this retry is the last one "
+                  + origin
+                  + " allows: if it fails too, the execution pauses for a person"
+              : left
+                  + (left == 1 ? " more failure is" : " more failures are")
+                  + " retried automatically under "
+                  + origin
+                  + " before a person is asked");
+      long backoff =
+          Math.min(policy.exponentialMillis(failuresCounted), policy.maxInterval().toMillis());
       if (failure.retryAfter() != null) {
         changes.add(
-            "the reporter's Retry-After set the delay; without it the back-off would have been %dms"
-                .formatted(
-                    Math.min(
-                        policy.exponentialMillis(failuresCounted),
-                        policy.maxInterval().toMillis())));
+            "the reporter's Retry-After set the delay; without it the back-off would have been "
+                + backoff
+                + "ms");
       } else if (policy.jitter() == Jitter.FULL) {
         changes.add(
-            "with jitter NONE (set by %s) the delay would have been %dms"
-                .formatted(
-                    origin(resolved, "jitter"),
-                    Math.min(
-                        policy.exponentialMillis(failuresCounted),
-                        policy.maxInterval().toMillis())));
+            "with jitter NONE (set by "
+                + origin(resolved, "jitter")
+                + ") the delay would have been "
+                + backoff
+                + "ms");
       }
       if (policy.deadline() != null) {
         changes.add(
@@ -174,14 +177,19 @@ public final class Explanations {
 
   /** A budget scope's state in words, for explanations. */
   public static String budgetState(RetryBudget budget, String scope, long retries, long attempts) {
-    return "%s: %d retries for %d attempts in the last %ds; budget %d%% (%d retries always allowed): one more retry %s"
-        .formatted(
-            scope,
-            retries,
-            attempts,
-            budget.window().toSeconds(),
-            Math.round(budget.ratio() * 100),
-            budget.minRetries(),
-            budget.allowsOneMore(retries, attempts) ? "fits" : "is refused");
+    // concatenated, not formatted: made for every scope of every retry weighed
+    return scope
+        + ": "
+        + retries
+        + " retries for "
+        + attempts
+        + " attempts in the last "
+        + budget.window().toSeconds()
+        + "s; budget "
+        + Math.round(budget.ratio() * 100)
+        + "% ("
+        + budget.minRetries()
+        + " retries always allowed): one more retry "
+        + (budget.allowsOneMore(retries, attempts) ? "fits" : "is refused");
   }
 }

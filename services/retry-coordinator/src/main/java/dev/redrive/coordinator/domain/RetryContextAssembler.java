@@ -116,19 +116,26 @@ public final class RetryContextAssembler {
       List<AttemptSummary> earlier,
       List<String> notes,
       int notesLeftOut) {
+    // appended, not formatted, where every retry's context passes (the first retry's)
     StringBuilder text = new StringBuilder();
-    text.append(
-        "This is %s for phase '%s'."
-            .formatted(AttemptBound.describe(currentAttempt, maxAttempts), phase));
+    text.append("This is ")
+        .append(AttemptBound.describe(currentAttempt, maxAttempts))
+        .append(" for phase '")
+        .append(phase)
+        .append("'.");
     if (earlier.isEmpty()) {
       text.append(" No earlier attempt failed.");
     } else if (earlier.size() == 1) {
       AttemptSummary last = earlier.get(0);
-      text.append(
-          " Attempt %d failed with %s: %s."
-              .formatted(last.attemptNumber(), last.failureType(), oneLine(last.message())));
+      text.append(" Attempt ")
+          .append(last.attemptNumber())
+          .append(" failed with ")
+          .append(last.failureType())
+          .append(": ")
+          .append(oneLine(last.message()))
+          .append('.');
       for (CheckOutcome check : last.failedChecks()) {
-        text.append(" Check '%s' did not pass.".formatted(check.name()));
+        text.append(" Check '").append(check.name()).append("' did not pass.");
       }
       text.append(
           " Keep the artifacts that are already correct and fix what failed (fix, don't redo).");

@@ -1,10 +1,11 @@
 package dev.redrive.coordinator.domain;
 
 import dev.redrive.contract.RecommendedActions;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -117,13 +118,14 @@ public record RetryPolicy(
     return new Decision.Retry(
         failedAttempts + 1,
         delay,
-        "SOFT failure %s: %s%s"
-            .formatted(
-                failure.type(),
-                counted(failedAttempts),
-                failure.retryAfter() != null
-                    ? "; delay set by the reporter (Retry-After %d ms)".formatted(delay.toMillis())
-                    : ""));
+        // concatenated, not formatted: these words are made for every failure decided
+        "SOFT failure "
+            + failure.type()
+            + ": "
+            + counted(failedAttempts)
+            + (failure.retryAfter() != null
+                ? "; delay set by the reporter (Retry-After " + delay.toMillis() + " ms)"
+                : ""));
   }
 
   /** Why the failure goes to a person whatever the deadline, or null when it may be retried. */
@@ -155,12 +157,12 @@ public record RetryPolicy(
    * it.
    */
   private String counted(int failedAttempts) {
-    return "%d %s counted, %d %s allowed"
-        .formatted(
-            failedAttempts,
-            failedAttempts == 1 ? "failure" : "failures",
-            maxAttempts,
-            maxAttempts == 1 ? "attempt" : "attempts");
+    return failedAttempts
+        + (failedAttempts == 1 ? " failure" : " failures")
+        + " counted, "
+        + maxAttempts
+        + (maxAttempts == 1 ? " attempt" : " attempts")
+        + " allowed";
   }
 
   /** The recommended action of the shared table ({@link RecommendedActions}). */
@@ -199,16 +201,19 @@ public record RetryPolicy(
 
   /** The policy in words, for decision events. */
   public String describe() {
-    return String.format(
-        Locale.ROOT,
-        "maxAttempts=%d, backoff %dms x%.1f up to %dms, jitter %s%s%s",
-        maxAttempts,
-        initialInterval.toMillis(),
-        multiplier,
-        maxInterval.toMillis(),
-        jitter,
-        nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable,
-        deadline == null ? "" : ", deadline " + deadline);
+    // concatenated, not formatted (every decision event carries it); the multiplier as %.1f would
+    return "maxAttempts="
+        + maxAttempts
+        + ", backoff "
+        + initialInterval.toMillis()
+        + "ms x"
+        + BigDecimal.valueOf(multiplier).setScale(1, RoundingMode.HALF_UP).toPlainString()
+        + " up to "
+        + maxInterval.toMillis()
+        + "ms, jitter "
+        + jitter
+        + (nonRetryable.isEmpty() ? "" : ", non-retryable " + nonRetryable)
+        + (deadline == null ? "" : ", deadline " + deadline);
   }
 
   /** A reporter's own delay, kept between zero and {@code maxInterval}. */

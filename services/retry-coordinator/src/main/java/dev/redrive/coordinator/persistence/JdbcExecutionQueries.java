@@ -211,15 +211,17 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public Optional<ExplainedDecision> lastDecision(String executionId) {
-    // a pause's why is kept with the execution, a retry's with its context: the later one is last
+    // a pause's why is kept with the execution, a retry's with its context (which the execution
+    // names): the later one is last
     return jdbc
         .sql(
             """
-            SELECT last_decision AS d FROM execution
-            WHERE execution_id = ? AND last_decision IS NOT NULL
+            SELECT x.last_decision AS d FROM execution x
+            WHERE x.execution_id = ? AND x.last_decision IS NOT NULL
             UNION ALL
-            (SELECT decision FROM retry_context WHERE execution_id = ? AND decision IS NOT NULL
-             ORDER BY created_at DESC LIMIT 1)""")
+            SELECT r.decision FROM execution x
+            JOIN retry_context r ON r.command_id = x.last_retry_command
+            WHERE x.execution_id = ? AND r.decision IS NOT NULL""")
         .params(executionId, executionId)
         .query(String.class)
         .list()

@@ -64,9 +64,10 @@ public class JdbcExecutionStore implements ExecutionStore {
               current_phase = coalesce(u.p, x.current_phase),
               last_error = coalesce(u.l, x.last_error),
               last_failure_type = coalesce(u.t, x.last_failure_type),
-              last_decision = coalesce(u.d, x.last_decision), updated_at = now()
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-              AS u(e, s, p, l, t, d)
+              last_decision = coalesce(u.d, x.last_decision),
+              last_retry_command = coalesce(u.r, x.last_retry_command), updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+              ?::text[]) AS u(e, s, p, l, t, d, r)
             WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
         .param(texts(updates, ExecutionUpdate::executionId))
         .param(texts(updates, u -> text(u.status())))
@@ -77,6 +78,7 @@ public class JdbcExecutionStore implements ExecutionStore {
             texts(
                 updates,
                 u -> u.lastDecision() == null ? null : json.writeValueAsString(u.lastDecision())))
+        .param(texts(updates, ExecutionUpdate::lastRetryCommand))
         .update();
   }
 

@@ -15,7 +15,13 @@ final class SqlArrays {
 
   /** One text array parameter: {@code unnest(?::text[])} turns it back into rows. */
   static <T> String[] texts(Collection<T> rows, Function<T, String> column) {
-    return rows.stream().map(column).toArray(String[]::new);
+    // a loop, not a stream: every statement of a decision batch makes several of these
+    String[] texts = new String[rows.size()];
+    int i = 0;
+    for (T row : rows) {
+      texts[i++] = column.apply(row);
+    }
+    return texts;
   }
 
   static String text(Object value) {
