@@ -53,7 +53,8 @@ record BenchOptions(
     THROUGHPUT,
     LATENCY,
     SCALE,
-    SCHEDULING
+    SCHEDULING,
+    SHARDED
   }
 
   static final String USAGE =
@@ -78,7 +79,8 @@ record BenchOptions(
         --schedule-lead S        seconds until that second (default: from the measured rate)
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger) or
                                  defaults (Spring Kafka's and the client's defaults; slow)
-        --scenarios LIST         throughput,latency,scale,scheduling (default: all)
+        --scenarios LIST         throughput,latency,scale,scheduling,sharded (default: all;
+                                 sharded: two coordinators whose relays share the outbox)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)
