@@ -31,6 +31,7 @@ final class ShardWorker {
   private volatile boolean running = true;
   private volatile boolean ended;
   private volatile RelaySession session;
+  private boolean held;
 
   ShardWorker(
       int shard,
@@ -118,11 +119,10 @@ final class ShardWorker {
         }
       }
     } finally {
-      boolean published = session != null;
       endSession();
       ended = true;
-      if (published) {
-        log.info("outbox relay gave shard {} of {} back", shard, settings.shards());
+      if (held) {
+        log.info("outbox relay no longer publishes shard {} of {}", shard, settings.shards());
       }
     }
   }
@@ -135,6 +135,7 @@ final class ShardWorker {
       return false;
     }
     session = opened;
+    held = true;
     int settled = opened.recover();
     log.info(
         "outbox relay {} publishes shard {} of {}{}",
