@@ -2,9 +2,9 @@ package dev.redrive.bench;
 
 import dev.redrive.coordinator.RetryCoordinatorApplication;
 import dev.redrive.support.outbox.OutboxRelay;
+import dev.redrive.testkit.RedriveInfrastructure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.redrive.testkit.RedriveInfrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -114,7 +114,11 @@ final class CoordinatorUnderBench implements AutoCloseable {
   /** Messages this coordinator's relay published to {@code topic} so far. */
   double published(String topic) {
     Counter counter =
-        context.getBean(MeterRegistry.class).find("redrive.outbox.published").tag("topic", topic).counter();
+        context
+            .getBean(MeterRegistry.class)
+            .find("redrive.outbox.published")
+            .tag("topic", topic)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 

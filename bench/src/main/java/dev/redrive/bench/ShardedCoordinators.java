@@ -71,12 +71,14 @@ final class ShardedCoordinators {
     Report.result(
         "  raw transactional pipe          %,10.0f /s (mean of %,.0f before and %,.0f after)",
         pipe, pipeBefore, pipeAfter);
-    Report.result("  one / pipe %.3f   two / pipe %.3f   two / one %.3f", one / pipe, two / pipe, two / one);
+    Report.result(
+        "  one / pipe %.3f   two / pipe %.3f   two / one %.3f", one / pipe, two / pipe, two / one);
   }
 
   private void produce(String prefix, int count) {
     try (FailureEvents events =
-        new FailureEvents(infrastructure.kafkaBootstrapServers(), infrastructure.schemaRegistryUrl(), 20)) {
+        new FailureEvents(
+            infrastructure.kafkaBootstrapServers(), infrastructure.schemaRegistryUrl(), 20)) {
       events.sendAll(
           count, i -> FailureEvents.failure(prefix, (int) i, options.executions(), null));
     }
@@ -93,6 +95,11 @@ final class ShardedCoordinators {
     Map<String, String> settings = new HashMap<>(options.coordinatorSettings());
     if (instances > 1) {
       settings.put("redrive.outbox.shards", String.valueOf(SHARDS));
+      // as many attempts consumers in all as one coordinator has (one per partition): with one per
+      // partition each, the first coordinator's consumers took every partition
+      settings.putIfAbsent(
+          "redrive.coordinator.attempt-consumers",
+          String.valueOf((options.partitions() + instances - 1) / instances));
     }
     List<CoordinatorUnderBench> running = new ArrayList<>();
     try {

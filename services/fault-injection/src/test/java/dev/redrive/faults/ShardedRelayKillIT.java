@@ -14,9 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Case 11 (issue 16): two coordinators share the attempts and publish their outbox side by side (four shards,
- * two each); one is killed (SIGKILL) mid-stream, the other takes its shards over, and it is
- * restarted. No command may be lost or sent twice, and each execution's commands keep their order.
+ * Case 11 (issue 16): two coordinators share the attempts and publish their outbox side by side
+ * (four shards, two each); one is killed (SIGKILL) mid-stream, the other takes its shards over, and
+ * it is restarted. No command may be lost or sent twice, and each execution's commands keep their
+ * order.
  */
 class ShardedRelayKillIT extends FaultCase {
 
@@ -37,7 +38,10 @@ class ShardedRelayKillIT extends FaultCase {
       second.start();
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> shardOwners(coordinatorDb).equals(Map.of("coordinator-1", 2, "coordinator-2", 2)));
+          .until(
+              () ->
+                  shardOwners(coordinatorDb)
+                      .equals(Map.of("coordinator-1", 2, "coordinator-2", 2)));
       Stack.CoordinatorAndAudit services =
           new Stack.CoordinatorAndAudit(
               coordinatorDb, auditDb, first, null, stack.commands(), stack.stream());
@@ -56,7 +60,8 @@ class ShardedRelayKillIT extends FaultCase {
                 // its database sessions end with it: the survivor takes its shards within a poll
                 await()
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> shardOwners(coordinatorDb).equals(Map.of("coordinator-1", SHARDS)));
+                    .until(
+                        () -> shardOwners(coordinatorDb).equals(Map.of("coordinator-1", SHARDS)));
                 afterKill.putAll(shardOwners(coordinatorDb));
                 second.start();
               });
