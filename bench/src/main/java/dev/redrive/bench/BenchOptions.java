@@ -54,7 +54,8 @@ record BenchOptions(
     THROUGHPUT,
     LATENCY,
     SCALE,
-    SCHEDULING
+    SCHEDULING,
+    SHARDED
   }
 
   static final String USAGE =
@@ -80,7 +81,8 @@ record BenchOptions(
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger),
                                  defaults (Spring Kafka's and the client's defaults; slow) or
                                  none (not measured)
-        --scenarios LIST         throughput,latency,scale,scheduling (default: all)
+        --scenarios LIST         throughput,latency,scale,scheduling,sharded (default: all;
+                                 sharded: two coordinators whose relays share the outbox)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)

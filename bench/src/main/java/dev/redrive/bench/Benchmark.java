@@ -141,6 +141,9 @@ public final class Benchmark {
     if (options.runs(Scenario.SCHEDULING)) {
       scheduling();
     }
+    if (options.runs(Scenario.SHARDED)) {
+      ShardedCoordinators.run(options, infrastructure);
+    }
     targets();
     kafka.close();
     if (options.report() != null) {

@@ -1,7 +1,10 @@
 package dev.redrive.bench;
 
 import dev.redrive.coordinator.RetryCoordinatorApplication;
+import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.testkit.RedriveInfrastructure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -92,7 +95,33 @@ final class CoordinatorUnderBench implements AutoCloseable {
         && !container.getAssignedPartitions().isEmpty();
   }
 
-  /** The retry budget's window as the coordinator was configured. */
+  /** The attempts partitions this coordinator's listener holds. */
+  List<Integer> attemptsPartitions() {
+    MessageListenerContainer container =
+        context
+            .getBean(KafkaListenerEndpointRegistry.class)
+            .getListenerContainer(ATTEMPTS_LISTENER);
+    return container == null || container.getAssignedPartitions() == null
+        ? List.of()
+        : container.getAssignedPartitions().stream().map(p -> p.partition()).sorted().toList();
+  }
+
+  /** The outbox shards this coordinator's relay publishes now. */
+  List<Integer> publishingShards() {
+    return context.getBean(OutboxRelay.class).publishingShards();
+  }
+
+  /** Messages this coordinator's relay published to {@code topic} so far. */
+  double published(String topic) {
+    Counter counter =
+        context
+            .getBean(MeterRegistry.class)
+            .find("redrive.outbox.published")
+            .tag("topic", topic)
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   /** A connection to the coordinator's database, schema {@code coordinator} first. */
   Connection connect() throws SQLException {
     Connection connection =

@@ -32,7 +32,7 @@ class OutboxRunnerEventsTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T15:41:51Z"), ZoneOffset.UTC);
   private final OutboxRunnerEvents events =
       new OutboxRunnerEvents(
-          new Outbox(null, null, clock, () -> {}, Integer.MAX_VALUE) {
+          new Outbox(null, null, clock, () -> {}, Integer.MAX_VALUE, 1) {
             @Override
             public void publish(Topic topic, SpecificRecord event) {
               published.add(event);

@@ -1,6 +1,7 @@
 package dev.redrive.support.config;
 
 import dev.redrive.support.limits.InputLimits;
+import dev.redrive.support.outbox.OutboxShards;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -62,6 +63,10 @@ public record RedriveProperties(
    * @param transactionalIdPrefix the start of the relay producer's {@code transactional.id}, one
    *     per service ({@code redrive-runner-outbox-}, {@code redrive-coordinator-outbox-}): the
    *     Kafka ACLs grant each service's principal only its own prefix
+   * @param shards how many shards the outbox table is published in (1 to 64): the instances' relays
+   *     share them, each publishing its share in parallel with the others; it must equal the
+   *     table's count, which changes only when one instance starts with a new count while no other
+   *     runs (see {@link dev.redrive.support.outbox.OutboxShards})
    */
   public record Outbox(
       @DefaultValue("true") boolean enabled,
@@ -71,7 +76,8 @@ public record RedriveProperties(
       @DefaultValue("2s") @NotNull Duration retryBackoff,
       @DefaultValue("1000000") @Min(1024) int maxMessageBytes,
       @DefaultValue("redrive-outbox-") @Pattern(regexp = "[A-Za-z0-9._-]{1,100}")
-          String transactionalIdPrefix) {}
+          String transactionalIdPrefix,
+      @DefaultValue("1") @Min(1) @Max(OutboxShards.MAX) int shards) {}
 
   /**
    * Bounds of the fields where data enters (see {@link InputLimits}; ids, names and paths have

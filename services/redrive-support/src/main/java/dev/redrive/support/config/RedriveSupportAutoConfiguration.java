@@ -12,6 +12,7 @@ import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.outbox.OutboxLimitAdvice;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.support.outbox.OutboxSettings;
+import dev.redrive.support.outbox.OutboxShards;
 import dev.redrive.support.outbox.ParkedOutboxController;
 import dev.redrive.support.outbox.ParkedRows;
 import dev.redrive.support.outbox.ProcessedEvents;
@@ -169,7 +170,8 @@ public class RedriveSupportAutoConfiguration {
             outbox.batchSize(),
             outbox.sendTimeout(),
             outbox.retryBackoff(),
-            outbox.transactionalIdPrefix()),
+            outbox.transactionalIdPrefix(),
+            outbox.shards()),
         meters);
   }
 
@@ -198,8 +200,15 @@ public class RedriveSupportAutoConfiguration {
       Clock clock,
       OutboxRelay relay,
       RedriveProperties properties) {
+    // the writer packs rows by shard: the table's count must be settled before the first write
+    int shards = OutboxShards.settle(jdbc, properties.outbox().shards());
     return new Outbox(
-        jdbc, redriveEventSerializer, clock, relay::wakeUp, properties.outbox().maxMessageBytes());
+        jdbc,
+        redriveEventSerializer,
+        clock,
+        relay::wakeUp,
+        properties.outbox().maxMessageBytes(),
+        shards);
   }
 
   @Bean

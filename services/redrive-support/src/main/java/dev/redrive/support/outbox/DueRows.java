@@ -9,11 +9,11 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Reads what the relay may send now: the messages of the next batch of due rows, and when the next
- * row falls due. Owns the queries and how holds ({@link OutboxHolds}) shape them: while a scope is
- * held, the rows it holds wait, and so does every later row that shares a message key (an
- * execution) with one of them. While nothing is held the plain queries run, which the outbox's
- * indexes answer alone.
+ * Reads what the relay may send now from its shard ({@link OutboxShards}): the messages of the next
+ * batch of due rows, and when the next row falls due. Owns the queries and how holds ({@link
+ * OutboxHolds}) shape them: while a scope is held, the rows it holds wait, and so does every later
+ * row that shares a message key (an execution) with one of them. While nothing is held the plain
+ * queries run, which the outbox's indexes answer alone.
  */
 final class DueRows {
 
@@ -34,14 +34,17 @@ final class DueRows {
 
   private final JdbcClient jdbc;
   private final int batchSize;
+  private final int shard;
 
   /**
    * @param jdbc the relay session's connection
    * @param batchSize most rows one batch reads
+   * @param shard the shard whose rows are read
    */
-  DueRows(JdbcClient jdbc, int batchSize) {
+  DueRows(JdbcClient jdbc, int batchSize, int shard) {
     this.jdbc = jdbc;
     this.batchSize = batchSize;
+    this.shard = shard;
   }
 
   /**
@@ -54,10 +57,12 @@ final class DueRows {
       return jdbc.sql(
               """
               SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-              FROM (SELECT * FROM outbox WHERE due_at <= now() ORDER BY id LIMIT ?) o,
+              FROM (SELECT * FROM outbox WHERE due_at <= now() AND shard = ?
+                  ORDER BY id LIMIT ?) o,
                 unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
                   WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
               ORDER BY o.id, m.n""")
+          .param(shard)
           .param(batchSize)
           .query(DueRows::row)
           .list();
@@ -66,7 +71,7 @@ final class DueRows {
             HELD_KEYS
                 + """
                 SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND NOT"""
+                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND shard = ? AND NOT"""
                 + HELD
                 + """
                   ORDER BY id LIMIT ?) o,
@@ -74,6 +79,7 @@ final class DueRows {
                     WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
                 ORDER BY o.id, m.n""")
         .param(holds)
+        .param(shard)
         .param(batchSize)
         .query(DueRows::row)
         .list();
@@ -86,13 +92,15 @@ final class DueRows {
   Instant nextDue() {
     String[] holds = OutboxHolds.activeScopes(jdbc);
     if (holds.length == 0) {
-      return jdbc.sql("SELECT min(due_at) FROM outbox")
+      return jdbc.sql("SELECT min(due_at) FROM outbox WHERE shard = ?")
+          .param(shard)
           .query((rs, n) -> instant(rs.getTimestamp(1)))
           .optional()
           .orElse(null);
     }
-    return jdbc.sql(HELD_KEYS + "SELECT min(due_at) FROM outbox o WHERE NOT" + HELD)
+    return jdbc.sql(HELD_KEYS + "SELECT min(due_at) FROM outbox o WHERE shard = ? AND NOT" + HELD)
         .param(holds)
+        .param(shard)
         .query((rs, n) -> instant(rs.getTimestamp(1)))
         .optional()
         .orElse(null);

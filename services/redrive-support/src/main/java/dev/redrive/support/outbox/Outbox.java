@@ -41,23 +41,28 @@ public class Outbox {
   private final Clock clock;
   private final Runnable onCommit;
   private final int maxMessageBytes;
+  private final int shards;
 
   /**
    * @param maxMessageBytes the largest record, in bytes, that an event may become ({@code
    *     redrive.outbox.max-message-bytes}); keep it below the producer's {@code max.request.size}
    *     and the broker's and topics' {@code message.max.bytes}
+   * @param shards the outbox table's shard count ({@link OutboxShards#settle}): a row holds the
+   *     messages of one shard
    */
   public Outbox(
       JdbcClient jdbc,
       Serializer<Object> serializer,
       Clock clock,
       Runnable onCommit,
-      int maxMessageBytes) {
+      int maxMessageBytes,
+      int shards) {
     this.jdbc = jdbc;
     this.serializer = serializer;
     this.clock = clock;
     this.onCommit = onCommit;
     this.maxMessageBytes = maxMessageBytes;
+    this.shards = shards;
   }
 
   /**
@@ -110,7 +115,7 @@ public class Outbox {
     for (Message message : messages) {
       encoded.add(encode(message));
     }
-    List<OutboxRows.Row> rows = OutboxRows.pack(encoded, clock.instant());
+    List<OutboxRows.Row> rows = OutboxRows.pack(encoded, clock.instant(), shards);
     int size = messages.size();
     String[] rowNumbers = new String[size];
     String[] topics = new String[size];
@@ -120,6 +125,7 @@ public class Outbox {
     byte[][] payloads = new byte[size][];
     String[] dueAt = new String[size];
     String[] holdScopes = new String[size];
+    Integer[] rowShards = new Integer[size];
     int i = 0;
     for (int row = 0; row < rows.size(); row++) {
       for (OutboxRows.Encoded message : rows.get(row).messages()) {
@@ -131,6 +137,7 @@ public class Outbox {
         payloads[i] = message.payload();
         dueAt[i] = rows.get(row).dueAt().toString();
         holdScopes[i] = String.join(String.valueOf(SCOPE_SEPARATOR), rows.get(row).holdScopes());
+        rowShards[i] = rows.get(row).shard();
         i++;
       }
     }
@@ -138,12 +145,12 @@ public class Outbox {
     jdbc.sql(
             """
             INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
-              hold_scopes)
+              hold_scopes, shard)
             SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
               array_agg(y ORDER BY n), array_agg(p ORDER BY n), min(d)::timestamptz,
-              string_to_array(nullif(min(h), ''), chr(30))
+              string_to_array(nullif(min(h), ''), chr(30)), min(s)
             FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
-              ?::text[], ?::text[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, h, n)
+              ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, h, s, n)
             GROUP BY g ORDER BY g""")
         .param(rowNumbers)
         .param(topics)
@@ -153,6 +160,7 @@ public class Outbox {
         .param(payloads)
         .param(dueAt)
         .param(holdScopes)
+        .param(rowShards)
         .update();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {

@@ -144,18 +144,19 @@ public class OutboxHolds {
               FROM target WHERE o.id = target.id AND target.solo
               RETURNING cardinality(o.topics) AS messages),
             parts AS (
-              SELECT target.id, target.due_at, target.hold_scopes, m.t, m.k, m.e, m.y, m.p, m.n
+              SELECT target.id, target.due_at, target.hold_scopes, o.shard, m.t, m.k, m.e, m.y, m.p,
+                m.n
               FROM target JOIN outbox o ON o.id = target.id,
                 unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
                   WITH ORDINALITY AS m(t, k, e, y, p, n)
               WHERE NOT target.solo AND target.due_at > now()),
             moved AS (
               INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
-                hold_scopes)
+                hold_scopes, shard)
               SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
                 array_agg(y ORDER BY n), array_agg(p ORDER BY n), due_at,
-                hold_scopes || ARRAY[?]::text[]
-              FROM parts WHERE k = ? GROUP BY id, due_at, hold_scopes ORDER BY id
+                hold_scopes || ARRAY[?]::text[], shard
+              FROM parts WHERE k = ? GROUP BY id, due_at, hold_scopes, shard ORDER BY id
               RETURNING cardinality(topics) AS messages),
             kept AS (
               UPDATE outbox o

@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,15 +25,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
- * Publishes due outbox rows to Kafka, exactly once for {@code read_committed} consumers, in the
- * order of the rows' ids (and the messages of a row in their order, see {@link OutboxRows}).
+ * Publishes due outbox rows to Kafka, exactly once for {@code read_committed} consumers, each
+ * execution's (message key's) messages in the order of their rows' ids (and the messages of a row
+ * in their order, see {@link OutboxRows}).
  *
- * <p>Every instance of a service runs a relay; the one that holds the outbox table's advisory lock
- * publishes and the others wait to take over (within {@code poll-interval} once its database
- * session ends). How a batch is claimed, sent in a Kafka transaction with a progress record, and
- * settled after a crash is described in {@link RelaySession}. Any error ends the session (its
- * producer is closed, its lock given back) and the relay starts a new one after {@code
- * retry-backoff}: a new session first settles what the earlier one left claimed.
+ * <p>The table is published in shards ({@link OutboxShards}, {@code redrive.outbox.shards}, 1 by
+ * default): all messages of an execution fall into one shard, and each shard is published by one
+ * relay session at a time ({@link RelaySession}: the shard's advisory lock, {@code
+ * transactional.id} and progress record), run by a {@link ShardWorker} thread of the instance that
+ * holds it. Every instance of a service runs a relay, and the relays share the shards: each holds a
+ * member lock ({@link RelayMembership}), counts the live relays every {@code poll-interval}, takes
+ * free shards up to its fair share (the shards divided by the relays, rounded up) and gives back
+ * what it holds beyond it, so a relay that joins gets its share within a poll interval and the
+ * shards of one that dies (its database session ends, and with it its locks) are taken over within
+ * one. With one shard, one relay publishes and the others wait to take over, as before shards. Any
+ * error ends that shard's session only (its producer closed, its lock given back), and its worker
+ * starts a new one after {@code retry-backoff}: a new session first settles what the earlier one
+ * left claimed.
+ *
+ * <p>A transaction's rows wake this instance's workers at once ({@link #wakeUp}); rows of a shard
+ * that another instance publishes wait for that relay's next look, at most {@code poll-interval}.
  *
  * <p>No row can jam the outbox. A row whose send fails with an error that no retry mends (too large
  * for the broker or its topic, refused content, an invalid topic: {@link Unsendable}) is
@@ -62,15 +75,15 @@ public class OutboxRelay implements SmartLifecycle {
   private final MeterRegistry meters;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
-  private final AtomicLong publishing = new AtomicLong();
   private final AtomicLong parked = new AtomicLong();
   private final AtomicLong held = new AtomicLong();
   private final Counter failures;
   private final Counter parkings;
   private final JdbcClient jdbc;
+  private final Map<Integer, ShardWorker> workers = new ConcurrentHashMap<>();
   private Instant gaugesUpdated = Instant.EPOCH;
   private volatile boolean running;
-  private volatile RelaySession session;
+  private RelayMembership membership;
   private Thread worker;
 
   /**
@@ -96,10 +109,13 @@ public class OutboxRelay implements SmartLifecycle {
         .register(meters);
     this.failures =
         Counter.builder("redrive.outbox.failures")
-            .description("Times the relay stopped publishing on an error and started over")
+            .description("Times the relay stopped publishing a shard on an error and started over")
             .register(meters);
-    Gauge.builder("redrive.outbox.publishing", publishing, AtomicLong::get)
-        .description("1 when this instance's relay is the one publishing its outbox, else 0")
+    Gauge.builder("redrive.outbox.publishing", this, r -> r.publishingShards().size())
+        .description("Shards of its outbox this instance's relay publishes now (0 on a standby)")
+        .register(meters);
+    Gauge.builder("redrive.outbox.shards", settings, OutboxSettings::shards)
+        .description("Shards the outbox table is published in, shared by the instances' relays")
         .register(meters);
     Gauge.builder("redrive.outbox.held", held, AtomicLong::get)
         .description("Outbox messages a hold keeps waiting now (the coordinator's paused retries)")
@@ -124,13 +140,24 @@ public class OutboxRelay implements SmartLifecycle {
         .build();
   }
 
-  /** Asks the relay to look for due rows now (called after a transaction that added rows). */
+  /**
+   * Asks the relay's workers to look for due rows now (called after a transaction that added rows).
+   */
   public void wakeUp() {
-    wakeUp.release();
+    for (ShardWorker shard : workers.values()) {
+      shard.wakeUp();
+    }
   }
 
+  /**
+   * Joins the table's relays (the shard count must fit, see {@link OutboxShards#settle}) and starts
+   * taking shards.
+   *
+   * @throws IllegalStateException naming {@code redrive.outbox.shards} when it does not fit
+   */
   @Override
   public void start() {
+    membership = RelayMembership.join(dataSource, settings.shards());
     running = true;
     worker = new Thread(this::run, "outbox-relay");
     worker.setDaemon(true);
@@ -141,17 +168,32 @@ public class OutboxRelay implements SmartLifecycle {
   public void stop() {
     running = false;
     wakeUp.release();
+    if (worker == null) {
+      return;
+    }
     try {
       worker.join(settings.sendTimeout().toMillis() + settings.pollInterval().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    endSession();
+    workers.values().forEach(ShardWorker::giveBack);
+    workers.values().forEach(ShardWorker::stop);
+    workers.clear();
+    leave();
   }
 
-  /** Whether this relay is the one publishing its outbox (the others wait to take over). */
+  /** Whether this relay publishes a shard of its outbox now (the others wait to take over). */
   public boolean isPublishing() {
-    return session != null;
+    return !publishingShards().isEmpty();
+  }
+
+  /** The shards this relay publishes now, in order. */
+  public List<Integer> publishingShards() {
+    return workers.values().stream()
+        .filter(ShardWorker::isPublishing)
+        .map(ShardWorker::shard)
+        .sorted()
+        .toList();
   }
 
   @Override
@@ -169,30 +211,83 @@ public class OutboxRelay implements SmartLifecycle {
     while (running) {
       refreshGauges();
       try {
-        if (session == null && !startSession()) {
-          pause(settings.pollInterval());
-          continue;
+        if (membership == null) {
+          membership = RelayMembership.join(dataSource, settings.shards());
         }
-        Batch batch = session.publishDueBatch();
-        countPublished(batch.sent());
-        reportParked(batch.parked());
-        if (batch.rows() < settings.batchSize()) {
-          waitForWork();
-        }
+        share(membership);
       } catch (RuntimeException e) {
-        failures.increment();
         if (running) {
           log.warn(
-              "outbox relay could not publish, starting over in {}: {}",
-              settings.retryBackoff(),
+              "outbox relay could not share the shards with the other relays, trying again in {}:"
+                  + " {}",
+              settings.pollInterval(),
               Escaped.causes(e));
-          log.debug("outbox relay failure", e);
         }
-        endSession();
-        pause(settings.retryBackoff());
+        leave();
+      }
+      pause(settings.pollInterval());
+    }
+  }
+
+  /**
+   * Takes free shards up to this relay's fair share (the shards divided by the live relays, rounded
+   * up) or gives back those beyond it, the highest first.
+   */
+  private void share(RelayMembership members) {
+    workers.values().removeIf(ShardWorker::hasEnded);
+    int shards = members.shards();
+    int live = shards == 1 ? 1 : members.liveMembers();
+    int fair = (shards + live - 1) / live;
+    List<ShardWorker> staying =
+        workers.values().stream()
+            .filter(w -> !w.isLeaving())
+            .sorted(Comparator.comparingInt(ShardWorker::shard))
+            .toList();
+    if (staying.size() > fair) {
+      for (ShardWorker surplus : staying.subList(fair, staying.size())) {
+        log.info(
+            "outbox relay gives shard {} back: {} relays share {} shards",
+            surplus.shard(),
+            live,
+            shards);
+        surplus.giveBack();
+      }
+      return;
+    }
+    int wanted = fair - staying.size();
+    if (wanted == 0) {
+      return;
+    }
+    for (int shard : members.freeShards()) {
+      if (wanted == 0) {
+        break;
+      }
+      if (!workers.containsKey(shard)) {
+        ShardWorker taking = new ShardWorker(shard, dataSource, clientConfig, settings, this);
+        workers.put(shard, taking);
+        taking.start();
+        wanted--;
       }
     }
-    endSession();
+  }
+
+  private void leave() {
+    RelayMembership leaving = membership;
+    membership = null;
+    if (leaving != null) {
+      leaving.close();
+    }
+  }
+
+  /** Counts and logs what a worker's batch did. */
+  void published(Batch batch) {
+    countPublished(batch.sent());
+    reportParked(batch.parked());
+  }
+
+  /** Counts a worker's session that ended on an error. */
+  void failed() {
+    failures.increment();
   }
 
   private void reportParked(List<Parking> rows) {
@@ -247,33 +342,6 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** Becomes the publishing relay if no other holds the table; settles what was left claimed. */
-  private boolean startSession() {
-    RelaySession opened = RelaySession.open(dataSource, clientConfig, settings);
-    if (opened == null) {
-      return false;
-    }
-    session = opened;
-    int settled = opened.recover();
-    publishing.set(1);
-    log.info(
-        "outbox relay {} is publishing{}",
-        opened.relayId(),
-        settled == 0
-            ? ""
-            : " (deleted " + settled + " rows an earlier relay had published but not deleted)");
-    return true;
-  }
-
-  private void endSession() {
-    RelaySession ending = session;
-    session = null;
-    publishing.set(0);
-    if (ending != null) {
-      ending.close();
-    }
-  }
-
   private void countPublished(List<OutboxRow> messages) {
     Instant now = Instant.now();
     for (OutboxRow message : messages) {
@@ -283,24 +351,6 @@ public class OutboxRelay implements SmartLifecycle {
     if (!messages.isEmpty()) {
       log.debug("published {} outbox messages", messages.size());
     }
-  }
-
-  private void waitForWork() {
-    if (wakeUp.tryAcquire()) {
-      // rows were committed while this batch was sent: publish them without asking when the next
-      // scheduled row is due (under steady load that query would run after every batch)
-      wakeUp.drainPermits();
-      return;
-    }
-    Instant nextDue = session.nextDue();
-    Duration wait = settings.pollInterval();
-    if (nextDue != null) {
-      Duration untilDue = Duration.between(Instant.now(), nextDue);
-      if (untilDue.compareTo(wait) < 0) {
-        wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
-      }
-    }
-    pause(wait);
   }
 
   private void pause(Duration wait) {

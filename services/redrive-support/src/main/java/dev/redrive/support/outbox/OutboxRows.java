@@ -51,33 +51,37 @@ final class OutboxRows {
     }
   }
 
-  /** An outbox row: its messages in order, when it is due, and the scopes that can hold it. */
-  record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes) {}
+  /**
+   * An outbox row: its messages in order, when it is due, the scopes that can hold it, and the
+   * shard of its messages' keys ({@link OutboxShards}).
+   */
+  record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes, int shard) {}
 
-  /** Messages that may share a row: the same due time and the same hold scopes. */
-  private record Group(Instant dueAt, List<String> holdScopes) {}
+  /** Messages that may share a row: the same due time, hold scopes and shard. */
+  private record Group(Instant dueAt, List<String> holdScopes, int shard) {}
 
   /**
    * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
-   * is due {@code now}) and hold scopes (a held row must hold no message that nobody paused), in
-   * the order the groups first appear, each cut into rows of at most {@link #ROW_BYTES}. A message
-   * joins an earlier group only if no earlier message of its key went to a later group with other
-   * hold scopes: a held row holds the later rows of its key, so the message must not be sent ahead
-   * of it.
+   * is due {@code now}), hold scopes (a held row must hold no message that nobody paused) and shard
+   * of the key among {@code shards} (a row is published by its shard's relay), in the order the
+   * groups first appear, each cut into rows of at most {@link #ROW_BYTES}. A message joins an
+   * earlier group only if no earlier message of its key went to a later group with other hold
+   * scopes: a held row holds the later rows of its key, so the message must not be sent ahead of
+   * it.
    *
    * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
    * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
    * 10.0007 s would carry 10.000 s and look early to anyone who compares. Rounded up, it is sent at
    * 10.001 s or later and carries a timestamp no earlier than its due time.
    */
-  static List<Row> pack(List<Encoded> messages, Instant now) {
+  static List<Row> pack(List<Encoded> messages, Instant now, int shards) {
     List<Group> groupKeys = new ArrayList<>();
     List<List<Encoded>> groups = new ArrayList<>();
     Map<Group, Integer> latest = new HashMap<>();
     Map<String, List<Integer>> groupsOfKey = new HashMap<>();
     for (Encoded message : messages) {
       Instant due = message.dueAt().isAfter(now) ? roundUpToMillis(message.dueAt()) : now;
-      Group key = new Group(due, message.holdScopes());
+      Group key = new Group(due, message.holdScopes(), OutboxShards.of(message.key(), shards));
       Integer index = latest.get(key);
       List<Integer> earlier = groupsOfKey.computeIfAbsent(message.key(), k -> new ArrayList<>());
       if (index == null || overtakes(index, message.holdScopes(), earlier, groupKeys)) {
@@ -97,14 +101,14 @@ final class OutboxRows {
       for (Encoded message : groups.get(g)) {
         int size = message.bytes();
         if (!row.isEmpty() && bytes + size > ROW_BYTES) {
-          rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes()));
+          rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes(), key.shard()));
           row.clear();
           bytes = 0;
         }
         row.add(message);
         bytes += size;
       }
-      rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes()));
+      rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes(), key.shard()));
     }
     return rows;
   }

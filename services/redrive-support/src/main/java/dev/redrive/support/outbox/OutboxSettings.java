@@ -13,10 +13,13 @@ import java.time.Duration;
  * @param transactionalIdPrefix the start of the relay producer's {@code transactional.id} (the
  *     relay's id follows): one per service, so a Kafka ACL can grant each service's principal its
  *     own prefix and no service can fence another's relay
+ * @param shards how many shards the outbox table is published in ({@link OutboxShards}): the
+ *     table's own count, which instances share fairly
  */
 public record OutboxSettings(
     Duration pollInterval,
     int batchSize,
     Duration sendTimeout,
     Duration retryBackoff,
-    String transactionalIdPrefix) {}
+    String transactionalIdPrefix,
+    int shards) {}

@@ -90,9 +90,9 @@ public class ParkedRows {
                   WHERE p.id = t.id OR (p.id > t.id AND p.message_keys && t.message_keys)
                   RETURNING p.*)
                 INSERT INTO outbox (id, topics, message_keys, event_ids, event_types, payloads,
-                  due_at, created_at)
+                  due_at, created_at, shard)
                 SELECT id, topics, message_keys, event_ids, event_types, payloads, due_at,
-                  created_at
+                  created_at, outbox_shard(message_keys[1], (SELECT shards FROM outbox_relay))
                 FROM moved ORDER BY id
                 RETURNING id""")
             .param(id)

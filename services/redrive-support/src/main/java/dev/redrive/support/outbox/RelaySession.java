@@ -24,10 +24,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * The outbox relay while it publishes for its table: one database connection that holds the table's
- * advisory lock (so one relay at a time publishes, in id order) and one transactional producer
- * whose {@code transactional.id} is derived from the table's identity (so a new session fences the
- * producer of any earlier one and aborts its open transaction).
+ * The outbox relay while it publishes a shard of its table ({@link OutboxShards}): one database
+ * connection that holds the shard's advisory lock (so one relay at a time publishes the shard, in
+ * id order) and one transactional producer whose {@code transactional.id} is derived from the
+ * table's identity and the shard (so a new session of the shard fences the producer of any earlier
+ * one and aborts its open transaction). Shards are independent: everything below holds per shard,
+ * and shard 0 keeps the lock, {@code transactional.id} and progress key of the relay before shards.
  *
  * <p>A batch of due rows is read in id order, sent in one Kafka transaction together with a
  * progress record {@code (relay id -> the ids of the batch)} on {@link #PROGRESS_TOPIC}, and
@@ -50,12 +52,17 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  */
 final class RelaySession implements AutoCloseable {
 
-  /** Compacted; key: relay id, value: the outbox ids of the last batch committed to Kafka. */
+  /**
+   * Compacted; key: relay id (and {@code :shard} but for shard 0), value: the outbox ids of the
+   * last batch committed to Kafka.
+   */
   static final String PROGRESS_TOPIC = "redrive.outbox-progress";
 
   private final Connection connection;
   private final JdbcClient jdbc;
   private final String relayId;
+  private final int shard;
+  private final String progressKey;
   private final Map<String, Object> clientConfig;
   private final OutboxSettings settings;
   private final DueRows dueRows;
@@ -66,26 +73,29 @@ final class RelaySession implements AutoCloseable {
       Connection connection,
       JdbcClient jdbc,
       String relayId,
+      int shard,
       Map<String, Object> clientConfig,
       OutboxSettings settings) {
     this.connection = connection;
     this.jdbc = jdbc;
     this.relayId = relayId;
+    this.shard = shard;
+    this.progressKey = OutboxShards.progressKey(relayId, shard);
     this.clientConfig = clientConfig;
     this.settings = settings;
-    this.dueRows = new DueRows(jdbc, settings.batchSize());
+    this.dueRows = new DueRows(jdbc, settings.batchSize(), shard);
     this.parking = new RowParking(jdbc);
   }
 
   /**
-   * Takes the table's lock and starts the transactional producer; empty when another relay holds
-   * the lock.
+   * Takes the shard's lock and starts the transactional producer; null when another relay holds the
+   * lock.
    *
    * @param clientConfig how to reach the cluster (bootstrap servers, security); producer settings
    *     such as {@code linger.ms} are kept
    */
   static RelaySession open(
-      DataSource dataSource, Map<String, Object> clientConfig, OutboxSettings settings) {
+      DataSource dataSource, Map<String, Object> clientConfig, OutboxSettings settings, int shard) {
     Connection connection = connect(dataSource);
     RelaySession session = null;
     try {
@@ -96,13 +106,14 @@ final class RelaySession implements AutoCloseable {
       String relayId = jdbc.sql("SELECT relay_id FROM outbox_relay").query(String.class).single();
       Boolean locked =
           jdbc.sql("SELECT pg_try_advisory_lock(hashtext(?))")
-              .param("redrive-outbox:" + relayId)
+              .param(OutboxShards.lockName(relayId, shard))
               .query(Boolean.class)
               .single();
       if (!Boolean.TRUE.equals(locked)) {
         return null;
       }
-      RelaySession opened = new RelaySession(connection, jdbc, relayId, clientConfig, settings);
+      RelaySession opened =
+          new RelaySession(connection, jdbc, relayId, shard, clientConfig, settings);
       try {
         opened.parking.loadParkedKeys();
         opened.startProducer();
@@ -124,13 +135,17 @@ final class RelaySession implements AutoCloseable {
     return relayId;
   }
 
+  int shard() {
+    return shard;
+  }
+
   /**
    * Deletes the rows of the last batch an earlier session committed to Kafka, in case it could not
    * delete them itself; returns how many were still there.
    */
   int recover() {
     CommittedBatch last =
-        new CommittedProgress(relayId, clientConfig, settings.sendTimeout()).lastBatch();
+        new CommittedProgress(progressKey, clientConfig, settings.sendTimeout()).lastBatch();
     if (last.ids().length == 0) {
       return 0;
     }
@@ -140,7 +155,7 @@ final class RelaySession implements AutoCloseable {
       // other rows now; sending a row twice is better than deleting one that was never sent
       throw new IllegalStateException(
           "the outbox ids end at %d but the last batch this relay committed reached %d: was the database restored? Refusing to settle that batch; delete the relay's progress record (key %s on %s) to go on, which may send its rows again"
-              .formatted(lastIdGiven, last.maxId(), relayId, PROGRESS_TOPIC));
+              .formatted(lastIdGiven, last.maxId(), progressKey, PROGRESS_TOPIC));
     }
     return delete(last.ids());
   }
@@ -242,7 +257,7 @@ final class RelaySession implements AutoCloseable {
       record.headers().add(RedriveHeaders.EVENT_ID, utf8(row.eventId()));
       producer.send(record);
     }
-    producer.send(new ProducerRecord<>(PROGRESS_TOPIC, 0, relayId, utf8(IdRanges.format(ids))));
+    producer.send(new ProducerRecord<>(PROGRESS_TOPIC, 0, progressKey, utf8(IdRanges.format(ids))));
     producer.commitTransaction();
   }
 
@@ -271,7 +286,8 @@ final class RelaySession implements AutoCloseable {
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalIdPrefix() + relayId);
+    config.put(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalIdPrefix() + progressKey);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     // a batch of rows is sent at once: the broker's cost is mostly per produced record batch, and
     // at the default 16 kB a batch of the outbox's rows made dozens per partition

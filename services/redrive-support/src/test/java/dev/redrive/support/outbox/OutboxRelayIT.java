@@ -124,7 +124,8 @@ class OutboxRelayIT {
             serializer,
             Clock.systemUTC(),
             () -> relays.forEach(OutboxRelay::wakeUp),
-            MAX_MESSAGE_BYTES);
+            MAX_MESSAGE_BYTES,
+            1);
     parkedRows = new ParkedRows(jdbc, () -> relays.forEach(OutboxRelay::wakeUp));
   }
 
@@ -573,7 +574,8 @@ class OutboxRelayIT {
                 50,
                 Duration.ofMillis(500),
                 Duration.ofMillis(200),
-                TRANSACTIONAL_ID_PREFIX),
+                TRANSACTIONAL_ID_PREFIX,
+                1),
             meters);
     stuck.start();
     relays.add(stuck);
@@ -628,7 +630,7 @@ class OutboxRelayIT {
   }
 
   private RelaySession openSession() {
-    RelaySession session = RelaySession.open(dataSource, kafkaConfig(), settings());
+    RelaySession session = RelaySession.open(dataSource, kafkaConfig(), settings(), 0);
     assertThat(session).as("no other relay holds the table").isNotNull();
     return session;
   }
@@ -643,7 +645,8 @@ class OutboxRelayIT {
         50,
         Duration.ofSeconds(10),
         Duration.ofMillis(500),
-        TRANSACTIONAL_ID_PREFIX);
+        TRANSACTIONAL_ID_PREFIX,
+        1);
   }
 
   private static KafkaProducer<String, byte[]> zombieProducer(String relayId) {

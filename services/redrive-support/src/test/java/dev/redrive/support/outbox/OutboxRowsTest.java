@@ -21,7 +21,8 @@ class OutboxRowsTest {
                 message("a", NOW.minusSeconds(5), 100),
                 message("b", NOW, 100),
                 message("c", NOW.minusMillis(1), 100)),
-            NOW);
+            NOW,
+            1);
 
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).dueAt()).isEqualTo(NOW);
@@ -41,7 +42,8 @@ class OutboxRowsTest {
                 message("command-2", evenLater, 100),
                 message("decision-2", NOW, 100),
                 message("command-3", later, 100)),
-            NOW);
+            NOW,
+            1);
 
     assertThat(rows).extracting(Row::dueAt).containsExactly(later, NOW, evenLater);
     assertThat(names(rows.get(0))).containsExactly("command-1", "command-3");
@@ -60,7 +62,8 @@ class OutboxRowsTest {
                 message("between", halfAMillisecondIn, 100),
                 message("whole", wholeMillisecond, 100),
                 message("now", NOW.plusNanos(1).minusNanos(1), 100)),
-            NOW);
+            NOW,
+            1);
 
     assertThat(rows)
         .extracting(Row::dueAt)
@@ -74,7 +77,7 @@ class OutboxRowsTest {
       messages.add(message("m" + i, NOW, 1_000));
     }
 
-    List<Row> rows = OutboxRows.pack(messages, NOW);
+    List<Row> rows = OutboxRows.pack(messages, NOW, 1);
 
     assertThat(rows).hasSizeGreaterThan(2);
     assertThat(rows)
@@ -94,7 +97,8 @@ class OutboxRowsTest {
                 message("small-1", NOW, 100),
                 message("large", NOW, OutboxRows.ROW_BYTES * 2),
                 message("small-2", NOW, 100)),
-            NOW);
+            NOW,
+            1);
 
     assertThat(rows)
         .extracting(row -> names(row))
@@ -119,7 +123,8 @@ class OutboxRowsTest {
                 message("scheduled", now, 100),
                 held("command", now, List.of("all", "pipeline\u001fdemo")),
                 message("context", now, 100)),
-            now);
+            now,
+            1);
 
     assertThat(rows)
         .extracting(OutboxRowsTest::names)
@@ -142,11 +147,35 @@ class OutboxRowsTest {
                 keyed("s2", "exec-2", List.of()),
                 keyed("c2", "exec-2", List.of()),
                 keyed("cmd2", "exec-2", scopes)),
-            now);
+            now,
+            1);
 
     assertThat(rows)
         .extracting(OutboxRowsTest::names)
         .containsExactly(List.of("s1", "c1", "s2", "c2"), List.of("cmd1", "cmd2"));
+  }
+
+  @Test
+  void messagesOfKeysInDifferentShardsNeverShareARowAndEachRowNamesItsKeysShard() {
+    Instant now = Instant.parse("2026-12-06T10:00:00Z");
+    List<Encoded> messages = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      messages.add(keyed("e" + i, "exec-" + (i % 8), List.of()));
+    }
+
+    List<Row> rows = OutboxRows.pack(messages, now, 4);
+
+    assertThat(rows).hasSizeBetween(2, 4);
+    for (Row row : rows) {
+      assertThat(row.messages())
+          .allSatisfy(m -> assertThat(OutboxShards.of(m.key(), 4)).isEqualTo(row.shard()));
+    }
+    assertThat(rows.stream().mapToInt(r -> r.messages().size()).sum()).isEqualTo(40);
+    assertThat(OutboxRows.pack(messages, now, 1))
+        .hasSize(1)
+        .first()
+        .extracting(Row::shard)
+        .isEqualTo(0);
   }
 
   private static Encoded keyed(String eventId, String key, List<String> holdScopes) {
