@@ -53,7 +53,9 @@ record BenchOptions(
     THROUGHPUT,
     LATENCY,
     SCALE,
-    SCHEDULING
+    SCHEDULING,
+    /** External failure sources: {@link SourceThroughput}. */
+    SOURCES
   }
 
   static final String USAGE =
@@ -78,7 +80,7 @@ record BenchOptions(
         --schedule-lead S        seconds until that second (default: from the measured rate)
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger) or
                                  defaults (Spring Kafka's and the client's defaults; slow)
-        --scenarios LIST         throughput,latency,scale,scheduling (default: all)
+        --scenarios LIST         throughput,latency,scale,scheduling,sources (default: all)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)

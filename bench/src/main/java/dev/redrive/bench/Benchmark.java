@@ -141,6 +141,9 @@ public final class Benchmark {
     if (options.runs(Scenario.SCHEDULING)) {
       scheduling();
     }
+    if (options.runs(Scenario.SOURCES)) {
+      new SourceThroughput(options, infrastructure, kafka).run();
+    }
     targets();
     kafka.close();
     if (options.report() != null) {
