@@ -55,7 +55,9 @@ record BenchOptions(
     LATENCY,
     SCALE,
     SCHEDULING,
-    SHARDED
+    SHARDED,
+    /** External failure sources: {@link SourceThroughput}. */
+    SOURCES
   }
 
   static final String USAGE =
@@ -81,8 +83,8 @@ record BenchOptions(
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger),
                                  defaults (Spring Kafka's and the client's defaults; slow) or
                                  none (not measured)
-        --scenarios LIST         throughput,latency,scale,scheduling,sharded (default: all;
-                                 sharded: two coordinators whose relays share the outbox)
+        --scenarios LIST         throughput,latency,scale,scheduling,sharded,sources (default:
+                                 all; sharded: two coordinators whose relays share the outbox)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)

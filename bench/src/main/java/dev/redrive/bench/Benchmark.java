@@ -144,6 +144,9 @@ public final class Benchmark {
     if (options.runs(Scenario.SHARDED)) {
       ShardedCoordinators.run(options, infrastructure);
     }
+    if (options.runs(Scenario.SOURCES)) {
+      new SourceThroughput(options, infrastructure, kafka).run();
+    }
     targets();
     kafka.close();
     if (options.report() != null) {

@@ -125,6 +125,22 @@ class CoordinatorStartupIT {
   }
 
   @Test
+  void refusesToStartWithASourceBatchOverItsBoundNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--redrive.security.api-token=t",
+                        "--redrive.coordinator.sources.shop.topic=shop.failures",
+                        "--redrive.coordinator.sources.shop.mapping.execution-id=id",
+                        "--redrive.coordinator.sources.shop.mapping.phase=step",
+                        "--redrive.coordinator.sources.shop.mapping.message=error",
+                        "--redrive.coordinator.sources.shop.max-batch=5001")
+                    .close())
+        .satisfies(
+            e -> assertThat(messages(e)).contains("sources[shop].maxBatch").contains("5000"));
+  }
+
+  @Test
   void startsOpenWithTheLocalProfileAndItsAttemptsConsumersWaitForAFullerFetch() {
     try (var context = start("--spring.profiles.active=local")) {
       assertThat(attemptsConsumerProperties(context)).containsEntry("fetch.min.bytes", "32768");

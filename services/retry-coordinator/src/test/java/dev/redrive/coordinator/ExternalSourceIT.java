@@ -1,5 +1,7 @@
 package dev.redrive.coordinator;
 
+import static dev.redrive.support.kafka.RedriveHeaders.DLT_REASON;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redrive.avro.AttemptEvent;
@@ -9,10 +11,15 @@ import dev.redrive.avro.RetryCommand;
 import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.RedriveTopics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +55,8 @@ class ExternalSourceIT {
     coordinator =
         new CoordinatorUnderTest(
             "redrive.coordinator.policy.initial-interval=100ms",
+            // polls of twenty failures of one source: the budget is not what these tests are about
+            "redrive.coordinator.budget.min-retries=1000",
             "redrive.coordinator.sources.billing.topic=" + BILLING,
             "redrive.coordinator.sources.billing.format=JSON",
             "redrive.coordinator.sources.billing.command-topic=" + BILLING_COMMANDS,
@@ -264,6 +273,124 @@ class ExternalSourceIT {
         (RetryCommand)
             ((CommandEvent) kafka.read(SHIPPING_COMMANDS, shipment, 1).get(0)).getPayload();
     assertThat(retry.getAttemptNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void aPollOfManyFailuresIsDecidedInOneTransaction() {
+    // given twenty failures of the source that arrive in one poll
+    List<String> orders = orders("batch", 20);
+
+    kafka.sendRawInOneTransaction(BILLING, 0, failures(orders));
+
+    // then each gets one retry command, and all were recorded by one database transaction
+    assertThat(kafka.countByKey(BILLING_COMMANDS, orders)).hasSize(20).containsOnlyKeys(orders);
+    assertThat(
+            coordinator
+                .jdbc()
+                .sql("SELECT count(DISTINCT xmin::text) FROM attempt WHERE execution_id IN (:ids)")
+                .param("ids", orders)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aBadRecordInTheMiddleOfAPollIsDeadLetteredAndTheOthersAreDecidedOnce() throws Exception {
+    // given one poll: two failures, a record without its execution id, two more failures
+    List<String> orders = orders("middle", 4);
+    String broken = "middle-broken-" + UUID.randomUUID();
+    Map<String, byte[]> poll = new LinkedHashMap<>(failures(orders.subList(0, 2)));
+    poll.put(broken, "{\"step\": \"charge\", \"error\": {\"text\": \"x\"}}".getBytes(UTF_8));
+    poll.putAll(failures(orders.subList(2, 4)));
+
+    kafka.sendRawInOneTransaction(BILLING, 0, poll);
+
+    // then the bad one is in the DLT with its reason, and each good one was decided exactly once
+    assertThat(
+            reason(
+                kafka.firstRaw(BILLING + ".DLT", broken).headers().lastHeader(DLT_REASON).value()))
+        .contains("source billing: field 'order.id' (execution-id) is missing or empty");
+    assertThat(kafka.countByKey(BILLING_COMMANDS, orders))
+        .containsOnlyKeys(orders)
+        .allSatisfy((order, commands) -> assertThat(commands).isOne());
+    assertThat(failuresCounted(orders)).containsOnly(1);
+  }
+
+  @Test
+  void aPollDeliveredAgainAfterACrashDecidesOnlyTheFailuresItHadNotDecided() throws Exception {
+    // given a poll of failures, decided and committed
+    List<String> decided = orders("redelivered", 5);
+    kafka.sendRawInOneTransaction(BILLING, 0, failures(decided));
+    assertThat(kafka.countByKey(BILLING_COMMANDS, decided)).hasSize(5);
+
+    // when the coordinator stops and its group goes back to the first of them, as after a crash
+    // between the database's commit and the offsets', and new failures follow them
+    long first = sourceOffset(decided.get(0));
+    List<String> fresh = orders("after-crash", 2);
+    coordinator.stop();
+    try {
+      kafka.commitOffset(
+          "coordinator-" + coordinator.databaseUrl.hashCode(),
+          new TopicPartition(BILLING, 0),
+          first);
+      kafka.sendRawInOneTransaction(BILLING, 0, failures(fresh));
+    } finally {
+      coordinator.start();
+    }
+
+    // then the poll that holds them all decides the new ones and none of the others again
+    List<String> all = new ArrayList<>(decided);
+    all.addAll(fresh);
+    assertThat(kafka.countByKey(BILLING_COMMANDS, all))
+        .containsOnlyKeys(all)
+        .allSatisfy((order, commands) -> assertThat(commands).isOne());
+    assertThat(failuresCounted(all)).containsOnly(1);
+  }
+
+  private static List<String> orders(String prefix, int count) {
+    List<String> orders = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      orders.add(prefix + "-" + i + "-" + UUID.randomUUID());
+    }
+    return orders;
+  }
+
+  /** A first failure of phase charge for each order, in the order given. */
+  private static Map<String, byte[]> failures(List<String> orders) {
+    Map<String, byte[]> failures = new LinkedHashMap<>();
+    for (String order : orders) {
+      failures.put(
+          order,
+          ("{\"order\": {\"id\": \"%s\"}, \"step\": \"charge\", \"attempt\": 1,"
+                  + " \"error\": {\"text\": \"declined\", \"kind\": \"command_failed\"}}")
+              .formatted(order)
+              .getBytes(UTF_8));
+    }
+    return failures;
+  }
+
+  /** The failures counted for each of these executions. */
+  private static List<Integer> failuresCounted(List<String> orders) {
+    return coordinator
+        .jdbc()
+        .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id IN (:ids)")
+        .param("ids", orders)
+        .query(Integer.class)
+        .list();
+  }
+
+  /**
+   * The source record's offset, from the attempt's {@code source.record} (topic-partition@offset).
+   */
+  private static long sourceOffset(String order) {
+    String coordinates =
+        coordinator
+            .jdbc()
+            .sql("SELECT attributes ->> 'source.record' FROM attempt WHERE execution_id = ?")
+            .param(order)
+            .query(String.class)
+            .single();
+    return Long.parseLong(coordinates.substring(coordinates.lastIndexOf('@') + 1));
   }
 
   private static String reason(byte[] header) {

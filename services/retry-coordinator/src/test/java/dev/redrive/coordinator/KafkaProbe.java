@@ -7,13 +7,18 @@ import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,6 +63,81 @@ final class KafkaProbe implements AutoCloseable {
 
   void sendRaw(String topic, int partition, String key, byte[] value) throws Exception {
     rawProducer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+  }
+
+  /**
+   * Sends the values (key to value, in the map's order) to one partition in one Kafka transaction:
+   * a {@code read_committed} consumer sees none of them until all are there, so they come in one
+   * poll.
+   */
+  void sendRawInOneTransaction(String topic, int partition, Map<String, byte[]> values) {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
+    properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "probe-" + UUID.randomUUID());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      values.forEach(
+          (key, value) -> producer.send(new ProducerRecord<>(topic, partition, key, value)));
+      producer.commitTransaction();
+    }
+  }
+
+  /** Sets a consumer group's committed offset (a group whose consumers are stopped). */
+  void commitOffset(String group, TopicPartition partition, long offset) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrapServers()))) {
+      admin
+          .alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(offset)))
+          .all()
+          .get();
+    }
+  }
+
+  /**
+   * How many records each of these keys has on the topic: waits until each has at least one, then
+   * reads on to the end of the topic as it is then and 1 s more, as {@link #read} does.
+   */
+  Map<String, Integer> countByKey(String topic, Collection<String> keys) {
+    Map<String, Integer> counts = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      Runnable poll =
+          () -> {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+              if (keys.contains(record.key())) {
+                counts.merge(record.key(), 1, Integer::sum);
+              }
+            }
+          };
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                poll.run();
+                return counts.keySet().containsAll(keys);
+              });
+      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                poll.run();
+                return end.entrySet().stream()
+                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+              });
+      long settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      while (System.nanoTime() < settle) {
+        poll.run();
+      }
+    }
+    return counts;
   }
 
   /**

@@ -243,6 +243,13 @@ public record CoordinatorProperties(
    * @param policy overrides of the default policy for its failures
    * @param mapping where each field of a failure is in its records
    * @param attributes further field paths kept with the attempt as attributes
+   * @param maxBatch records of one poll of the topic (its consumer's {@code max.poll.records}),
+   *     decided together in one transaction; 1 to 5,000 (each batch holds its locks, and the retry
+   *     budget's, until its commit)
+   * @param fetchMinBytes bytes of the topic's records that the broker gathers before it answers a
+   *     fetch, for at most {@code fetch.max.wait.ms} (100 ms): a steady stream then arrives in
+   *     fuller batches, as on redrive.attempts ({@code attempts-fetch-min-bytes}); 1 = answer at
+   *     once; at most 1 MiB
    */
   public record SourceSettings(
       @NotBlank String topic,
@@ -250,7 +257,9 @@ public record CoordinatorProperties(
       @DefaultValue("") String commandTopic,
       @Valid PolicyOverrideSettings policy,
       @Valid @NotNull Mapping mapping,
-      @DefaultValue List<String> attributes) {}
+      @DefaultValue List<String> attributes,
+      @DefaultValue("500") @Min(1) @Max(5000) int maxBatch,
+      @DefaultValue("32768") @Min(1) @Max(1_048_576) int fetchMinBytes) {}
 
   /**
    * Field paths (dot-separated: {@code order.id}) of a failure in a source's records. Required:

@@ -11,7 +11,6 @@ import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.InvalidEventException;
 import dev.redrive.support.limits.EventLimits;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,19 +51,7 @@ class AttemptListener {
       properties = "fetch.min.bytes=${redrive.coordinator.attempts-fetch-min-bytes:32768}",
       batch = "true")
   void on(List<ConsumerRecord<String, Object>> records) {
-    List<AttemptReport> reports = new ArrayList<>(records.size());
-    for (int i = 0; i < records.size(); i++) {
-      AttemptReport report;
-      try {
-        report = report(records.get(i));
-      } catch (RuntimeException unusable) {
-        // the records before it are fine: decide them, then report this one
-        BatchFailures.record(recordAttempt::record, reports);
-        throw new BatchListenerFailedException(unusable.getMessage(), unusable, i);
-      }
-      reports.add(report);
-    }
-    BatchFailures.record(recordAttempt::record, reports);
+    BatchFailures.decide(records, this::report, recordAttempt::record);
   }
 
   /** The report a record carries; throws when it did not decode or is not a valid event. */

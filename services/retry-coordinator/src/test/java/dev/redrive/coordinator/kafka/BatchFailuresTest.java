@@ -65,4 +65,36 @@ class BatchFailuresTest {
     // the batch, then "a" alone (committed), then "b" alone; "c" comes again later
     assertThat(calls).containsExactly(List.of("a", "b", "c"), List.of("a"), List.of("b"));
   }
+
+  @Test
+  void shouldDecideTheRecordsBeforeOneThatCannotBeReadThenBlameItAlone() {
+    var unreadable = new IllegalArgumentException("c has no execution id");
+
+    assertThatThrownBy(
+            () ->
+                BatchFailures.decide(
+                    List.of("a", "b", "c", "d"),
+                    record -> {
+                      if (record.equals("c")) {
+                        throw unreadable;
+                      }
+                      return record.toUpperCase();
+                    },
+                    calls::add))
+        .isInstanceOfSatisfying(
+            BatchListenerFailedException.class,
+            e -> {
+              assertThat(e.getIndex()).isEqualTo(2);
+              assertThat(e.getCause()).isSameAs(unreadable);
+            });
+    // "a" and "b" in one batch; "d" comes again with the next poll
+    assertThat(calls).containsExactly(List.of("A", "B"));
+  }
+
+  @Test
+  void shouldDecideAWholePollOfReadableRecordsInOneCall() {
+    BatchFailures.decide(List.of("a", "b", "c"), String::toUpperCase, calls::add);
+
+    assertThat(calls).containsExactly(List.of("A", "B", "C"));
+  }
 }
