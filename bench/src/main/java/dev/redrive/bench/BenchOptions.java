@@ -60,6 +60,9 @@ record BenchOptions(
     SOURCES
   }
 
+  /** The largest history of the scale scenario. */
+  static final int MAX_SCALE_EXECUTIONS = 20_000_000;
+
   static final String USAGE =
       """
       Usage: java -jar bench/target/redrive-bench-exec.jar [options]
@@ -77,7 +80,7 @@ record BenchOptions(
         --latency-warmup S       seconds at the start of a latency run not counted (default 15)
         --scale-events N         failure events of each scale run (default 50000)
         --scale-executions A,B   executions already in the state tables, one run each
-                                 (default 1000,1000000)
+                                 (default 1000,1000000; at most 20000000 each)
         --schedule-retries N     retries due in the same second (default 10000)
         --schedule-lead S        seconds until that second (default: from the measured rate)
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger),
@@ -159,7 +162,7 @@ record BenchOptions(
         case "--latency-rate" -> latencyRate = positiveDouble(option, value);
         case "--latency-warmup" -> latencyWarmup = notNegative(option, value);
         case "--scale-events" -> scaleEvents = positive(option, value);
-        case "--scale-executions" -> scaleExecutions = positives(option, value);
+        case "--scale-executions" -> scaleExecutions = historySizes(option, value);
         case "--schedule-retries" -> scheduleRetries = positive(option, value);
         case "--schedule-lead" -> scheduleLead = positive(option, value);
         case "--retry-topics" -> {
@@ -259,6 +262,22 @@ record BenchOptions(
     } catch (NumberFormatException e) {
       throw new UsageException(option + " needs a number, was: " + value);
     }
+  }
+
+  /**
+   * Executions of history per scale run, at most {@link #MAX_SCALE_EXECUTIONS}: the state fill
+   * takes disk and time in proportion (docs/performance.md).
+   */
+  private static List<Integer> historySizes(String option, String value) {
+    List<Integer> sizes = positives(option, value);
+    for (int size : sizes) {
+      if (size > MAX_SCALE_EXECUTIONS) {
+        throw new UsageException(
+            "%s: at most %,d executions, was %,d (the state fill takes disk and time in proportion)"
+                .formatted(option, MAX_SCALE_EXECUTIONS, size));
+      }
+    }
+    return sizes;
   }
 
   private static List<Integer> positives(String option, String value) {

@@ -1,6 +1,7 @@
 package dev.redrive.bench;
 
 import dev.redrive.coordinator.RetryCoordinatorApplication;
+import dev.redrive.coordinator.scale.StatePlans;
 import dev.redrive.support.outbox.OutboxRelay;
 import dev.redrive.testkit.RedriveInfrastructure;
 import io.micrometer.core.instrument.Counter;
@@ -131,6 +132,12 @@ final class CoordinatorUnderBench implements AutoCloseable {
       statement.execute("SET search_path = coordinator");
     }
     return connection;
+  }
+
+  /** A connection for {@link StatePlans} (the simple query protocol). */
+  Connection connectForPlans() throws SQLException {
+    return StatePlans.connect(
+        databaseUrl, infrastructure.jdbcUser(), infrastructure.jdbcPassword());
   }
 
   @Override

@@ -85,6 +85,10 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse("--events")).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> BenchOptions.parse("--retry-topics", "fast"))
         .hasMessageContaining("tuned, defaults or none");
+    assertThat(BenchOptions.parse("--scale-executions", "1000,10_000_000").scaleExecutions())
+        .containsExactly(1_000, 10_000_000);
+    assertThatThrownBy(() -> BenchOptions.parse("--scale-executions", "1000,20000001"))
+        .hasMessageContaining("--scale-executions: at most 20,000,000 executions, was 20,000,001");
   }
 
   @Test

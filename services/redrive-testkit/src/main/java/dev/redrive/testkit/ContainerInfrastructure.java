@@ -1,5 +1,7 @@
 package dev.redrive.testkit;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -28,6 +30,10 @@ public final class ContainerInfrastructure implements RedriveInfrastructure {
     EmbeddedInfrastructure.SINGLE_NODE_BROKER.forEach(
         (key, value) -> kafka.withEnv("KAFKA_" + key.toUpperCase().replace('.', '_'), value));
     PostgreSQLContainer postgres = new PostgreSQLContainer(POSTGRES_IMAGE);
+    List<String> command = new ArrayList<>(List.of("postgres", "-c", "fsync=off"));
+    EmbeddedInfrastructure.TEST_POSTGRES.forEach(
+        (key, value) -> command.addAll(List.of("-c", key + "=" + value)));
+    postgres.withCommand(command.toArray(String[]::new));
     kafka.start();
     postgres.start();
     return new ContainerInfrastructure(kafka, postgres);

@@ -22,6 +22,14 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
           "group.initial.rebalance.delay.ms", "0",
           "num.partitions", "1");
 
+  /**
+   * PostgreSQL settings of every server started for tests: {@code pg_stat_statements} loaded, so a
+   * test can read which statements the code ran (the coordinator's StatePlansIT checks the plan of
+   * each).
+   */
+  static final Map<String, String> TEST_POSTGRES =
+      Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.max", "5000");
+
   private final LoopbackKafkaBroker kafka;
   private final EmbeddedPostgres postgres;
 
@@ -36,13 +44,14 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
   }
 
   /**
-   * Starts both, PostgreSQL with these server settings on top of zonky's defaults (the benchmark
-   * loads {@code pg_stat_statements} this way).
+   * Starts both, PostgreSQL with {@link #TEST_POSTGRES} and then these server settings on top of
+   * zonky's defaults (the benchmark tracks planning this way).
    */
   public static EmbeddedInfrastructure start(Map<String, String> postgresSettings) {
     LoopbackKafkaBroker kafka = LoopbackKafkaBroker.start(SINGLE_NODE_BROKER);
     try {
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
+      TEST_POSTGRES.forEach(postgres::setServerConfig);
       postgresSettings.forEach(postgres::setServerConfig);
       return new EmbeddedInfrastructure(kafka, postgres.start());
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.redrive.coordinator;
 import dev.redrive.avro.AttemptEvent;
 import dev.redrive.avro.AttemptFailed;
 import dev.redrive.avro.AttemptStarted;
+import dev.redrive.avro.AttemptSucceeded;
 import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionCancelled;
@@ -91,6 +92,23 @@ final class TestEvents {
         .setPipeline(pipeline)
         .setPayload(
             AttemptStarted.newBuilder()
+                .setAttemptId(executionId + "-" + phase + "-" + attempt)
+                .setPhase(phase)
+                .setAttemptNumber(attempt)
+                .build())
+        .build();
+  }
+
+  static AttemptEvent succeeded(
+      String executionId, String source, String pipeline, String phase, int attempt) {
+    return AttemptEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setExecutionId(executionId)
+        .setOccurredAt(Instant.now())
+        .setSource(source)
+        .setPipeline(pipeline)
+        .setPayload(
+            AttemptSucceeded.newBuilder()
                 .setAttemptId(executionId + "-" + phase + "-" + attempt)
                 .setPhase(phase)
                 .setAttemptNumber(attempt)
