@@ -24,6 +24,9 @@ final class BatchWrites {
   final BudgetTally budget = new BudgetTally();
   final List<ContextToSave> contexts = new ArrayList<>();
 
+  /** The batch's failures, numbered, in the order of its rounds. */
+  final List<AttemptReport.Failed> failures = new ArrayList<>();
+
   /** What each failure got, kept for the what-if replay. */
   final List<DecidedFailure> failureDecisions = new ArrayList<>();
 

@@ -147,10 +147,6 @@ public class RecordAttempt {
     if (fresh.isEmpty()) {
       return null;
     }
-    if (fromSource) {
-      // first, so that the failure goes out ahead of the decisions about it
-      sourceFailures.republish(ofType(fresh, AttemptReport.Failed.class));
-    }
     List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
     executions.ensureExecutions(metas);
     PolicySet policiesNow = policies.current();
@@ -160,6 +156,10 @@ public class RecordAttempt {
     }
     plans.withCachedPlans(
         () -> {
+          if (fromSource) {
+            // numbered (a source may not number its attempts), and ahead of the decisions
+            sourceFailures.republish(writes.failures);
+          }
           contexts.saveContexts(writes.contexts);
           attempts.recordDecisions(writes.failureDecisions);
           writes.events.write();
@@ -231,6 +231,7 @@ public class RecordAttempt {
     List<AttemptReport.Started> started = ofType(round, AttemptReport.Started.class);
     List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
     List<AttemptReport.Failed> failed = ofType(round, AttemptReport.Failed.class);
+    writes.failures.addAll(failed);
     attempts.recordStarted(started);
     Set<String> retriesSucceeded = attempts.recordSucceeded(succeeded);
     Set<String> recorded = attempts.recordFailures(failed);

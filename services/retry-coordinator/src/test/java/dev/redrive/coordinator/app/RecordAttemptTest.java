@@ -318,6 +318,20 @@ class RecordAttemptTest {
   }
 
   @Test
+  void shouldTellAnotherSystemsUnnumberedFailureAgainWithTheNumberItWasGiven() {
+    // given a source that does not number its attempts (0), whose phase failed once before
+    attempts.failedBefore(EXECUTION, failed("evt-0", 1).failure());
+
+    // when its next failure comes
+    recordAttempt.recordFromSource(List.of(failed("billing-0@18", 0)));
+
+    // then it is told again as attempt 2, which redrive.attempts accepts (attempts count from 1)
+    assertThat(republished)
+        .singleElement()
+        .satisfies(f -> assertThat(f.failure().attemptNumber()).isEqualTo(2));
+  }
+
+  @Test
   void shouldAskAPersonWhenTheSameFailureRepeatsOnUnchangedInputsAndArtifacts() {
     // given a failure of "build" that was retried
     recordAttempt.record(List.of(failed("evt-1", 1, "in-1", "out-1")));
