@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -274,7 +275,11 @@ final class SourceThroughput {
           admin.describeConsumerGroups(List.of(group)).all().get().get(group);
       return description.members().stream()
           .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
-    } catch (Exception e) {
+    } catch (ExecutionException notYet) {
+      // the group does not exist until its first consumer joins: the caller polls again
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }
