@@ -2,6 +2,7 @@ package dev.redrive.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,7 +59,8 @@ final class Figures {
     System.out.print("FAULT FIGURES " + row);
     try {
       Files.createDirectories(FILE.getParent());
-      if (!Files.exists(FILE)) {
+      try {
+        // two test JVMs run cases side by side: the first to create the file writes the header
         Files.writeString(
             FILE,
             "<!-- "
@@ -66,7 +68,11 @@ final class Figures {
                 + " -->\n| case | failures | executions | records sent | commands read |"
                 + " duplicate commands | lost | out of order | counted wrong | audit missing |"
                 + " time to recover | wall s | result | notes |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException written) {
+        // the header is there
       }
       Files.writeString(FILE, row, StandardOpenOption.APPEND);
     } catch (IOException e) {
