@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,6 +38,7 @@ final class FailureStream implements AutoCloseable {
   private final AtomicInteger sent = new AtomicInteger();
   private final Map<String, Long> firstSentNanos = new ConcurrentHashMap<>();
   private volatile Thread thread;
+  private final CountDownLatch released = new CountDownLatch(1);
   private volatile RuntimeException failure;
 
   FailureStream(String bootstrapServers, String registryUrl) {
@@ -117,6 +119,15 @@ final class FailureStream implements AutoCloseable {
 
   /** Sends the plan in a thread of its own at {@code perSecond} records a second. */
   void startPaced(List<Outgoing> plan, double perSecond) {
+    startPaced(plan, perSecond, 0);
+  }
+
+  /**
+   * Sends the plan in a thread of its own at {@code perSecond} records a second, but holds its last
+   * {@code held} records back until {@link #release()}: a fault case whose faults must fall inside
+   * the stream keeps it flowing however slowly the faults go on a loaded machine.
+   */
+  void startPaced(List<Outgoing> plan, double perSecond, int held) {
     thread =
         new Thread(
             () -> {
@@ -124,6 +135,10 @@ final class FailureStream implements AutoCloseable {
                 long start = System.nanoTime();
                 double interval = 1e9 / perSecond;
                 for (int i = 0; i < plan.size(); i++) {
+                  if (i == plan.size() - held) {
+                    released.await();
+                    start = System.nanoTime() - (long) (i * interval);
+                  }
                   long due = start + (long) (i * interval);
                   long wait;
                   while ((wait = due - System.nanoTime()) > 0) {
@@ -134,11 +149,18 @@ final class FailureStream implements AutoCloseable {
                 producer.flush();
               } catch (RuntimeException e) {
                 failure = e;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               }
             },
             "failure-stream");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Lets the records held back by {@link #startPaced(List, double, int)} go. */
+  void release() {
+    released.countDown();
   }
 
   /** Sends one record now. */
