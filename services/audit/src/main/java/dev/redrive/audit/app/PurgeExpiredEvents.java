@@ -1,6 +1,6 @@
 package dev.redrive.audit.app;
 
-import dev.redrive.audit.domain.Retention;
+import dev.redrive.support.retention.Retention;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package dev.redrive.audit.config;
 
 import dev.redrive.audit.app.StreamLimits;
-import dev.redrive.audit.domain.Retention;
 import dev.redrive.audit.web.WebSettings;
 import dev.redrive.support.log.LogText;
+import dev.redrive.support.retention.Retention;
 import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
 import jakarta.validation.constraints.Min;

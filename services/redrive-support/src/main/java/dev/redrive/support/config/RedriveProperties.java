@@ -2,6 +2,7 @@ package dev.redrive.support.config;
 
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.outbox.OutboxShards;
+import dev.redrive.support.retention.Retention;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -14,19 +15,24 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings every Redrive service shares ({@code redrive.kafka.*}, {@code redrive.outbox.*}, {@code
- * redrive.limits.*}).
+ * redrive.limits.*}, {@code redrive.processed-events.*}).
  *
  * @param kafka how the service uses Kafka beyond the standard {@code spring.kafka.*} keys
  * @param outbox how the outbox relay publishes
  * @param limits the bounds of what enters a service (REST requests and consumed events); keep them
  *     equal in every service, so what one accepts the next one does too
+ * @param processedEvents how long the ids of consumed events are kept to recognise a redelivery
  */
 @Validated
 @ConfigurationProperties("redrive")
 public record RedriveProperties(
     @DefaultValue @Valid @NotNull Kafka kafka,
     @DefaultValue @Valid @NotNull Outbox outbox,
-    @DefaultValue @Valid @NotNull Limits limits) {
+    @DefaultValue @Valid @NotNull Limits limits,
+    @DefaultValue @Valid @NotNull Processed processedEvents) {
+
+  /** The shortest retention of processed-event ids, other than 0 (forever). */
+  public static final Duration MIN_PROCESSED_RETENTION = Duration.ofHours(1);
 
   /**
    * @param createTopics create the Redrive topics and their dead-letter topics at start when
@@ -115,6 +121,42 @@ public record RedriveProperties(
           maxInputFiles,
           maxInputFileBytes,
           maxInputBytes);
+    }
+  }
+
+  /**
+   * The processed-event log ({@link dev.redrive.support.outbox.ProcessedEvents}): a consumer
+   * recognises a redelivered event by its id as long as the id is kept.
+   *
+   * @param retention how long an id is kept, from when its event was processed: at least the
+   *     longest retention of the topics the service consumes ({@code retention.ms}, 7 days by
+   *     Kafka's default), since a record can be delivered again only while its topic holds it (a
+   *     consumer group set back, a replay). 0 keeps every id forever; otherwise at least 1h
+   * @param purgeInterval how often ids older than the retention are looked for
+   * @param purgeBatchSize ids deleted per statement
+   */
+  public record Processed(
+      @DefaultValue("7d") @NotNull Duration retention,
+      @DefaultValue("5m") @NotNull Duration purgeInterval,
+      @DefaultValue("10000") @Min(1) @Max(1_000_000) int purgeBatchSize) {
+
+    public Processed {
+      if (retention != null
+          && (retention.isNegative()
+              || (!retention.isZero() && retention.compareTo(MIN_PROCESSED_RETENTION) < 0))) {
+        throw new IllegalArgumentException(
+            "redrive.processed-events.retention must be 0 (keep every id) or at least 1h, was "
+                + retention);
+      }
+      if (purgeInterval != null && (purgeInterval.isNegative() || purgeInterval.isZero())) {
+        throw new IllegalArgumentException(
+            "redrive.processed-events.purge-interval must be positive, was " + purgeInterval);
+      }
+    }
+
+    /** The retention as the purge applies it. */
+    public Retention toRetention() {
+      return new Retention(retention);
     }
   }
 }

@@ -16,6 +16,7 @@ import dev.redrive.support.outbox.OutboxShards;
 import dev.redrive.support.outbox.ParkedOutboxController;
 import dev.redrive.support.outbox.ParkedRows;
 import dev.redrive.support.outbox.ProcessedEvents;
+import dev.redrive.support.outbox.ProcessedEventsPurge;
 import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -254,5 +255,22 @@ public class RedriveSupportAutoConfiguration {
   @Bean
   ProcessedEvents processedEvents(JdbcClient jdbc) {
     return new ProcessedEvents(jdbc);
+  }
+
+  /** Deletes processed-event ids older than {@code redrive.processed-events.retention}. */
+  @Bean
+  ProcessedEventsPurge processedEventsPurge(
+      ProcessedEvents processedEvents,
+      RedriveProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
+    RedriveProperties.Processed settings = properties.processedEvents();
+    return new ProcessedEventsPurge(
+        processedEvents,
+        settings.toRetention(),
+        settings.purgeInterval(),
+        settings.purgeBatchSize(),
+        clock,
+        meters);
   }
 }

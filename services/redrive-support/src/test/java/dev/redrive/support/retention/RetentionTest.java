@@ -1,4 +1,4 @@
-package dev.redrive.audit.domain;
+package dev.redrive.support.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

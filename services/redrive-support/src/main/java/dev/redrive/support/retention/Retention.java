@@ -1,18 +1,18 @@
-package dev.redrive.audit.domain;
+package dev.redrive.support.retention;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * How long the audit trail keeps an event, counted from when it occurred. Zero keeps every event
- * forever.
+ * How long a table keeps a row, counted from a time the row holds (when an audited event occurred,
+ * when a consumed event was processed). Zero keeps every row forever.
  *
- * @param keep the age after which an event is deleted; {@link Duration#ZERO} for never
+ * @param keep the age after which a row is deleted; {@link Duration#ZERO} for never
  */
 public record Retention(Duration keep) {
 
-  /** Keeps every event forever. */
+  /** Keeps every row forever. */
   public static final Retention FOREVER = new Retention(Duration.ZERO);
 
   public Retention {
@@ -28,7 +28,7 @@ public record Retention(Duration keep) {
     return keep.isZero();
   }
 
-  /** Events that occurred before this instant are due for deletion; empty when kept forever. */
+  /** Rows whose time is before this instant are due for deletion; empty when kept forever. */
   public Optional<Instant> cutoff(Instant now) {
     if (keepsForever()) {
       return Optional.empty();
