@@ -52,6 +52,8 @@ record BenchOptions(
   /** The measurements, in the order they run. */
   enum Scenario {
     THROUGHPUT,
+    /** The least a design with PostgreSQL state and outbox does: {@link PostgresFloor}. */
+    FLOOR,
     LATENCY,
     SCALE,
     SCHEDULING,
@@ -86,8 +88,10 @@ record BenchOptions(
         --retry-topics MODE      tuned (default; no seek after an error, no producer linger),
                                  defaults (Spring Kafka's and the client's defaults; slow) or
                                  none (not measured)
-        --scenarios LIST         throughput,latency,scale,scheduling,sharded,sources (default:
-                                 all; sharded: two coordinators whose relays share the outbox)
+        --scenarios LIST         throughput,floor,latency,scale,scheduling,sharded,sources
+                                 (default: all; floor: a PostgreSQL state and outbox with no
+                                 decision; sharded: two coordinators whose relays share the
+                                 outbox)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
         --report FILE            also write the summary to FILE (markdown)

@@ -57,6 +57,8 @@ public final class Benchmark {
   /** What share of the last measured run the JIT compilers spent compiling. */
   private double lastRunJitShare;
 
+  private int floorRuns;
+
   private static final String COMMANDS = RedriveTopics.COMMANDS.name();
   private static final String ATTEMPTS = RedriveTopics.ATTEMPTS.name();
 
@@ -133,6 +135,9 @@ public final class Benchmark {
     kafka.createTopics(topics, options.partitions());
     if (options.runs(Scenario.THROUGHPUT)) {
       throughput();
+    }
+    if (options.runs(Scenario.FLOOR)) {
+      floor();
     }
     if (options.runs(Scenario.LATENCY)) {
       latency();
@@ -543,25 +548,128 @@ public final class Benchmark {
   }
 
   private double pipe(int count, Map<TopicPartition, Long> inputStart) throws Exception {
-    String group = "bench-pipe-throughput";
+    return through(
+        "raw pipe",
+        "bench-pipe-throughput",
+        count,
+        inputStart,
+        false,
+        group ->
+            new RawPipe(
+                infrastructure.kafkaBootstrapServers(), ATTEMPTS, PIPE_OUTPUT, group, true));
+  }
+
+  /** The floor ({@link PostgresFloor}) on a database of its own; returns records/s. */
+  private double floor(int count, Map<TopicPartition, Long> inputStart, boolean profile)
+      throws Exception {
+    String databaseUrl = infrastructure.createDatabase("bench_floor_" + (++floorRuns));
+    return through(
+        "PostgreSQL floor",
+        "bench-floor-" + floorRuns,
+        count,
+        inputStart,
+        profile,
+        group ->
+            new PostgresFloor(
+                infrastructure.kafkaBootstrapServers(),
+                databaseUrl,
+                infrastructure.jdbcUser(),
+                infrastructure.jdbcPassword(),
+                ATTEMPTS,
+                PIPE_OUTPUT,
+                group));
+  }
+
+  /** Makes a contender that consumes as the given group. */
+  private interface ContenderFactory {
+    Contender create(String group) throws Exception;
+  }
+
+  /**
+   * Runs a contender over the {@code count} failures that follow {@code inputStart} until as many
+   * records reached the pipe's output topic; returns records/s.
+   */
+  private double through(
+      String name,
+      String group,
+      int count,
+      Map<TopicPartition, Long> inputStart,
+      boolean profile,
+      ContenderFactory contenders)
+      throws Exception {
     kafka.positionGroup(group, inputStart);
     Map<TopicPartition, Long> outStart = kafka.endOffsets(PIPE_OUTPUT);
     try (TopicCounter out =
             new TopicCounter(
                 infrastructure.kafkaBootstrapServers(), PIPE_OUTPUT, outStart, count, null);
-        RawPipe pipe =
-            new RawPipe(
-                infrastructure.kafkaBootstrapServers(), ATTEMPTS, PIPE_OUTPUT, group, true)) {
+        Contender contender = contenders.create(group)) {
       long jit = jitMillis();
+      CpuProfile cpu = profile ? new CpuProfile() : null;
       long start = System.nanoTime();
-      pipe.start();
-      long end = out.awaitExpected(start, STALL, "raw pipe");
+      contender.start();
+      long end;
+      try {
+        end = out.awaitExpected(start, STALL, name);
+      } catch (IllegalStateException e) {
+        if (contender.failure() != null) {
+          e.addSuppressed(contender.failure());
+        }
+        throw e;
+      }
       double rate = count / ((end - start) / 1e9);
       Report.result(
-          "  raw pipe: %,d records through in %.1f s = %,.0f/s%s",
-          count, (end - start) / 1e9, rate, jitSince(jit, end - start));
-      Report.result("    (%s)", pipe.transactionStats(false));
+          "  %s: %,d records through in %.1f s = %,.0f/s%s",
+          name, count, (end - start) / 1e9, rate, jitSince(jit, end - start));
+      Report.result("    (%s)", contender.stats());
+      if (profile) {
+        Report.result("  Where the CPU went during the run (threads of this JVM by name):");
+        for (String line : cpu.summary(count, 8)) {
+          Report.result("%s", line);
+        }
+      }
       return rate;
+    }
+  }
+
+  /**
+   * The floor of any design that keeps its state and outbox in PostgreSQL, against the raw pipe in
+   * the same run: how much of the pipe's rate is left once a record costs a database transaction
+   * share and an outbox row, before any decision is made.
+   */
+  private void floor() throws Exception {
+    int n = options.events();
+    Report.result("");
+    Report.result(
+        "== 1b. Floor: a consumer that writes a state row, an outbox row and its offsets per record"
+            + " to PostgreSQL and a relay that publishes the outbox, no decision (%,d failures)",
+        n);
+    int warmup = Math.min(options.warmupEvents(), n);
+    Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
+    if (warmup > 0) {
+      produce("fw", warmup, Math.min(options.executions(), warmup), null);
+    }
+    Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
+    produce("fp", n, options.executions(), null);
+    if (warmup > 0) {
+      warmUp("PostgreSQL floor", () -> floor(warmup, warmupStart, false));
+      warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+    }
+    double pipeBefore = pipe(n, inputStart);
+    double floor = floor(n, inputStart, false);
+    double pipeAfter = pipe(n, inputStart);
+    double pipe = (pipeBefore + pipeAfter) / 2;
+    figures.put("floor", floor);
+    floor(n, inputStart, true);
+    Report.result("Throughput, records per second:");
+    Report.result("  PostgreSQL floor            %,10.0f /s", floor);
+    Report.result(
+        "  raw transactional pipe      %,10.0f /s (mean of %,.0f just before and %,.0f just after)",
+        pipe, pipeBefore, pipeAfter);
+    Report.result("  floor / pipe            %.3f", floor / pipe);
+    if (figures.containsKey("redrive")) {
+      Report.result(
+          "  Redrive / floor         %.3f   (Redrive measured in section 1 of this run)",
+          figures.get("redrive") / floor);
     }
   }
 

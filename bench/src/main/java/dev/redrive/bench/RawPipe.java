@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Not transactional (for reference only): the same loop, at least once: send, flush, then {@code
  * commitSync} the offsets.
  */
-final class RawPipe implements AutoCloseable {
+final class RawPipe implements Contender {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -81,8 +81,8 @@ final class RawPipe implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Starts consuming (the clock of a measurement starts just before this). */
-  void start() {
+  @Override
+  public void start() {
     started = true;
     thread.start();
   }
@@ -166,8 +166,14 @@ final class RawPipe implements AutoCloseable {
     }
   }
 
-  RuntimeException failure() {
+  @Override
+  public RuntimeException failure() {
     return failure;
+  }
+
+  @Override
+  public String stats() {
+    return transactionStats(false);
   }
 
   /** How many transactions the pipe committed, how large, and how long a commit took. */

@@ -99,4 +99,12 @@ class BenchOptionsTest {
     assertThat(options.retryTopicsDefaults()).isFalse();
     assertThat(BenchOptions.defaults().measuresRetryTopics()).isTrue();
   }
+
+  @Test
+  void shouldRunTheFloorAloneWhenAskedTo() {
+    BenchOptions options = BenchOptions.parse("--scenarios", "floor");
+
+    assertThat(options.scenarios()).containsExactly(Scenario.FLOOR);
+    assertThat(options.runs(Scenario.THROUGHPUT)).isFalse();
+  }
 }
