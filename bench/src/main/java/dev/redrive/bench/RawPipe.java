@@ -55,21 +55,7 @@ final class RawPipe implements Contender {
     this.transactional = transactional;
     this.input = input;
     this.output = output;
-    this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                groupId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+    this.consumer = bytesConsumer(bootstrapServers, groupId);
     Map<String, Object> producerConfig = new HashMap<>();
     producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     if (transactional) {
@@ -79,6 +65,27 @@ final class RawPipe implements Contender {
         new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
     this.thread = new Thread(this::run, "bench-pipe");
     thread.setDaemon(true);
+  }
+
+  /**
+   * A consumer of the failure records as bytes that reads only committed records and commits
+   * nothing itself (a contender commits its offsets its own way).
+   */
+  static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrapServers, String groupId) {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            groupId,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest"),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   @Override
