@@ -224,6 +224,8 @@ final class PostgresFloor implements Contender {
         }
         if (ids.isEmpty()) {
           relayConnection.commit();
+          // nothing to publish: look again in a millisecond (a floor, so no LISTEN/NOTIFY and no
+          // back-off that would add latency the measurement then charges to the design)
           Thread.sleep(1);
           continue;
         }
