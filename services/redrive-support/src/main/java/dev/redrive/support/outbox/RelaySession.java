@@ -100,9 +100,7 @@ final class RelaySession implements AutoCloseable {
     RelaySession session = null;
     try {
       JdbcClient jdbc = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-      // this connection lives as long as the session: a plan cached while the outbox was small
-      // would make every later claim scan the whole table
-      jdbc.sql("SET plan_cache_mode = force_custom_plan").update();
+      DueRows.planQueriesOf(jdbc);
       String relayId = jdbc.sql("SELECT relay_id FROM outbox_relay").query(String.class).single();
       Boolean locked =
           jdbc.sql("SELECT pg_try_advisory_lock(hashtext(?))")
