@@ -116,7 +116,7 @@ public class JdbcAttemptLog implements AttemptLog {
                   artifacts_location, occurred_at, pipeline, source, attributes, checks,
                   fingerprint, inputs_digest, artifacts_digest)
                 SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
-                  o::timestamptz, pl, s, at::jsonb, c::jsonb, fp, id, ad
+                  o::timestamptz, pl, s, at::jsonb, c, fp, id, ad
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
@@ -164,7 +164,7 @@ public class JdbcAttemptLog implements AttemptLog {
             """
             INSERT INTO failure_decision (attempt_id, decision, delay_ms, retry_after_ms,
               declared_policy)
-            SELECT a, d, x::bigint, r::bigint, p::jsonb
+            SELECT a, d, x::bigint, r::bigint, p
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(a, d, x, r, p)
             ON CONFLICT (attempt_id) DO NOTHING""")
         .param(texts(decided, DecidedFailure::attemptId))

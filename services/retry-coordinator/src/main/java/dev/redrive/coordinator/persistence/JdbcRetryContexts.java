@@ -30,7 +30,7 @@ public class JdbcRetryContexts implements RetryContexts {
             """
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
               pipeline, source, automatic, decision)
-            SELECT c, e, p, n::int, x::jsonb, pl, s, a::boolean, d
+            SELECT c, e, p, n::int, x, pl, s, a::boolean, d
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
               ?::text[], ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a, d)""")
         .param(texts(contexts, ContextToSave::commandId))
