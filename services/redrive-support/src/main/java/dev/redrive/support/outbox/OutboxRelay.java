@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
@@ -79,7 +79,6 @@ public class OutboxRelay implements SmartLifecycle {
   private final AtomicLong held = new AtomicLong();
   private final Counter failures;
   private final Counter parkings;
-  private final JdbcClient jdbc;
   private final Map<Integer, ShardWorker> workers = new ConcurrentHashMap<>();
   private Instant gaugesUpdated = Instant.EPOCH;
   private volatile boolean running;
@@ -99,7 +98,6 @@ public class OutboxRelay implements SmartLifecycle {
     this.clientConfig = Map.copyOf(clientConfig);
     this.settings = settings;
     this.meters = meters;
-    this.jdbc = JdbcClient.create(dataSource);
     Gauge.builder("redrive.outbox.backlog", backlog, AtomicLong::get)
         .description("Outbox messages waiting (due or scheduled)")
         .register(meters);
@@ -318,26 +316,12 @@ public class OutboxRelay implements SmartLifecycle {
     }
     gaugesUpdated = now;
     try {
-      jdbc.sql(
-              """
-              WITH holds AS (SELECT coalesce(array_agg(scope), '{}') AS scopes FROM outbox_hold)
-              SELECT coalesce(sum(cardinality(topics)), 0),
-                extract(epoch FROM now() - min(due_at)
-                  FILTER (WHERE due_at <= now()
-                    AND NOT coalesce(hold_scopes && (SELECT scopes FROM holds), false))),
-                (SELECT count(*) FROM outbox_parked),
-                coalesce(sum(cardinality(topics))
-                  FILTER (WHERE hold_scopes && (SELECT scopes FROM holds)), 0)
-              FROM outbox""")
-          .query(
-              rs -> {
-                backlog.set(rs.getLong(1));
-                double oldest = rs.getDouble(2);
-                oldestAgeMillis.set(Math.max(0, Math.round(oldest * 1000)));
-                parked.set(rs.getLong(3));
-                held.set(rs.getLong(4));
-              });
-    } catch (RuntimeException e) {
+      OutboxBacklog.Figures figures = OutboxBacklog.read(dataSource);
+      backlog.set(figures.messages());
+      oldestAgeMillis.set(figures.oldestAgeMillis());
+      parked.set(figures.parkedRows());
+      held.set(figures.heldMessages());
+    } catch (SQLException | RuntimeException e) {
       log.warn("outbox relay could not read the outbox backlog: {}", Escaped.causes(e));
     }
   }
