@@ -44,8 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Policies as data on a real broker and PostgreSQL: changed through REST without a restart,
  * versioned with who and why, overridden for one execution, picked up by another instance by
- * polling, and seeded from the YAML only when it changed. The methods build on each other's
- * versions, so they run in order.
+ * polling, seeded from the YAML only when it changed, and an override dropped when its execution
+ * ends. The methods build on each other's versions, so they run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PolicyStoreIT {
@@ -327,6 +327,44 @@ class PolicyStoreIT {
 
   private static Answer delete(String path, String reason) throws Exception {
     return coordinator.request("DELETE", path, "{\"reason\": \"%s\"}".formatted(reason), TOKEN);
+  }
+
+  @Test
+  @Order(6)
+  void anExecutionsOverrideIsDroppedWhenTheExecutionEnds() throws Exception {
+    String succeeds = "ends-ok-" + UUID.randomUUID();
+    String cancelled = "ends-cancelled-" + UUID.randomUUID();
+    for (String id : List.of(succeeds, cancelled)) {
+      assertThat(put("/api/v1/executions/" + id + "/policy", maxAttempts(4)).status())
+          .isEqualTo(200);
+    }
+
+    // when one execution succeeds and the other is cancelled
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        succeeds,
+        TestEvents.executionSucceeded(succeeds, "payments"));
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        cancelled,
+        TestEvents.executionCancelled(cancelled, "payments"));
+
+    // then the coordinator drops both overrides, each a change of its own with why
+    for (String id : List.of(succeeds, cancelled)) {
+      PolicyChanged dropped = policyChange(id, 2);
+      assertThat(dropped.getOrigin()).isEqualTo("coordinator");
+      assertThat(dropped.getRequestedBy()).isNull();
+      assertThat(dropped.getReason()).contains("the execution", "nothing is left to decide");
+      assertThat(
+              coordinator
+                  .get("/api/v1/executions/" + id + "/policy")
+                  .body()
+                  .path("override")
+                  .isNull())
+          .isTrue();
+    }
+    assertThat(policyChange(succeeds, 2).getReason()).contains("succeeded");
+    assertThat(policyChange(cancelled, 2).getReason()).contains("was cancelled");
   }
 
   private static String field(Answer answer) {

@@ -8,6 +8,7 @@ import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.DeclaredPolicy;
 import dev.redrive.avro.ExecutionCancelled;
 import dev.redrive.avro.ExecutionStarted;
+import dev.redrive.avro.ExecutionSucceeded;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.LoopOutcome;
 import dev.redrive.avro.ProcessEvent;
@@ -139,6 +140,17 @@ final class TestEvents {
                 .setReason("stopped by hand")
                 .setRequestedBy("carol")
                 .build())
+        .build();
+  }
+
+  static ProcessEvent executionSucceeded(String executionId, String pipeline) {
+    return ProcessEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setExecutionId(executionId)
+        .setOccurredAt(Instant.now())
+        .setSource("redrive-runner")
+        .setPipeline(pipeline)
+        .setPayload(ExecutionSucceeded.newBuilder().setDurationMs(1_000).build())
         .build();
   }
 }

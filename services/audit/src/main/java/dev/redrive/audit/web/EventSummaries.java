@@ -138,9 +138,7 @@ final class EventSummaries {
       case "PolicyChanged" ->
           "%s changed %s (version %s): %s; reason: %s"
               .formatted(
-                  has(p, "requestedBy")
-                      ? text(p, "requestedBy")
-                      : "configuration".equals(text(p, "origin")) ? "the configuration" : "someone",
+                  has(p, "requestedBy") ? text(p, "requestedBy") : origin(text(p, "origin")),
                   "execution".equals(text(p, "scope"))
                       ? "the retry policy of execution " + text(p, "policyExecutionId")
                       : "the retry policies",
@@ -272,6 +270,15 @@ final class EventSummaries {
       case "phase" ->
           "the retries of phase %s of pipeline %s".formatted(text(p, "phase"), text(p, "pipeline"));
       default -> "the retries of execution " + text(p, "pausedExecutionId");
+    };
+  }
+
+  /** Who changed policies when no person is named: the configuration, the coordinator, someone. */
+  private static String origin(String origin) {
+    return switch (origin == null ? "" : origin) {
+      case "configuration" -> "the configuration";
+      case "coordinator" -> "the coordinator";
+      default -> "someone";
     };
   }
 }

@@ -128,6 +128,16 @@ class EventSummariesTest {
             "someone changed the retry policy of execution exec-1 (version 1):"
                 + " maxAttempts (none) -> 9; reason: \"give it more tries\"");
     assertThat(seeded).startsWith("the configuration changed the retry policies (version 2)");
+    String dropped =
+        EventSummaries.describe(
+            "PolicyChanged",
+            event(
+                """
+                {"payload": {"version": 2, "scope": "execution", "policyExecutionId": "exec-1",
+                 "summary": "maxAttempts 9 -> (none)", "origin": "coordinator", "requestedBy": null,
+                 "reason": "the execution succeeded; nothing is left to decide"}}"""));
+    assertThat(dropped)
+        .startsWith("the coordinator changed the retry policy of execution exec-1 (version 2)");
   }
 
   @Test

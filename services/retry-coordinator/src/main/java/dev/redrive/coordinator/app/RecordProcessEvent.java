@@ -1,6 +1,7 @@
 package dev.redrive.coordinator.app;
 
 import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.app.policy.ChangePolicies;
 import dev.redrive.support.outbox.ProcessedEvents;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,13 @@ public class RecordProcessEvent {
 
   private final ExecutionStore executions;
   private final ProcessedEvents processed;
+  private final ChangePolicies policies;
 
-  public RecordProcessEvent(ExecutionStore executions, ProcessedEvents processed) {
+  public RecordProcessEvent(
+      ExecutionStore executions, ProcessedEvents processed, ChangePolicies policies) {
     this.executions = executions;
     this.processed = processed;
+    this.policies = policies;
   }
 
   @Transactional
@@ -54,17 +58,19 @@ public class RecordProcessEvent {
 
   @Transactional
   public void succeeded(EventMeta meta) {
-    end(meta, ExecutionStatus.SUCCEEDED);
+    end(meta, ExecutionStatus.SUCCEEDED, "succeeded");
   }
 
   @Transactional
   public void cancelled(EventMeta meta) {
-    end(meta, ExecutionStatus.CANCELLED);
+    end(meta, ExecutionStatus.CANCELLED, "was cancelled");
   }
 
-  private void end(EventMeta meta, ExecutionStatus status) {
+  /** Its status, and a person's policy override of it dropped: nothing is left to decide. */
+  private void end(EventMeta meta, ExecutionStatus status, String how) {
     if (firstDelivery(meta)) {
       executions.reopen(meta.executionId(), status, null);
+      policies.executionEnded(meta.executionId(), how);
       log.info("execution {} {}", meta.executionId(), status);
     }
   }

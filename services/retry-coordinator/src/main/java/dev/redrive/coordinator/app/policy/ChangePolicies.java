@@ -31,6 +31,9 @@ public class ChangePolicies {
   static final String API = "api";
   static final String CONFIGURATION = "configuration";
 
+  /** The origin of a change the coordinator made itself (the override of an ended execution). */
+  static final String COORDINATOR = "coordinator";
+
   private final PolicyStore store;
   private final PolicyEvents events;
   private final StoredPolicies policies;
@@ -185,6 +188,26 @@ public class ChangePolicies {
   /** Removes the override of one execution; empty when it had none. */
   @Transactional
   public Optional<Changed> clear(String executionId, String requestedBy, String reason) {
+    return drop(executionId, API, requestedBy, reason);
+  }
+
+  /**
+   * Drops the override of an execution that ended (it succeeded or was cancelled): it applies to no
+   * failure any more, and would keep counting against {@code max-execution-overrides} until a
+   * person cleared it. A change like a person's clear, by the coordinator itself. Most executions
+   * have no override: for them this is one primary-key read, without the policies' lock.
+   *
+   * @param how how it ended, in words: {@code succeeded}, {@code was cancelled}
+   */
+  @Transactional
+  public void executionEnded(String executionId, String how) {
+    if (store.override(executionId).isPresent()) {
+      drop(executionId, COORDINATOR, null, "the execution " + how + "; nothing is left to decide");
+    }
+  }
+
+  private Optional<Changed> drop(
+      String executionId, String origin, String requestedBy, String reason) {
     store.lockForChange();
     Optional<PolicyStore.ExecutionOverride> existing = store.override(executionId);
     if (existing.isEmpty()) {
@@ -193,7 +216,8 @@ public class ChangePolicies {
     String summary = PolicyChanges.summary(existing.get().policy(), null);
     long version = store.nextOverrideVersion(executionId);
     store.clear(executionId, version, requestedBy, reason, summary);
-    changed(new PolicyChange("execution", executionId, version, summary, API, requestedBy, reason));
+    changed(
+        new PolicyChange("execution", executionId, version, summary, origin, requestedBy, reason));
     return Optional.of(new Changed(true, version, summary));
   }
 
