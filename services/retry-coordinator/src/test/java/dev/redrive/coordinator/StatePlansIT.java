@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decision path and the outbox relay read the state tables through indexes, so a coordinator
- * holding millions of executions decides as fast as a new one (issue 16, "Scale to 10M
- * executions"). The tables hold enough history that PostgreSQL would scan a table whole if no index
- * served a statement; the coordinator then decides real failures, and every statement it ran (from
+ * The decision path, the outbox relay and the API's reads use the state tables through indexes, so
+ * a coordinator holding millions of executions decides as fast as a new one (issue 16, "Scale to
+ * 10M executions"). The tables hold enough history that PostgreSQL would scan a table whole if no
+ * index served a statement; the coordinator then decides real failures, records an execution's end,
+ * answers the API's reads of executions, attempts and lists, and every statement it ran (from
  * {@code pg_stat_statements}, so statements added later are checked too) is planned with {@code
  * EXPLAIN (GENERIC_PLAN)}: none may scan a table of {@link StateFill#TABLES}.
  */
@@ -89,6 +90,30 @@ class StatePlansIT {
     attempt(retried, TestEvents.started(retried, SOURCE, PIPELINE, "phase-0", 2));
     attempt(retried, TestEvents.succeeded(retried, SOURCE, PIPELINE, "phase-0", 2));
     await().atMost(Duration.ofSeconds(30)).until(() -> succeeded(retried + "-phase-0-2"));
+    kafka.send(
+        RedriveTopics.PROCESS_EVENTS.name(),
+        retried,
+        TestEvents.executionSucceeded(retried, PIPELINE));
+    // and people read what the coordinator keeps: an execution, why it paused, its attempts, the
+    // lists (not GET /api/v1/fingerprints: a report that aggregates every failure of its window,
+    // read through the table when the window holds much of it)
+    for (String read :
+        List.of(
+            "/api/v1/executions/" + paused,
+            "/api/v1/executions/" + paused + "/status",
+            "/api/v1/executions/" + paused + "/explain",
+            "/api/v1/executions/" + old + "/explain",
+            "/api/v1/attempts/" + retried + "-phase-0-1?context=true",
+            "/api/v1/executions?status=PAUSED&limit=20",
+            "/api/v1/executions?limit=20")) {
+      assertThat(coordinator.get(read).status()).as(read).isEqualTo(200);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                StatePlans.statements(connection, MARK).stream()
+                    .anyMatch(s -> s.contains("FROM execution_policy WHERE execution_id")));
     List<String> statements = StatePlans.statements(connection, MARK);
 
     // then every statement the coordinator ran reads the state tables through an index
