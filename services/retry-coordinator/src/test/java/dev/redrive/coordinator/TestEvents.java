@@ -118,39 +118,34 @@ final class TestEvents {
   }
 
   static ProcessEvent executionStarted(String executionId, String pipeline, List<String> phases) {
-    return ProcessEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setExecutionId(executionId)
-        .setOccurredAt(Instant.now())
-        .setSource("redrive-runner")
-        .setPipeline(pipeline)
-        .setPayload(ExecutionStarted.newBuilder().setPhases(phases).build())
-        .build();
+    return processEvent(
+        executionId, pipeline, ExecutionStarted.newBuilder().setPhases(phases).build());
   }
 
   static ProcessEvent executionCancelled(String executionId, String pipeline) {
-    return ProcessEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setExecutionId(executionId)
-        .setOccurredAt(Instant.now())
-        .setSource("redrive-runner")
-        .setPipeline(pipeline)
-        .setPayload(
-            ExecutionCancelled.newBuilder()
-                .setReason("stopped by hand")
-                .setRequestedBy("carol")
-                .build())
-        .build();
+    return processEvent(
+        executionId,
+        pipeline,
+        ExecutionCancelled.newBuilder()
+            .setReason("stopped by hand")
+            .setRequestedBy("carol")
+            .build());
   }
 
   static ProcessEvent executionSucceeded(String executionId, String pipeline) {
+    return processEvent(
+        executionId, pipeline, ExecutionSucceeded.newBuilder().setDurationMs(1_000).build());
+  }
+
+  /** A process event of Redrive's runner about the execution. */
+  private static ProcessEvent processEvent(String executionId, String pipeline, Object payload) {
     return ProcessEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
         .setExecutionId(executionId)
         .setOccurredAt(Instant.now())
         .setSource("redrive-runner")
         .setPipeline(pipeline)
-        .setPayload(ExecutionSucceeded.newBuilder().setDurationMs(1_000).build())
+        .setPayload(payload)
         .build();
   }
 }
