@@ -71,9 +71,10 @@ final class DueRows {
    *   <li>No bitmap scans. With the deleted rows in its statistics the planner reads the due rows
    *       through a bitmap of both indexes and sorts them by id, which visits every deleted row on
    *       every read: 10.5 ms a read of about 80 rows in the benchmark's latency run, 130 us per
-   *       failure. The ordered scan of {@code outbox_shard_id} stops at the batch's last row and
-   *       marks each deleted row's entry dead once no transaction can see it, so later reads skip
-   *       it: 2.2 ms a read, 32 us per failure, and the latency's p99 from 572 to 201 ms.
+   *       failure. An ordered index scan (of {@code outbox_shard_id}, or of {@code outbox_due_at}
+   *       when scheduled rows lead) marks each deleted row's entry dead once no transaction can see
+   *       it, so later reads skip it: 2.2 ms a read, 32 us per failure, and the latency's p99 from
+   *       572 to 201 ms.
    * </ul>
    */
   static void planQueriesOf(JdbcClient jdbc) {
