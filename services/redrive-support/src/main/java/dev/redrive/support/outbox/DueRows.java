@@ -1,10 +1,9 @@
 package dev.redrive.support.outbox;
 
 import dev.redrive.support.outbox.RelaySession.OutboxRow;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -37,13 +36,9 @@ final class DueRows {
    * batch size).
    */
   static final String DUE =
-      """
-      SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-      FROM (SELECT * FROM outbox WHERE due_at <= now() AND shard = ?
-          ORDER BY id LIMIT ?) o,
-        unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-          WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
-      ORDER BY o.id, m.n""";
+      "SELECT "
+          + OutboxPayloads.COLUMNS
+          + " FROM outbox WHERE due_at <= now() AND shard = ? ORDER BY id LIMIT ?";
 
   private final JdbcClient jdbc;
   private final int batchSize;
@@ -89,24 +84,26 @@ final class DueRows {
   List<OutboxRow> nextBatch() {
     String[] holds = OutboxHolds.activeScopes(jdbc);
     if (holds.length == 0) {
-      return jdbc.sql(DUE).param(shard).param(batchSize).query(DueRows::row).list();
+      return messages(jdbc.sql(DUE).param(shard).param(batchSize));
     }
-    return jdbc.sql(
-            HELD_KEYS
-                + """
-                SELECT o.id, m.topic, m.message_key, m.event_id, m.event_type, m.payload, o.due_at
-                FROM (SELECT * FROM outbox o WHERE due_at <= now() AND shard = ? AND NOT"""
-                + HELD
-                + """
-                  ORDER BY id LIMIT ?) o,
-                  unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-                    WITH ORDINALITY AS m(topic, message_key, event_id, event_type, payload, n)
-                ORDER BY o.id, m.n""")
-        .param(holds)
-        .param(shard)
-        .param(batchSize)
-        .query(DueRows::row)
-        .list();
+    return messages(
+        jdbc.sql(
+                HELD_KEYS
+                    + "SELECT "
+                    + OutboxPayloads.COLUMNS
+                    + " FROM outbox o WHERE due_at <= now() AND shard = ? AND NOT"
+                    + HELD
+                    + " ORDER BY id LIMIT ?")
+            .param(holds)
+            .param(shard)
+            .param(batchSize));
+  }
+
+  /** The messages of the rows the statement reads, in its order and theirs within each row. */
+  private static List<OutboxRow> messages(JdbcClient.StatementSpec statement) {
+    List<OutboxRow> messages = new ArrayList<>();
+    statement.query((rs, n) -> OutboxPayloads.messagesOf(rs)).list().forEach(messages::addAll);
+    return messages;
   }
 
   /**
@@ -128,17 +125,6 @@ final class DueRows {
         .query((rs, n) -> instant(rs.getTimestamp(1)))
         .optional()
         .orElse(null);
-  }
-
-  private static OutboxRow row(ResultSet rs, int n) throws SQLException {
-    return new OutboxRow(
-        rs.getLong("id"),
-        rs.getString("topic"),
-        rs.getString("message_key"),
-        rs.getString("event_id"),
-        rs.getString("event_type"),
-        rs.getBytes("payload"),
-        rs.getTimestamp("due_at").toInstant());
   }
 
   private static Instant instant(Timestamp timestamp) {

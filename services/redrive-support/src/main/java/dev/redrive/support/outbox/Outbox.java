@@ -122,45 +122,51 @@ public class Outbox {
     String[] keys = new String[size];
     String[] eventIds = new String[size];
     String[] types = new String[size];
-    byte[][] payloads = new byte[size][];
-    String[] dueAt = new String[size];
-    String[] holdScopes = new String[size];
-    Integer[] rowShards = new Integer[size];
+    byte[][] packed = new byte[rows.size()][];
+    String[] dueAt = new String[rows.size()];
+    String[] holdScopes = new String[rows.size()];
+    Integer[] rowShards = new Integer[rows.size()];
     int i = 0;
     for (int row = 0; row < rows.size(); row++) {
+      List<byte[]> payloads = new ArrayList<>(rows.get(row).messages().size());
       for (OutboxRows.Encoded message : rows.get(row).messages()) {
-        rowNumbers[i] = Integer.toString(row);
+        rowNumbers[i] = Integer.toString(row + 1);
         topics[i] = message.topic();
         keys[i] = message.key();
         eventIds[i] = message.eventId();
         types[i] = message.eventType();
-        payloads[i] = message.payload();
-        dueAt[i] = rows.get(row).dueAt().toString();
-        holdScopes[i] = String.join(String.valueOf(SCOPE_SEPARATOR), rows.get(row).holdScopes());
-        rowShards[i] = rows.get(row).shard();
+        payloads.add(message.payload());
         i++;
       }
+      packed[row] = OutboxPayloads.pack(payloads);
+      dueAt[row] = rows.get(row).dueAt().toString();
+      holdScopes[row] = String.join(String.valueOf(SCOPE_SEPARATOR), rows.get(row).holdScopes());
+      rowShards[row] = rows.get(row).shard();
     }
-    // one row per group, in the order of the groups (ids follow it), its messages in their order
+    // one row per packed row, in their order (ids follow it), its messages in their order
     jdbc.sql(
             """
-            INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
-              hold_scopes, shard)
-            SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
-              array_agg(y ORDER BY n), array_agg(p ORDER BY n), min(d)::timestamptz,
-              string_to_array(nullif(min(h), ''), chr(30)), min(s)
-            FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
-              ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS u(g, t, k, e, y, p, d, h, s, n)
-            GROUP BY g ORDER BY g""")
+            INSERT INTO outbox (topics, message_keys, event_ids, event_types, packed_payloads,
+              due_at, hold_scopes, shard)
+            SELECT m.topics, m.message_keys, m.event_ids, m.event_types, r.p, r.d::timestamptz,
+              string_to_array(nullif(r.h, ''), chr(30)), r.s
+            FROM unnest(?::bytea[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS r(p, d, h, s, g)
+            JOIN (SELECT g::int AS g, array_agg(t ORDER BY n) AS topics,
+                    array_agg(k ORDER BY n) AS message_keys, array_agg(e ORDER BY n) AS event_ids,
+                    array_agg(y ORDER BY n) AS event_types
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    WITH ORDINALITY AS u(g, t, k, e, y, n)
+                  GROUP BY g) m ON m.g = r.g
+            ORDER BY r.g""")
+        .param(packed)
+        .param(dueAt)
+        .param(holdScopes)
+        .param(rowShards)
         .param(rowNumbers)
         .param(topics)
         .param(keys)
         .param(eventIds)
         .param(types)
-        .param(payloads)
-        .param(dueAt)
-        .param(holdScopes)
-        .param(rowShards)
         .update();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {

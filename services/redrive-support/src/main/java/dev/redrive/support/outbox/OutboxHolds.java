@@ -1,11 +1,15 @@
 package dev.redrive.support.outbox;
 
+import dev.redrive.support.outbox.RelaySession.OutboxRow;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -131,54 +135,98 @@ public class OutboxHolds {
    * @return the messages the scope holds now
    */
   public long isolate(String key, String scope) {
-    return jdbc.sql(
-            """
-            WITH target AS (
-              SELECT id, due_at, hold_scopes, message_keys <@ ARRAY[?]::text[] AS solo
-              FROM outbox
-              WHERE hold_scopes IS NOT NULL AND ? = ANY(message_keys)
-                AND NOT hold_scopes @> ARRAY[?]::text[]
-              ORDER BY id FOR UPDATE),
-            solo AS (
-              UPDATE outbox o SET hold_scopes = o.hold_scopes || ARRAY[?]::text[]
-              FROM target WHERE o.id = target.id AND target.solo
-              RETURNING cardinality(o.topics) AS messages),
-            parts AS (
-              SELECT target.id, target.due_at, target.hold_scopes, o.shard, m.t, m.k, m.e, m.y, m.p,
-                m.n
-              FROM target JOIN outbox o ON o.id = target.id,
-                unnest(o.topics, o.message_keys, o.event_ids, o.event_types, o.payloads)
-                  WITH ORDINALITY AS m(t, k, e, y, p, n)
-              WHERE NOT target.solo AND target.due_at > now()),
-            moved AS (
-              INSERT INTO outbox (topics, message_keys, event_ids, event_types, payloads, due_at,
-                hold_scopes, shard)
-              SELECT array_agg(t ORDER BY n), array_agg(k ORDER BY n), array_agg(e ORDER BY n),
-                array_agg(y ORDER BY n), array_agg(p ORDER BY n), due_at,
-                hold_scopes || ARRAY[?]::text[], shard
-              FROM parts WHERE k = ? GROUP BY id, due_at, hold_scopes, shard ORDER BY id
-              RETURNING cardinality(topics) AS messages),
-            kept AS (
-              UPDATE outbox o
-              SET topics = r.topics, message_keys = r.message_keys, event_ids = r.event_ids,
-                event_types = r.event_types, payloads = r.payloads
-              FROM (SELECT id, array_agg(t ORDER BY n) AS topics,
-                      array_agg(k ORDER BY n) AS message_keys, array_agg(e ORDER BY n) AS event_ids,
-                      array_agg(y ORDER BY n) AS event_types, array_agg(p ORDER BY n) AS payloads
-                    FROM parts WHERE k <> ? GROUP BY id) r
-              WHERE o.id = r.id
-              RETURNING o.id)
-            SELECT (SELECT coalesce(sum(messages), 0) FROM solo)
-              + (SELECT coalesce(sum(messages), 0) FROM moved)""")
-        .param(key)
-        .param(key)
-        .param(scope)
-        .param(scope)
-        .param(scope)
-        .param(key)
-        .param(key)
-        .query(Long.class)
-        .single();
+    List<HoldTarget> targets =
+        jdbc.sql(
+                """
+                SELECT %s, message_keys <@ ARRAY[?]::text[] AS solo, due_at > now() AS waiting,
+                  hold_scopes, shard
+                FROM outbox
+                WHERE hold_scopes IS NOT NULL AND ? = ANY(message_keys)
+                  AND NOT hold_scopes @> ARRAY[?]::text[]
+                ORDER BY id FOR UPDATE"""
+                    .formatted(OutboxPayloads.COLUMNS))
+            .param(key)
+            .param(key)
+            .param(scope)
+            .query(
+                (rs, n) ->
+                    new HoldTarget(
+                        OutboxPayloads.messagesOf(rs),
+                        rs.getBoolean("solo"),
+                        rs.getBoolean("waiting"),
+                        (String[]) rs.getArray("hold_scopes").getArray(),
+                        rs.getInt("shard"),
+                        rs.getTimestamp("due_at")))
+            .list();
+    long held = 0;
+    for (HoldTarget target : targets) {
+      long id = target.messages().get(0).id();
+      if (target.solo()) {
+        jdbc.sql("UPDATE outbox SET hold_scopes = hold_scopes || ARRAY[?]::text[] WHERE id = ?")
+            .param(scope)
+            .param(id)
+            .update();
+        held += target.messages().size();
+      } else if (target.waiting() && target.readable()) {
+        List<OutboxRow> ofKey =
+            target.messages().stream().filter(m -> m.key().equals(key)).toList();
+        List<OutboxRow> others =
+            target.messages().stream().filter(m -> !m.key().equals(key)).toList();
+        String[] scopes = Arrays.copyOf(target.holdScopes(), target.holdScopes().length + 1);
+        scopes[scopes.length - 1] = scope;
+        jdbc.sql(
+                """
+                INSERT INTO outbox (topics, message_keys, event_ids, event_types, packed_payloads,
+                  due_at, hold_scopes, shard)
+                VALUES (?::text[], ?::text[], ?::text[], ?::text[], ?, ?, ?::text[], ?)""")
+            .param(column(ofKey, OutboxRow::topic))
+            .param(column(ofKey, OutboxRow::key))
+            .param(column(ofKey, OutboxRow::eventId))
+            .param(column(ofKey, OutboxRow::eventType))
+            .param(OutboxPayloads.pack(ofKey.stream().map(OutboxRow::payload).toList()))
+            .param(target.dueAt())
+            .param(scopes)
+            .param(target.shard())
+            .update();
+        jdbc.sql(
+                """
+                UPDATE outbox SET topics = ?::text[], message_keys = ?::text[], event_ids = ?::text[],
+                  event_types = ?::text[],
+                  packed_payloads = ?, payloads = NULL
+                WHERE id = ?""")
+            .param(column(others, OutboxRow::topic))
+            .param(column(others, OutboxRow::key))
+            .param(column(others, OutboxRow::eventId))
+            .param(column(others, OutboxRow::eventType))
+            .param(OutboxPayloads.pack(others.stream().map(OutboxRow::payload).toList()))
+            .param(id)
+            .update();
+        held += ofKey.size();
+      }
+    }
+    return held;
+  }
+
+  /**
+   * A row that {@link #isolate} may change: its messages, whether they are all of the key, whether
+   * it is not due yet.
+   */
+  private record HoldTarget(
+      List<OutboxRow> messages,
+      boolean solo,
+      boolean waiting,
+      String[] holdScopes,
+      int shard,
+      Timestamp dueAt) {
+
+    /** Whether every payload could be read (a row whose could not is parked when due). */
+    boolean readable() {
+      return messages.stream().allMatch(m -> m.payload() != null);
+    }
+  }
+
+  private static String[] column(List<OutboxRow> messages, Function<OutboxRow, String> field) {
+    return messages.stream().map(field).toArray(String[]::new);
   }
 
   /** Every hold, oldest first, with the messages each holds now. */

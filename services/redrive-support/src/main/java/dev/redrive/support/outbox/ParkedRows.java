@@ -4,7 +4,8 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,7 +36,7 @@ public class ParkedRows {
    * @param id the outbox id it had, and gets back when re-queued
    * @param heldBehind the parked row it waits behind, or null when it failed itself
    * @param attempts how often the relay tried to send it
-   * @param payloadBytes the size of each message's payload
+   * @param payloadBytes the size of each message's payload (null for one that cannot be read)
    */
   public record ParkedRow(
       long id,
@@ -58,11 +59,9 @@ public class ParkedRows {
     }
     return jdbc.sql(
             """
-            SELECT id, topics, message_keys, event_ids, event_types,
-              (SELECT array_agg(octet_length(p) ORDER BY n)
-                 FROM unnest(payloads) WITH ORDINALITY AS u(p, n)) AS payload_bytes,
-              due_at, parked_at, attempts, cause, held_behind
-            FROM outbox_parked ORDER BY id LIMIT ?""")
+            SELECT %s, parked_at, attempts, cause, held_behind
+            FROM outbox_parked ORDER BY id LIMIT ?"""
+                .formatted(OutboxPayloads.COLUMNS))
         .param(limit)
         .query(ParkedRows::row)
         .list();
@@ -90,9 +89,10 @@ public class ParkedRows {
                   WHERE p.id = t.id OR (p.id > t.id AND p.message_keys && t.message_keys)
                   RETURNING p.*)
                 INSERT INTO outbox (id, topics, message_keys, event_ids, event_types, payloads,
-                  due_at, created_at, shard)
-                SELECT id, topics, message_keys, event_ids, event_types, payloads, due_at,
-                  created_at, outbox_shard(message_keys[1], (SELECT shards FROM outbox_relay))
+                  packed_payloads, due_at, created_at, shard)
+                SELECT id, topics, message_keys, event_ids, event_types, payloads, packed_payloads,
+                  due_at, created_at,
+                  outbox_shard(message_keys[1], (SELECT shards FROM outbox_relay))
                 FROM moved ORDER BY id
                 RETURNING id""")
             .param(id)
@@ -119,12 +119,21 @@ public class ParkedRows {
         strings(rs.getArray("message_keys")),
         strings(rs.getArray("event_ids")),
         strings(rs.getArray("event_types")),
-        Arrays.stream((Integer[]) rs.getArray("payload_bytes").getArray()).toList(),
+        payloadBytes(OutboxPayloads.messagesOf(rs)),
         rs.getTimestamp("due_at").toInstant(),
         rs.getTimestamp("parked_at").toInstant(),
         rs.getInt("attempts"),
         rs.getString("cause"),
         rs.getObject("held_behind", Long.class));
+  }
+
+  /** The size of each payload; null for one that cannot be read from the row's packed payloads. */
+  private static List<Integer> payloadBytes(List<RelaySession.OutboxRow> messages) {
+    List<Integer> sizes = new ArrayList<>(messages.size());
+    for (RelaySession.OutboxRow message : messages) {
+      sizes.add(message.payload() == null ? null : message.payload().length);
+    }
+    return Collections.unmodifiableList(sizes);
   }
 
   private static List<String> strings(Array array) throws SQLException {

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -249,6 +250,15 @@ final class RelaySession implements AutoCloseable {
   void send(List<OutboxRow> messages, long[] ids) {
     producer.beginTransaction();
     for (OutboxRow row : messages) {
+      if (row.payload() == null) {
+        // an outbox message always has a payload: null means the row's could not be read
+        throw new SerializationException(
+            "message "
+                + row.eventId()
+                + " of outbox row "
+                + row.id()
+                + ": its payload cannot be read from the row's packed payloads");
+      }
       ProducerRecord<String, byte[]> record =
           new ProducerRecord<>(row.topic(), row.key(), row.payload());
       record.headers().add(RedriveHeaders.EVENT_TYPE, utf8(row.eventType()));

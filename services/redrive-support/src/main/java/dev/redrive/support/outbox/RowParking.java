@@ -73,9 +73,9 @@ final class RowParking {
             """
             WITH moved AS (DELETE FROM outbox WHERE id = ? RETURNING *)
             INSERT INTO outbox_parked (id, topics, message_keys, event_ids, event_types, payloads,
-              due_at, created_at, attempts, cause, held_behind)
-            SELECT id, topics, message_keys, event_ids, event_types, payloads, due_at, created_at,
-              ?, ?, ?
+              packed_payloads, due_at, created_at, attempts, cause, held_behind)
+            SELECT id, topics, message_keys, event_ids, event_types, payloads, packed_payloads,
+              due_at, created_at, ?, ?, ?
             FROM moved""")
         .param(id)
         .param(attempts)

@@ -202,10 +202,18 @@ class OutboxRelayIT {
           // seen from inside the transaction, before the relay can send any of it
           assertThat(rowsLeft()).isBetween(2, 100);
           assertThat(
-                  jdbc.sql("SELECT sum(cardinality(payloads)) FROM outbox")
+                  jdbc.sql("SELECT sum(cardinality(topics)) FROM outbox")
                       .query(Integer.class)
                       .single())
               .isEqualTo(300);
+          // each row's payloads are packed into one compressed value
+          assertThat(
+                  jdbc.sql(
+                          "SELECT count(*) FROM outbox"
+                              + " WHERE payloads IS NOT NULL OR packed_payloads IS NULL")
+                      .query(Integer.class)
+                      .single())
+              .isZero();
         });
     List<ConsumerRecord<String, Object>> records = readUntil(executionId, 300);
     assertThat(readFor(executionId, Duration.ofSeconds(1))).hasSize(300);
@@ -279,13 +287,8 @@ class OutboxRelayIT {
     try (KafkaProducer<String, byte[]> zombie = zombieProducer(relayId)) {
       zombie.initTransactions();
       zombie.beginTransaction();
-      for (byte[] payload :
-          jdbc.sql(
-                  "SELECT p FROM outbox, unnest(payloads) WITH ORDINALITY AS u(p, n)"
-                      + " ORDER BY id, n")
-              .query(byte[].class)
-              .list()) {
-        zombie.send(new ProducerRecord<>(topic, executionId, payload)).get();
+      for (RelaySession.OutboxRow message : storedMessages()) {
+        zombie.send(new ProducerRecord<>(topic, executionId, message.payload())).get();
       }
 
       startRelay();
@@ -405,6 +408,57 @@ class OutboxRelayIT {
               assertThat(meters.get("redrive.outbox.parked").gauge().value()).isEqualTo(2);
               assertThat(meters.get("redrive.outbox.backlog").gauge().value()).isZero();
             });
+    assertThat(rowsLeft()).isZero();
+  }
+
+  @Test
+  void shouldSendTheRowsWrittenBeforePackedPayloadsFromTheirArrays() {
+    String executionId = "exec-" + UUID.randomUUID();
+    publishInOneTransaction(executionId, 5);
+    // as the outbox wrote rows before V0_8: one payload per element of the payloads array
+    for (RelaySession.OutboxRow message : storedMessages()) {
+      jdbc.sql("UPDATE outbox SET payloads = ARRAY[?], packed_payloads = NULL WHERE id = ?")
+          .param(message.payload())
+          .param(message.id())
+          .update();
+    }
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM outbox WHERE payloads IS NULL")
+                .query(Long.class)
+                .single())
+        .isZero();
+
+    startRelay();
+
+    assertThat(readUntil(executionId, 5))
+        .extracting(r -> ((RetryRequested) r.value()).getNote())
+        .isSorted()
+        .hasSize(5);
+    await().atMost(Duration.ofSeconds(15)).until(this::rowsLeft, n -> n == 0);
+  }
+
+  @Test
+  void shouldParkARowWhosePackedPayloadsCannotBeReadAndSendTheOthers() {
+    String damaged = "exec-" + UUID.randomUUID();
+    String other = "exec-" + UUID.randomUUID();
+    RetryRequested lost = request(damaged);
+    transaction.executeWithoutResult(status -> outbox.publish(RedriveTopics.REQUESTS, lost));
+    transaction.executeWithoutResult(
+        status -> outbox.publish(RedriveTopics.REQUESTS, request(other)));
+    // a value no version of OutboxPayloads wrote
+    jdbc.sql("UPDATE outbox SET packed_payloads = '\\x09000000ff00' WHERE ? = ANY(message_keys)")
+        .param(damaged)
+        .update();
+
+    startRelay();
+
+    assertThat(readUntil(other, 1)).hasSize(1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> parkedRows.count() == 1);
+    ParkedRows.ParkedRow parked = parkedRows.list(10).get(0);
+    assertThat(parked.eventIds()).containsExactly(lost.getEventId());
+    assertThat(parked.cause()).contains("cannot be read from the row's packed payloads");
+    assertThat(parked.payloadBytes()).containsExactly((Integer) null);
+    assertThat(readFor(damaged, Duration.ofSeconds(1))).isEmpty();
     assertThat(rowsLeft()).isZero();
   }
 
@@ -658,6 +712,16 @@ class OutboxRelayIT {
             TRANSACTIONAL_ID_PREFIX + relayId),
         new StringSerializer(),
         new ByteArraySerializer());
+  }
+
+  /** The messages waiting in the outbox, in the order the relay sends them. */
+  private List<RelaySession.OutboxRow> storedMessages() {
+    List<RelaySession.OutboxRow> messages = new ArrayList<>();
+    jdbc.sql("SELECT " + OutboxPayloads.COLUMNS + " FROM outbox ORDER BY id")
+        .query((rs, n) -> OutboxPayloads.messagesOf(rs))
+        .list()
+        .forEach(messages::addAll);
+    return messages;
   }
 
   private void publishInOneTransaction(String executionId, int events) {

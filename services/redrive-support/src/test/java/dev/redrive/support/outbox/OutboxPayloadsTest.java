@@ -1,0 +1,83 @@
+package dev.redrive.support.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.redrive.support.outbox.OutboxPayloads.UnreadablePayloadsException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OutboxPayloadsTest {
+
+  @Test
+  void unpacksThePayloadsInTheirOrderEmptyOnesIncluded() {
+    List<byte[]> payloads = List.of(bytes("first"), new byte[0], bytes("third, longer"));
+
+    List<byte[]> unpacked = OutboxPayloads.unpack(OutboxPayloads.pack(payloads));
+
+    assertThat(unpacked).hasSize(3);
+    for (int i = 0; i < payloads.size(); i++) {
+      assertThat(unpacked.get(i)).isEqualTo(payloads.get(i));
+    }
+    assertThat(OutboxPayloads.unpack(OutboxPayloads.pack(List.of()))).isEmpty();
+  }
+
+  @Test
+  void keepsAFractionOfTheBytesOfEventsThatRepeatTheirContext() {
+    String context =
+        "{\"executionId\":\"exec-42\",\"phase\":\"build\",\"previousAttempts\":[{\"error\":"
+            + "\"EXIT_CRITERIA_NOT_MET: tests failed\",\"checks\":[\"unit\",\"lint\"]}]}";
+    List<byte[]> payloads =
+        List.of(bytes("RetryCommand " + context), bytes("RetryContextAssembled " + context));
+    int plain = payloads.stream().mapToInt(p -> p.length).sum();
+
+    byte[] packed = OutboxPayloads.pack(payloads);
+
+    assertThat(packed.length).isLessThan(plain * 2 / 3);
+  }
+
+  @Test
+  void packsBytesThatDoNotCompressWithLittleOverhead() {
+    byte[] random = new byte[50_000];
+    new Random(7).nextBytes(random);
+
+    byte[] packed = OutboxPayloads.pack(List.of(random));
+
+    assertThat(packed.length).isLessThan(random.length + random.length / 100 + 32);
+    assertThat(OutboxPayloads.unpack(packed).get(0)).isEqualTo(random);
+  }
+
+  @Test
+  void refusesAValueOfAnotherFormatADamagedBlockOrAnImpossibleLength() {
+    byte[] packed =
+        OutboxPayloads.pack(List.of(bytes("a payload that is long enough to compress")));
+
+    byte[] otherVersion = packed.clone();
+    otherVersion[0] = 9;
+    assertThatThrownBy(() -> OutboxPayloads.unpack(otherVersion))
+        .isInstanceOf(UnreadablePayloadsException.class)
+        .hasMessageContaining("version byte 9");
+
+    byte[] cut = Arrays.copyOf(packed, packed.length - 3);
+    assertThatThrownBy(() -> OutboxPayloads.unpack(cut))
+        .isInstanceOf(UnreadablePayloadsException.class);
+
+    byte[] huge = packed.clone();
+    ByteBuffer.wrap(huge, 1, Integer.BYTES).putInt(OutboxPayloads.MAX_UNPACKED_BYTES + 1);
+    assertThatThrownBy(() -> OutboxPayloads.unpack(huge))
+        .isInstanceOf(UnreadablePayloadsException.class)
+        .hasMessageContaining("out of range");
+
+    assertThatThrownBy(() -> OutboxPayloads.unpack(new byte[0]))
+        .isInstanceOf(UnreadablePayloadsException.class)
+        .hasMessageContaining("missing");
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
