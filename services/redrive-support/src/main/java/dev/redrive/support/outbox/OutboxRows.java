@@ -22,8 +22,8 @@ final class OutboxRows {
   /**
    * At most this many bytes of messages (before their payloads are packed, {@link OutboxPayloads})
    * share a row, so that even a row whose payloads do not compress stays below the outbox table's
-   * {@code toast_tuple_target} (8,160) and is stored in its page. A larger message gets a row of its
-   * own.
+   * {@code toast_tuple_target} (8,160) and is stored in its page. A larger message gets a row of
+   * its own.
    */
   static final int ROW_BYTES = 7_000;
 
