@@ -11,17 +11,22 @@ import java.util.Set;
  */
 public interface AttemptLog {
 
-  /** Records started attempts (at most one report per attempt id). */
-  void recordStarted(List<AttemptReport.Started> started);
+  /**
+   * Records started attempts (at most one report per attempt id); returns the attempt ids recorded.
+   * An attempt already known (a redelivered report, or one under another event id) is not among
+   * them.
+   */
+  Set<String> recordStarted(List<AttemptReport.Started> started);
 
   /**
    * Records succeeded attempts (at most one report per attempt id).
    *
-   * @return the ids of the recorded ones that a retry command started (their {@code AttemptStarted}
-   *     named the command): the retries that succeeded, as opposed to a first run or a loop's
-   *     re-run
+   * @return per attempt recorded, whether a retry command started it (its {@code AttemptStarted}
+   *     named the command): a retry that succeeded, as opposed to a first run or a loop's re-run.
+   *     An attempt that already ended (a redelivered report, or one under another event id) is not
+   *     among them.
    */
-  Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded);
+  Map<String, Boolean> recordSucceeded(List<AttemptReport.Succeeded> succeeded);
 
   /**
    * Records failures (at most one report per attempt id and per execution) with their checks;

@@ -23,8 +23,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -45,38 +45,40 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
-  public void recordStarted(List<AttemptReport.Started> started) {
+  public Set<String> recordStarted(List<AttemptReport.Started> started) {
     if (started.isEmpty()) {
-      return;
+      return Set.of();
     }
-    jdbc.sql(
-            """
+    return new HashSet<>(
+        jdbc.sql(
+                """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
               command_id, occurred_at, pipeline, source)
             SELECT a, e, p, n::int, 'STARTED', c, o::timestamptz, pl, s
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
               ?::text[], ?::text[]) AS t(a, e, p, n, c, o, pl, s)
-            ON CONFLICT (attempt_id) DO NOTHING""")
-        .param(texts(started, AttemptReport.Started::attemptId))
-        .param(texts(started, s -> s.meta().executionId()))
-        .param(texts(started, AttemptReport.Started::phase))
-        .param(texts(started, s -> String.valueOf(s.attemptNumber())))
-        .param(texts(started, AttemptReport.Started::commandId))
-        .param(texts(started, s -> s.meta().occurredAt().toString()))
-        .param(texts(started, s -> s.meta().pipeline()))
-        .param(texts(started, s -> s.meta().source()))
-        .update();
+            ON CONFLICT (attempt_id) DO NOTHING
+            RETURNING attempt_id""")
+            .param(texts(started, AttemptReport.Started::attemptId))
+            .param(texts(started, s -> s.meta().executionId()))
+            .param(texts(started, AttemptReport.Started::phase))
+            .param(texts(started, s -> String.valueOf(s.attemptNumber())))
+            .param(texts(started, AttemptReport.Started::commandId))
+            .param(texts(started, s -> s.meta().occurredAt().toString()))
+            .param(texts(started, s -> s.meta().pipeline()))
+            .param(texts(started, s -> s.meta().source()))
+            .query(String.class)
+            .list());
   }
 
   @Override
-  public Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+  public Map<String, Boolean> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
     if (succeeded.isEmpty()) {
-      return Set.of();
+      return Map.of();
     }
-    return new HashSet<>(
-        jdbc
-            .sql(
-                """
+    Map<String, Boolean> recorded = new HashMap<>();
+    jdbc.sql(
+            """
             INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
               duration_ms, occurred_at, pipeline, source)
             SELECT a, e, p, n::int, 'SUCCEEDED', d::bigint, o::timestamptz, pl, s
@@ -86,21 +88,19 @@ public class JdbcAttemptLog implements AttemptLog {
               duration_ms = excluded.duration_ms, occurred_at = excluded.occurred_at
             WHERE attempt.outcome = 'STARTED'
             RETURNING attempt_id, command_id""")
-            .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
-            .param(texts(succeeded, s -> s.meta().executionId()))
-            .param(texts(succeeded, AttemptReport.Succeeded::phase))
-            .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
-            .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
-            .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
-            .param(texts(succeeded, s -> s.meta().pipeline()))
-            .param(texts(succeeded, s -> s.meta().source()))
-            .query(
-                (row, n) ->
-                    row.getString("command_id") == null ? null : row.getString("attempt_id"))
-            .list()
-            .stream()
-            .filter(Objects::nonNull)
-            .toList());
+        .param(texts(succeeded, AttemptReport.Succeeded::attemptId))
+        .param(texts(succeeded, s -> s.meta().executionId()))
+        .param(texts(succeeded, AttemptReport.Succeeded::phase))
+        .param(texts(succeeded, s -> String.valueOf(s.attemptNumber())))
+        .param(texts(succeeded, s -> String.valueOf(s.durationMs())))
+        .param(texts(succeeded, s -> s.meta().occurredAt().toString()))
+        .param(texts(succeeded, s -> s.meta().pipeline()))
+        .param(texts(succeeded, s -> s.meta().source()))
+        .query(
+            (RowCallbackHandler)
+                row ->
+                    recorded.put(row.getString("attempt_id"), row.getString("command_id") != null));
+    return recorded;
   }
 
   @Override

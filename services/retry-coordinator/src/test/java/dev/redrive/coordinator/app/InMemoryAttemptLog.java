@@ -44,22 +44,28 @@ final class InMemoryAttemptLog implements AttemptLog {
   }
 
   @Override
-  public void recordStarted(List<AttemptReport.Started> started) {
-    started.forEach(
-        s ->
-            attempts.putIfAbsent(
-                s.attemptId(),
-                new Attempt(
-                    new PhaseKey(s.meta().executionId(), s.phase()),
-                    s.attemptNumber(),
-                    "STARTED",
-                    null,
-                    s.commandId())));
+  public Set<String> recordStarted(List<AttemptReport.Started> started) {
+    Set<String> recorded = new HashSet<>();
+    for (AttemptReport.Started s : started) {
+      Attempt known =
+          attempts.putIfAbsent(
+              s.attemptId(),
+              new Attempt(
+                  new PhaseKey(s.meta().executionId(), s.phase()),
+                  s.attemptNumber(),
+                  "STARTED",
+                  null,
+                  s.commandId()));
+      if (known == null) {
+        recorded.add(s.attemptId());
+      }
+    }
+    return recorded;
   }
 
   @Override
-  public Set<String> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
-    Set<String> retried = new HashSet<>();
+  public Map<String, Boolean> recordSucceeded(List<AttemptReport.Succeeded> succeeded) {
+    Map<String, Boolean> recorded = new HashMap<>();
     for (AttemptReport.Succeeded s : succeeded) {
       if (endable(s.attemptId())) {
         Attempt started = attempts.get(s.attemptId());
@@ -72,12 +78,10 @@ final class InMemoryAttemptLog implements AttemptLog {
                 "SUCCEEDED",
                 null,
                 commandId));
-        if (commandId != null) {
-          retried.add(s.attemptId());
-        }
+        recorded.put(s.attemptId(), commandId != null);
       }
     }
-    return retried;
+    return recorded;
   }
 
   @Override

@@ -191,6 +191,39 @@ class RecordAttemptTest {
   }
 
   @Test
+  void shouldChangeNothingWhenABatchOfStartedSucceededAndFailedReportsIsDeliveredAgain() {
+    // given attempt 1 started and failed (retried), then attempt 2 started and succeeded
+    EventMeta first = meta("evt-s1");
+    List<AttemptReport> batch =
+        List.of(
+            new AttemptReport.Started(first, "att-1", "build", 1, null),
+            failed("evt-f1", 1),
+            new AttemptReport.Started(meta("evt-s2"), "att-2", "build", 2, "cmd-2"),
+            new AttemptReport.Succeeded(meta("evt-ok2"), "att-2", "build", 2, 50));
+    recordAttempt.record(batch);
+    ExecutionStatus after = executions.status(EXECUTION);
+    BudgetCounts budget = budgets.counts.get(new BudgetScope("pipeline", "payments"));
+
+    // when the whole batch arrives again (its offsets were never committed), and once more with
+    // the started report under a new event id
+    recordAttempt.record(batch);
+    recordAttempt.record(
+        List.of(new AttemptReport.Started(meta("evt-s1b"), "att-1", "build", 1, null)));
+
+    // then nothing is counted, retried or set again
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    assertThat(executions.status(EXECUTION)).isEqualTo(after);
+    assertThat(budgets.counts.get(new BudgetScope("pipeline", "payments"))).isEqualTo(budget);
+    assertThat(meters.counter("redrive.retries.succeeded", "phase", "build").count()).isEqualTo(1);
+    assertThat(meters.counter("redrive.attempt.reports.repeated", "report", "started").count())
+        .isEqualTo(3);
+    assertThat(meters.counter("redrive.attempt.reports.repeated", "report", "succeeded").count())
+        .isEqualTo(1);
+    assertThat(meters.counter("redrive.attempt.reports.repeated", "report", "failed").count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void shouldPauseInsteadOfRetryingWhenTheRetryBudgetIsSpent() {
     // given a pipeline whose window already holds as many retries as its budget allows
     budgets.counts.put(new BudgetScope("pipeline", "payments"), new BudgetCounts(10, 10));
@@ -385,6 +418,10 @@ class RecordAttemptTest {
 
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
     return failed(eventId, attemptNumber, null);
+  }
+
+  private static EventMeta meta(String eventId) {
+    return new EventMeta(eventId, EXECUTION, "payments", "runner", NOW, eventId);
   }
 
   private static AttemptReport.Failed failed(
