@@ -2,15 +2,22 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redrive.coordinator.app.ContextToSave;
+import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.RetryContext;
+import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.persistence.JdbcAttemptLog;
 import dev.redrive.coordinator.persistence.JdbcExecutionQueries;
 import dev.redrive.coordinator.persistence.JdbcExecutionStore;
+import dev.redrive.coordinator.persistence.JdbcRetryContexts;
 import dev.redrive.coordinator.persistence.JdbcStatementPlans;
 import dev.redrive.testkit.RedriveInfrastructure;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.MigrationVersion;
@@ -24,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What performance step 2 (issue 16) took off the decision path, against a real database: a phase's
  * first failure is known from its counter (V14) so that its history is not read back, the phases of
- * an execution are known from its attempts instead of being written with each report, and a batch
- * reuses cached plans.
+ * an execution are known from its attempts instead of being written with each report, a batch
+ * reuses cached plans, and a retry's context and why are packed (V17).
  */
 class DecisionPathStoreIT {
 
@@ -94,6 +101,48 @@ class DecisionPathStoreIT {
   }
 
   @Test
+  void shouldKeepARetrysContextAndWhyPackedAndStillReadThoseWrittenAsText() {
+    JdbcClient jdbc = JdbcClient.create(database("packed_documents", MigrationVersion.LATEST));
+    jdbc.sql(
+            """
+            INSERT INTO execution (execution_id, source, status, last_retry_command)
+            VALUES ('exec-1', 'r', 'RETRY_SCHEDULED', 'cmd-2')""")
+        .update();
+    // as written before V17: the context and the why as text
+    retryContext(jdbc, "cmd-1", "written as text", "2026-12-06T10:00:01Z");
+    RetryContext context =
+        new RetryContextAssembler(10_000)
+            .assemble("exec-1", "build", 2, 3, List.of(), List.of("a note: check the cache"));
+    ExplainedDecision why =
+        json.readValue(decision("packed", "2026-12-06T10:00:02Z"), ExplainedDecision.class);
+    EventMeta cause =
+        new EventMeta("evt-1", "exec-1", "payments", "runner", Instant.now(), "evt-1");
+
+    new JdbcRetryContexts(jdbc, json)
+        .saveContexts(List.of(new ContextToSave("cmd-2", context, cause, true, why)));
+
+    assertThat(
+            jdbc.sql(
+                    """
+                    SELECT context IS NULL AND decision IS NULL AND packed_documents IS NOT NULL
+                    FROM retry_context WHERE command_id = 'cmd-2'""")
+                .query(Boolean.class)
+                .single())
+        .as("packed, not as text")
+        .isTrue();
+    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+    assertThat(json.readTree(queries.contextJson("cmd-2").orElseThrow()))
+        .isEqualTo(json.valueToTree(context));
+    assertThat(queries.lastDecision("exec-1")).get().extracting("reason").isEqualTo("packed");
+    assertThat(queries.contextJson("cmd-1")).contains("{}");
+    jdbc.sql("UPDATE execution SET last_retry_command = 'cmd-1'").update();
+    assertThat(queries.lastDecision("exec-1"))
+        .get()
+        .extracting("reason")
+        .isEqualTo("written as text");
+  }
+
+  @Test
   void shouldKnowThePhasesAnnouncedThenThoseOnlyAttemptsNamed() {
     JdbcClient jdbc = JdbcClient.create(database("phases", MigrationVersion.LATEST));
     new JdbcExecutionStore(jdbc, json).setPhases("exec-1", List.of("fetch", "build"));
@@ -158,14 +207,16 @@ class DecisionPathStoreIT {
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
               decision)
             VALUES (?, 'exec-1', 'build', 2, '{}', ?)""")
-        .params(
-            command,
-            "{\"phase\":\"build\",\"attemptNumber\":1,\"outcome\":\"RETRY\",\"reason\":\""
-                + reason
-                + "\",\"decidedAt\":\""
-                + at
-                + "\"}")
+        .params(command, decision(reason, at))
         .update();
+  }
+
+  private static String decision(String reason, String at) {
+    return "{\"phase\":\"build\",\"attemptNumber\":1,\"outcome\":\"RETRY\",\"reason\":\""
+        + reason
+        + "\",\"decidedAt\":\""
+        + at
+        + "\"}";
   }
 
   private static void attempt(JdbcClient jdbc, String execution, String phase, String at) {

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -175,9 +176,9 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public Optional<String> contextJson(String commandId) {
-    return jdbc.sql("SELECT context::text FROM retry_context WHERE command_id = ?")
+    return jdbc.sql("SELECT context, packed_documents FROM retry_context WHERE command_id = ?")
         .param(commandId)
-        .query(String.class)
+        .query((rs, n) -> RetryDocuments.context(rs.getBytes(2), rs.getString(1)))
         .optional();
   }
 
@@ -216,16 +217,18 @@ public class JdbcExecutionQueries implements ExecutionQueries {
     return jdbc
         .sql(
             """
-            SELECT x.last_decision AS d FROM execution x
+            SELECT x.last_decision AS d, NULL::bytea AS p FROM execution x
             WHERE x.execution_id = ? AND x.last_decision IS NOT NULL
             UNION ALL
-            SELECT r.decision FROM execution x
+            SELECT r.decision, r.packed_documents FROM execution x
             JOIN retry_context r ON r.command_id = x.last_retry_command
-            WHERE x.execution_id = ? AND r.decision IS NOT NULL""")
+            WHERE x.execution_id = ?
+              AND (r.decision IS NOT NULL OR r.packed_documents IS NOT NULL)""")
         .params(executionId, executionId)
-        .query(String.class)
+        .query((rs, n) -> RetryDocuments.decision(rs.getBytes("p"), rs.getString("d")))
         .list()
         .stream()
+        .filter(Objects::nonNull)
         .map(text -> json.readValue(text, ExplainedDecision.class))
         .max(Comparator.comparing(ExplainedDecision::decidedAt));
   }

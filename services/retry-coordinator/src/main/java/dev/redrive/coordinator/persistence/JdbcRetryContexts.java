@@ -9,7 +9,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The retry_context table: the context each retry command carried, as JSON. */
+/**
+ * The retry_context table: the context each retry command carried and why the retry was made, as
+ * JSON packed into one value ({@link RetryDocuments}).
+ */
 @Repository
 public class JdbcRetryContexts implements RetryContexts {
 
@@ -26,24 +29,29 @@ public class JdbcRetryContexts implements RetryContexts {
     if (contexts.isEmpty()) {
       return;
     }
+    byte[][] documents = new byte[contexts.size()][];
+    for (int i = 0; i < documents.length; i++) {
+      ContextToSave c = contexts.get(i);
+      documents[i] =
+          RetryDocuments.pack(
+              json.writeValueAsBytes(c.context()),
+              c.decision() == null ? null : json.writeValueAsBytes(c.decision()));
+    }
     jdbc.sql(
             """
-            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number, context,
-              pipeline, source, automatic, decision)
-            SELECT c, e, p, n::int, x, pl, s, a::boolean, d
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-              ?::text[], ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a, d)""")
+            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number,
+              packed_documents, pipeline, source, automatic)
+            SELECT c, e, p, n::int, x, pl, s, a::boolean
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[],
+              ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a)""")
         .param(texts(contexts, ContextToSave::commandId))
         .param(texts(contexts, c -> c.context().executionId()))
         .param(texts(contexts, c -> c.context().phase()))
         .param(texts(contexts, c -> String.valueOf(c.context().currentAttempt())))
-        .param(texts(contexts, c -> json.writeValueAsString(c.context())))
+        .param(documents)
         .param(texts(contexts, c -> c.cause().pipeline()))
         .param(texts(contexts, c -> c.cause().source()))
         .param(texts(contexts, c -> String.valueOf(c.automatic())))
-        .param(
-            texts(
-                contexts, c -> c.decision() == null ? null : json.writeValueAsString(c.decision())))
         .update();
   }
 }

@@ -1,9 +1,9 @@
-package dev.redrive.support.outbox;
+package dev.redrive.support.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redrive.support.outbox.OutboxPayloads.UnreadablePayloadsException;
+import dev.redrive.support.pack.PackedBytes.UnreadableException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class OutboxPayloadsTest {
+class PackedBytesTest {
 
   @Test
-  void unpacksThePayloadsInTheirOrderEmptyOnesIncluded() {
+  void unpacksThePartsInTheirOrderEmptyOnesIncluded() {
     List<byte[]> payloads = List.of(bytes("first"), new byte[0], bytes("third, longer"));
 
-    List<byte[]> unpacked = OutboxPayloads.unpack(OutboxPayloads.pack(payloads));
+    List<byte[]> unpacked = PackedBytes.unpack(PackedBytes.pack(payloads));
 
     assertThat(unpacked).hasSize(3);
     for (int i = 0; i < payloads.size(); i++) {
       assertThat(unpacked.get(i)).isEqualTo(payloads.get(i));
     }
-    assertThat(OutboxPayloads.unpack(OutboxPayloads.pack(List.of()))).isEmpty();
+    assertThat(PackedBytes.unpack(PackedBytes.pack(List.of()))).isEmpty();
   }
 
   @Test
@@ -35,7 +35,7 @@ class OutboxPayloadsTest {
         List.of(bytes("RetryCommand " + context), bytes("RetryContextAssembled " + context));
     int plain = payloads.stream().mapToInt(p -> p.length).sum();
 
-    byte[] packed = OutboxPayloads.pack(payloads);
+    byte[] packed = PackedBytes.pack(payloads);
 
     assertThat(packed.length).isLessThan(plain * 2 / 3);
   }
@@ -45,35 +45,33 @@ class OutboxPayloadsTest {
     byte[] random = new byte[50_000];
     new Random(7).nextBytes(random);
 
-    byte[] packed = OutboxPayloads.pack(List.of(random));
+    byte[] packed = PackedBytes.pack(List.of(random));
 
     assertThat(packed.length).isLessThan(random.length + random.length / 100 + 32);
-    assertThat(OutboxPayloads.unpack(packed).get(0)).isEqualTo(random);
+    assertThat(PackedBytes.unpack(packed).get(0)).isEqualTo(random);
   }
 
   @Test
   void refusesAValueOfAnotherFormatADamagedBlockOrAnImpossibleLength() {
-    byte[] packed =
-        OutboxPayloads.pack(List.of(bytes("a payload that is long enough to compress")));
+    byte[] packed = PackedBytes.pack(List.of(bytes("a payload that is long enough to compress")));
 
     byte[] otherVersion = packed.clone();
     otherVersion[0] = 9;
-    assertThatThrownBy(() -> OutboxPayloads.unpack(otherVersion))
-        .isInstanceOf(UnreadablePayloadsException.class)
+    assertThatThrownBy(() -> PackedBytes.unpack(otherVersion))
+        .isInstanceOf(UnreadableException.class)
         .hasMessageContaining("version byte 9");
 
     byte[] cut = Arrays.copyOf(packed, packed.length - 3);
-    assertThatThrownBy(() -> OutboxPayloads.unpack(cut))
-        .isInstanceOf(UnreadablePayloadsException.class);
+    assertThatThrownBy(() -> PackedBytes.unpack(cut)).isInstanceOf(UnreadableException.class);
 
     byte[] huge = packed.clone();
-    ByteBuffer.wrap(huge, 1, Integer.BYTES).putInt(OutboxPayloads.MAX_UNPACKED_BYTES + 1);
-    assertThatThrownBy(() -> OutboxPayloads.unpack(huge))
-        .isInstanceOf(UnreadablePayloadsException.class)
+    ByteBuffer.wrap(huge, 1, Integer.BYTES).putInt(PackedBytes.MAX_UNPACKED_BYTES + 1);
+    assertThatThrownBy(() -> PackedBytes.unpack(huge))
+        .isInstanceOf(UnreadableException.class)
         .hasMessageContaining("out of range");
 
-    assertThatThrownBy(() -> OutboxPayloads.unpack(new byte[0]))
-        .isInstanceOf(UnreadablePayloadsException.class)
+    assertThatThrownBy(() -> PackedBytes.unpack(new byte[0]))
+        .isInstanceOf(UnreadableException.class)
         .hasMessageContaining("missing");
   }
 

@@ -1,0 +1,45 @@
+package dev.redrive.coordinator.persistence;
+
+import dev.redrive.support.pack.PackedBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * How a {@code retry_context} row keeps the context its command carried and why the retry was made:
+ * both as JSON, packed into one value (column {@code packed_documents}, V17: about a third of their
+ * bytes, written on every retry) or, in rows written before, as the text columns {@code context}
+ * and {@code decision}.
+ */
+final class RetryDocuments {
+
+  private RetryDocuments() {}
+
+  /** The value of {@code packed_documents}; {@code decisionJson} may be null. */
+  static byte[] pack(byte[] contextJson, byte[] decisionJson) {
+    return PackedBytes.pack(
+        List.of(contextJson, decisionJson == null ? new byte[0] : decisionJson));
+  }
+
+  /** The context's JSON: from the packed value when there is one, else the text column. */
+  static String context(byte[] packed, String contextText) {
+    return packed == null ? contextText : part(packed, 0);
+  }
+
+  /** The why's JSON, or null when the retry kept none. */
+  static String decision(byte[] packed, String decisionText) {
+    if (packed == null) {
+      return decisionText;
+    }
+    String decision = part(packed, 1);
+    return decision.isEmpty() ? null : decision;
+  }
+
+  private static String part(byte[] packed, int index) {
+    List<byte[]> parts = PackedBytes.unpack(packed);
+    if (parts.size() != 2) {
+      throw new PackedBytes.UnreadableException(
+          parts.size() + " parts where a retry's context and why are 2");
+    }
+    return new String(parts.get(index), StandardCharsets.UTF_8);
+  }
+}
