@@ -2,6 +2,7 @@ package dev.redrive.support.pack;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class PackedBytes {
 
   public static final byte VERSION = 1;
+
+  /** The version byte and the uncompressed length. */
+  private static final int HEADER = 1 + Integer.BYTES;
 
   /**
    * No value unpacks to more than this (an outbox row holds about 7 kB, or one message up to {@code
@@ -65,21 +69,19 @@ public final class PackedBytes {
   /** The parts, in their order, as one value. */
   public static byte[] pack(List<byte[]> parts) {
     int length = 0;
-    for (byte[] payload : parts) {
-      length += Integer.BYTES + payload.length;
+    for (byte[] part : parts) {
+      length += Integer.BYTES + part.length;
     }
     ByteBuffer plain = ByteBuffer.allocate(length);
-    for (byte[] payload : parts) {
-      plain.putInt(payload.length).put(payload);
+    for (byte[] part : parts) {
+      plain.putInt(part.length).put(part);
     }
-    byte[] packed = new byte[1 + Integer.BYTES + COMPRESSOR.maxCompressedLength(length)];
+    byte[] packed = new byte[HEADER + COMPRESSOR.maxCompressedLength(length)];
     packed[0] = VERSION;
     ByteBuffer.wrap(packed, 1, Integer.BYTES).putInt(length);
     int compressed =
-        COMPRESSOR.compress(plain.array(), 0, length, packed, 1 + Integer.BYTES, packed.length - 5);
-    byte[] exact = new byte[1 + Integer.BYTES + compressed];
-    System.arraycopy(packed, 0, exact, 0, exact.length);
-    return exact;
+        COMPRESSOR.compress(plain.array(), 0, length, packed, HEADER, packed.length - HEADER);
+    return Arrays.copyOf(packed, HEADER + compressed);
   }
 
   /**
@@ -88,7 +90,7 @@ public final class PackedBytes {
    * @throws UnreadableException when the value is not one that {@link #pack} wrote
    */
   public static List<byte[]> unpack(byte[] packed) {
-    if (packed.length < 1 + Integer.BYTES || packed[0] != VERSION) {
+    if (packed.length < HEADER || packed[0] != VERSION) {
       throw new UnreadableException(
           "unknown format (version byte " + (packed.length == 0 ? "missing" : packed[0]) + ")");
     }
@@ -98,7 +100,7 @@ public final class PackedBytes {
     }
     byte[] plain = new byte[length];
     try {
-      int read = DECOMPRESSOR.decompress(packed, 5, packed.length - 5, plain, 0, length);
+      int read = DECOMPRESSOR.decompress(packed, HEADER, packed.length - HEADER, plain, 0, length);
       if (read != length) {
         throw new UnreadableException(read + " bytes unpacked, " + length + " expected");
       }
@@ -113,11 +115,11 @@ public final class PackedBytes {
       }
       int size = buffer.getInt();
       if (size < 0 || size > buffer.remaining()) {
-        throw new UnreadableException("payload of " + size + " bytes past the end");
+        throw new UnreadableException("part of " + size + " bytes past the end");
       }
-      byte[] payload = new byte[size];
-      buffer.get(payload);
-      parts.add(payload);
+      byte[] part = new byte[size];
+      buffer.get(part);
+      parts.add(part);
     }
     return parts;
   }
