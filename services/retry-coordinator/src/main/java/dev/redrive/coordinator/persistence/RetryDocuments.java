@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * How a {@code retry_context} row keeps the context its command carried and why the retry was made:
- * both as JSON, packed into one value (column {@code packed_documents}, V17: about a third of their
- * bytes, written on every retry) or, in rows written before, as the text columns {@code context}
- * and {@code decision}.
+ * both as JSON, packed into one value (column {@code packed_documents}, V17: LZ4 keeps about two
+ * thirds of these 1.7 kB, and the row's WAL went from 2,177 to 1,616 bytes per retry in the
+ * benchmark) or, in rows written before, as the text columns {@code context} and {@code decision}.
  */
 final class RetryDocuments {
 
