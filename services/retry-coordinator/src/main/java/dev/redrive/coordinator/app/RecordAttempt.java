@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,9 +151,12 @@ public class RecordAttempt {
   private BatchWrites record(
       List<AttemptReport> reports, boolean fromSource, boolean lockBudgetFirst) {
     // a report of the attempts topic is recorded once by its attempt id (the attempt log refuses
-    // it again, whatever its event id); another system's failure may carry no attempt id of its
-    // own, so its event id is what makes it once
-    List<AttemptReport> fresh = fromSource ? firstDeliveries(reports) : reports;
+    // it again, whatever its event id); a failure from a source topic may carry no attempt id of
+    // its own, so its event id makes it once, also when its republication comes back on the
+    // attempts topic
+    List<AttemptReport> fresh =
+        firstDeliveries(
+            reports, report -> fromSource || sourceFailures.republishes(report.meta().source()));
     if (fresh.isEmpty()) {
       return null;
     }
@@ -218,17 +222,28 @@ public class RecordAttempt {
     }
   }
 
-  private List<AttemptReport> firstDeliveries(List<AttemptReport> reports) {
-    Set<String> first =
-        new HashSet<>(
-            processed.firstDeliveries(
-                reports.stream().map(report -> report.meta().eventId()).distinct().toList()));
+  /**
+   * The reports without the redeliveries among those that {@code byEventId} selects: their event
+   * ids are kept in {@code processed_event}, and one seen before is skipped. The others pass.
+   */
+  private List<AttemptReport> firstDeliveries(
+      List<AttemptReport> reports, Predicate<AttemptReport> byEventId) {
+    List<String> ids =
+        reports.stream()
+            .filter(byEventId)
+            .map(report -> report.meta().eventId())
+            .distinct()
+            .toList();
+    if (ids.isEmpty()) {
+      return reports;
+    }
+    Set<String> first = new HashSet<>(processed.firstDeliveries(ids));
     List<AttemptReport> fresh = new ArrayList<>();
     for (AttemptReport report : reports) {
-      if (first.remove(report.meta().eventId())) {
+      if (!byEventId.test(report) || first.remove(report.meta().eventId())) {
         fresh.add(report);
       } else {
-        log.debug("event {} already handled", report.meta().eventId());
+        log.debug("event {} already handled", LogText.escape(report.meta().eventId()));
       }
     }
     return fresh;

@@ -14,4 +14,10 @@ public interface SourceFailures {
 
   /** Publishes the failures as AttemptFailed events, with their event ids, in the transaction. */
   void republish(List<AttemptReport.Failed> failures);
+
+  /**
+   * Whether {@code source} names a configured source topic, whose failures this coordinator
+   * republishes: read back from redrive.attempts, such a failure is skipped by its event id.
+   */
+  boolean republishes(String source);
 }

@@ -6,10 +6,12 @@ import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.Retryability;
 import dev.redrive.coordinator.app.AttemptReport;
 import dev.redrive.coordinator.app.SourceFailures;
+import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.util.List;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +21,16 @@ import org.springframework.stereotype.Component;
 class OutboxSourceFailures implements SourceFailures {
 
   private final Outbox outbox;
+  private final Set<String> sources;
 
-  OutboxSourceFailures(Outbox outbox) {
+  OutboxSourceFailures(Outbox outbox, CoordinatorProperties properties) {
     this.outbox = outbox;
+    this.sources = Set.copyOf(properties.sources().keySet());
+  }
+
+  @Override
+  public boolean republishes(String source) {
+    return sources.contains(source);
   }
 
   @Override

@@ -37,6 +37,9 @@ class RecordAttemptTest {
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
   private static final String EXECUTION = "exec-1";
 
+  /** A configured source topic, whose failures the coordinator republishes. */
+  private static final String SOURCE = "billing-topic";
+
   /** Three attempts in all, one second apart: two automatic retries. */
   private static final RetryPolicy THREE_ATTEMPTS =
       new RetryPolicy(3, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), Jitter.NONE, Set.of());
@@ -57,7 +60,17 @@ class RecordAttemptTest {
           budgets,
           new InMemoryProcessedEvents(),
           events,
-          republished::addAll,
+          new SourceFailures() {
+            @Override
+            public void republish(List<AttemptReport.Failed> failures) {
+              republished.addAll(failures);
+            }
+
+            @Override
+            public boolean republishes(String source) {
+              return SOURCE.equals(source);
+            }
+          },
           () ->
               new PolicySet(
                   0,
@@ -348,6 +361,28 @@ class RecordAttemptTest {
     // then it is published again once, in Redrive's words, and retried once
     assertThat(republished).containsExactly(failure);
     assertThat(events.of(RetryScheduled.class)).hasSize(1);
+  }
+
+  @Test
+  void shouldSkipItsOwnRepublicationOfASourcesFailureWhenItComesBackOnTheAttemptsTopic() {
+    // given a failure read from a source topic, decided and published again on redrive.attempts
+    AttemptReport.Failed failure = failed("billing-0@19", 1);
+    EventMeta meta = failure.meta();
+    AttemptReport.Failed fromSource =
+        new AttemptReport.Failed(
+            new EventMeta(meta.eventId(), EXECUTION, null, SOURCE, meta.occurredAt(), null),
+            failure.failure(),
+            PolicyOverride.NONE,
+            null,
+            Map.of());
+    recordAttempt.recordFromSource(List.of(fromSource));
+
+    // when the attempts listener reads the republished failure
+    recordAttempt.record(List.of(republished.get(0)));
+
+    // then it is skipped by its event id, as handled, not as a repeated report
+    assertThat(events.of(RetryScheduled.class)).hasSize(1);
+    assertThat(meters.find("redrive.attempt.reports.repeated").counters()).isEmpty();
   }
 
   @Test
