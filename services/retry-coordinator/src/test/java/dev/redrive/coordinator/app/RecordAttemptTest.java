@@ -329,16 +329,7 @@ class RecordAttemptTest {
   @Test
   void shouldTagTheFailuresOfAnotherSystemWithoutAPipelineAsNoneNotNull() {
     // given a failure of another system, which names no pipeline
-    AttemptReport.Failed failure = failed("evt-1", 1);
-    EventMeta meta = failure.meta();
-    AttemptReport.Failed external =
-        new AttemptReport.Failed(
-            new EventMeta(
-                meta.eventId(), "ext-1", null, "billing", meta.occurredAt(), meta.correlationId()),
-            failure.failure(),
-            PolicyOverride.NONE,
-            null,
-            Map.of());
+    AttemptReport.Failed external = ofAnotherSystem(failed("evt-1", 1), "ext-1", "billing");
 
     // when it is recorded
     recordAttempt.record(List.of(external));
@@ -366,15 +357,7 @@ class RecordAttemptTest {
   @Test
   void shouldSkipItsOwnRepublicationOfASourcesFailureWhenItComesBackOnTheAttemptsTopic() {
     // given a failure read from a source topic, decided and published again on redrive.attempts
-    AttemptReport.Failed failure = failed("billing-0@19", 1);
-    EventMeta meta = failure.meta();
-    AttemptReport.Failed fromSource =
-        new AttemptReport.Failed(
-            new EventMeta(meta.eventId(), EXECUTION, null, SOURCE, meta.occurredAt(), null),
-            failure.failure(),
-            PolicyOverride.NONE,
-            null,
-            Map.of());
+    AttemptReport.Failed fromSource = ofAnotherSystem(failed("billing-0@19", 1), EXECUTION, SOURCE);
     recordAttempt.recordFromSource(List.of(fromSource));
 
     // when the attempts listener reads the republished failure
@@ -453,6 +436,19 @@ class RecordAttemptTest {
 
   private static AttemptReport.Failed failed(String eventId, int attemptNumber) {
     return failed(eventId, attemptNumber, null);
+  }
+
+  /** The failure as another system reports it: no pipeline, its own execution id and source. */
+  private static AttemptReport.Failed ofAnotherSystem(
+      AttemptReport.Failed failure, String executionId, String source) {
+    EventMeta meta = failure.meta();
+    return new AttemptReport.Failed(
+        new EventMeta(
+            meta.eventId(), executionId, null, source, meta.occurredAt(), meta.correlationId()),
+        failure.failure(),
+        PolicyOverride.NONE,
+        null,
+        Map.of());
   }
 
   private static EventMeta meta(String eventId) {
