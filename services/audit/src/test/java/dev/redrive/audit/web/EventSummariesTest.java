@@ -96,28 +96,22 @@ class EventSummariesTest {
   @Test
   void aPolicyChangeSaysWhoChangedWhatAndWhy() {
     String setWide =
-        EventSummaries.describe(
-            "PolicyChanged",
-            event(
-                """
+        policyChanged(
+            """
                 {"payload": {"version": 4, "scope": "policies", "policyExecutionId": null,
                  "summary": "pipelines.demo.phases.build.maxAttempts 3 -> 6", "origin": "api",
-                 "requestedBy": "alice", "reason": "flaky build runner"}}"""));
+                 "requestedBy": "alice", "reason": "flaky build runner"}}""");
     String override =
-        EventSummaries.describe(
-            "PolicyChanged",
-            event(
-                """
+        policyChanged(
+            """
                 {"payload": {"version": 1, "scope": "execution", "policyExecutionId": "exec-1",
                  "summary": "maxAttempts (none) -> 9", "origin": "api", "requestedBy": null,
-                 "reason": "give it more tries"}}"""));
+                 "reason": "give it more tries"}}""");
     String seeded =
-        EventSummaries.describe(
-            "PolicyChanged",
-            event(
-                """
+        policyChanged(
+            """
                 {"payload": {"version": 2, "scope": "policies", "summary": "defaults.maxAttempts 2 -> 3",
-                 "origin": "configuration", "requestedBy": null, "reason": "configuration changed"}}"""));
+                 "origin": "configuration", "requestedBy": null, "reason": "configuration changed"}}""");
 
     assertThat(setWide)
         .isEqualTo(
@@ -129,13 +123,11 @@ class EventSummariesTest {
                 + " maxAttempts (none) -> 9; reason: \"give it more tries\"");
     assertThat(seeded).startsWith("the configuration changed the retry policies (version 2)");
     String dropped =
-        EventSummaries.describe(
-            "PolicyChanged",
-            event(
-                """
+        policyChanged(
+            """
                 {"payload": {"version": 2, "scope": "execution", "policyExecutionId": "exec-1",
                  "summary": "maxAttempts 9 -> (none)", "origin": "coordinator", "requestedBy": null,
-                 "reason": "the execution succeeded; nothing is left to decide"}}"""));
+                 "reason": "the execution succeeded; nothing is left to decide"}}""");
     assertThat(dropped)
         .startsWith("the coordinator changed the retry policy of execution exec-1 (version 2)");
   }
@@ -207,6 +199,11 @@ class EventSummariesTest {
 
     assertThat(summary).hasSizeLessThan(250).endsWith("...\"");
     assertThat(EventSummaries.describe("SomethingNew", event("{}"))).isEqualTo("SomethingNew");
+  }
+
+  /** What the timeline says of a PolicyChanged event with this envelope. */
+  private static String policyChanged(String json) {
+    return EventSummaries.describe("PolicyChanged", event(json));
   }
 
   private static JsonNode event(String json) {
