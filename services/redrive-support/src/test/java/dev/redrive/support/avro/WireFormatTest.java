@@ -58,6 +58,24 @@ class WireFormatTest {
   }
 
   @Test
+  void shouldWriteEachMessageWhole_whenOneSerializerWritesLargerAndSmallerOnesInARow()
+      throws IOException {
+    // given: one serializer reuses its buffer; the second note outgrows the buffer it keeps
+    RedriveAvroSerializer serializer = serializer(Map.of());
+    RetryRequested small = AvroSamples.retryRequested();
+    RetryRequested large = RetryRequested.newBuilder(small).setNote("n".repeat(100_000)).build();
+    RetryRequested medium = RetryRequested.newBuilder(small).setNote("m".repeat(5_000)).build();
+
+    for (RetryRequested request : java.util.List.of(small, medium, large, small, medium)) {
+      // when
+      byte[] bytes = serializer.serialize(TOPIC, request);
+
+      // then: nothing of an earlier, longer message is left in it
+      assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(plainAvroBinary(request));
+    }
+  }
+
+  @Test
   void shouldReadBackTheGeneratedClassWhenSpecificReaderIsOn() {
     // given
     RetryRequested request = AvroSamples.retryRequested();
