@@ -2,7 +2,6 @@ package dev.redrive.support.pack;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -48,6 +47,13 @@ public final class PackedBytes {
   private static final LZ4SafeDecompressor DECOMPRESSOR =
       LZ4Factory.safeInstance().safeDecompressor();
 
+  /**
+   * Each thread's buffers for the parts and their compressed block, kept between values: two new
+   * arrays the size of the value on every decision were a sixth of what the attempts consumers
+   * allocated.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private PackedBytes() {}
 
   /**
@@ -73,16 +79,50 @@ public final class PackedBytes {
     for (byte[] part : parts) {
       length += Integer.BYTES + part.length;
     }
-    ByteBuffer plain = ByteBuffer.allocate(length);
+    Scratch scratch = SCRATCH.get();
+    byte[] plain = scratch.plain(length);
+    ByteBuffer buffer = ByteBuffer.wrap(plain);
     for (byte[] part : parts) {
-      plain.putInt(part.length).put(part);
+      buffer.putInt(part.length).put(part);
     }
-    byte[] packed = new byte[HEADER + COMPRESSOR.maxCompressedLength(length)];
+    byte[] block = scratch.block(COMPRESSOR.maxCompressedLength(length));
+    int compressed = COMPRESSOR.compress(plain, 0, length, block, 0, block.length);
+    byte[] packed = new byte[HEADER + compressed];
     packed[0] = VERSION;
     ByteBuffer.wrap(packed, 1, Integer.BYTES).putInt(length);
-    int compressed =
-        COMPRESSOR.compress(plain.array(), 0, length, packed, HEADER, packed.length - HEADER);
-    return Arrays.copyOf(packed, HEADER + compressed);
+    System.arraycopy(block, 0, packed, HEADER, compressed);
+    return packed;
+  }
+
+  /** Each thread's buffers for the parts and their compressed block. */
+  private static final class Scratch {
+    /** A buffer grown past this is not kept for the next values. */
+    static final int KEPT_BYTES = 1024 * 1024;
+
+    private byte[] plain = new byte[16 * 1024];
+    private byte[] block = new byte[16 * 1024];
+
+    byte[] plain(int length) {
+      if (length <= plain.length) {
+        return plain;
+      }
+      byte[] grown = new byte[length];
+      if (length <= KEPT_BYTES) {
+        plain = grown;
+      }
+      return grown;
+    }
+
+    byte[] block(int length) {
+      if (length <= block.length) {
+        return block;
+      }
+      byte[] grown = new byte[length];
+      if (length <= KEPT_BYTES) {
+        block = grown;
+      }
+      return grown;
+    }
   }
 
   /**

@@ -52,6 +52,22 @@ class PackedBytesTest {
   }
 
   @Test
+  void packsEachValueWhole_whenValuesOfEverySizeFollowEachOtherOnOneThread() {
+    // the buffers are kept between values: smaller, larger, past what is kept, smaller again
+    Random random = new Random(11);
+    for (int size : new int[] {10, 20_000, 5, 2_000_000, 300, 70_000, 1}) {
+      byte[] part = new byte[size];
+      random.nextBytes(part);
+      List<byte[]> parts = List.of(part, bytes("tail " + size));
+
+      List<byte[]> unpacked = PackedBytes.unpack(PackedBytes.pack(parts));
+
+      assertThat(unpacked.get(0)).isEqualTo(part);
+      assertThat(unpacked.get(1)).isEqualTo(parts.get(1));
+    }
+  }
+
+  @Test
   void refusesAValueOfAnotherFormatADamagedBlockOrAnImpossibleLength() {
     byte[] packed = PackedBytes.pack(List.of(bytes("a payload that is long enough to compress")));
 
