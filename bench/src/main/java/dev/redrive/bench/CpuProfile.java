@@ -24,6 +24,7 @@ final class CpuProfile {
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> threadCpuAtStart = new HashMap<>();
+  private final long processCpuAtStart = processCpuNanos();
   private final long postgresTicksAtStart;
   private final long[] machineAtStart;
   private final long startNanos = System.nanoTime();
@@ -68,6 +69,13 @@ final class CpuProfile {
     lines.add(
         String.format(
             "    %8.0f us/decision  PostgreSQL (all its processes)", postgres / 1e3 / decisions));
+    // the JIT compilers and the collector are not Java threads: ThreadMXBean does not list them
+    long unlisted = processCpuNanos() - processCpuAtStart - jvm;
+    lines.add(
+        String.format(
+            "    %8.0f us/decision  JIT compilers, GC and VM threads (the process's CPU less its"
+                + " Java threads')",
+            Math.max(0, unlisted) / 1e3 / decisions));
     byGroup.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(top)
@@ -105,6 +113,14 @@ final class CpuProfile {
     } catch (IOException | RuntimeException e) {
       return 0; // the process ended meanwhile
     }
+  }
+
+  /** The CPU time of this JVM's process, all its threads (0 where the JVM does not say). */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime())
+        : 0;
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -146,7 +147,7 @@ class OutboxLimitsIT {
         .param(SMALL_TOPIC)
         .param(parkedKey)
         .param(UUID.randomUUID().toString())
-        .param(new byte[5_000])
+        .param(incompressible(5_000))
         .update();
     runner.context().getBean(OutboxRelay.class).wakeUp();
 
@@ -251,5 +252,12 @@ class OutboxLimitsIT {
     try (Stream<Path> folders = Files.walk(runner.workspaces(), 2)) {
       return folders.filter(Files::isDirectory).sorted().toList();
     }
+  }
+
+  /** Random bytes: the relay compresses its batches, and zeros would fit the small topic. */
+  private static byte[] incompressible(int length) {
+    byte[] bytes = new byte[length];
+    new Random(length).nextBytes(bytes);
+    return bytes;
   }
 }

@@ -289,21 +289,37 @@ final class RelaySession implements AutoCloseable {
   }
 
   private void startProducer() {
+    producer =
+        new KafkaProducer<>(
+            producerConfig(
+                clientConfig,
+                settings.transactionalIdPrefix() + progressKey,
+                settings.sendTimeout().toMillis()));
+    producer.initTransactions();
+  }
+
+  /**
+   * The relay's producer: the service's producer settings with the serializers, idempotence and a
+   * transactional id put in, and defaults for what the service did not set.
+   */
+  static Map<String, Object> producerConfig(
+      Map<String, Object> clientConfig, String transactionalId, long sendTimeoutMillis) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalIdPrefix() + progressKey);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     // a batch of rows is sent at once: the broker's cost is mostly per produced record batch, and
     // at the default 16 kB a batch of the outbox's rows made dozens per partition
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
-    producer = new KafkaProducer<>(config);
-    producer.initTransactions();
+    // a decision's events repeat its retry context: LZ4 batches took a third of the broker's CPU
+    // per decision off in the benchmark (spring.kafka.producer.compression-type overrides it)
+    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMillis);
+    return config;
   }
 
   private static Connection connect(DataSource dataSource) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
@@ -372,7 +373,7 @@ class OutboxRelayIT {
     String jammed = "exec-" + UUID.randomUUID();
     String after = "exec-" + UUID.randomUUID();
     RetryRequested tooLargeForTheTopic = request(jammed);
-    tooLargeForTheTopic.setNote("z".repeat(SMALL_TOPIC_BYTES * 2));
+    tooLargeForTheTopic.setNote(incompressible(SMALL_TOPIC_BYTES * 2));
     RetryRequested heldBehind = request(jammed);
 
     transaction.executeWithoutResult(
@@ -467,7 +468,7 @@ class OutboxRelayIT {
     startRelay();
     String jammed = "exec-" + UUID.randomUUID();
     RetryRequested tooLargeForTheTopic = request(jammed);
-    tooLargeForTheTopic.setNote("z".repeat(SMALL_TOPIC_BYTES * 2));
+    tooLargeForTheTopic.setNote(incompressible(SMALL_TOPIC_BYTES * 2));
     transaction.executeWithoutResult(status -> outbox.publish(SMALL_TOPIC, tooLargeForTheTopic));
     transaction.executeWithoutResult(
         status -> outbox.publish(RedriveTopics.REQUESTS, request(jammed)));
@@ -805,5 +806,18 @@ class OutboxRelayIT {
 
   private static String header(ConsumerRecord<?, ?> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Random letters: the relay compresses its batches (LZ4), so a note that must stay too large for
+   * the small topic cannot be one letter repeated.
+   */
+  private static String incompressible(int length) {
+    Random random = new Random(length);
+    StringBuilder text = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      text.append((char) ('a' + random.nextInt(26)));
+    }
+    return text.toString();
   }
 }
