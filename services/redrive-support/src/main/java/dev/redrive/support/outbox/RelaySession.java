@@ -315,8 +315,9 @@ final class RelaySession implements AutoCloseable {
     // at the default 16 kB a batch of the outbox's rows made dozens per partition
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-    // a decision's events repeat its retry context: LZ4 batches took a third of the broker's CPU
-    // per decision off in the benchmark (spring.kafka.producer.compression-type overrides it)
+    // a decision's events repeat its retry context: LZ4 batches took up to a third of the
+    // broker's CPU per decision off in the benchmark (spring.kafka.producer.compression-type
+    // overrides it)
     config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMillis);
     return config;
