@@ -52,7 +52,9 @@ public final class PackedBytes {
    * arrays the size of the value on every decision were a sixth of what the attempts consumers
    * allocated.
    */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadLocal<Scratch> PLAIN = ThreadLocal.withInitial(Scratch::new);
+
+  private static final ThreadLocal<Scratch> BLOCK = ThreadLocal.withInitial(Scratch::new);
 
   private PackedBytes() {}
 
@@ -79,13 +81,12 @@ public final class PackedBytes {
     for (byte[] part : parts) {
       length += Integer.BYTES + part.length;
     }
-    Scratch scratch = SCRATCH.get();
-    byte[] plain = scratch.plain(length);
+    byte[] plain = PLAIN.get().ofAtLeast(length);
     ByteBuffer buffer = ByteBuffer.wrap(plain);
     for (byte[] part : parts) {
       buffer.putInt(part.length).put(part);
     }
-    byte[] block = scratch.block(COMPRESSOR.maxCompressedLength(length));
+    byte[] block = BLOCK.get().ofAtLeast(COMPRESSOR.maxCompressedLength(length));
     int compressed = COMPRESSOR.compress(plain, 0, length, block, 0, block.length);
     byte[] packed = new byte[HEADER + compressed];
     packed[0] = VERSION;
@@ -94,32 +95,21 @@ public final class PackedBytes {
     return packed;
   }
 
-  /** Each thread's buffers for the parts and their compressed block. */
+  /** A thread's buffer, kept from one value to the next. */
   private static final class Scratch {
     /** A buffer grown past this is not kept for the next values. */
     static final int KEPT_BYTES = 1024 * 1024;
 
-    private byte[] plain = new byte[16 * 1024];
-    private byte[] block = new byte[16 * 1024];
+    private byte[] bytes = new byte[16 * 1024];
 
-    byte[] plain(int length) {
-      if (length <= plain.length) {
-        return plain;
+    /** The kept buffer, or a larger one (kept when it is not past {@link #KEPT_BYTES}). */
+    byte[] ofAtLeast(int length) {
+      if (length <= bytes.length) {
+        return bytes;
       }
       byte[] grown = new byte[length];
       if (length <= KEPT_BYTES) {
-        plain = grown;
-      }
-      return grown;
-    }
-
-    byte[] block(int length) {
-      if (length <= block.length) {
-        return block;
-      }
-      byte[] grown = new byte[length];
-      if (length <= KEPT_BYTES) {
-        block = grown;
+        bytes = grown;
       }
       return grown;
     }
