@@ -2,6 +2,8 @@ package dev.redrive.support.avro;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -29,6 +32,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The subject is {@code <topic>-value}, or {@code <topic>-key} for keys (Confluent's
  * TopicNameStrategy). Settings: see {@link AvroSerdeConfig}. A {@code null} value is written as
  * {@code null} (a tombstone). Failures are {@link SerializationException}s.
+ *
+ * <p>Messages written together can share nested records: within {@link #sharing(Serializer)} a
+ * nested record that an earlier message of the same thread wrote (the same object, not an equal
+ * one) is copied from its bytes instead of being encoded again. The coordinator's decision sends
+ * its retry context in two events; encoding it once was the largest part of what Avro cost there.
  */
 public class RedriveAvroSerializer implements Serializer<Object> {
 
@@ -69,6 +77,32 @@ public class RedriveAvroSerializer implements Serializer<Object> {
    */
   public static String subjectFor(String topic, boolean isKey) {
     return topic + (isKey ? "-key" : "-value");
+  }
+
+  /**
+   * Lets the messages that this thread serializes until {@link Sharing#close()} share the bytes of
+   * their nested records: a record object met again is copied from the bytes written the first
+   * time. The records must not change while the scope is open. With another serializer than this
+   * one, the scope changes nothing.
+   */
+  public static Sharing sharing(Serializer<?> serializer) {
+    if (serializer instanceof RedriveAvroSerializer avro) {
+      Encoding encoding = avro.encodings.get();
+      encoding.sharingScopes++;
+      return () -> {
+        if (--encoding.sharingScopes == 0) {
+          encoding.written.clear();
+        }
+      };
+    }
+    return () -> {};
+  }
+
+  /** The scope of {@link #sharing(Serializer)}. */
+  @FunctionalInterface
+  public interface Sharing extends AutoCloseable {
+    @Override
+    void close();
   }
 
   @Override
@@ -162,6 +196,7 @@ public class RedriveAvroSerializer implements Serializer<Object> {
     out.write(id);
     try {
       BinaryEncoder encoder = encoding.encoder(out);
+      encoding.message = datum;
       writer.write(datum, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
@@ -175,6 +210,8 @@ public class RedriveAvroSerializer implements Serializer<Object> {
               + "): "
               + e,
           e);
+    } finally {
+      encoding.message = null;
     }
     return out.toByteArray();
   }
@@ -182,8 +219,21 @@ public class RedriveAvroSerializer implements Serializer<Object> {
   /** A thread's buffer and the encoder that writes into it. */
   private static final class Encoding {
     static final int KEPT_BYTES = 64 * 1024;
+
+    /** Nested records smaller than this are encoded again: copying them would save little. */
+    static final int SHARED_BYTES = 256;
+
     private Buffer buffer = new Buffer();
     private BinaryEncoder encoder;
+
+    /** How many {@link #sharing(Serializer)} scopes are open on this thread. */
+    private int sharingScopes;
+
+    /** The bytes of the nested records written while sharing, by identity. */
+    private final Map<Object, byte[]> written = new IdentityHashMap<>();
+
+    /** The record being written: its own bytes are not kept, only those of records it holds. */
+    private Object message;
 
     /** The buffer, empty. */
     Buffer restart() {
@@ -206,6 +256,56 @@ public class RedriveAvroSerializer implements Serializer<Object> {
 
       int capacity() {
         return buf.length;
+      }
+
+      byte[] copyFrom(int start) {
+        return Arrays.copyOfRange(buf, start, count);
+      }
+    }
+  }
+
+  /**
+   * Writes generated records with two shortcuts that the coordinator's decision path was profiled
+   * for (issue 16): a union of null and one other type picks its branch without looking up the
+   * datum's schema name (what {@code GenericData.resolveUnion} does for every optional field), and
+   * while {@link #sharing(Serializer)}, a nested record written before is copied from its bytes.
+   */
+  private final class SpecificWriter extends SpecificDatumWriter<Object> {
+
+    SpecificWriter(Schema schema, SpecificData data) {
+      super(schema, data);
+    }
+
+    @Override
+    protected int resolveUnion(Schema union, Object datum) {
+      List<Schema> branches = union.getTypes();
+      if (branches.size() == 2) {
+        boolean nullFirst = branches.get(0).getType() == Schema.Type.NULL;
+        if (nullFirst || branches.get(1).getType() == Schema.Type.NULL) {
+          // a datum of neither branch fails when the other branch writes it
+          return (datum == null) == nullFirst ? 0 : 1;
+        }
+      }
+      return super.resolveUnion(union, datum);
+    }
+
+    @Override
+    protected void writeRecord(Schema schema, Object datum, Encoder out) throws IOException {
+      Encoding encoding = encodings.get();
+      // only what is written straight into the thread's buffer can be found in it again
+      if (encoding.sharingScopes == 0 || out != encoding.encoder || datum == encoding.message) {
+        super.writeRecord(schema, datum, out);
+        return;
+      }
+      byte[] earlier = encoding.written.get(datum);
+      if (earlier != null) {
+        out.writeFixed(earlier);
+        return;
+      }
+      int start = encoding.buffer.size();
+      super.writeRecord(schema, datum, out);
+      if (encoding.buffer.size() - start >= Encoding.SHARED_BYTES) {
+        encoding.written.put(datum, encoding.buffer.copyFrom(start));
       }
     }
   }
@@ -246,7 +346,7 @@ public class RedriveAvroSerializer implements Serializer<Object> {
     if (record instanceof SpecificRecord) {
       return specificWriters.computeIfAbsent(
           record.getClass(),
-          type -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(type)));
+          type -> new SpecificWriter(record.getSchema(), SpecificData.getForClass(type)));
     }
     return genericWriter(record.getSchema());
   }

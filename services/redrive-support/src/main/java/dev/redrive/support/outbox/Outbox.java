@@ -1,5 +1,6 @@
 package dev.redrive.support.outbox;
 
+import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.kafka.Envelopes;
 import dev.redrive.support.kafka.RedriveHeaders;
 import dev.redrive.support.topic.Topic;
@@ -112,8 +113,11 @@ public class Outbox {
       return;
     }
     List<OutboxRows.Encoded> encoded = new ArrayList<>(messages.size());
-    for (Message message : messages) {
-      encoded.add(encode(message));
+    // a decision's events carry the same retry context: encoded once (the messages are built)
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      for (Message message : messages) {
+        encoded.add(encode(message));
+      }
     }
     List<OutboxRows.Row> rows = OutboxRows.pack(encoded, clock.instant(), shards);
     int size = messages.size();

@@ -5,12 +5,23 @@ import static dev.redrive.support.avro.AvroSamples.VALUE_SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.redrive.avro.AttemptSummary;
+import dev.redrive.avro.CheckResult;
+import dev.redrive.avro.CommandEvent;
+import dev.redrive.avro.DecisionEvent;
+import dev.redrive.avro.FailureType;
+import dev.redrive.avro.RetryCommand;
+import dev.redrive.avro.RetryContext;
+import dev.redrive.avro.RetryContextAssembled;
 import dev.redrive.avro.RetryMode;
 import dev.redrive.avro.RetryRequested;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -19,6 +30,7 @@ import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 import org.apache.kafka.common.config.ConfigException;
@@ -73,6 +85,73 @@ class WireFormatTest {
       // then: nothing of an earlier, longer message is left in it
       assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(plainAvroBinary(request));
     }
+  }
+
+  @Test
+  void shouldWriteTheSameBytes_whenMessagesShareANestedRecordInASharingScope() throws IOException {
+    // given: a decision's two events carry the same context object
+    RedriveAvroSerializer serializer = serializer(Map.of());
+    RetryContext context = context("the import fails");
+    DecisionEvent assembled = contextAssembled(context);
+    CommandEvent command = retryCommand(context, null);
+    CommandEvent withPipeline = retryCommand(context, "nightly");
+
+    // when
+    List<byte[]> written = new ArrayList<>();
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      for (SpecificRecord event : List.of(assembled, command, withPipeline, command)) {
+        written.add(serializer.serialize(TOPIC, event));
+      }
+    }
+
+    // then: each message as it is on its own (the context copied, not encoded again)
+    assertThat(body(written.get(0))).isEqualTo(plainAvroBinary(assembled));
+    assertThat(body(written.get(1))).isEqualTo(plainAvroBinary(command));
+    assertThat(body(written.get(2))).isEqualTo(plainAvroBinary(withPipeline));
+    assertThat(body(written.get(3))).isEqualTo(plainAvroBinary(command));
+    assertThat(deserializer(true).deserialize(TOPIC, written.get(1))).isEqualTo(command);
+  }
+
+  @Test
+  void shouldCopyTheBytesOfANestedRecordMetAgainInTheScope_notEncodeItAgain() throws IOException {
+    // given: the scope's contract (records do not change in it) broken on purpose, to see the copy
+    RedriveAvroSerializer serializer = serializer(Map.of());
+    RetryContext context = context("the import fails");
+    CommandEvent asFirstWritten = retryCommand(context("the import fails"), null);
+
+    // when
+    byte[] second;
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      serializer.serialize(TOPIC, contextAssembled(context));
+      context.setGuidance("changed inside the scope");
+      second = serializer.serialize(TOPIC, retryCommand(context, null));
+    }
+
+    // then: the context's bytes are those written the first time
+    assertThat(body(second)).isEqualTo(plainAvroBinary(asFirstWritten));
+  }
+
+  @Test
+  void shouldEncodeARecordChangedAfterTheSharingScopeClosedAsItIsNow() throws IOException {
+    // given: a context shared in one scope, then changed
+    RedriveAvroSerializer serializer = serializer(Map.of());
+    RetryContext context = context("the import fails");
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      serializer.serialize(TOPIC, contextAssembled(context));
+    }
+    context.setGuidance("the import fails again, look at the lock file");
+    CommandEvent command = retryCommand(context, null);
+
+    // when: in a new scope, and with none
+    byte[] inNewScope;
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      inNewScope = serializer.serialize(TOPIC, command);
+    }
+    byte[] withoutScope = serializer.serialize(TOPIC, command);
+
+    // then
+    assertThat(body(inNewScope)).isEqualTo(plainAvroBinary(command));
+    assertThat(body(withoutScope)).isEqualTo(plainAvroBinary(command));
   }
 
   @Test
@@ -343,11 +422,70 @@ class WireFormatTest {
     return deserializer;
   }
 
-  private static byte[] plainAvroBinary(RetryRequested request) throws IOException {
+  private static byte[] plainAvroBinary(SpecificRecord record) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new SpecificDatumWriter<>(RetryRequested.class).write(request, encoder);
+    new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
     encoder.flush();
     return out.toByteArray();
+  }
+
+  private static byte[] body(byte[] message) {
+    return Arrays.copyOfRange(message, 5, message.length);
+  }
+
+  /** A context of more than the few hundred bytes below which nested records are not shared. */
+  private static RetryContext context(String guidance) {
+    AttemptSummary attempt =
+        AttemptSummary.newBuilder()
+            .setAttemptId("exec-42-build-1")
+            .setAttemptNumber(1)
+            .setFailureType(FailureType.COMMAND_FAILED)
+            .setErrorType("exit code 1")
+            .setMessage(
+                "error: cannot find module 'data'\n" + "at line 12 of loader.js\n".repeat(8))
+            .setFailedChecks(
+                List.of(CheckResult.newBuilder().setName("unit-tests").setPassed(false).build()))
+            .setOccurredAt(Instant.parse("2026-01-29T10:30:00Z"))
+            .build();
+    return RetryContext.newBuilder()
+        .setExecutionId("exec-42")
+        .setPhase("build")
+        .setCurrentAttempt(2)
+        .setMaxAttempts(3)
+        .setPriorAttempts(List.of(attempt))
+        .setNotes(List.of("alice: the registry was down"))
+        .setGuidance(guidance)
+        .build();
+  }
+
+  private static DecisionEvent contextAssembled(RetryContext context) {
+    return DecisionEvent.newBuilder()
+        .setEventId("evt-1")
+        .setExecutionId("exec-42")
+        .setOccurredAt(Instant.ofEpochMilli(1_760_000_000_123L))
+        .setSource("retry-coordinator")
+        .setPayload(
+            RetryContextAssembled.newBuilder().setCommandId("cmd-1").setContext(context).build())
+        .build();
+  }
+
+  private static CommandEvent retryCommand(RetryContext context, String pipeline) {
+    return CommandEvent.newBuilder()
+        .setEventId("evt-2")
+        .setExecutionId("exec-42")
+        .setOccurredAt(Instant.ofEpochMilli(1_760_000_000_124L))
+        .setSource("retry-coordinator")
+        .setPayload(
+            RetryCommand.newBuilder()
+                .setCommandId("cmd-1")
+                .setPipeline(pipeline)
+                .setPhase("build")
+                .setAttemptNumber(2)
+                .setMaxAttempts(3)
+                .setNotBefore(Instant.ofEpochMilli(1_760_000_001_000L))
+                .setContext(context)
+                .build())
+        .build();
   }
 }
