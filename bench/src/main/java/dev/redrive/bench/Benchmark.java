@@ -244,35 +244,57 @@ public final class Benchmark {
     int n = options.events();
     Report.result("");
     Report.result(
-        "== 1. Throughput: %,d failure events on %s before any consumer starts", n, ATTEMPTS);
+        "== 1. Throughput: %,d failure events on %s before each measured run", n, ATTEMPTS);
     int warmup = Math.min(options.warmupEvents(), n);
     Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
-    if (warmup > 0) {
-      Report.result(
-          "  warm-up, not counted: each contender handles %,d other failures just before its run",
-          warmup);
-      produce("tw", warmup, Math.min(options.executions(), warmup), null);
+    double redrive;
+    double pipeBefore;
+    double pipeAfter;
+    Map<TopicPartition, Long> inputStart;
+    // one coordinator for the whole scenario, as in production: warmed up, then paused while the
+    // pipe runs and while the next run's failures are produced, then resumed for its runs. A new
+    // coordinator per run (as the other scenarios start) brought the JIT compiling its start-up
+    // and its recompilations into every measured run (2026-12-07: 1,900-2,800 compilations a run)
+    try (CoordinatorUnderBench coordinator =
+        new CoordinatorUnderBench(
+            infrastructure,
+            infrastructure.createDatabase("bench_throughput"),
+            options.partitions(),
+            options.coordinatorSettings(),
+            null)) {
+      kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, warmupStart);
+      if (warmup > 0) {
+        Report.result(
+            "  warm-up, not counted: each contender handles %,d failures just before its runs,"
+                + " the coordinator new ones each time",
+            warmup);
+        int[] round = {0};
+        warmUp(
+            "Redrive",
+            () -> {
+              produce("tw" + (++round[0]), warmup, Math.min(options.executions(), warmup), null);
+              return measureThenPause(coordinator, "warm-up", warmup, false);
+            });
+        warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+      }
+      // the machine's speed drifts over minutes (a run of 2026-12-02 measured Redrive in a slow
+      // stretch at 0.07x a pipe measured minutes later): the pipe runs just before and just after
+      // Redrive's measured run (a few seconds each) over the same failures, and Redrive is
+      // compared with their mean
+      inputStart = kafka.endOffsets(ATTEMPTS);
+      produce("tp", n, options.executions(), null);
+      pipeBefore = pipe(n, inputStart);
+      redrive = measureThenPause(coordinator, "throughput", n, false);
+      pipeAfter = pipe(n, inputStart);
+      // the profile (a thread dump every 10 ms stops the whole JVM, broker included) in a run of
+      // its own, over failures of its own, so that it does not slow the measured run
+      produce("tq", n, options.executions(), null);
+      double profiled = measureThenPause(coordinator, "profiled, not counted", n, true);
+      Report.result("  the profiled run reached %.2fx the measured one", profiled / redrive);
     }
-    Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
-    produce("tp", n, options.executions(), null);
-
-    if (warmup > 0) {
-      warmUp("Redrive", () -> redrive("warm-up", warmup, warmupStart, 0, false, false));
-      warmUp("raw pipe", () -> pipe(warmup, warmupStart));
-    }
-    // the machine's speed drifts over minutes (a run of 2026-12-02 measured Redrive in a slow
-    // stretch at 0.07x a pipe measured minutes later): the pipe runs just before and just after
-    // Redrive's measured run (a few seconds each), and Redrive is compared with their mean
-    double pipeBefore = pipe(n, inputStart);
-    double redrive = redrive("throughput", n, inputStart, 0, false, false);
-    double pipeAfter = pipe(n, inputStart);
     double pipe = (pipeBefore + pipeAfter) / 2;
     figures.put("redrive", redrive);
     figures.put("pipe", pipe);
-    // the profile (a thread dump every 10 ms stops the whole JVM, broker included) in a run of
-    // its own, so that it does not slow the measured run
-    double profiled = redrive("profiled, not counted", n, inputStart, 0, true, false);
-    Report.result("  the profiled run reached %.2fx the measured one", profiled / redrive);
     double retryTopics = Double.NaN;
     if (options.measuresRetryTopics()) {
       if (warmup > 0) {
@@ -295,6 +317,14 @@ public final class Benchmark {
     if (options.measuresRetryTopics()) {
       Report.result("  Redrive / retry topics  %.3f   (target >= 0.5)", redrive / retryTopics);
     }
+  }
+
+  /** {@link #measure} a run of a coordinator that stays up, and pause it for the next one. */
+  private double measureThenPause(
+      CoordinatorUnderBench coordinator, String name, int count, boolean profile) throws Exception {
+    double rate = measure(coordinator, name, count, profile);
+    coordinator.pause();
+    return rate;
   }
 
   /** Produces failures for the next measurement and says how fast that went. */
@@ -343,65 +373,9 @@ public final class Benchmark {
         }
       }
       kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, inputStart);
-      Map<TopicPartition, Long> commandsStart = kafka.endOffsets(COMMANDS);
-      DatabaseCounters before;
-      try (Connection connection = coordinator.connect()) {
-        before = DatabaseCounters.read(connection);
-        StatementProfile.reset(connection);
-      }
-      double rate;
-      try (TopicCounter commands =
-              new TopicCounter(
-                  infrastructure.kafkaBootstrapServers(), COMMANDS, commandsStart, count, null);
-          StackSampler sampler =
-              profile
-                  ? new StackSampler(
-                      t ->
-                          t.startsWith(CoordinatorUnderBench.ATTEMPTS_LISTENER)
-                              || t.equals("outbox-relay"),
-                      10)
-                  : null) {
-        long jit = jitMillis();
-        CpuProfile cpu = profile ? new CpuProfile() : null;
-        long start = System.nanoTime();
-        coordinator.startListeners();
-        long end = commands.awaitExpected(start, STALL, "Redrive " + name);
-        rate = count / ((end - start) / 1e9);
-        Report.result(
-            "  Redrive [%s]: %,d retry commands out in %.1f s = %,.0f decisions/s%s",
-            name, count, (end - start) / 1e9, rate, jitSince(jit, end - start));
-        if (profile) {
-          try (Connection connection = coordinator.connect()) {
-            DatabaseCounters after = DatabaseCounters.read(connection);
-            Report.result("  PostgreSQL work per failure: %s", after.minus(before).per(count));
-            Report.result("  PostgreSQL time by statement (pg_stat_statements):");
-            for (String line : StatementProfile.top(connection, 16, count)) {
-              Report.result("%s", line);
-            }
-            roundTrip(connection);
-          }
-          Report.result("  Where the CPU went during the run (threads of this JVM by name):");
-          for (String line : cpu.summary(count, 14)) {
-            Report.result("%s", line);
-          }
-          Report.result("  Where the coordinator's threads spent the run (sampled):");
-          for (String line : sampler.summary(14).split("\n")) {
-            Report.result("%s", line);
-          }
-        }
-        if (history > 0) {
-          statementsWithHistory(coordinator, count);
-        }
-        Thread.sleep(500);
-        if (commands.count() < count) {
-          Report.result("  WARNING: %,d commands seen, %,d expected", commands.count(), count);
-        } else if (commands.count() > count) {
-          // the warm-up's records are followed by the measured run's, and its consumers read on
-          // until the coordinator is closed (each run has a database of its own)
-          Report.result(
-              "  (%,d more commands while it was stopped: it read on past the run's records)",
-              commands.count() - count);
-        }
+      double rate = measure(coordinator, name, count, profile);
+      if (history > 0) {
+        statementsWithHistory(coordinator, count);
       }
       if (heap) {
         long with = heapAfterGc();
@@ -420,6 +394,73 @@ public final class Benchmark {
     } finally {
       coordinator.close();
     }
+  }
+
+  /**
+   * Lets the coordinator consume (its listeners started, or resumed after {@link
+   * CoordinatorUnderBench#pause()}) until {@code count} more retry commands are out; returns
+   * decisions/s. Its consumer group must be positioned at the run's first record.
+   */
+  private double measure(CoordinatorUnderBench coordinator, String name, int count, boolean profile)
+      throws Exception {
+    Map<TopicPartition, Long> commandsStart = kafka.endOffsets(COMMANDS);
+    DatabaseCounters before;
+    try (Connection connection = coordinator.connect()) {
+      before = DatabaseCounters.read(connection);
+      StatementProfile.reset(connection);
+    }
+    double rate;
+    try (TopicCounter commands =
+            new TopicCounter(
+                infrastructure.kafkaBootstrapServers(), COMMANDS, commandsStart, count, null);
+        StackSampler sampler =
+            profile
+                ? new StackSampler(
+                    t ->
+                        t.startsWith(CoordinatorUnderBench.ATTEMPTS_LISTENER)
+                            || t.equals("outbox-relay"),
+                    10)
+                : null) {
+      long jit = jitMillis();
+      CpuProfile cpu = profile ? new CpuProfile() : null;
+      long start = System.nanoTime();
+      coordinator.consume();
+      long end = commands.awaitExpected(start, STALL, "Redrive " + name);
+      rate = count / ((end - start) / 1e9);
+      Report.result(
+          "  Redrive [%s]: %,d retry commands out in %.1f s = %,.0f decisions/s%s",
+          name, count, (end - start) / 1e9, rate, jitSince(jit, end - start));
+      if (profile) {
+        try (Connection connection = coordinator.connect()) {
+          DatabaseCounters after = DatabaseCounters.read(connection);
+          Report.result("  PostgreSQL work per failure: %s", after.minus(before).per(count));
+          Report.result("  PostgreSQL time by statement (pg_stat_statements):");
+          for (String line : StatementProfile.top(connection, 16, count)) {
+            Report.result("%s", line);
+          }
+          roundTrip(connection);
+        }
+        Report.result("  Where the CPU went during the run (threads of this JVM by name):");
+        for (String line : cpu.summary(count, 14)) {
+          Report.result("%s", line);
+        }
+        Report.result("  Where the coordinator's threads spent the run (sampled):");
+        for (String line : sampler.summary(14).split("\n")) {
+          Report.result("%s", line);
+        }
+      }
+      Thread.sleep(500);
+      if (commands.count() < count) {
+        Report.result("  WARNING: %,d commands seen, %,d expected", commands.count(), count);
+      } else if (commands.count() > count) {
+        // the warm-up's records are followed by the measured run's, and its consumers read on
+        // until the coordinator is paused or closed
+        Report.result(
+            "  (%,d more commands while it was stopped: it read on past the run's records)",
+            commands.count() - count);
+      }
+    }
+    return rate;
   }
 
   /**

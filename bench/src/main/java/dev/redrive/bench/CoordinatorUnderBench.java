@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -79,10 +80,38 @@ final class CoordinatorUnderBench implements AutoCloseable {
 
   /** Starts every listener of the coordinator (attempts, process events, requests). */
   void startListeners() {
-    context
-        .getBean(KafkaListenerEndpointRegistry.class)
-        .getListenerContainers()
-        .forEach(MessageListenerContainer::start);
+    listeners().forEach(MessageListenerContainer::start);
+  }
+
+  /**
+   * Lets the listeners consume: starts them the first time, resumes them after {@link #pause()}
+   * (their consumers keep their partitions, so no rebalance falls into a measurement).
+   */
+  void consume() {
+    for (MessageListenerContainer listener : listeners()) {
+      if (listener.isRunning()) {
+        listener.resume();
+      } else {
+        listener.start();
+      }
+    }
+  }
+
+  /** Pauses every listener and waits until their consumers have stopped fetching. */
+  void pause() throws InterruptedException {
+    listeners().forEach(MessageListenerContainer::pause);
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!listeners().stream().allMatch(MessageListenerContainer::isPauseRequested)
+        || !listeners().stream().allMatch(MessageListenerContainer::isContainerPaused)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the coordinator's listeners did not pause in 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private Collection<MessageListenerContainer> listeners() {
+    return context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
   }
 
   /** Whether the attempts listener has been given its partitions. */
