@@ -9,7 +9,9 @@ import dev.redrive.coordinator.scale.StatePlans;
 import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.topic.RedriveTopics;
 import dev.redrive.support.topic.Topic;
+import dev.redrive.testkit.BrokerProcess;
 import dev.redrive.testkit.EmbeddedInfrastructure;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -32,10 +34,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * The benchmark of issue 6, in one JVM on one embedded broker and one embedded PostgreSQL: the
- * retry-coordinator's throughput against a raw transactional pipe and Spring Kafka's retry topics,
- * its latency at half its maximum rate against the pipe's, its throughput with a small and a large
- * history, the lateness of retries that fall due in the same second, and its heap.
+ * The benchmark of issue 6, in one JVM on one KRaft broker (in a JVM of its own) and one embedded
+ * PostgreSQL: the retry-coordinator's throughput against a raw transactional pipe and Spring
+ * Kafka's retry topics, its latency at half its maximum rate against the pipe's, its throughput
+ * with a small and a large history, the lateness of retries that fall due in the same second, and
+ * its heap.
  *
  * <p>Run it as {@code java -jar bench/target/redrive-bench-exec.jar --help} says; see {@code
  * docs/performance.md} for what it measured here.
@@ -59,24 +62,36 @@ public final class Benchmark {
 
   private int floorRuns;
 
+  /** The argument that makes this program the broker's JVM ({@link BrokerProcess#serve()}). */
+  private static final String SERVE_BROKER = "--serve-broker";
+
   private static final String COMMANDS = RedriveTopics.COMMANDS.name();
   private static final String ATTEMPTS = RedriveTopics.ATTEMPTS.name();
 
   private final BenchOptions options;
   private final EmbeddedInfrastructure infrastructure;
+
+  /** The broker JVM's process id, for the CPU profiles. */
+  private final long brokerPid;
+
   private final BenchKafka kafka;
   private final String registryUrl;
   private final Map<String, Double> figures = new HashMap<>();
   private String scaleTarget = "throughput at 10M >= 0.9 x at 1k";
 
-  private Benchmark(BenchOptions options, EmbeddedInfrastructure infrastructure) {
+  private Benchmark(BenchOptions options, EmbeddedInfrastructure infrastructure, long brokerPid) {
     this.options = options;
     this.infrastructure = infrastructure;
+    this.brokerPid = brokerPid;
     this.kafka = new BenchKafka(infrastructure.kafkaBootstrapServers());
     this.registryUrl = infrastructure.schemaRegistryUrl();
   }
 
   public static void main(String[] args) throws IOException {
+    if (args.length == 1 && args[0].equals(SERVE_BROKER)) {
+      BrokerProcess.serve();
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
@@ -106,11 +121,12 @@ public final class Benchmark {
     EmbeddedInfrastructure infrastructure = null;
     try {
       long start = System.nanoTime();
-      infrastructure = EmbeddedInfrastructure.start(StatementProfile.SERVER_SETTINGS);
+      BrokerProcess broker = BrokerProcess.launch(brokerCommand(log));
+      infrastructure = EmbeddedInfrastructure.start(StatementProfile.SERVER_SETTINGS, broker);
       Report.progress(
-          "Embedded KRaft broker and PostgreSQL started in %.1f s",
-          (System.nanoTime() - start) / 1e9);
-      Benchmark benchmark = new Benchmark(options, infrastructure);
+          "KRaft broker (a JVM of its own, pid %d) and embedded PostgreSQL started in %.1f s",
+          broker.pid(), (System.nanoTime() - start) / 1e9);
+      Benchmark benchmark = new Benchmark(options, infrastructure, broker.pid());
       benchmark.run();
     } catch (Exception e) {
       System.err.println("Benchmark failed: " + e);
@@ -122,6 +138,25 @@ public final class Benchmark {
       }
     }
     System.exit(status);
+  }
+
+  /**
+   * The command of the broker's JVM: this program again (the same jar, or the same classpath),
+   * which serves the broker when given only {@link #SERVE_BROKER}. Its logs go next to the
+   * benchmark's.
+   */
+  private static List<String> brokerCommand(Path log) {
+    String classPath = System.getProperty("java.class.path");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dredrive.bench.log=" + log.resolveSibling("redrive-bench-broker.log"));
+    if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+      command.addAll(List.of("-jar", classPath));
+    } else {
+      command.addAll(List.of("-cp", classPath, Benchmark.class.getName()));
+    }
+    command.add(SERVE_BROKER);
+    return command;
   }
 
   private void run() throws Exception {
@@ -191,9 +226,8 @@ public final class Benchmark {
                     + " current_setting('synchronous_commit')")) {
       rs.next();
       Report.result(
-          "infrastructure: embedded KRaft broker (Kafka %s, 1 node), embedded %s"
-              + " (shared_buffers %s, fsync %s, synchronous_commit %s); all on this machine,"
-              + " the broker in this JVM",
+          "infrastructure: KRaft broker (Kafka %s, 1 node) in a JVM of its own, embedded %s"
+              + " (shared_buffers %s, fsync %s, synchronous_commit %s); all on this machine",
           AppInfoParser.getVersion(),
           rs.getString(1).replaceAll(" on .*", ""),
           rs.getString(2),
@@ -286,7 +320,7 @@ public final class Benchmark {
       pipeBefore = pipe(n, inputStart);
       redrive = measureThenPause(coordinator, "throughput", n, false);
       pipeAfter = pipe(n, inputStart);
-      // the profile (a thread dump every 10 ms stops the whole JVM, broker included) in a run of
+      // the profile (a thread dump every 10 ms stops the whole JVM) in a run of
       // its own, over failures of its own, so that it does not slow the measured run
       produce("tq", n, options.executions(), null);
       double profiled = measureThenPause(coordinator, "profiled, not counted", n, true);
@@ -383,8 +417,8 @@ public final class Benchmark {
         long without = heapAfterGc();
         figures.put("heapCoordinator", (double) (with - heapBefore));
         Report.result(
-            "  Heap used after System.gc() (MemoryMXBean), whole JVM (broker, clients and"
-                + " coordinator): %,d MiB before the coordinator started, %,d MiB after the"
+            "  Heap used after System.gc() (MemoryMXBean), whole JVM (clients and"
+                + " coordinator; the broker has a JVM of its own): %,d MiB before the coordinator started, %,d MiB after the"
                 + " %,d-execution run with it still running, %,d MiB once it was closed",
             heapBefore >> 20, with >> 20, history, without >> 20);
         Report.result(
@@ -422,7 +456,7 @@ public final class Benchmark {
                     10)
                 : null) {
       long jit = jitMillis();
-      CpuProfile cpu = profile ? new CpuProfile() : null;
+      CpuProfile cpu = profile ? new CpuProfile(brokerPid) : null;
       long start = System.nanoTime();
       coordinator.consume();
       long end = commands.awaitExpected(start, STALL, "Redrive " + name);
@@ -645,7 +679,7 @@ public final class Benchmark {
                 infrastructure.kafkaBootstrapServers(), PIPE_OUTPUT, outStart, count, null);
         Contender contender = contenders.create(group)) {
       long jit = jitMillis();
-      CpuProfile cpu = profile ? new CpuProfile() : null;
+      CpuProfile cpu = profile ? new CpuProfile(brokerPid) : null;
       long start = System.nanoTime();
       contender.start();
       long end;
@@ -780,7 +814,7 @@ public final class Benchmark {
         long start = System.nanoTime();
         long counted = start + options.latencyWarmupSeconds() * 1_000_000_000L;
         latencies.countFrom(counted);
-        CpuProfile cpu = new CpuProfile();
+        CpuProfile cpu = new CpuProfile(brokerPid);
         try (ActivityTimeline timeline = new ActivityTimeline(coordinator.connect(), counted)) {
           events.sendPaced(
               count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Where the machine's CPU went during a run: the JVM's threads (grouped by name, digits left out:
- * the broker, the coordinator, the clients and the benchmark share this JVM), PostgreSQL's
+ * the coordinator, the clients and the benchmark share this JVM), the broker's JVM, PostgreSQL's
  * processes, and the machine as a whole ({@code /proc/stat}, which counts other tenants too). With
  * two cores shared by everything, this says what bounds a run better than a thread's wait times.
  */
@@ -26,10 +26,17 @@ final class CpuProfile {
   private final Map<Long, Long> threadCpuAtStart = new HashMap<>();
   private final long processCpuAtStart = processCpuNanos();
   private final long postgresTicksAtStart;
+  private final Path brokerStat;
+  private final long brokerTicksAtStart;
   private final long[] machineAtStart;
   private final long startNanos = System.nanoTime();
 
-  CpuProfile() {
+  /**
+   * @param brokerPid the process id of the broker's JVM
+   */
+  CpuProfile(long brokerPid) {
+    brokerStat = Path.of("/proc", Long.toString(brokerPid), "stat");
+    brokerTicksAtStart = ticks(brokerStat);
     for (long id : threads.getAllThreadIds()) {
       threadCpuAtStart.put(id, Math.max(0, threads.getThreadCpuTime(id)));
     }
@@ -52,6 +59,7 @@ final class CpuProfile {
     }
     long jvm = byGroup.values().stream().mapToLong(Long::longValue).sum();
     double postgres = (postgresTicks() - postgresTicksAtStart) / TICKS_PER_SECOND * 1e9;
+    double broker = (ticks(brokerStat) - brokerTicksAtStart) / TICKS_PER_SECOND * 1e9;
     long[] machine = machineTicks();
     double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
     double all = (machine[2] - machineAtStart[2]) / TICKS_PER_SECOND;
@@ -59,13 +67,17 @@ final class CpuProfile {
     lines.add(
         String.format(
             "    machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;"
-                + " this JVM %.0f us per decision, PostgreSQL %.0f us",
+                + " this JVM %.0f us per decision, the broker's %.0f us, PostgreSQL %.0f us",
             busy,
             all,
             all == 0 ? 0 : 100 * busy / all,
             seconds,
-            jvm / 1e3 / decisions,
+            (processCpuNanos() - processCpuAtStart) / 1e3 / decisions,
+            broker / 1e3 / decisions,
             postgres / 1e3 / decisions));
+    lines.add(
+        String.format(
+            "    %8.0f us/decision  the broker's JVM (all its threads)", broker / 1e3 / decisions));
     lines.add(
         String.format(
             "    %8.0f us/decision  PostgreSQL (all its processes)", postgres / 1e3 / decisions));
@@ -92,19 +104,25 @@ final class CpuProfile {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
       return processes
           .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .mapToLong(CpuProfile::ticksIfPostgres)
+          .mapToLong(process -> ticksIfNamed(process.resolve("stat"), "postgres"))
           .sum();
     } catch (IOException e) {
       return 0;
     }
   }
 
-  private static long ticksIfPostgres(Path process) {
+  /** utime + stime of one process, in clock ticks (0 where /proc is absent). */
+  private static long ticks(Path stat) {
+    return ticksIfNamed(stat, null);
+  }
+
+  /** utime + stime of a process if its name is {@code name} (any name when null), else 0. */
+  private static long ticksIfNamed(Path statFile, String name) {
     try {
-      String stat = Files.readString(process.resolve("stat"));
+      String stat = Files.readString(statFile);
       int open = stat.indexOf('(');
       int close = stat.lastIndexOf(')');
-      if (!"postgres".equals(stat.substring(open + 1, close))) {
+      if (name != null && !name.equals(stat.substring(open + 1, close))) {
         return 0;
       }
       String[] fields = stat.substring(close + 2).split(" ");

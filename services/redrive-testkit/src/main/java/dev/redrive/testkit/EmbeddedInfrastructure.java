@@ -30,11 +30,20 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
   static final Map<String, String> TEST_POSTGRES =
       Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.max", "5000");
 
-  private final LoopbackKafkaBroker kafka;
+  /** Stops the in-process broker, or the {@link BrokerProcess} that runs it. */
+  private final Runnable stopKafka;
+
+  private final String kafkaBootstrapServers;
   private final EmbeddedPostgres postgres;
 
   private EmbeddedInfrastructure(LoopbackKafkaBroker kafka, EmbeddedPostgres postgres) {
-    this.kafka = kafka;
+    this(kafka::close, kafka.bootstrapServers(), postgres);
+  }
+
+  private EmbeddedInfrastructure(
+      Runnable stopKafka, String kafkaBootstrapServers, EmbeddedPostgres postgres) {
+    this.stopKafka = stopKafka;
+    this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.postgres = postgres;
   }
 
@@ -50,12 +59,35 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
   public static EmbeddedInfrastructure start(Map<String, String> postgresSettings) {
     LoopbackKafkaBroker kafka = LoopbackKafkaBroker.start(SINGLE_NODE_BROKER);
     try {
+      return new EmbeddedInfrastructure(kafka, startPostgres(postgresSettings));
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Like {@link #start(Map)}, with the broker of {@code broker} (a JVM of its own) instead of one
+   * in this JVM; {@link #close()} stops it too.
+   */
+  public static EmbeddedInfrastructure start(
+      Map<String, String> postgresSettings, BrokerProcess broker) {
+    try {
+      return new EmbeddedInfrastructure(
+          broker::close, broker.bootstrapServers(), startPostgres(postgresSettings));
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgres startPostgres(Map<String, String> settings) {
+    try {
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
       TEST_POSTGRES.forEach(postgres::setServerConfig);
-      postgresSettings.forEach(postgres::setServerConfig);
-      return new EmbeddedInfrastructure(kafka, postgres.start());
+      settings.forEach(postgres::setServerConfig);
+      return postgres.start();
     } catch (IOException e) {
-      kafka.close();
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }
   }
@@ -104,7 +136,7 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 
   @Override
   public String kafkaBootstrapServers() {
-    return kafka.bootstrapServers();
+    return kafkaBootstrapServers;
   }
 
   @Override
@@ -124,7 +156,7 @@ public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 
   @Override
   public void close() {
-    kafka.close();
+    stopKafka.run();
     try {
       postgres.close();
     } catch (IOException e) {
