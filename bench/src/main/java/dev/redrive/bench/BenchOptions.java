@@ -16,6 +16,8 @@ import java.util.Set;
  *     another phase of one of them)
  * @param warmupEvents failure events each contender of the throughput measurement handles first,
  *     not counted, so that none is measured with cold code (0 = no warm-up)
+ * @param rounds measured runs of the coordinator in the throughput measurement, each between two
+ *     runs of the pipe; the median ratio is the figure
  * @param partitions partitions of every topic (the input topic, the command topic, the pipe's and
  *     the retry topics)
  * @param latencySeconds how long the paced producer of the latency measurement runs
@@ -36,6 +38,7 @@ record BenchOptions(
     int events,
     int executions,
     int warmupEvents,
+    int rounds,
     int partitions,
     int latencySeconds,
     double latencyRate,
@@ -76,6 +79,9 @@ record BenchOptions(
                                  less than 25% of it, at most 4 times (default 100000, at most
                                  --events; 0 = none); each scale run is warmed up with
                                  --scale-events
+        --rounds N               measured runs of the coordinator in the throughput scenario,
+                                 each between two runs of the pipe (default 3); the median
+                                 ratio to the pipe is the figure
         --partitions N           partitions of every topic (default 3)
         --latency-seconds S      length of each paced latency run (default 45)
         --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)
@@ -104,6 +110,7 @@ record BenchOptions(
         10_000,
         100_000,
         3,
+        3,
         45,
         0,
         15,
@@ -130,6 +137,7 @@ record BenchOptions(
     int events = d.events();
     int executions = d.executions();
     int warmupEvents = d.warmupEvents();
+    int rounds = d.rounds();
     int partitions = d.partitions();
     int latencySeconds = d.latencySeconds();
     double latencyRate = d.latencyRate();
@@ -161,6 +169,7 @@ record BenchOptions(
         case "--events" -> events = positive(option, value);
         case "--executions" -> executions = positive(option, value);
         case "--warmup" -> warmupEvents = notNegative(option, value);
+        case "--rounds" -> rounds = positive(option, value);
         case "--partitions" -> partitions = positive(option, value);
         case "--latency-seconds" -> latencySeconds = positive(option, value);
         case "--latency-rate" -> latencyRate = positiveDouble(option, value);
@@ -199,6 +208,7 @@ record BenchOptions(
         events,
         executions,
         warmupEvents,
+        rounds,
         partitions,
         latencySeconds,
         latencyRate,

@@ -23,6 +23,7 @@ class BenchOptionsTest {
     assertThat(options.scenarios()).isEqualTo(EnumSet.allOf(Scenario.class));
     assertThat(options.retryTopicsDefaults()).isFalse();
     assertThat(options.warmupEvents()).isEqualTo(100_000);
+    assertThat(options.rounds()).isEqualTo(3);
   }
 
   @Test
@@ -43,7 +44,8 @@ class BenchOptionsTest {
             "--retry-topics",
             "defaults",
             "--warmup",
-            "0");
+            "0",
+            "--rounds=5");
 
     assertThat(options.events()).isEqualTo(20_000);
     assertThat(options.executions()).isEqualTo(2_000);
@@ -55,6 +57,13 @@ class BenchOptionsTest {
     assertThat(options.latencyRate()).isEqualTo(250.5);
     assertThat(options.retryTopicsDefaults()).isTrue();
     assertThat(options.warmupEvents()).isZero();
+    assertThat(options.rounds()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldRefuseRoundsBelowOne() {
+    assertThatThrownBy(() -> BenchOptions.parse("--rounds", "0"))
+        .hasMessage("--rounds must be at least 1, was 0");
   }
 
   @Test
