@@ -1,6 +1,7 @@
 package dev.redrive.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -99,25 +100,52 @@ final class CpuProfile {
     return lines;
   }
 
-  /** utime + stime of every process named postgres, in clock ticks (0 where /proc is absent). */
+  /**
+   * utime + stime of every process named postgres, with the children each has waited for (cutime +
+   * cstime: the postmaster's count the backends and autovacuum workers that ended, whose CPU would
+   * otherwise drop out of a run's difference), in clock ticks (0 where /proc is absent).
+   */
   private static long postgresTicks() {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
       return processes
           .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .mapToLong(process -> ticksIfNamed(process.resolve("stat"), "postgres"))
+          .mapToLong(process -> ticksIfNamed(process.resolve("stat"), "postgres", true))
           .sum();
     } catch (IOException e) {
       return 0;
     }
   }
 
-  /** utime + stime of one process, in clock ticks (0 where /proc is absent). */
-  private static long ticks(Path stat) {
-    return ticksIfNamed(stat, null);
+  /**
+   * CPU time of the JIT compiler threads of a JVM (C1 and C2, by their thread names in {@code
+   * /proc/<pid>/task}), in milliseconds; 0 where /proc is absent.
+   */
+  static long compilerMillis(long pid) {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long ticks =
+          tasks
+              .map(task -> task.resolve("stat"))
+              .mapToLong(
+                  stat ->
+                      ticksIfNamed(stat, "C2 CompilerThre", false)
+                          + ticksIfNamed(stat, "C1 CompilerThre", false))
+              .sum();
+      return (long) (ticks / TICKS_PER_SECOND * 1000);
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
   }
 
-  /** utime + stime of a process if its name is {@code name} (any name when null), else 0. */
-  private static long ticksIfNamed(Path statFile, String name) {
+  /** utime + stime of one process, in clock ticks (0 where /proc is absent). */
+  private static long ticks(Path stat) {
+    return ticksIfNamed(stat, null, false);
+  }
+
+  /**
+   * utime + stime of a process (or thread) if its name is {@code name} (any name when null), else
+   * 0; with {@code waitedChildren}, plus cutime + cstime.
+   */
+  private static long ticksIfNamed(Path statFile, String name, boolean waitedChildren) {
     try {
       String stat = Files.readString(statFile);
       int open = stat.indexOf('(');
@@ -127,7 +155,8 @@ final class CpuProfile {
       }
       String[] fields = stat.substring(close + 2).split(" ");
       // fields after the name start at field 3 (state): utime is field 14, stime field 15
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return waitedChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own;
     } catch (IOException | RuntimeException e) {
       return 0; // the process ended meanwhile
     }
