@@ -81,7 +81,8 @@ record BenchOptions(
                                  --scale-events
         --rounds N               measured runs of the coordinator in the throughput scenario,
                                  each between two runs of the pipe (default 3); the median
-                                 ratio to the pipe is the figure
+                                 ratio to the pipe (of an even N the lower middle one) is
+                                 the figure
         --partitions N           partitions of every topic (default 3)
         --latency-seconds S      length of each paced latency run (default 45)
         --latency-rate R         events/s of the paced runs (default: half the measured Redrive rate)

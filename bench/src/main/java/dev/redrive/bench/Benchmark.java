@@ -116,8 +116,11 @@ public final class Benchmark {
                     ? "bench/target/redrive-bench.log"
                     : System.getProperty("java.io.tmpdir") + "/redrive-bench.log"));
     Files.deleteIfExists(log);
+    Files.deleteIfExists(brokerLog(log));
     System.setProperty("redrive.bench.log", log.toString());
-    Report.progress("Redrive benchmark; logs of the broker and the services go to %s", log);
+    Report.progress(
+        "Redrive benchmark; logs of the services go to %s, the broker's to %s",
+        log, brokerLog(log));
 
     int status = 0;
     EmbeddedInfrastructure infrastructure = null;
@@ -151,7 +154,7 @@ public final class Benchmark {
     String classPath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Dredrive.bench.log=" + log.resolveSibling("redrive-bench-broker.log"));
+    command.add("-Dredrive.bench.log=" + brokerLog(log));
     if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
       command.addAll(List.of("-jar", classPath));
     } else {
@@ -159,6 +162,10 @@ public final class Benchmark {
     }
     command.add(SERVE_BROKER);
     return command;
+  }
+
+  private static Path brokerLog(Path log) {
+    return log.resolveSibling("redrive-bench-broker.log");
   }
 
   private void run() throws Exception {
@@ -333,8 +340,9 @@ public final class Benchmark {
         rounds.add(new double[] {rate, pipeEarlier, pipeLater});
         pipeEarlier = pipeLater;
       }
-      rounds.sort(Comparator.comparingDouble(r -> r[0] / ((r[1] + r[2]) / 2)));
-      double[] median = rounds.get(rounds.size() / 2);
+      rounds.sort(Comparator.comparingDouble(Benchmark::roundRatio));
+      // the median; of an even number of rounds the lower middle one
+      double[] median = rounds.get((rounds.size() - 1) / 2);
       redrive = median[0];
       pipeBefore = median[1];
       pipeAfter = median[2];
@@ -343,7 +351,7 @@ public final class Benchmark {
             "  Redrive / pipe in each of the %d rounds, lowest first: %s",
             rounds.size(),
             rounds.stream()
-                .map(r -> String.format("%.3f", r[0] / ((r[1] + r[2]) / 2)))
+                .map(r -> String.format("%.3f", roundRatio(r)))
                 .collect(Collectors.joining(", ")));
       }
       // the profile (a thread dump every 10 ms stops the whole JVM) in a run of
@@ -380,6 +388,11 @@ public final class Benchmark {
     if (options.measuresRetryTopics()) {
       Report.result("  Redrive / retry topics  %.3f   (target >= 0.5)", redrive / retryTopics);
     }
+  }
+
+  /** Redrive's rate of a round {rate, pipe before, pipe after} against its pipes' mean. */
+  private static double roundRatio(double[] round) {
+    return round[0] / ((round[1] + round[2]) / 2);
   }
 
   /** {@link #measure} a run of a coordinator that stays up, and pause it for the next one. */
@@ -566,7 +579,8 @@ public final class Benchmark {
   private String jitSince(JitMark before, long runNanos) {
     long compiled = jitMillis() - before.millis();
     lastRunJitShare = compiled / (runNanos / 1e6);
-    long broker = CpuProfile.compilerMillis(brokerPid) - before.brokerCompilerMillis();
+    // at least 0: a JVM that stops an idle compiler thread takes its CPU out of the sum
+    long broker = Math.max(0, CpuProfile.compilerMillis(brokerPid) - before.brokerCompilerMillis());
     return String.format(
         " (JIT compiling meanwhile: %.1f s; the broker JVM's compilers: %.1f s of CPU)",
         compiled / 1e3, broker / 1e3);

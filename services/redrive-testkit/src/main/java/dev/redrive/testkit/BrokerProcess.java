@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The child JVM runs {@link #serve()}: it starts the broker, writes one line with its bootstrap
  * servers on standard output, and stops the broker once its standard input closes, which is also
- * what happens when the parent dies, so no broker outlives it.
+ * what happens when the parent dies, so no broker outlives it. Anything else it prints goes to this
+ * JVM's standard error.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -68,8 +69,11 @@ public final class BrokerProcess implements AutoCloseable {
             () -> {
               try {
                 for (String line; (line = reader.readLine()) != null; ) {
-                  if (line.startsWith(READY)) {
+                  if (!ready.isDone() && line.startsWith(READY)) {
                     ready.complete(line.substring(READY.length()).trim());
+                  } else {
+                    // what the broker's JVM prints (its errors, say) goes on this JVM's
+                    System.err.println("[broker] " + line);
                   }
                 }
                 ready.completeExceptionally(

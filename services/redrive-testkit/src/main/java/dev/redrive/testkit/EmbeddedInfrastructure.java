@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * An in-process single-node KRaft broker and an embedded PostgreSQL server: no Docker needed. Both
- * listen on the loopback interface only.
+ * A single-node KRaft broker (in this JVM, or in one of its own: {@link BrokerProcess}) and an
+ * embedded PostgreSQL server: no Docker needed. Both listen on the loopback interface only.
  */
 public final class EmbeddedInfrastructure implements RedriveInfrastructure {
 

@@ -89,9 +89,13 @@ public class RedriveAvroSerializer implements Serializer<Object> {
     if (serializer instanceof RedriveAvroSerializer avro) {
       Encoding encoding = avro.encodings.get();
       encoding.sharingScopes++;
+      boolean[] closed = {false};
       return () -> {
-        if (--encoding.sharingScopes == 0) {
-          encoding.written.clear();
+        if (!closed[0]) {
+          closed[0] = true;
+          if (--encoding.sharingScopes == 0) {
+            encoding.written.clear();
+          }
         }
       };
     }
@@ -282,7 +286,9 @@ public class RedriveAvroSerializer implements Serializer<Object> {
       if (branches.size() == 2) {
         boolean nullFirst = branches.get(0).getType() == Schema.Type.NULL;
         if (nullFirst || branches.get(1).getType() == Schema.Type.NULL) {
-          // a datum of neither branch fails when the other branch writes it
+          // the other branch writes a non-null datum: generated classes' typed setters keep it
+          // of that branch's type (a datum of neither type fails there, or is written as a
+          // number of another width, which only untyped records could hold)
           return (datum == null) == nullFirst ? 0 : 1;
         }
       }

@@ -114,7 +114,8 @@ public class Outbox {
     }
     List<OutboxRows.Encoded> encoded = new ArrayList<>(messages.size());
     // a decision's events carry the same retry context: encoded once (the messages are built)
-    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+    try (RedriveAvroSerializer.Sharing shared =
+        messages.size() > 1 ? RedriveAvroSerializer.sharing(serializer) : () -> {}) {
       for (Message message : messages) {
         encoded.add(encode(message));
       }

@@ -155,6 +155,26 @@ class WireFormatTest {
   }
 
   @Test
+  void shouldStopSharing_whenAScopeIsClosedTwice() throws IOException {
+    // given: a scope closed twice (try-with-resources and an explicit close)
+    RedriveAvroSerializer serializer = serializer(Map.of());
+    RetryContext context = context("the import fails");
+    try (RedriveAvroSerializer.Sharing shared = RedriveAvroSerializer.sharing(serializer)) {
+      serializer.serialize(TOPIC, contextAssembled(context));
+      shared.close();
+    }
+
+    // when: outside any scope, a message with the context, the context changed, another one
+    serializer.serialize(TOPIC, contextAssembled(context));
+    context.setGuidance("changed after the scope");
+    CommandEvent command = retryCommand(context, null);
+    byte[] bytes = serializer.serialize(TOPIC, command);
+
+    // then: as it is now, not as the scope saw it
+    assertThat(body(bytes)).isEqualTo(plainAvroBinary(command));
+  }
+
+  @Test
   void shouldReadBackTheGeneratedClassWhenSpecificReaderIsOn() {
     // given
     RetryRequested request = AvroSamples.retryRequested();
