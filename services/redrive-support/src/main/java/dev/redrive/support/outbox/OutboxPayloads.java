@@ -75,7 +75,9 @@ final class OutboxPayloads {
     } catch (PackedBytes.UnreadableException unreadable) {
       why = unreadable.getMessage();
     }
-    log.warn("outbox row {}: {}; the relay cannot send it (it parks such a row)", id, why);
+    // DEBUG: the relay parks such a row and says so at WARN once; the listing of parked rows
+    // reads it again on every request
+    log.debug("outbox row {}: {}; its messages have no payload", id, why);
     return Arrays.asList(new byte[messages][]);
   }
 
