@@ -36,11 +36,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * The benchmark of issue 6, in one JVM on one KRaft broker (in a JVM of its own) and one embedded
- * PostgreSQL: the retry-coordinator's throughput against a raw transactional pipe and Spring
- * Kafka's retry topics, its latency at half its maximum rate against the pipe's, its throughput
- * with a small and a large history, the lateness of retries that fall due in the same second, and
- * its heap.
+ * The benchmark of issue 6, in one JVM with one KRaft broker (in a JVM of its own, {@link
+ * BrokerProcess}) and one embedded PostgreSQL: the retry-coordinator's throughput against a raw
+ * transactional pipe and Spring Kafka's retry topics, its latency at half its maximum rate against
+ * the pipe's, its throughput with a small and a large history, the lateness of retries that fall
+ * due in the same second, and its heap.
  *
  * <p>Run it as {@code java -jar bench/target/redrive-bench-exec.jar --help} says; see {@code
  * docs/performance.md} for what it measured here.
