@@ -38,9 +38,9 @@ import org.apache.kafka.common.utils.AppInfoParser;
 /**
  * The benchmark of issue 6, in one JVM with one KRaft broker (in a JVM of its own, {@link
  * BrokerProcess}) and one embedded PostgreSQL: the retry-coordinator's throughput against a raw
- * transactional pipe and Spring Kafka's retry topics, its latency at half its maximum rate against
- * the pipe's, its throughput with a small and a large history, the lateness of retries that fall
- * due in the same second, and its heap.
+ * transactional pipe (in a JVM of its own too, {@link PipeProcess}) and Spring Kafka's retry
+ * topics, its latency at half its maximum rate against the pipe's, its throughput with a small and
+ * a large history, the lateness of retries that fall due in the same second, and its heap.
  *
  * <p>Run it as {@code java -jar bench/target/redrive-bench-exec.jar --help} says; see {@code
  * docs/performance.md} for what it measured here.
@@ -67,6 +67,12 @@ public final class Benchmark {
   /** The argument that makes this program the broker's JVM ({@link BrokerProcess#serve()}). */
   private static final String SERVE_BROKER = "--serve-broker";
 
+  /**
+   * The argument, followed by the bootstrap servers, that makes this program the raw pipe's JVM
+   * ({@link PipeProcess#serve(String)}).
+   */
+  private static final String SERVE_PIPE = "--serve-pipe";
+
   private static final String COMMANDS = RedriveTopics.COMMANDS.name();
   private static final String ATTEMPTS = RedriveTopics.ATTEMPTS.name();
 
@@ -76,22 +82,35 @@ public final class Benchmark {
   /** The broker JVM's process id, for the CPU profiles. */
   private final long brokerPid;
 
+  /** The JVM that runs the raw pipe. */
+  private final PipeProcess pipes;
+
   private final BenchKafka kafka;
   private final String registryUrl;
   private final Map<String, Double> figures = new HashMap<>();
   private String scaleTarget = "throughput at 10M >= 0.9 x at 1k";
 
-  private Benchmark(BenchOptions options, EmbeddedInfrastructure infrastructure, long brokerPid) {
+  private Benchmark(
+      BenchOptions options,
+      EmbeddedInfrastructure infrastructure,
+      long brokerPid,
+      PipeProcess pipes) {
     this.options = options;
     this.infrastructure = infrastructure;
     this.brokerPid = brokerPid;
+    this.pipes = pipes;
     this.kafka = new BenchKafka(infrastructure.kafkaBootstrapServers());
     this.registryUrl = infrastructure.schemaRegistryUrl();
   }
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals(SERVE_BROKER)) {
       BrokerProcess.serve();
+      return;
+    }
+    if (args.length == 2 && args[0].equals(SERVE_PIPE)) {
+      PipeProcess.serve(args[1]);
+      System.exit(0);
       return;
     }
     BenchOptions options;
@@ -116,28 +135,40 @@ public final class Benchmark {
                     ? "bench/target/redrive-bench.log"
                     : System.getProperty("java.io.tmpdir") + "/redrive-bench.log"));
     Files.deleteIfExists(log);
-    Files.deleteIfExists(brokerLog(log));
+    Files.deleteIfExists(childLog(log, "broker"));
+    Files.deleteIfExists(childLog(log, "pipe"));
     System.setProperty("redrive.bench.log", log.toString());
     Report.progress(
-        "Redrive benchmark; logs of the services go to %s, the broker's to %s",
-        log, brokerLog(log));
+        "Redrive benchmark; logs of the services go to %s, the broker's to %s, the raw pipe's to %s",
+        log, childLog(log, "broker"), childLog(log, "pipe"));
 
     int status = 0;
     EmbeddedInfrastructure infrastructure = null;
+    PipeProcess pipes = null;
     try {
       long start = System.nanoTime();
-      BrokerProcess broker = BrokerProcess.launch(brokerCommand(log));
+      BrokerProcess broker =
+          BrokerProcess.launch(childCommand(childLog(log, "broker"), List.of(SERVE_BROKER)));
       infrastructure = EmbeddedInfrastructure.start(StatementProfile.SERVER_SETTINGS, broker);
+      pipes =
+          PipeProcess.launch(
+              childCommand(
+                  childLog(log, "pipe"),
+                  List.of(SERVE_PIPE, infrastructure.kafkaBootstrapServers())));
       Report.progress(
-          "KRaft broker (a JVM of its own, pid %d) and embedded PostgreSQL started in %.1f s",
-          broker.pid(), (System.nanoTime() - start) / 1e9);
-      Benchmark benchmark = new Benchmark(options, infrastructure, broker.pid());
+          "KRaft broker (a JVM of its own, pid %d), embedded PostgreSQL and the raw pipe's JVM"
+              + " (pid %d) started in %.1f s",
+          broker.pid(), pipes.pid(), (System.nanoTime() - start) / 1e9);
+      Benchmark benchmark = new Benchmark(options, infrastructure, broker.pid(), pipes);
       benchmark.run();
     } catch (Exception e) {
       System.err.println("Benchmark failed: " + e);
       e.printStackTrace();
       status = 1;
     } finally {
+      if (pipes != null) {
+        pipes.close();
+      }
       if (infrastructure != null) {
         infrastructure.close();
       }
@@ -146,26 +177,26 @@ public final class Benchmark {
   }
 
   /**
-   * The command of the broker's JVM: this program again (the same jar, or the same classpath),
-   * which serves the broker when given only {@link #SERVE_BROKER}. Its logs go next to the
-   * benchmark's.
+   * The command of a child JVM: this program again (the same jar, or the same classpath) with
+   * {@code arguments} ({@link #SERVE_BROKER}, {@link #SERVE_PIPE}), logging to {@code log}.
    */
-  private static List<String> brokerCommand(Path log) {
+  private static List<String> childCommand(Path log, List<String> arguments) {
     String classPath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Dredrive.bench.log=" + brokerLog(log));
+    command.add("-Dredrive.bench.log=" + log);
     if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
       command.addAll(List.of("-jar", classPath));
     } else {
       command.addAll(List.of("-cp", classPath, Benchmark.class.getName()));
     }
-    command.add(SERVE_BROKER);
+    command.addAll(arguments);
     return command;
   }
 
-  private static Path brokerLog(Path log) {
-    return log.resolveSibling("redrive-bench-broker.log");
+  /** The log of a child JVM ("broker", "pipe"), next to the benchmark's. */
+  private static Path childLog(Path log, String child) {
+    return log.resolveSibling("redrive-bench-" + child + ".log");
   }
 
   private void run() throws Exception {
@@ -193,10 +224,10 @@ public final class Benchmark {
       scheduling();
     }
     if (options.runs(Scenario.SHARDED)) {
-      ShardedCoordinators.run(options, infrastructure);
+      ShardedCoordinators.run(options, infrastructure, pipes);
     }
     if (options.runs(Scenario.SOURCES)) {
-      new SourceThroughput(options, infrastructure, kafka).run();
+      new SourceThroughput(options, infrastructure, kafka, pipes).run();
     }
     targets();
     kafka.close();
@@ -236,7 +267,8 @@ public final class Benchmark {
       rs.next();
       Report.result(
           "infrastructure: KRaft broker (Kafka %s, 1 node) in a JVM of its own, embedded %s"
-              + " (shared_buffers %s, fsync %s, synchronous_commit %s); all on this machine",
+              + " (shared_buffers %s, fsync %s, synchronous_commit %s), the raw pipe in a JVM of"
+              + " its own; all on this machine",
           AppInfoParser.getVersion(),
           rs.getString(1).replaceAll(" on .*", ""),
           rs.getString(2),
@@ -564,26 +596,34 @@ public final class Benchmark {
     return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
-  /** The compile time of this JVM and the CPU of the broker JVM's compiler threads so far. */
-  private record JitMark(long millis, long brokerCompilerMillis) {}
+  /**
+   * The compile time of this JVM and the CPU of the broker's and the pipe's JVMs' compiler threads
+   * so far.
+   */
+  private record JitMark(long millis, long brokerCompilerMillis, long pipeCompilerMillis) {}
 
   private JitMark jitMark() {
-    return new JitMark(jitMillis(), CpuProfile.compilerMillis(brokerPid));
+    return new JitMark(
+        jitMillis(), CpuProfile.compilerMillis(brokerPid), CpuProfile.compilerMillis(pipes.pid()));
   }
 
   /**
    * How much of a run's CPU went to the JIT compilers: on two cores a contender that runs while the
-   * compilers still work shares the machine with them. The broker's JVM compiles too while it warms
-   * up, which speeds up whatever runs after.
+   * compilers still work shares the machine with them. A contender is warm once the compilers of
+   * its JVM (this one, or the pipe's) are quiet ({@link #warmUp}). The broker's JVM compiles too
+   * while it warms up, which speeds up whatever runs after.
    */
   private String jitSince(JitMark before, long runNanos) {
     long compiled = jitMillis() - before.millis();
-    lastRunJitShare = compiled / (runNanos / 1e6);
     // at least 0: a JVM that stops an idle compiler thread takes its CPU out of the sum
     long broker = Math.max(0, CpuProfile.compilerMillis(brokerPid) - before.brokerCompilerMillis());
+    long pipe = Math.max(0, CpuProfile.compilerMillis(pipes.pid()) - before.pipeCompilerMillis());
+    // the compilers of the JVM that runs the contender: this one's, or the pipe's for the pipe
+    lastRunJitShare = Math.max(compiled, pipe) / (runNanos / 1e6);
     return String.format(
-        " (JIT compiling meanwhile: %.1f s; the broker JVM's compilers: %.1f s of CPU)",
-        compiled / 1e3, broker / 1e3);
+        " (JIT compiling meanwhile: %.1f s; CPU of the compilers of the broker's JVM %.1f s, of"
+            + " the pipe's %.1f s)",
+        compiled / 1e3, broker / 1e3, pipe / 1e3);
   }
 
   /**
@@ -683,9 +723,7 @@ public final class Benchmark {
         count,
         inputStart,
         false,
-        group ->
-            new RawPipe(
-                infrastructure.kafkaBootstrapServers(), ATTEMPTS, PIPE_OUTPUT, group, true));
+        group -> pipes.open(ATTEMPTS, PIPE_OUTPUT, group, true));
   }
 
   /** The floor ({@link PostgresFloor}) on a database of its own; returns records/s. */
@@ -928,13 +966,7 @@ public final class Benchmark {
                 kafka.endOffsets(PIPE_OUTPUT),
                 count,
                 latencies);
-        RawPipe rawPipe =
-            new RawPipe(
-                infrastructure.kafkaBootstrapServers(),
-                ATTEMPTS,
-                PIPE_OUTPUT,
-                pipeGroup,
-                transactional);
+        PipeProcess.Pipe rawPipe = pipes.open(ATTEMPTS, PIPE_OUTPUT, pipeGroup, transactional);
         FailureEvents events =
             new FailureEvents(
                 infrastructure.kafkaBootstrapServers(),

@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The ceiling: a consume-transform-produce loop with plain Kafka clients that reads the failure
  * records as bytes and writes one record per input to another topic, in one Kafka transaction per
  * poll that also commits the consumer offsets ({@code sendOffsetsToTransaction}). Exactly-once
- * between two topics, nothing else: no decoding, no database, no decision.
+ * between two topics, nothing else: no decoding, no database, no decision. The benchmark runs it in
+ * a JVM of its own ({@link PipeProcess}).
  *
  * <p>Not transactional (for reference only): the same loop, at least once: send, flush, then {@code
  * commitSync} the offsets.

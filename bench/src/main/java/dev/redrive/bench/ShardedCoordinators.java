@@ -28,16 +28,20 @@ final class ShardedCoordinators {
   private final BenchOptions options;
   private final EmbeddedInfrastructure infrastructure;
   private final BenchKafka kafka;
+  private final PipeProcess pipes;
 
-  private ShardedCoordinators(BenchOptions options, EmbeddedInfrastructure infrastructure) {
+  private ShardedCoordinators(
+      BenchOptions options, EmbeddedInfrastructure infrastructure, PipeProcess pipes) {
     this.options = options;
     this.infrastructure = infrastructure;
+    this.pipes = pipes;
     this.kafka = new BenchKafka(infrastructure.kafkaBootstrapServers());
   }
 
   /** Runs the scenario and reports its lines. */
-  static void run(BenchOptions options, EmbeddedInfrastructure infrastructure) throws Exception {
-    ShardedCoordinators scenario = new ShardedCoordinators(options, infrastructure);
+  static void run(BenchOptions options, EmbeddedInfrastructure infrastructure, PipeProcess pipes)
+      throws Exception {
+    ShardedCoordinators scenario = new ShardedCoordinators(options, infrastructure, pipes);
     try {
       scenario.measure();
     } finally {
@@ -165,13 +169,7 @@ final class ShardedCoordinators {
                 outStart,
                 count,
                 null);
-        RawPipe pipe =
-            new RawPipe(
-                infrastructure.kafkaBootstrapServers(),
-                ATTEMPTS,
-                Benchmark.PIPE_OUTPUT,
-                group,
-                true)) {
+        PipeProcess.Pipe pipe = pipes.open(ATTEMPTS, Benchmark.PIPE_OUTPUT, group, true)) {
       long start = System.nanoTime();
       pipe.start();
       long end = out.awaitExpected(start, STALL, "raw pipe");

@@ -51,12 +51,18 @@ final class SourceThroughput {
   private final BenchOptions options;
   private final EmbeddedInfrastructure infrastructure;
   private final BenchKafka kafka;
+  private final PipeProcess pipes;
   private int runs;
 
-  SourceThroughput(BenchOptions options, EmbeddedInfrastructure infrastructure, BenchKafka kafka) {
+  SourceThroughput(
+      BenchOptions options,
+      EmbeddedInfrastructure infrastructure,
+      BenchKafka kafka,
+      PipeProcess pipes) {
     this.options = options;
     this.infrastructure = infrastructure;
     this.kafka = kafka;
+    this.pipes = pipes;
   }
 
   /** Warms both coordinator paths, then measures pipe, attempts and source in turns, twice. */
@@ -166,9 +172,7 @@ final class SourceThroughput {
     String topic = "bench.source-pipe-" + (++runs) + "-" + UUID.randomUUID();
     kafka.createTopics(List.of(topic), options.partitions());
     String group = topic + "-group";
-    try (RawPipe pipe =
-        new RawPipe(
-            infrastructure.kafkaBootstrapServers(), topic, Benchmark.PIPE_OUTPUT, group, true)) {
+    try (PipeProcess.Pipe pipe = pipes.open(topic, Benchmark.PIPE_OUTPUT, group, true)) {
       pipe.start();
       pipe.awaitAssigned(Duration.ofSeconds(60));
       String prefix = "bp" + runs;
