@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -253,6 +254,11 @@ public class RedriveAvroSerializer implements Serializer<Object> {
       return encoder;
     }
 
+    /**
+     * A {@link ByteArrayOutputStream} without its locks: only its thread writes it, and the direct
+     * encoder writes every number and string of a message separately. Its synchronized writes were
+     * about 3% of the attempts consumers' samples (issue 16).
+     */
     static final class Buffer extends ByteArrayOutputStream {
       Buffer() {
         super(4096);
@@ -260,6 +266,47 @@ public class RedriveAvroSerializer implements Serializer<Object> {
 
       int capacity() {
         return buf.length;
+      }
+
+      @Override
+      public void write(int b) {
+        ensureRoom(1);
+        buf[count++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        ensureRoom(length);
+        System.arraycopy(bytes, offset, buf, count, length);
+        count += length;
+      }
+
+      @Override
+      public void writeBytes(byte[] bytes) {
+        write(bytes, 0, bytes.length);
+      }
+
+      @Override
+      public void reset() {
+        count = 0;
+      }
+
+      @Override
+      public int size() {
+        return count;
+      }
+
+      @Override
+      public byte[] toByteArray() {
+        return Arrays.copyOf(buf, count);
+      }
+
+      private void ensureRoom(int more) {
+        int needed = Math.addExact(count, more);
+        if (needed > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+        }
       }
 
       byte[] copyFrom(int start) {
