@@ -55,6 +55,24 @@ class InputLimitsTest {
   }
 
   @Test
+  void shouldRefuseEveryCharacterOutsideTheIdCharsetAtItsIndex() {
+    String allowed = "ABCXYZabcxyz0189._:@-";
+    assertThatCode(() -> limits.id("executionId", allowed)).doesNotThrowAnyException();
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("ab cd", "character U+0020 at index 2");
+    refused.put("abc/", "character U+002F at index 3");
+    refused.put("é", "character U+00E9 at index 0");
+    refused.put("a[b", "character U+005B at index 1");
+    refused.put("x`", "character U+0060 at index 1");
+    refused.put("id\uD83D\uDE00", "character U+1F600 at index 2");
+    refused.forEach(
+        (id, message) ->
+            assertThatThrownBy(() -> limits.id("executionId", id))
+                .as(id)
+                .hasMessageStartingWith("executionId: " + message));
+  }
+
+  @Test
   void shouldRefuseAParameterOverItsSizeAs413WithTheSettingToChange() {
     Map<String, String> parameters = Map.of("target", "x".repeat(1_200_000));
 
