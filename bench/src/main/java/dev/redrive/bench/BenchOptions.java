@@ -75,10 +75,10 @@ record BenchOptions(
         --events N               failure events of the throughput run (default 100000)
         --executions N           executions they belong to (default 10000)
         --warmup N               failures each contender of the throughput run handles just
-                                 before its run, not counted, again until the JIT compiled for
-                                 less than 25% of it, at most 4 times (default 100000, at most
-                                 --events; 0 = none); each scale run is warmed up with
-                                 --scale-events
+                                 before its run, not counted, again until the JIT compilers of
+                                 its JVM used less than 10% of its time, at most 4 times
+                                 (default 100000, at most --events; 0 = none); each scale run
+                                 is warmed up with --scale-events
         --rounds N               measured runs of the coordinator in the throughput scenario,
                                  each between two runs of the pipe (default 3); the median
                                  ratio to the pipe (of an even N the lower middle one) is

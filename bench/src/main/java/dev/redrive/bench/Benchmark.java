@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * The benchmark of issue 6, in one JVM with one KRaft broker (in a JVM of its own, {@link
- * BrokerProcess}) and one embedded PostgreSQL: the retry-coordinator's throughput against a raw
- * transactional pipe (in a JVM of its own too, {@link PipeProcess}) and Spring Kafka's retry
- * topics, its latency at half its maximum rate against the pipe's, its throughput with a small and
- * a large history, the lateness of retries that fall due in the same second, and its heap.
+ * The benchmark of issue 6, with one KRaft broker (in a JVM of its own, {@link BrokerProcess}) and
+ * one embedded PostgreSQL: the retry-coordinator's throughput against a raw transactional pipe (in
+ * a JVM of its own too, {@link PipeProcess}) and Spring Kafka's retry topics, its latency at half
+ * its maximum rate against the pipe's, its throughput with a small and a large history, the
+ * lateness of retries that fall due in the same second, and its heap.
  *
  * <p>Run it as {@code java -jar bench/target/redrive-bench-exec.jar --help} says; see {@code
  * docs/performance.md} for what it measured here.
@@ -61,8 +62,17 @@ public final class Benchmark {
 
   private static final int MAX_WARMUPS = 4;
 
-  /** What share of the last run's time the compilers of the contender's JVM used. */
-  private double lastRunJitShare;
+  /** The JVM a contender runs in: this one, or the pipe's ({@link PipeProcess}). */
+  private enum ContenderJvm {
+    THIS,
+    PIPE
+  }
+
+  /**
+   * What share of the last run's time the compilers of this JVM and of the pipe's used; infinite
+   * where /proc cannot be read.
+   */
+  private final Map<ContenderJvm, Double> lastRunJitShares = new EnumMap<>(ContenderJvm.class);
 
   private int floorRuns;
 
@@ -73,7 +83,7 @@ public final class Benchmark {
    * The argument, followed by the bootstrap servers, that makes this program the raw pipe's JVM
    * ({@link PipeProcess#serve(String)}).
    */
-  private static final String SERVE_PIPE = "--serve-pipe";
+  static final String SERVE_PIPE = "--serve-pipe";
 
   private static final String COMMANDS = RedriveTopics.COMMANDS.name();
   private static final String ATTEMPTS = RedriveTopics.ATTEMPTS.name();
@@ -348,11 +358,12 @@ public final class Benchmark {
         int[] round = {0};
         warmUp(
             "Redrive",
+            ContenderJvm.THIS,
             () -> {
               produce("tw" + (++round[0]), warmup, Math.min(options.executions(), warmup), null);
               return measureThenPause(coordinator, "warm-up", warmup, false);
             });
-        warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+        warmUp("raw pipe", ContenderJvm.PIPE, () -> pipe(warmup, warmupStart));
       }
       // the machine's speed drifts over minutes (a run of 2026-12-02 measured Redrive in a slow
       // stretch at 0.07x a pipe measured minutes later): each of Redrive's measured runs lies
@@ -400,7 +411,7 @@ public final class Benchmark {
     double retryTopics = Double.NaN;
     if (options.measuresRetryTopics()) {
       if (warmup > 0) {
-        warmUp("Spring retry topics", () -> retryTopics(warmup, warmupStart));
+        warmUp("Spring retry topics", ContenderJvm.THIS, () -> retryTopics(warmup, warmupStart));
       }
       retryTopics = retryTopics(n, inputStart);
       figures.put("retryTopics", retryTopics);
@@ -577,17 +588,19 @@ public final class Benchmark {
    * Runs a contender's warm-up again until it is warm ({@link #WARM_JIT_SHARE}): on two cores one
    * run of 100,000 failures left the compilers busy through the next two runs of the coordinator.
    */
-  private void warmUp(String contender, Callable<Double> run) throws Exception {
+  private void warmUp(String contender, ContenderJvm jvm, Callable<Double> run) throws Exception {
     for (int i = 1; ; i++) {
       run.call();
-      double share = lastRunJitShare;
+      double share = lastRunJitShares.getOrDefault(jvm, Double.POSITIVE_INFINITY);
       if (share < WARM_JIT_SHARE || i == MAX_WARMUPS) {
         Report.result(
-            "  %s: %d warm-up run(s), the JIT compilers of its JVM used %.0f%% of the last one's"
+            "  %s: %d warm-up run(s), the JIT compilers of its JVM used %s of the last one's"
                 + " time%s",
             contender,
             i,
-            share * 100,
+            Double.isInfinite(share)
+                ? "an unknown share (no /proc)"
+                : "%.0f%%".formatted(share * 100),
             share < WARM_JIT_SHARE ? "" : " (still compiling; the measured run is not warm)");
         return;
       }
@@ -612,19 +625,29 @@ public final class Benchmark {
    * while it warms up, which speeds up whatever runs after.
    */
   private String jitSince(JitMark before, long runNanos) {
-    // at least 0: a JVM that stops an idle compiler thread takes its CPU out of the sum
-    long own =
-        Math.max(
-            0,
-            CpuProfile.compilerMillis(ProcessHandle.current().pid()) - before.ownCompilerMillis());
-    long broker = Math.max(0, CpuProfile.compilerMillis(brokerPid) - before.brokerCompilerMillis());
-    long pipe = Math.max(0, CpuProfile.compilerMillis(pipes.pid()) - before.pipeCompilerMillis());
-    // the compilers of the JVM that runs the contender: this one's, or the pipe's for the pipe
-    lastRunJitShare = Math.max(own, pipe) / (runNanos / 1e6);
+    long own = compiledSince(ProcessHandle.current().pid(), before.ownCompilerMillis());
+    long broker = compiledSince(brokerPid, before.brokerCompilerMillis());
+    long pipe = compiledSince(pipes.pid(), before.pipeCompilerMillis());
+    lastRunJitShares.put(ContenderJvm.THIS, share(own, runNanos));
+    lastRunJitShares.put(ContenderJvm.PIPE, share(pipe, runNanos));
     return String.format(
-        " (CPU of the JIT compilers meanwhile: this JVM's %.1f s, the broker's %.1f s, the"
-            + " pipe's %.1f s)",
-        own / 1e3, broker / 1e3, pipe / 1e3);
+        " (CPU of the JIT compilers meanwhile: this JVM's %s, the broker's %s, the pipe's %s)",
+        seconds(own), seconds(broker), seconds(pipe));
+  }
+
+  /** The compilers' CPU of a JVM since {@code before}; -1 where /proc cannot be read. */
+  private static long compiledSince(long pid, long before) {
+    long now = CpuProfile.compilerMillis(pid);
+    // at least 0: a JVM that stops an idle compiler thread takes its CPU out of the sum
+    return now < 0 || before < 0 ? -1 : Math.max(0, now - before);
+  }
+
+  private static double share(long compilerMillis, long runNanos) {
+    return compilerMillis < 0 ? Double.POSITIVE_INFINITY : compilerMillis / (runNanos / 1e6);
+  }
+
+  private static String seconds(long millis) {
+    return millis < 0 ? "unknown" : "%.1f s".formatted(millis / 1e3);
   }
 
   /**
@@ -779,8 +802,13 @@ public final class Benchmark {
       try {
         end = out.awaitExpected(start, STALL, name);
       } catch (IllegalStateException e) {
-        if (contender.failure() != null) {
-          e.addSuppressed(contender.failure());
+        try {
+          RuntimeException failure = contender.failure();
+          if (failure != null) {
+            e.addSuppressed(failure);
+          }
+        } catch (RuntimeException unknown) {
+          e.addSuppressed(unknown);
         }
         throw e;
       }
@@ -819,8 +847,8 @@ public final class Benchmark {
     Map<TopicPartition, Long> inputStart = kafka.endOffsets(ATTEMPTS);
     produce("fp", n, options.executions(), null);
     if (warmup > 0) {
-      warmUp("PostgreSQL floor", () -> floor(warmup, warmupStart, false));
-      warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+      warmUp("PostgreSQL floor", ContenderJvm.THIS, () -> floor(warmup, warmupStart, false));
+      warmUp("raw pipe", ContenderJvm.PIPE, () -> pipe(warmup, warmupStart));
     }
     double pipeBefore = pipe(n, inputStart);
     double floor = floor(n, inputStart, false);
@@ -852,8 +880,11 @@ public final class Benchmark {
       Report.result("== 2. Latency: warm-up, not counted: %,d failures per contender", warmup);
       Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
       produce("lw", warmup, Math.min(options.executions(), warmup), null);
-      warmUp("Redrive", () -> redrive("warm-up", warmup, warmupStart, 0, false, false));
-      warmUp("raw pipe", () -> pipe(warmup, warmupStart));
+      warmUp(
+          "Redrive",
+          ContenderJvm.THIS,
+          () -> redrive("warm-up", warmup, warmupStart, 0, false, false));
+      warmUp("raw pipe", ContenderJvm.PIPE, () -> pipe(warmup, warmupStart));
     }
     double rate = options.latencyRate();
     if (rate == 0) {

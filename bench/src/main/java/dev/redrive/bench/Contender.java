@@ -2,7 +2,8 @@ package dev.redrive.bench;
 
 /**
  * A loop from the failure topic to the pipe's output topic that a measurement starts and counts by
- * the records that reach the output: {@link RawPipe} and {@link PostgresFloor}.
+ * the records that reach the output: the raw pipe ({@link PipeProcess.Pipe}) and {@link
+ * PostgresFloor}.
  */
 interface Contender extends AutoCloseable {
 

@@ -118,7 +118,7 @@ final class CpuProfile {
 
   /**
    * CPU time of the JIT compiler threads of a JVM (C1 and C2, by their thread names in {@code
-   * /proc/<pid>/task}), in milliseconds; 0 where /proc is absent.
+   * /proc/<pid>/task}), in milliseconds; -1 where /proc cannot be read.
    */
   static long compilerMillis(long pid) {
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -132,7 +132,7 @@ final class CpuProfile {
               .sum();
       return (long) (ticks / TICKS_PER_SECOND * 1000);
     } catch (IOException | UncheckedIOException e) {
-      return 0;
+      return -1;
     }
   }
 

@@ -1,16 +1,15 @@
 package dev.redrive.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.redrive.testkit.ChildJvm;
 import java.io.BufferedReader;
-import java.io.IOException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The raw pipe ({@link RawPipe}) in a JVM of its own, as a plain consume-produce application runs
@@ -26,17 +25,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class PipeProcess implements AutoCloseable {
 
-  private static final String REPLY = "redrive-pipe ";
+  private static final String ANSWER = "redrive-pipe ";
 
-  private final Process process;
-  private final BufferedReader replies;
-  private final Writer commands;
+  /** How long an answer may take: closing a pipe closes its clients, each within 5 s or so. */
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
-  private PipeProcess(Process process) {
-    this.process = process;
-    this.replies =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+  private final ChildJvm child;
+
+  private PipeProcess(ChildJvm child) {
+    this.child = child;
   }
 
   /**
@@ -44,78 +41,51 @@ final class PipeProcess implements AutoCloseable {
    * it answers.
    */
   static PipeProcess launch(List<String> command) {
-    Process process;
+    PipeProcess pipes = new PipeProcess(ChildJvm.launch("pipe", command, ANSWER));
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start the pipe's JVM: " + command, e);
-    }
-    PipeProcess pipes = new PipeProcess(process);
-    try {
-      pipes.call("ready");
+      pipes.call("ready", ANSWER_TIMEOUT);
       return pipes;
     } catch (RuntimeException e) {
-      process.destroyForcibly();
+      pipes.child.kill();
       throw e;
     }
   }
 
   /** The pipe JVM's process id (its compilers' CPU is read from {@code /proc/<pid>}). */
   long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /**
    * A pipe from {@code input} to {@code output} consuming as {@code group}, made in the child JVM;
-   * it starts when {@link Pipe#start()} is called.
+   * it starts when {@link Pipe#start()} is called. One pipe at a time: close it before the next.
    */
   Pipe open(String input, String output, String group, boolean transactional) {
     call(String.join(" ", "open", input, output, group, Boolean.toString(transactional)));
     return new Pipe();
   }
 
+  private String call(String command) {
+    return call(command, ANSWER_TIMEOUT);
+  }
+
   /** One command, one answer: what follows "ok", or an exception with the child's error. */
-  private synchronized String call(String command) {
-    try {
-      commands.write(command + "\n");
-      commands.flush();
-      for (String line; (line = replies.readLine()) != null; ) {
-        if (!line.startsWith(REPLY)) {
-          System.err.println("[pipe] " + line);
-        } else if (line.startsWith(REPLY + "ok")) {
-          return line.substring(Math.min(line.length(), (REPLY + "ok ").length()));
-        } else {
-          throw new IllegalStateException(
-              "the pipe's JVM, on '" + command + "': " + line.substring(REPLY.length()));
-        }
-      }
-      throw new IllegalStateException("the pipe's JVM ended (on '" + command + "')");
-    } catch (IOException e) {
-      throw new UncheckedIOException("the pipe's JVM did not take '" + command + "'", e);
+  private synchronized String call(String command, Duration timeout) {
+    child.send(command);
+    String answer = child.awaitAnswer(timeout);
+    if (answer.equals("ok") || answer.startsWith("ok ")) {
+      return answer.substring(Math.min(answer.length(), 3));
     }
+    throw new IllegalStateException("the pipe's JVM, on '" + command + "': " + answer);
   }
 
   /** Closes the child's standard input, which ends it, and waits for it. */
   @Override
   public void close() {
-    try {
-      commands.close();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    child.close();
   }
 
-  /** The pipe the child JVM runs, one at a time. */
+  /** The pipe the child JVM runs. */
   final class Pipe implements Contender {
 
     private Pipe() {}
@@ -127,7 +97,7 @@ final class PipeProcess implements AutoCloseable {
 
     /** Waits until the group has given the pipe's consumer its partitions. */
     void awaitAssigned(Duration timeout) {
-      call("await-assigned " + timeout.toMillis());
+      call("await-assigned " + timeout.toMillis(), timeout.plus(ANSWER_TIMEOUT));
     }
 
     @Override
@@ -157,10 +127,11 @@ final class PipeProcess implements AutoCloseable {
    * at a time, until standard input closes.
    */
   static void serve(String bootstrapServers) throws Exception {
-    PrintStream out = System.out;
-    // only answers on standard output; whatever else writes to it goes to standard error
+    // only answers on standard output, in UTF-8 as the parent reads them; whatever else writes to
+    // System.out goes to standard error
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
     System.setOut(System.err);
-    var lines = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    var lines = new BufferedReader(new InputStreamReader(System.in, UTF_8));
     RawPipe pipe = null;
     try {
       for (String line; (line = lines.readLine()) != null; ) {
@@ -172,7 +143,7 @@ final class PipeProcess implements AutoCloseable {
                 case "ready" -> "";
                 case "open" -> {
                   if (pipe != null) {
-                    pipe.close();
+                    throw new IllegalStateException("a pipe is open; close it first");
                   }
                   pipe =
                       new RawPipe(
@@ -204,11 +175,10 @@ final class PipeProcess implements AutoCloseable {
                 }
                 default -> throw new IllegalArgumentException("unknown command " + words[0]);
               };
-          out.println(REPLY + "ok " + answer);
+          out.println(ANSWER + "ok " + answer);
         } catch (Exception e) {
-          out.println(REPLY + "error " + oneLine(e.toString()));
+          out.println(ANSWER + "error " + oneLine(e.toString()));
         }
-        out.flush();
       }
     } finally {
       if (pipe != null) {

@@ -66,13 +66,15 @@ class PipeProcessIT {
         producer.send(new ProducerRecord<>("pipe-in", value.getBytes(StandardCharsets.UTF_8)));
       }
     }
+    // -cp, not Benchmark.childCommand's -jar: under failsafe the class path is one manifest jar
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dredrive.bench.log=" + Path.of("target", "pipe-process-it.log").toAbsolutePath(),
             "-cp",
             System.getProperty("java.class.path"),
             Benchmark.class.getName(),
-            "--serve-pipe",
+            Benchmark.SERVE_PIPE,
             bootstrap);
 
     // when: the child JVM pipes them in a transaction per poll
@@ -100,9 +102,11 @@ class PipeProcessIT {
       assertThat(new HashSet<>(received)).isEqualTo(sent);
       assertThat(pipe.failure()).isNull();
       assertThat(pipe.transactionStats()).contains("transactions of");
-      pipe.close();
-
       // and: a command the child cannot carry out is an error here, with the child's reason
+      assertThatThrownBy(() -> pipes.open("pipe-in", "pipe-out", "another", true))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("a pipe is open; close it first");
+      pipe.close();
       assertThatThrownBy(pipe::start)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("no pipe is open");

@@ -1,16 +1,8 @@
 package dev.redrive.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The same single-node loopback KRaft broker as the in-process one, in a JVM of its own, as brokers
@@ -20,18 +12,18 @@ import java.util.concurrent.TimeoutException;
  * <p>The child JVM runs {@link #serve()}: it starts the broker, writes one line with its bootstrap
  * servers on standard output, and stops the broker once its standard input closes, which is also
  * what happens when the parent dies, so no broker outlives it. Anything else it prints goes to this
- * JVM's standard error.
+ * JVM's standard error ({@link ChildJvm}).
  */
 public final class BrokerProcess implements AutoCloseable {
 
   private static final String READY = "redrive-broker-ready ";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-  private final Process process;
+  private final ChildJvm child;
   private final String bootstrapServers;
 
-  private BrokerProcess(Process process, String bootstrapServers) {
-    this.process = process;
+  private BrokerProcess(ChildJvm child, String bootstrapServers) {
+    this.child = child;
     this.bootstrapServers = bootstrapServers;
   }
 
@@ -42,57 +34,12 @@ public final class BrokerProcess implements AutoCloseable {
    * @throws IllegalStateException when it exits or stays silent for two minutes
    */
   public static BrokerProcess launch(List<String> command) {
-    Process process;
+    ChildJvm child = ChildJvm.launch("broker", command, READY);
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start the broker's JVM: " + command, e);
-    }
-    try {
-      return new BrokerProcess(process, awaitReady(process));
+      return new BrokerProcess(child, child.awaitAnswer(START_TIMEOUT).trim());
     } catch (RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
-  }
-
-  private static String awaitReady(Process process) {
-    var reader =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    var ready = new CompletableFuture<String>();
-    Thread lines =
-        new Thread(
-            () -> {
-              try {
-                for (String line; (line = reader.readLine()) != null; ) {
-                  if (!ready.isDone() && line.startsWith(READY)) {
-                    ready.complete(line.substring(READY.length()).trim());
-                  } else {
-                    // what the broker's JVM prints (its errors, say) goes on this JVM's
-                    System.err.println("[broker] " + line);
-                  }
-                }
-                ready.completeExceptionally(
-                    new IllegalStateException("the broker's JVM ended before its broker started"));
-              } catch (IOException e) {
-                ready.completeExceptionally(e);
-              }
-            },
-            "broker-process-output");
-    lines.setDaemon(true);
-    lines.start();
-    try {
-      return ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the broker's JVM started", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "the broker's JVM did not start its broker within " + START_TIMEOUT + ": " + e, e);
+      child.kill();
+      throw new IllegalStateException("the broker's JVM did not start its broker: " + e, e);
     }
   }
 
@@ -117,22 +64,12 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** The broker JVM's process id (its CPU is read from {@code /proc/<pid>}). */
   public long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /** Stops the broker (closing the child's standard input) and waits for its JVM to end. */
   @Override
   public void close() {
-    try {
-      process.getOutputStream().close();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    child.close();
   }
 }
