@@ -794,10 +794,12 @@ public final class Benchmark {
             new TopicCounter(
                 infrastructure.kafkaBootstrapServers(), PIPE_OUTPUT, outStart, count, null);
         Contender contender = contenders.create(group)) {
+      contender.startHeld();
+      contender.awaitHeld(Duration.ofSeconds(60));
       JitMark jit = jitMark();
       CpuProfile cpu = profile ? new CpuProfile(brokerPid) : null;
       long start = System.nanoTime();
-      contender.start();
+      contender.release();
       long end;
       try {
         end = out.awaitExpected(start, STALL, name);

@@ -90,9 +90,24 @@ final class PipeProcess implements AutoCloseable {
 
     private Pipe() {}
 
-    @Override
-    public void start() {
+    /** Starts consuming as soon as the group gives the pipe's consumer its partitions. */
+    void start() {
       call("start");
+    }
+
+    @Override
+    public void startHeld() {
+      call("start-held");
+    }
+
+    @Override
+    public void awaitHeld(Duration timeout) {
+      awaitAssigned(timeout);
+    }
+
+    @Override
+    public void release() {
+      call("release");
     }
 
     /** Waits until the group has given the pipe's consumer its partitions. */
@@ -156,6 +171,14 @@ final class PipeProcess implements AutoCloseable {
                 }
                 case "start" -> {
                   opened(pipe).start();
+                  yield "";
+                }
+                case "start-held" -> {
+                  opened(pipe).startHeld();
+                  yield "";
+                }
+                case "release" -> {
+                  opened(pipe).release();
                   yield "";
                 }
                 case "await-assigned" -> {

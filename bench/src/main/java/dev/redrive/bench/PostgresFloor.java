@@ -51,6 +51,7 @@ final class PostgresFloor implements Contender {
   private final Thread relayThread;
   private volatile boolean running = true;
   private volatile boolean started;
+  private final HeldStart held = new HeldStart(false);
   private volatile RuntimeException failure;
   private long transactions;
   private long written;
@@ -100,10 +101,20 @@ final class PostgresFloor implements Contender {
   }
 
   @Override
-  public void start() {
+  public void startHeld() {
     started = true;
     consumerThread.start();
     relayThread.start();
+  }
+
+  @Override
+  public void awaitHeld(Duration timeout) throws InterruptedException {
+    held.awaitAssigned(timeout);
+  }
+
+  @Override
+  public void release() {
+    held.release();
   }
 
   private void consume() {
@@ -123,7 +134,7 @@ final class PostgresFloor implements Contender {
                     + " do update set next_offset = excluded.next_offset")) {
       consumer.subscribe(List.of(input), new SeekToStoredOffsets());
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(held.beforePoll(consumer));
         if (records.isEmpty()) {
           continue;
         }
@@ -203,6 +214,7 @@ final class PostgresFloor implements Contender {
       } catch (SQLException e) {
         throw new IllegalStateException("the stored offsets cannot be read", e);
       }
+      held.assigned(consumer, partitions);
     }
   }
 

@@ -5,8 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,13 +29,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Not transactional (for reference only): the same loop, at least once: send, flush, then {@code
  * commitSync} the offsets.
  */
-final class RawPipe implements Contender {
+final class RawPipe {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final String input;
   private final String output;
-  private final CountDownLatch assigned = new CountDownLatch(1);
+  private HeldStart held = new HeldStart(true);
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean started;
@@ -89,17 +87,26 @@ final class RawPipe implements Contender {
         new ByteArrayDeserializer());
   }
 
-  @Override
-  public void start() {
+  /** Starts consuming as soon as the group gives this consumer its partitions. */
+  void start() {
     started = true;
     thread.start();
   }
 
+  /** Joins the group and holds the partitions without consuming them until {@link #release()}. */
+  void startHeld() {
+    held = new HeldStart(false);
+    start();
+  }
+
+  /** Starts consuming what {@link #startHeld()} held. */
+  void release() {
+    held.release();
+  }
+
   /** Waits until the group has given this consumer its partitions. */
   void awaitAssigned(Duration timeout) throws InterruptedException {
-    if (!assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("the pipe's consumer got no partitions in " + timeout);
-    }
+    held.awaitAssigned(timeout);
   }
 
   private void run() {
@@ -115,13 +122,11 @@ final class RawPipe implements Contender {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              if (!partitions.isEmpty()) {
-                assigned.countDown();
-              }
+              held.assigned(consumer, partitions);
             }
           });
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(held.beforePoll(consumer));
         if (records.isEmpty()) {
           continue;
         }
@@ -174,13 +179,11 @@ final class RawPipe implements Contender {
     }
   }
 
-  @Override
-  public RuntimeException failure() {
+  RuntimeException failure() {
     return failure;
   }
 
-  @Override
-  public String stats() {
+  String stats() {
     return transactionStats(false);
   }
 
@@ -221,8 +224,7 @@ final class RawPipe implements Contender {
         : "";
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  void close() throws InterruptedException {
     running = false;
     if (!started) {
       consumer.close();

@@ -170,8 +170,10 @@ final class ShardedCoordinators {
                 count,
                 null);
         PipeProcess.Pipe pipe = pipes.open(ATTEMPTS, Benchmark.PIPE_OUTPUT, group, true)) {
+      pipe.startHeld();
+      pipe.awaitHeld(Duration.ofSeconds(60));
       long start = System.nanoTime();
-      pipe.start();
+      pipe.release();
       long end = out.awaitExpected(start, STALL, "raw pipe");
       double rate = count / ((end - start) / 1e9);
       Report.result(

@@ -77,18 +77,25 @@ class PipeProcessIT {
             Benchmark.SERVE_PIPE,
             bootstrap);
 
-    // when: the child JVM pipes them in a transaction per poll
+    // when: the child JVM holds its partitions, then pipes the records in a transaction per poll
     ProcessHandle child;
     List<String> received = new ArrayList<>();
     PipeProcess pipes = PipeProcess.launch(command);
     try {
       child = ProcessHandle.of(pipes.pid()).orElseThrow();
       PipeProcess.Pipe pipe = pipes.open("pipe-in", "pipe-out", "pipe-process-it", true);
-      pipe.start();
-      pipe.awaitAssigned(Duration.ofSeconds(60));
+      pipe.startHeld();
+      pipe.awaitHeld(Duration.ofSeconds(60));
       try (KafkaConsumer<byte[], byte[]> out =
           RawPipe.bytesConsumer(bootstrap, "pipe-out-reader")) {
         out.subscribe(List.of("pipe-out"));
+        // held: it has its partitions and consumes nothing until released
+        long held = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < held) {
+          out.poll(Duration.ofMillis(200)).forEach(r -> received.add("early"));
+        }
+        assertThat(received).isEmpty();
+        pipe.release();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (received.size() < RECORDS && System.nanoTime() < deadline) {
           for (ConsumerRecord<byte[], byte[]> record : out.poll(Duration.ofMillis(200))) {
