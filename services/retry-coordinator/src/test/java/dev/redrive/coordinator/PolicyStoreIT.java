@@ -365,6 +365,19 @@ class PolicyStoreIT {
     }
     assertThat(policyChange(succeeds, 2).getReason()).contains("succeeded");
     assertThat(policyChange(cancelled, 2).getReason()).contains("was cancelled");
+    // and the override's history says who made each change, as the events do
+    for (String id : List.of(succeeds, cancelled)) {
+      assertThat(
+              coordinator
+                  .jdbc()
+                  .sql(
+                      "SELECT origin FROM execution_policy_change WHERE execution_id = ?"
+                          + " ORDER BY version")
+                  .param(id)
+                  .query(String.class)
+                  .list())
+          .containsExactly("api", "coordinator");
+    }
   }
 
   private static String field(Answer answer) {

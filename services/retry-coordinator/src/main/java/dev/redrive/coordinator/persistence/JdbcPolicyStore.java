@@ -156,6 +156,7 @@ public class JdbcPolicyStore implements PolicyStore {
         override.executionId(),
         override.version(),
         policy,
+        "api",
         override.changedBy(),
         override.reason(),
         summary);
@@ -163,25 +164,31 @@ public class JdbcPolicyStore implements PolicyStore {
 
   @Override
   public void clear(
-      String executionId, long version, String changedBy, String reason, String summary) {
+      String executionId,
+      long version,
+      String origin,
+      String changedBy,
+      String reason,
+      String summary) {
     jdbc.sql("DELETE FROM execution_policy WHERE execution_id = ?").param(executionId).update();
-    history(executionId, version, null, changedBy, reason, summary);
+    history(executionId, version, null, origin, changedBy, reason, summary);
   }
 
   private void history(
       String executionId,
       long version,
       String policy,
+      String origin,
       String changedBy,
       String reason,
       String summary) {
     jdbc.sql(
             """
             INSERT INTO execution_policy_change
-              (execution_id, version, override, changed_by, reason, summary)
-            VALUES (?, ?, ?::jsonb, ?, ?, ?)
+              (execution_id, version, override, origin, changed_by, reason, summary)
+            VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)
             """)
-        .params(executionId, version, policy, changedBy, reason, summary)
+        .params(executionId, version, policy, origin, changedBy, reason, summary)
         .update();
   }
 

@@ -215,7 +215,7 @@ public class ChangePolicies {
     }
     String summary = PolicyChanges.summary(existing.get().policy(), null);
     long version = store.nextOverrideVersion(executionId);
-    store.clear(executionId, version, requestedBy, reason, summary);
+    store.clear(executionId, version, origin, requestedBy, reason, summary);
     changed(
         new PolicyChange("execution", executionId, version, summary, origin, requestedBy, reason));
     return Optional.of(new Changed(true, version, summary));

@@ -44,11 +44,25 @@ public interface PolicyStore {
   /** The number the next change of this execution's override gets (1 for the first). */
   long nextOverrideVersion(String executionId);
 
-  /** Sets the execution's override (replacing one in force) and keeps the change in its history. */
+  /**
+   * Sets the execution's override (replacing one in force) and keeps the change in its history, as
+   * a person's (origin {@code api}: only people set overrides).
+   */
   void put(ExecutionOverride override, String summary);
 
-  /** Removes the execution's override and keeps the change in its history. */
-  void clear(String executionId, long version, String changedBy, String reason, String summary);
+  /**
+   * Removes the execution's override and keeps the change in its history.
+   *
+   * @param origin {@code api} (a person) or {@code coordinator} (it dropped the override of an
+   *     execution that ended)
+   */
+  void clear(
+      String executionId,
+      long version,
+      String origin,
+      String changedBy,
+      String reason,
+      String summary);
 
   /**
    * One version of the policy set.

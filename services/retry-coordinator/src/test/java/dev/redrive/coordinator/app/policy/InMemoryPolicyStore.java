@@ -84,7 +84,12 @@ final class InMemoryPolicyStore implements PolicyStore {
 
   @Override
   public void clear(
-      String executionId, long version, String changedBy, String reason, String summary) {
+      String executionId,
+      long version,
+      String origin,
+      String changedBy,
+      String reason,
+      String summary) {
     overrides.remove(executionId);
     overrideChanges.put(executionId, version);
   }
