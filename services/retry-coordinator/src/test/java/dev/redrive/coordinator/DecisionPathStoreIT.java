@@ -2,22 +2,22 @@ package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redrive.coordinator.app.ContextToSave;
-import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
-import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.kafka.SentRetryMessages;
 import dev.redrive.coordinator.persistence.JdbcAttemptLog;
 import dev.redrive.coordinator.persistence.JdbcExecutionQueries;
 import dev.redrive.coordinator.persistence.JdbcExecutionStore;
-import dev.redrive.coordinator.persistence.JdbcRetryContexts;
 import dev.redrive.coordinator.persistence.JdbcStatementPlans;
+import dev.redrive.support.avro.InMemorySchemaRegistry;
+import dev.redrive.support.avro.RedriveAvroDeserializer;
+import dev.redrive.support.pack.PackedBytes;
 import dev.redrive.testkit.RedriveInfrastructure;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.MigrationVersion;
@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * What performance step 2 (issue 16) took off the decision path, against a real database: a phase's
  * first failure is known from its counter (V14) so that its history is not read back, the phases of
  * an execution are known from its attempts instead of being written with each report, a batch
- * reuses cached plans, and a retry's context and why are packed (V17).
+ * reuses cached plans, and the contexts and whys written before V19 are still read.
  */
 class DecisionPathStoreIT {
 
@@ -85,7 +85,7 @@ class DecisionPathStoreIT {
             "UPDATE retry_context SET created_at = created_at + interval '1 second' WHERE command_id = 'cmd-2'")
         .update();
     CoordinatorSchema.migrate(dataSource, MigrationVersion.LATEST);
-    assertThat(new JdbcExecutionQueries(jdbc, json).lastDecision("exec-1"))
+    assertThat(queries(jdbc).lastDecision("exec-1"))
         .as("the last retry with a why, found by V14")
         .get()
         .extracting("reason")
@@ -101,7 +101,7 @@ class DecisionPathStoreIT {
   }
 
   @Test
-  void shouldKeepARetrysContextAndWhyPackedAndStillReadThoseWrittenAsText() {
+  void shouldStillReadTheContextsAndWhysWrittenAsJsonBeforeV19() {
     JdbcClient jdbc = JdbcClient.create(database("packed_documents", MigrationVersion.LATEST));
     jdbc.sql(
             """
@@ -110,27 +110,23 @@ class DecisionPathStoreIT {
         .update();
     // as written before V17: the context and the why as text
     retryContext(jdbc, "cmd-1", "written as text", "2026-12-06T10:00:01Z");
+    // as written from V17 to V19: both as JSON, packed into one value
     RetryContext context =
         new RetryContextAssembler(10_000)
             .assemble("exec-1", "build", 2, 3, List.of(), List.of("a note: check the cache"));
-    ExplainedDecision why =
-        json.readValue(decision("packed", "2026-12-06T10:00:02Z"), ExplainedDecision.class);
-    EventMeta cause =
-        new EventMeta("evt-1", "exec-1", "payments", "runner", Instant.now(), "evt-1");
+    jdbc.sql(
+            """
+            INSERT INTO retry_context (command_id, execution_id, phase, attempt_number,
+              packed_documents)
+            VALUES ('cmd-2', 'exec-1', 'build', 2, ?)""")
+        .param(
+            PackedBytes.pack(
+                List.of(
+                    json.writeValueAsBytes(context),
+                    decision("packed", "2026-12-06T10:00:02Z").getBytes(StandardCharsets.UTF_8))))
+        .update();
 
-    new JdbcRetryContexts(jdbc, json)
-        .saveContexts(List.of(new ContextToSave("cmd-2", context, cause, true, why)));
-
-    assertThat(
-            jdbc.sql(
-                    """
-                    SELECT context IS NULL AND decision IS NULL AND packed_documents IS NOT NULL
-                    FROM retry_context WHERE command_id = 'cmd-2'""")
-                .query(Boolean.class)
-                .single())
-        .as("packed, not as text")
-        .isTrue();
-    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+    JdbcExecutionQueries queries = queries(jdbc);
     assertThat(json.readTree(queries.contextJson("cmd-2").orElseThrow()))
         .isEqualTo(json.valueToTree(context));
     assertThat(queries.lastDecision("exec-1")).get().extracting("reason").isEqualTo("packed");
@@ -152,7 +148,7 @@ class DecisionPathStoreIT {
     attempt(jdbc, "other-1", "settle", "2026-12-06T10:00:05Z");
     attempt(jdbc, "other-1", "charge", "2026-12-06T10:00:04Z");
     attempt(jdbc, "other-1", "settle", "2026-12-06T10:00:01Z");
-    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+    JdbcExecutionQueries queries = queries(jdbc);
 
     assertThat(queries.phases("exec-1")).containsExactly("fetch", "build", "deploy");
     // another system's execution: in the order of each phase's first attempt
@@ -164,7 +160,7 @@ class DecisionPathStoreIT {
   void shouldFindTheWhyOfTheLastRetryThroughTheExecution() {
     JdbcClient jdbc = JdbcClient.create(database("last_retry", MigrationVersion.LATEST));
     JdbcExecutionStore executions = new JdbcExecutionStore(jdbc, json);
-    JdbcExecutionQueries queries = new JdbcExecutionQueries(jdbc, json);
+    JdbcExecutionQueries queries = queries(jdbc);
     jdbc.sql(
             "INSERT INTO execution (execution_id, source, status) VALUES ('exec-1', 'r', 'RUNNING')")
         .update();
@@ -195,6 +191,14 @@ class DecisionPathStoreIT {
 
     assertThat(modes).containsExactly("force_generic_plan", "force_custom_plan");
     assertThat(planCacheMode(jdbc)).as("after the transaction").isEqualTo("auto");
+  }
+
+  /** Rows of retries as sent are read in SentRetryMessagesTest and AttemptHandlingIT. */
+  private JdbcExecutionQueries queries(JdbcClient jdbc) {
+    return new JdbcExecutionQueries(
+        jdbc,
+        json,
+        new SentRetryMessages(new RedriveAvroDeserializer(new InMemorySchemaRegistry())));
   }
 
   private static String planCacheMode(JdbcClient jdbc) {

@@ -103,14 +103,17 @@ public class Outbox {
    * Publishes each event when its due time has come, never before, and the events due at the same
    * time in the order given. The events are packed into as few rows as {@link OutboxRows} allows
    * and written with one statement.
+   *
+   * @return each message's value as the relay will publish it (Confluent wire format), in the order
+   *     given: a caller that keeps what it sent stores these bytes instead of encoding again
    */
-  public void scheduleAll(List<Message> messages) {
+  public List<byte[]> scheduleAll(List<Message> messages) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException(
           "Outbox.schedule must run inside the transaction of the state change it reports");
     }
     if (messages.isEmpty()) {
-      return;
+      return List.of();
     }
     List<OutboxRows.Encoded> encoded = new ArrayList<>(messages.size());
     // a decision's events carry the same retry context: encoded once (the messages are built)
@@ -180,6 +183,11 @@ public class Outbox {
             onCommit.run();
           }
         });
+    List<byte[]> values = new ArrayList<>(size);
+    for (OutboxRows.Encoded message : encoded) {
+      values.add(message.payload());
+    }
+    return values;
   }
 
   private OutboxRows.Encoded encode(Message message) {

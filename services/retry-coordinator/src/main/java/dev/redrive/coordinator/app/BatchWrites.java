@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * What a batch of {@link RecordAttempt} writes once at its end, gathered while its rounds are
- * decided: the retry budget's tally, the contexts of the retries, the executions' updates, the
- * outgoing events, and the meters and log lines that only a committed batch writes.
+ * decided: the retry budget's tally, the executions' updates, the outgoing events (which keep the
+ * retries' contexts), and the meters and log lines that only a committed batch writes.
  */
 final class BatchWrites {
   final List<EventMeta> metas;
@@ -22,7 +22,6 @@ final class BatchWrites {
 
   final CoordinatorEvents.Batch events;
   final BudgetTally budget = new BudgetTally();
-  final List<ContextToSave> contexts = new ArrayList<>();
 
   /** The batch's failures, numbered, in the order of its rounds. */
   final List<AttemptReport.Failed> failures = new ArrayList<>();

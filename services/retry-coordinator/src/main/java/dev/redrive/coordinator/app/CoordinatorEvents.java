@@ -2,6 +2,7 @@ package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -27,7 +28,9 @@ public interface CoordinatorEvents {
 
     /**
      * A RetryCommand due at {@code notBefore}, and the RetryScheduled and RetryContextAssembled
-     * decisions; {@code why} is null for a person's retry.
+     * decisions. The command (with the context) and the RetryScheduled (with {@code decision}'s
+     * why) are kept as sent, for {@link ExecutionQueries#contextJson} and explain; {@code
+     * requester} is null for an automatic retry.
      */
     void retryScheduled(
         EventMeta cause,
@@ -37,7 +40,7 @@ public interface CoordinatorEvents {
         Instant notBefore,
         RetryPolicy policy,
         Requester requester,
-        DecisionExplanation why);
+        ExplainedDecision decision);
 
     /**
      * An InterventionRequired decision with the phase's failure history: the execution is paused.

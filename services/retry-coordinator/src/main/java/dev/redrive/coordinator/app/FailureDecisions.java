@@ -342,14 +342,12 @@ final class FailureDecisions {
             notBefore,
             declared(pending.report()),
             pending.why());
-    // why goes with the retry context: no wider execution row on every failure
-    writes.contexts.add(new ContextToSave(commandId, context, meta, true, decision));
     writes.retried(meta.executionId(), commandId);
     writes.execution(
         meta.executionId(), ExecutionStatus.RETRY_SCHEDULED, failure.phase(), pending.lastError());
-
+    // the why is kept with the retry's messages as sent: no wider execution row on every failure
     writes.events.retryScheduled(
-        meta, commandId, retry, context, notBefore, pending.policy(), null, pending.why());
+        meta, commandId, retry, context, notBefore, pending.policy(), null, decision);
     Duration latency = Duration.between(failure.occurredAt(), clock.instant()).abs();
     writes.afterCommit.add(
         () -> {

@@ -41,7 +41,6 @@ public class RecordAttempt {
 
   private final ExecutionStore executions;
   private final AttemptLog attempts;
-  private final RetryContexts contexts;
   private final BudgetStore budgets;
   private final ProcessedEvents processed;
   private final CoordinatorEvents events;
@@ -58,7 +57,6 @@ public class RecordAttempt {
       ExecutionStore executions,
       AttemptLog attempts,
       RetryNotes notes,
-      RetryContexts contexts,
       BudgetStore budgets,
       ProcessedEvents processed,
       CoordinatorEvents events,
@@ -73,7 +71,6 @@ public class RecordAttempt {
       StatementPlans plans) {
     this.executions = executions;
     this.attempts = attempts;
-    this.contexts = contexts;
     this.budgets = budgets;
     this.processed = processed;
     this.events = events;
@@ -173,7 +170,6 @@ public class RecordAttempt {
             // numbered (a source may not number its attempts), and ahead of the decisions
             sourceFailures.republish(writes.failures);
           }
-          contexts.saveContexts(writes.contexts);
           attempts.recordDecisions(writes.failureDecisions);
           writes.events.write();
         });

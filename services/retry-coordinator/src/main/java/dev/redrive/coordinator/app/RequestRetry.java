@@ -44,7 +44,6 @@ public class RequestRetry {
   private final ExecutionStore executions;
   private final AttemptLog attempts;
   private final RetryNotes notes;
-  private final RetryContexts contexts;
   private final CoordinatorEvents events;
   private final Policies policies;
   private final RetryContextAssembler assembler;
@@ -58,7 +57,6 @@ public class RequestRetry {
       ExecutionStore executions,
       AttemptLog attempts,
       RetryNotes notes,
-      RetryContexts contexts,
       CoordinatorEvents events,
       Policies policies,
       RetryContextAssembler assembler,
@@ -70,7 +68,6 @@ public class RequestRetry {
     this.executions = executions;
     this.attempts = attempts;
     this.notes = notes;
-    this.contexts = contexts;
     this.events = events;
     this.policies = policies;
     this.assembler = assembler;
@@ -311,13 +308,6 @@ public class RequestRetry {
                 request.requestedBy(),
                 request.force() ? " (forced)" : "",
                 request.resetCount() ? ", attempt count reset" : "");
-    contexts.saveContext(
-        new ContextToSave(
-            commandId,
-            context,
-            cause,
-            false,
-            personsDecision(phase, attemptNumber, reason, notBefore, resolved, counted)));
     executions.reopen(execution.executionId(), ExecutionStatus.RETRY_SCHEDULED, phase);
     executions.updateExecutions(
         List.of(ExecutionUpdate.retried(execution.executionId(), commandId)));
@@ -330,7 +320,7 @@ public class RequestRetry {
         notBefore,
         policy,
         requester,
-        null);
+        personsDecision(phase, attemptNumber, reason, notBefore, resolved, counted));
     batch.write();
     return accepted(request, requester, execution, phase, "Retry started: %s from phase %s");
   }

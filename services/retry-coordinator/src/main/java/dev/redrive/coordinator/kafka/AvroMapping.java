@@ -99,6 +99,38 @@ final class AvroMapping {
         .build();
   }
 
+  /**
+   * The context a command carried, as the coordinator made it: the contract writes a missing error
+   * type or message as "" (read back as none).
+   */
+  static RetryContext context(dev.redrive.avro.RetryContext context) {
+    return new RetryContext(
+        context.getExecutionId(),
+        context.getPhase(),
+        context.getCurrentAttempt(),
+        context.getMaxAttempts(),
+        context.getPriorAttempts().stream().map(AvroMapping::summary).toList(),
+        List.copyOf(context.getNotes()),
+        context.getGuidance(),
+        context.getTruncated());
+  }
+
+  private static AttemptSummary summary(dev.redrive.avro.AttemptSummary summary) {
+    return new AttemptSummary(
+        summary.getAttemptId(),
+        summary.getAttemptNumber(),
+        FailureType.valueOf(summary.getFailureType().name()),
+        emptyToNull(summary.getErrorType()),
+        emptyToNull(summary.getMessage()),
+        summary.getExitCode(),
+        summary.getFailedChecks().stream()
+            .map(c -> new CheckOutcome(c.getName(), c.getPassed(), c.getOutputExcerpt()))
+            .toList(),
+        summary.getDurationMs(),
+        summary.getArtifactsLocation(),
+        summary.getOccurredAt());
+  }
+
   static List<dev.redrive.avro.AttemptSummary> history(List<Failure> failures) {
     return failures.stream().map(AttemptSummary::of).map(AvroMapping::summary).toList();
   }
@@ -136,5 +168,9 @@ final class AvroMapping {
 
   private static String nullToEmpty(String value) {
     return value == null ? "" : value;
+  }
+
+  private static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
   }
 }

@@ -4,10 +4,14 @@ import dev.redrive.avro.DelayComputation;
 import dev.redrive.avro.RetryScheduled;
 import dev.redrive.coordinator.app.CoordinatorEvents.Requester;
 import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.Jitter;
+import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The Avro records of the coordinator's decisions that more than one event carries. */
 final class DecisionRecords {
@@ -18,7 +22,7 @@ final class DecisionRecords {
    * A RetryScheduled decision.
    *
    * @param requester who asked for the retry, null for an automatic one
-   * @param why the explanation of an automatic retry, null for a person's
+   * @param why the explanation of the retry (a person's: the policy its next failure will meet)
    */
   static RetryScheduled retryScheduled(
       Clock clock,
@@ -46,6 +50,43 @@ final class DecisionRecords {
         .setNote(requester == null ? null : requester.note())
         .setExplanation(explanation(why))
         .build();
+  }
+
+  /**
+   * The explanation a decision carried, or null; its policy's origins in the order of the policy's
+   * fields, as it was made (an Avro map keeps no order).
+   */
+  static DecisionExplanation explanation(dev.redrive.avro.DecisionExplanation why) {
+    if (why == null) {
+      return null;
+    }
+    var delay = why.getDelay();
+    Map<String, String> origins = new LinkedHashMap<>();
+    for (String field : PolicyOverride.FIELDS) {
+      String layer = why.getOrigins().get(field);
+      if (layer != null) {
+        origins.put(field, layer);
+      }
+    }
+    why.getOrigins().forEach(origins::putIfAbsent);
+    return new DecisionExplanation(
+        why.getPolicy(),
+        why.getPolicyVersion(),
+        origins,
+        why.getFailuresCounted(),
+        why.getMaxAttempts(),
+        why.getBudget(),
+        delay == null
+            ? null
+            : new dev.redrive.coordinator.domain.DelayComputation(
+                delay.getExponentialMs(),
+                delay.getCapMs(),
+                Jitter.valueOf(delay.getJitter().name()),
+                delay.getRetryAfterMs(),
+                delay.getDelayMs(),
+                delay.getFormula()),
+        why.getFingerprint(),
+        why.getWouldChange());
   }
 
   /** The explanation of a decision, or null. */

@@ -18,10 +18,12 @@ import dev.redrive.coordinator.config.CommandRouting;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.coordinator.persistence.JdbcRetryContexts;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.topic.RedriveTopics;
@@ -39,7 +41,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes the coordinator's commands and decisions as Avro events to the outbox. Commands go to the
- * command topic of the execution's source ({@code redrive.commands} for Redrive's own runner).
+ * command topic of the execution's source ({@code redrive.commands} for Redrive's own runner). A
+ * retry's command and RetryScheduled are also kept as sent ({@link SentRetryMessages}).
  */
 @Component
 class OutboxCoordinatorEvents implements CoordinatorEvents {
@@ -49,13 +52,16 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   private final Clock clock;
   private final String source;
   private final CommandRouting routing;
+  private final JdbcRetryContexts contexts;
 
   OutboxCoordinatorEvents(
       Outbox outbox,
       OutboxHolds holds,
       Clock clock,
       CoordinatorProperties properties,
-      CommandRouting routing) {
+      CommandRouting routing,
+      JdbcRetryContexts contexts) {
+    this.contexts = contexts;
     this.outbox = outbox;
     this.holds = holds;
     this.clock = clock;
@@ -73,6 +79,9 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
     private final List<Outbox.Message> messages = new ArrayList<>();
 
+    /** The retries among the messages, kept as sent once they are encoded. */
+    private final List<KeptRetry> retries = new ArrayList<>();
+
     @Override
     public void retryScheduled(
         EventMeta cause,
@@ -82,8 +91,17 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         Instant notBefore,
         RetryPolicy policy,
         Requester requester,
-        DecisionExplanation why) {
+        ExplainedDecision decision) {
       dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
+      retries.add(
+          new KeptRetry(
+              messages.size(),
+              messages.size() + 2,
+              cause,
+              commandId,
+              context,
+              requester,
+              decision));
       messages.add(
           decision(
               cause,
@@ -97,7 +115,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                   retry.reason(),
                   policy,
                   requester,
-                  why)));
+                  decision.why())));
       messages.add(
           decision(
               cause,
@@ -148,8 +166,37 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
     @Override
     public void write() {
-      outbox.scheduleAll(withExecutionPauses(List.copyOf(messages)));
+      List<byte[]> sent = outbox.scheduleAll(withExecutionPauses(List.copyOf(messages)));
+      contexts.save(retries.stream().map(retry -> retry.sent(sent)).toList());
       messages.clear();
+      retries.clear();
+    }
+  }
+
+  /**
+   * A retry of the batch: its RetryScheduled is message {@code scheduledAt} of the batch, its
+   * command message {@code commandAt}.
+   */
+  private record KeptRetry(
+      int scheduledAt,
+      int commandAt,
+      EventMeta cause,
+      String commandId,
+      RetryContext context,
+      Requester requester,
+      ExplainedDecision decision) {
+
+    JdbcRetryContexts.Sent sent(List<byte[]> values) {
+      return new JdbcRetryContexts.Sent(
+          commandId,
+          context.executionId(),
+          context.phase(),
+          context.currentAttempt(),
+          cause.pipeline(),
+          cause.source(),
+          requester == null,
+          decision.declared(),
+          SentRetryMessages.pack(values.get(commandAt), values.get(scheduledAt)));
     }
   }
 

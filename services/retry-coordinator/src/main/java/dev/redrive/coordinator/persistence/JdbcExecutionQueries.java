@@ -9,6 +9,9 @@ import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
 import dev.redrive.coordinator.domain.ExplainedDecision;
+import dev.redrive.coordinator.domain.PolicyDocument;
+import dev.redrive.coordinator.domain.PolicyOverride;
+import dev.redrive.coordinator.kafka.SentRetryMessages;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,12 +34,16 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   private static final TypeReference<Map<String, String>> OUTPUTS_TYPE = new TypeReference<>() {};
 
+  private static final TypeReference<Map<String, Object>> POLICY = new TypeReference<>() {};
+
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final SentRetryMessages sent;
 
-  public JdbcExecutionQueries(JdbcClient jdbc, JsonMapper json) {
+  public JdbcExecutionQueries(JdbcClient jdbc, JsonMapper json, SentRetryMessages sent) {
     this.jdbc = jdbc;
     this.json = json;
+    this.sent = sent;
   }
 
   @Override
@@ -176,9 +183,18 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public Optional<String> contextJson(String commandId) {
-    return jdbc.sql("SELECT context, packed_documents FROM retry_context WHERE command_id = ?")
+    return jdbc.sql(
+            "SELECT sent_messages, context, packed_documents FROM retry_context"
+                + " WHERE command_id = ?")
         .param(commandId)
-        .query((rs, n) -> RetryDocuments.context(rs.getBytes(2), rs.getString(1)))
+        .query(
+            (rs, n) -> {
+              byte[] messages = rs.getBytes("sent_messages");
+              return messages != null
+                  ? json.writeValueAsString(sent.context(messages))
+                  : RetryDocuments.context(
+                      rs.getBytes("packed_documents"), rs.getString("context"));
+            })
         .optional();
   }
 
@@ -217,20 +233,37 @@ public class JdbcExecutionQueries implements ExecutionQueries {
     return jdbc
         .sql(
             """
-            SELECT x.last_decision AS d, NULL::bytea AS p FROM execution x
+            SELECT x.last_decision AS d, NULL::bytea AS p, NULL::bytea AS m, NULL AS dp
+            FROM execution x
             WHERE x.execution_id = ? AND x.last_decision IS NOT NULL
             UNION ALL
-            SELECT r.decision, r.packed_documents FROM execution x
+            SELECT r.decision, r.packed_documents, r.sent_messages, r.declared_policy
+            FROM execution x
             JOIN retry_context r ON r.command_id = x.last_retry_command
             WHERE x.execution_id = ?
-              AND (r.decision IS NOT NULL OR r.packed_documents IS NOT NULL)""")
+              AND (r.decision IS NOT NULL OR r.packed_documents IS NOT NULL
+                OR r.sent_messages IS NOT NULL)""")
         .params(executionId, executionId)
-        .query((rs, n) -> RetryDocuments.decision(rs.getBytes("p"), rs.getString("d")))
+        .query(
+            (rs, n) -> {
+              byte[] messages = rs.getBytes("m");
+              if (messages != null) {
+                return sent.decision(messages, declared(rs.getString("dp")));
+              }
+              String text = RetryDocuments.decision(rs.getBytes("p"), rs.getString("d"));
+              return text == null ? null : json.readValue(text, ExplainedDecision.class);
+            })
         .list()
         .stream()
         .filter(Objects::nonNull)
-        .map(text -> json.readValue(text, ExplainedDecision.class))
         .max(Comparator.comparing(ExplainedDecision::decidedAt));
+  }
+
+  /** The phase's own policy as a retry's row keeps it, or null when it declared none. */
+  private PolicyOverride declared(String stored) {
+    return stored == null
+        ? null
+        : PolicyDocument.toOverride(json.readValue(stored, POLICY), "declaredPolicy");
   }
 
   @Override

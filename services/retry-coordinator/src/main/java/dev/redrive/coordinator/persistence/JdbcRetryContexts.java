@@ -2,19 +2,20 @@ package dev.redrive.coordinator.persistence;
 
 import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 
-import dev.redrive.coordinator.app.ContextToSave;
-import dev.redrive.coordinator.app.RetryContexts;
+import dev.redrive.coordinator.domain.PolicyDocument;
+import dev.redrive.coordinator.domain.PolicyOverride;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The retry_context table: the context each retry command carried and why the retry was made, as
- * JSON packed into one value ({@link RetryDocuments}).
+ * The retry_context table: one row per retry, with the messages that told of it as they were sent
+ * (the command with its context, the RetryScheduled with its why: {@code
+ * dev.redrive.coordinator.kafka.SentRetryMessages}). Written with the batch's outbox rows.
  */
 @Repository
-public class JdbcRetryContexts implements RetryContexts {
+public class JdbcRetryContexts {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -24,34 +25,56 @@ public class JdbcRetryContexts implements RetryContexts {
     this.json = json;
   }
 
-  @Override
-  public void saveContexts(List<ContextToSave> contexts) {
-    if (contexts.isEmpty()) {
+  /**
+   * A retry as sent.
+   *
+   * @param attemptNumber the attempt the retry's command starts
+   * @param automatic whether the policy made it (what the retry budget counts), not a person
+   * @param declared the phase's own policy as the failure declared it, or null
+   * @param sentMessages the command's and the RetryScheduled's values, packed
+   */
+  public record Sent(
+      String commandId,
+      String executionId,
+      String phase,
+      int attemptNumber,
+      String pipeline,
+      String source,
+      boolean automatic,
+      PolicyOverride declared,
+      byte[] sentMessages) {}
+
+  /** Writes the rows of {@code retries} with one statement, in the caller's transaction. */
+  public void save(List<Sent> retries) {
+    if (retries.isEmpty()) {
       return;
     }
-    byte[][] documents = new byte[contexts.size()][];
-    for (int i = 0; i < documents.length; i++) {
-      ContextToSave c = contexts.get(i);
-      documents[i] =
-          RetryDocuments.pack(
-              json.writeValueAsBytes(c.context()),
-              c.decision() == null ? null : json.writeValueAsBytes(c.decision()));
+    byte[][] messages = new byte[retries.size()][];
+    for (int i = 0; i < messages.length; i++) {
+      messages[i] = retries.get(i).sentMessages();
     }
     jdbc.sql(
             """
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number,
-              packed_documents, pipeline, source, automatic)
-            SELECT c, e, p, n::int, x, pl, s, a::boolean
+              sent_messages, declared_policy, pipeline, source, automatic)
+            SELECT c, e, p, n::int, x, d, pl, s, a::boolean
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[],
-              ?::text[], ?::text[]) AS t(c, e, p, n, x, pl, s, a)""")
-        .param(texts(contexts, ContextToSave::commandId))
-        .param(texts(contexts, c -> c.context().executionId()))
-        .param(texts(contexts, c -> c.context().phase()))
-        .param(texts(contexts, c -> String.valueOf(c.context().currentAttempt())))
-        .param(documents)
-        .param(texts(contexts, c -> c.cause().pipeline()))
-        .param(texts(contexts, c -> c.cause().source()))
-        .param(texts(contexts, c -> String.valueOf(c.automatic())))
+              ?::text[], ?::text[], ?::text[]) AS t(c, e, p, n, x, d, pl, s, a)""")
+        .param(texts(retries, Sent::commandId))
+        .param(texts(retries, Sent::executionId))
+        .param(texts(retries, Sent::phase))
+        .param(texts(retries, r -> String.valueOf(r.attemptNumber())))
+        .param(messages)
+        .param(texts(retries, r -> declared(r.declared())))
+        .param(texts(retries, Sent::pipeline))
+        .param(texts(retries, Sent::source))
+        .param(texts(retries, r -> String.valueOf(r.automatic())))
         .update();
+  }
+
+  private String declared(PolicyOverride declared) {
+    return declared == null || PolicyOverride.NONE.equals(declared)
+        ? null
+        : json.writeValueAsString(PolicyDocument.of(declared));
   }
 }

@@ -7,15 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * What retry requests leave in memory: the answers by request id, people's notes and the retry
- * contexts saved.
- */
-final class InMemoryRequests implements RequestLog, RetryNotes, RetryContexts {
+/** What retry requests leave in memory: the answers by request id and people's notes. */
+final class InMemoryRequests implements RequestLog, RetryNotes {
 
   final Map<String, RetryAnswer> answers = new LinkedHashMap<>();
   final Map<PhaseKey, List<String>> notes = new HashMap<>();
-  final List<ContextToSave> contexts = new ArrayList<>();
 
   @Override
   public Optional<RetryAnswer> answer(String requestId) {
@@ -44,10 +40,5 @@ final class InMemoryRequests implements RequestLog, RetryNotes, RetryContexts {
           }
         });
     return found;
-  }
-
-  @Override
-  public void saveContexts(List<ContextToSave> saved) {
-    contexts.addAll(saved);
   }
 }

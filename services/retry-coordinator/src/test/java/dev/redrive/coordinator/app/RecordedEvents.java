@@ -2,6 +2,7 @@ package dev.redrive.coordinator.app;
 
 import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.DecisionExplanation;
+import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -24,7 +25,7 @@ final class RecordedEvents implements CoordinatorEvents {
       Decision.Retry retry,
       RetryContext context,
       Requester requester,
-      DecisionExplanation why)
+      ExplainedDecision decision)
       implements Written {}
 
   /** An InterventionRequired decision, with the bound of the failed attempt. */
@@ -70,8 +71,8 @@ final class RecordedEvents implements CoordinatorEvents {
           Instant notBefore,
           RetryPolicy policy,
           Requester requester,
-          DecisionExplanation why) {
-        collected.add(new RetryScheduled(cause, commandId, retry, context, requester, why));
+          ExplainedDecision decision) {
+        collected.add(new RetryScheduled(cause, commandId, retry, context, requester, decision));
       }
 
       @Override

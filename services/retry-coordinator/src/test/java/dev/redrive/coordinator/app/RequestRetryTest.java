@@ -43,7 +43,6 @@ class RequestRetryTest {
           executions,
           attempts,
           requests,
-          requests,
           events,
           () ->
               new PolicySet(
@@ -74,13 +73,10 @@ class RequestRetryTest {
     assertThat(retry.context().currentAttempt()).isEqualTo(3);
     assertThat(retry.context().notes()).containsExactly("alice: the disk is bigger now");
     assertThat(retry.requester().requestedBy()).isEqualTo("alice");
-    assertThat(requests.contexts)
-        .singleElement()
-        .satisfies(saved -> assertThat(saved.automatic()).as("a person's retry").isFalse());
     assertThat(executions.status(EXECUTION)).isEqualTo(ExecutionStatus.RETRY_SCHEDULED);
     assertThat(requests.answers).containsEntry("req-1", answer);
     // and explain shows the person's retry as the last decision, not the pause it ended
-    ExplainedDecision kept = requests.contexts.get(0).decision();
+    ExplainedDecision kept = retry.decision();
     assertThat(kept.outcome()).isEqualTo(ExplainedDecision.RETRY);
     assertThat(kept.reason()).isEqualTo("retry requested by alice");
     assertThat(kept.why().failuresCounted()).isEqualTo(2);
