@@ -14,6 +14,7 @@ import dev.redrive.avro.Rollback;
 import dev.redrive.avro.StartExecution;
 import dev.redrive.coordinator.app.CoordinatorEvents;
 import dev.redrive.coordinator.app.EventMeta;
+import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.config.CommandRouting;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.Decision;
@@ -23,7 +24,6 @@ import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
-import dev.redrive.coordinator.persistence.JdbcRetryContexts;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.topic.RedriveTopics;
@@ -52,7 +52,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   private final Clock clock;
   private final String source;
   private final CommandRouting routing;
-  private final JdbcRetryContexts contexts;
+  private final SentRetries sentRetries;
 
   OutboxCoordinatorEvents(
       Outbox outbox,
@@ -60,8 +60,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       Clock clock,
       CoordinatorProperties properties,
       CommandRouting routing,
-      JdbcRetryContexts contexts) {
-    this.contexts = contexts;
+      SentRetries sentRetries) {
+    this.sentRetries = sentRetries;
     this.outbox = outbox;
     this.holds = holds;
     this.clock = clock;
@@ -167,7 +167,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     @Override
     public void write() {
       List<byte[]> sent = outbox.scheduleAll(withExecutionPauses(List.copyOf(messages)));
-      contexts.save(retries.stream().map(retry -> retry.sent(sent)).toList());
+      sentRetries.keep(retries.stream().map(retry -> retry.sent(sent)).toList());
       messages.clear();
       retries.clear();
     }
@@ -186,8 +186,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       Requester requester,
       ExplainedDecision decision) {
 
-    JdbcRetryContexts.Sent sent(List<byte[]> values) {
-      return new JdbcRetryContexts.Sent(
+    SentRetries.Sent sent(List<byte[]> values) {
+      return new SentRetries.Sent(
           commandId,
           context.executionId(),
           context.phase(),

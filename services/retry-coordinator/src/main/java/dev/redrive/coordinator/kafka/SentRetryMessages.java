@@ -4,6 +4,7 @@ import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.RetryCommand;
 import dev.redrive.avro.RetryScheduled;
+import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryContext;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
  * older one kept.
  */
 @Component
-public class SentRetryMessages {
+public class SentRetryMessages implements SentRetries.Reader {
 
   /** The "topic" a deserializer's errors name for these values. */
   private static final String WHERE = "retry_context.sent_messages";
@@ -62,16 +63,13 @@ public class SentRetryMessages {
     return PackedBytes.pack(List.of(retryCommand, retryScheduled));
   }
 
-  /** The context the retry's command carried. */
+  @Override
   public RetryContext context(byte[] packed) {
     CommandEvent event = (CommandEvent) read(part(packed, 0));
     return AvroMapping.context(((RetryCommand) event.getPayload()).getContext());
   }
 
-  /**
-   * The retry as its last decision about the execution: what its RetryScheduled said, when, and
-   * why; {@code declared} is the phase's own policy, which the messages do not carry.
-   */
+  @Override
   public ExplainedDecision decision(byte[] packed, PolicyOverride declared) {
     DecisionEvent event = (DecisionEvent) read(part(packed, 1));
     RetryScheduled scheduled = (RetryScheduled) event.getPayload();

@@ -8,10 +8,10 @@ import dev.redrive.coordinator.app.ExecutionFilter;
 import dev.redrive.coordinator.app.ExecutionQueries;
 import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
+import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.domain.ExplainedDecision;
 import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
-import dev.redrive.coordinator.kafka.SentRetryMessages;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,9 +38,9 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
-  private final SentRetryMessages sent;
+  private final SentRetries.Reader sent;
 
-  public JdbcExecutionQueries(JdbcClient jdbc, JsonMapper json, SentRetryMessages sent) {
+  public JdbcExecutionQueries(JdbcClient jdbc, JsonMapper json, SentRetries.Reader sent) {
     this.jdbc = jdbc;
     this.json = json;
     this.sent = sent;

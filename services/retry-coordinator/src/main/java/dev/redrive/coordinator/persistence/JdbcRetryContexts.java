@@ -2,6 +2,7 @@ package dev.redrive.coordinator.persistence;
 
 import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 
+import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.domain.PolicyDocument;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import java.util.List;
@@ -11,11 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The retry_context table: one row per retry, with the messages that told of it as they were sent
- * (the command with its context, the RetryScheduled with its why: {@code
- * dev.redrive.coordinator.kafka.SentRetryMessages}). Written with the batch's outbox rows.
+ * (the command with its context, the RetryScheduled with its why). Written with the batch's outbox
+ * rows.
  */
 @Repository
-public class JdbcRetryContexts {
+public class JdbcRetryContexts implements SentRetries {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -25,27 +26,9 @@ public class JdbcRetryContexts {
     this.json = json;
   }
 
-  /**
-   * A retry as sent.
-   *
-   * @param attemptNumber the attempt the retry's command starts
-   * @param automatic whether the policy made it (what the retry budget counts), not a person
-   * @param declared the phase's own policy as the failure declared it, or null
-   * @param sentMessages the command's and the RetryScheduled's values, packed
-   */
-  public record Sent(
-      String commandId,
-      String executionId,
-      String phase,
-      int attemptNumber,
-      String pipeline,
-      String source,
-      boolean automatic,
-      PolicyOverride declared,
-      byte[] sentMessages) {}
-
-  /** Writes the rows of {@code retries} with one statement, in the caller's transaction. */
-  public void save(List<Sent> retries) {
+  /** Writes the rows of {@code retries} with one statement. */
+  @Override
+  public void keep(List<Sent> retries) {
     if (retries.isEmpty()) {
       return;
     }
