@@ -14,7 +14,6 @@ import dev.redrive.coordinator.persistence.JdbcExecutionQueries;
 import dev.redrive.coordinator.persistence.JdbcExecutionStore;
 import dev.redrive.coordinator.persistence.JdbcStatementPlans;
 import dev.redrive.support.avro.InMemorySchemaRegistry;
-import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.pack.PackedBytes;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.nio.charset.StandardCharsets;
@@ -196,9 +195,7 @@ class DecisionPathStoreIT {
   /** Rows of retries as sent are read in SentRetryMessagesTest and AttemptHandlingIT. */
   private JdbcExecutionQueries queries(JdbcClient jdbc) {
     return new JdbcExecutionQueries(
-        jdbc,
-        json,
-        new SentRetryMessages(new RedriveAvroDeserializer(new InMemorySchemaRegistry())));
+        jdbc, json, new SentRetryMessages(new InMemorySchemaRegistry()));
   }
 
   private static String planCacheMode(JdbcClient jdbc) {

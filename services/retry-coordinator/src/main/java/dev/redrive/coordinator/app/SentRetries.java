@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Each retry as the coordinator told the world of it: its command, which carries the context, and
  * its RetryScheduled, which carries the why, kept as the events adapter encoded them for the outbox
- * (writing the context and the why once more in another form cost a fifth of the decision path's
+ * (writing the context and the why once more as JSON cost about a fifth of the attempts consumers'
  * CPU, issue 16). The store keeps the bytes; {@link #context} and {@link #decision} read them.
  */
 public interface SentRetries {
@@ -39,13 +39,36 @@ public interface SentRetries {
   /** Reads what a retry kept as sent. */
   interface Reader {
 
-    /** The context the retry's command carried. */
+    /**
+     * The context the retry's command carried.
+     *
+     * @throws UnreadableException when the messages cannot be read back
+     */
     RetryContext context(byte[] sentMessages);
 
     /**
      * The retry as a decision about its execution: what its RetryScheduled said, when and why;
      * {@code declared} is the phase's own policy kept beside the messages.
+     *
+     * @throws UnreadableException when the messages cannot be read back
      */
     ExplainedDecision decision(byte[] sentMessages, PolicyOverride declared);
+  }
+
+  /**
+   * A retry's messages could not be read back: the schema registry did not answer or does not know
+   * their schema ({@code registryUnavailable}), or the stored value is damaged.
+   */
+  final class UnreadableException extends RuntimeException {
+    private final boolean registryUnavailable;
+
+    public UnreadableException(String message, boolean registryUnavailable, Throwable cause) {
+      super(message, cause);
+      this.registryUnavailable = registryUnavailable;
+    }
+
+    public boolean registryUnavailable() {
+      return registryUnavailable;
+    }
   }
 }

@@ -99,10 +99,7 @@ final class AvroMapping {
         .build();
   }
 
-  /**
-   * The context a command carried, as the coordinator made it: the contract writes a missing error
-   * type or message as "" (read back as none).
-   */
+  /** The context a command carried (an error type or message the failure lacked is "" there). */
   static RetryContext context(dev.redrive.avro.RetryContext context) {
     return new RetryContext(
         context.getExecutionId(),
@@ -120,8 +117,8 @@ final class AvroMapping {
         summary.getAttemptId(),
         summary.getAttemptNumber(),
         FailureType.valueOf(summary.getFailureType().name()),
-        emptyToNull(summary.getErrorType()),
-        emptyToNull(summary.getMessage()),
+        summary.getErrorType(),
+        summary.getMessage(),
         summary.getExitCode(),
         summary.getFailedChecks().stream()
             .map(c -> new CheckOutcome(c.getName(), c.getPassed(), c.getOutputExcerpt()))
@@ -168,9 +165,5 @@ final class AvroMapping {
 
   private static String nullToEmpty(String value) {
     return value == null ? "" : value;
-  }
-
-  private static String emptyToNull(String value) {
-    return value.isEmpty() ? null : value;
   }
 }

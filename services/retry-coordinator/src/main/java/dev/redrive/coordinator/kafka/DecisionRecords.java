@@ -22,7 +22,8 @@ final class DecisionRecords {
    * A RetryScheduled decision.
    *
    * @param requester who asked for the retry, null for an automatic one
-   * @param why the explanation of the retry (a person's: the policy its next failure will meet)
+   * @param why the explanation of the retry (of a person's retry in place: the policy its next
+   *     failure will meet); null for a resume
    */
   static RetryScheduled retryScheduled(
       Clock clock,

@@ -105,6 +105,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
       messages.add(
           decision(
               cause,
+              decision.decidedAt(),
               DecisionRecords.retryScheduled(
                   clock,
                   commandId,
@@ -413,12 +414,17 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   }
 
   private Outbox.Message decision(EventMeta cause, Object payload) {
+    return decision(cause, clock.instant(), payload);
+  }
+
+  /** A decision that was made at {@code decidedAt} (what explain shows as its time). */
+  private Outbox.Message decision(EventMeta cause, Instant decidedAt, Object payload) {
     return new Outbox.Message(
         RedriveTopics.DECISIONS,
         DecisionEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())
             .setExecutionId(cause.executionId())
-            .setOccurredAt(clock.instant())
+            .setOccurredAt(decidedAt)
             .setSource(source)
             .setCorrelationId(cause.eventId())
             .setPayload(payload)

@@ -10,23 +10,23 @@ import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.support.avro.AvroSerdeConfig;
 import dev.redrive.support.avro.RedriveAvroDeserializer;
+import dev.redrive.support.avro.SchemaRegistryClient;
+import dev.redrive.support.avro.SchemaRegistryClients;
 import dev.redrive.support.pack.PackedBytes;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.errors.SerializationException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * A retry as the coordinator told the world of it: its RetryCommand, which carries the context, and
- * its RetryScheduled decision, which carries the why, each the value the relay publishes (Confluent
- * wire format), packed into one LZ4 value ({@code retry_context.sent_messages}, V19). The outbox
- * encodes both anyway, so keeping them costs a copy; writing the context and the why once more as
- * JSON cost about a fifth of the attempts consumers' CPU per retry (issue 16). They are read back
- * through the schema registry, as any consumer reads them, so a newer coordinator reads what an
- * older one kept.
+ * The format of {@link SentRetries}: a retry's RetryCommand and its RetryScheduled decision, each
+ * the value the relay publishes (Confluent wire format), packed into one LZ4 value ({@code
+ * retry_context.sent_messages}, V19), and read back through the schema registry as any consumer
+ * reads them, so a newer coordinator reads what an older one kept. What is read is what was sent:
+ * an error type or message that a failure did not have reads as "" (the contract's strings are not
+ * null), and times to the millisecond.
  */
 @Component
 public class SentRetryMessages implements SentRetries.Reader {
@@ -34,28 +34,18 @@ public class SentRetryMessages implements SentRetries.Reader {
   /** The "topic" a deserializer's errors name for these values. */
   private static final String WHERE = "retry_context.sent_messages";
 
-  private final Deserializer<Object> deserializer;
+  private final RedriveAvroDeserializer deserializer;
 
-  /** Reads with the registry of the coordinator's consumers. */
+  /** Reads through the schema registry of the coordinator's consumers. */
   @Autowired
   public SentRetryMessages(KafkaProperties kafkaProperties) {
-    this(specificReader(kafkaProperties.buildConsumerProperties()));
+    this(SchemaRegistryClients.create(kafkaProperties.buildConsumerProperties()));
   }
 
-  /**
-   * Reads with {@code deserializer}, which must give the generated classes ({@code
-   * specific.avro.reader=true}).
-   */
-  public SentRetryMessages(Deserializer<Object> deserializer) {
-    this.deserializer = deserializer;
-  }
-
-  private static Deserializer<Object> specificReader(Map<String, Object> consumerProperties) {
-    Map<String, Object> config = new HashMap<>(consumerProperties);
-    config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-    RedriveAvroDeserializer deserializer = new RedriveAvroDeserializer();
-    deserializer.configure(config, false);
-    return deserializer;
+  /** Reads through {@code registry}. */
+  public SentRetryMessages(SchemaRegistryClient registry) {
+    this.deserializer = new RedriveAvroDeserializer(registry);
+    deserializer.configure(Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
   }
 
   /** The value of {@code sent_messages}: the command's and the RetryScheduled's values. */
@@ -65,14 +55,20 @@ public class SentRetryMessages implements SentRetries.Reader {
 
   @Override
   public RetryContext context(byte[] packed) {
-    CommandEvent event = (CommandEvent) read(part(packed, 0));
-    return AvroMapping.context(((RetryCommand) event.getPayload()).getContext());
+    CommandEvent event = read(packed, 0, CommandEvent.class);
+    if (!(event.getPayload() instanceof RetryCommand command)) {
+      throw damaged("a " + event.getPayload().getClass().getSimpleName() + " where a RetryCommand");
+    }
+    return AvroMapping.context(command.getContext());
   }
 
   @Override
   public ExplainedDecision decision(byte[] packed, PolicyOverride declared) {
-    DecisionEvent event = (DecisionEvent) read(part(packed, 1));
-    RetryScheduled scheduled = (RetryScheduled) event.getPayload();
+    DecisionEvent event = read(packed, 1, DecisionEvent.class);
+    if (!(event.getPayload() instanceof RetryScheduled scheduled)) {
+      throw damaged(
+          "a " + event.getPayload().getClass().getSimpleName() + " where a RetryScheduled");
+    }
     return new ExplainedDecision(
         scheduled.getPhase(),
         scheduled.getAttemptNumber() - 1,
@@ -85,16 +81,38 @@ public class SentRetryMessages implements SentRetries.Reader {
         DecisionRecords.explanation(scheduled.getExplanation()));
   }
 
-  private Object read(byte[] value) {
-    return deserializer.deserialize(WHERE, value);
+  private <T> T read(byte[] packed, int index, Class<T> type) {
+    List<byte[]> parts;
+    try {
+      parts = PackedBytes.unpack(packed);
+    } catch (PackedBytes.UnreadableException e) {
+      throw damaged(e.getMessage());
+    }
+    if (parts.size() != 2) {
+      throw damaged(parts.size() + " parts where a retry's command and RetryScheduled are 2");
+    }
+    Object value;
+    try {
+      value = deserializer.deserialize(WHERE, parts.get(index));
+    } catch (SerializationException e) {
+      throw new SentRetries.UnreadableException(
+          "a retry's messages could not be read back through the schema registry (check that it"
+              + " answers and still holds the schemas they were written with): "
+              + e.getMessage(),
+          true,
+          e);
+    }
+    if (!type.isInstance(value)) {
+      throw damaged(
+          (value == null ? "nothing" : "a " + value.getClass().getSimpleName())
+              + " where a "
+              + type.getSimpleName());
+    }
+    return type.cast(value);
   }
 
-  private static byte[] part(byte[] packed, int index) {
-    List<byte[]> parts = PackedBytes.unpack(packed);
-    if (parts.size() != 2) {
-      throw new PackedBytes.UnreadableException(
-          parts.size() + " parts where a retry's command and RetryScheduled are 2");
-    }
-    return parts.get(index);
+  private static SentRetries.UnreadableException damaged(String what) {
+    return new SentRetries.UnreadableException(
+        "a retry's messages as sent are damaged: " + what, false, null);
   }
 }

@@ -11,8 +11,6 @@ import dev.redrive.coordinator.app.PhaseKey;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.FailureType;
-import dev.redrive.coordinator.domain.PolicyDocument;
-import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -171,13 +169,7 @@ public class JdbcAttemptLog implements AttemptLog {
         .param(texts(decided, JdbcAttemptLog::decision))
         .param(texts(decided, d -> millis(d.decision().delay())))
         .param(texts(decided, d -> millis(d.retryAfter())))
-        .param(
-            texts(
-                decided,
-                d ->
-                    PolicyOverride.NONE.equals(d.declared())
-                        ? null
-                        : json.writeValueAsString(PolicyDocument.of(d.declared()))))
+        .param(texts(decided, d -> DeclaredPolicies.json(json, d.declared())))
         .update();
   }
 

@@ -10,8 +10,6 @@ import dev.redrive.coordinator.app.ExecutionView;
 import dev.redrive.coordinator.app.ListExecutions;
 import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.domain.ExplainedDecision;
-import dev.redrive.coordinator.domain.PolicyDocument;
-import dev.redrive.coordinator.domain.PolicyOverride;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,8 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class JdbcExecutionQueries implements ExecutionQueries {
 
   private static final TypeReference<Map<String, String>> OUTPUTS_TYPE = new TypeReference<>() {};
-
-  private static final TypeReference<Map<String, Object>> POLICY = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -183,20 +179,31 @@ public class JdbcExecutionQueries implements ExecutionQueries {
 
   @Override
   public Optional<String> contextJson(String commandId) {
+    // read first, decode after: decoding may ask the schema registry, without a connection held
     return jdbc.sql(
             "SELECT sent_messages, context, packed_documents FROM retry_context"
                 + " WHERE command_id = ?")
         .param(commandId)
         .query(
-            (rs, n) -> {
-              byte[] messages = rs.getBytes("sent_messages");
-              return messages != null
-                  ? json.writeValueAsString(sent.context(messages))
-                  : RetryDocuments.context(
-                      rs.getBytes("packed_documents"), rs.getString("context"));
-            })
-        .optional();
+            (rs, n) ->
+                new StoredRetry(
+                    rs.getBytes("sent_messages"),
+                    null,
+                    RetryDocuments.context(
+                        rs.getBytes("packed_documents"), rs.getString("context"))))
+        .optional()
+        .map(
+            stored ->
+                stored.sentMessages() != null
+                    ? json.writeValueAsString(sent.context(stored.sentMessages()))
+                    : stored.json());
   }
+
+  /**
+   * A retry_context row: its messages as sent (since V19), or the JSON written before; {@code
+   * declared} is the phase's own policy kept beside the messages.
+   */
+  private record StoredRetry(byte[] sentMessages, String declared, String json) {}
 
   @Override
   public List<String> pausedMatching(
@@ -245,25 +252,26 @@ public class JdbcExecutionQueries implements ExecutionQueries {
                 OR r.sent_messages IS NOT NULL)""")
         .params(executionId, executionId)
         .query(
-            (rs, n) -> {
-              byte[] messages = rs.getBytes("m");
-              if (messages != null) {
-                return sent.decision(messages, declared(rs.getString("dp")));
-              }
-              String text = RetryDocuments.decision(rs.getBytes("p"), rs.getString("d"));
-              return text == null ? null : json.readValue(text, ExplainedDecision.class);
-            })
+            (rs, n) ->
+                new StoredRetry(
+                    rs.getBytes("m"),
+                    rs.getString("dp"),
+                    RetryDocuments.decision(rs.getBytes("p"), rs.getString("d"))))
         .list()
         .stream()
+        .map(this::decision)
         .filter(Objects::nonNull)
         .max(Comparator.comparing(ExplainedDecision::decidedAt));
   }
 
-  /** The phase's own policy as a retry's row keeps it, or null when it declared none. */
-  private PolicyOverride declared(String stored) {
-    return stored == null
-        ? null
-        : PolicyDocument.toOverride(json.readValue(stored, POLICY), "declaredPolicy");
+  /** A decision as a row keeps it; null when the row kept no why. */
+  private ExplainedDecision decision(StoredRetry stored) {
+    if (stored.sentMessages() != null) {
+      return sent.decision(
+          stored.sentMessages(),
+          stored.declared() == null ? null : DeclaredPolicies.read(json, stored.declared()));
+    }
+    return stored.json() == null ? null : json.readValue(stored.json(), ExplainedDecision.class);
   }
 
   @Override

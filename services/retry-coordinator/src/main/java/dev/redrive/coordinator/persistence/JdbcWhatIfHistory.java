@@ -6,8 +6,6 @@ import dev.redrive.coordinator.app.whatif.WhatIfHistory;
 import dev.redrive.coordinator.app.whatif.WhatIfQuery;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.Decision;
-import dev.redrive.coordinator.domain.PolicyDocument;
-import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.whatif.PastEvent;
 import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import java.sql.ResultSet;
@@ -128,15 +126,9 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
         rs.getString("source"),
         JdbcAttemptLog.failure(rs, json.readValue(rs.getString("checks"), CHECKS))
             .withRetryAfter(retryAfter == null ? null : Duration.ofMillis(retryAfter)),
-        declared(rs.getString("declared_policy")),
+        DeclaredPolicies.read(json, rs.getString("declared_policy")),
         decision(rs.getString("decision"), (Long) rs.getObject("delay_ms")),
         inWindow);
-  }
-
-  private PolicyOverride declared(String stored) {
-    return stored == null
-        ? PolicyOverride.NONE
-        : PolicyDocument.toOverride(json.readValue(stored, TREE), "declaredPolicy");
   }
 
   /** The decision as {@link JdbcAttemptLog#decision} wrote it; none kept = unrecorded. */

@@ -5,20 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * How a {@code retry_context} row keeps the context its command carried and why the retry was made:
- * both as JSON, packed into one value (column {@code packed_documents}, V17: LZ4 keeps about two
- * thirds of these 1.7 kB, and the row's WAL went from 2,177 to 1,616 bytes per retry in the
- * benchmark) or, in rows written before, as the text columns {@code context} and {@code decision}.
+ * How a {@code retry_context} row written before V19 kept the context its command carried and why
+ * the retry was made: both as JSON, packed into one value (column {@code packed_documents}, V17:
+ * LZ4 keeps about two thirds of these 1.7 kB, and the row's WAL went from 2,177 to 1,616 bytes per
+ * retry in the benchmark) or, in rows written before, as the text columns {@code context} and
+ * {@code decision}.
  */
 final class RetryDocuments {
 
   private RetryDocuments() {}
-
-  /** The value of {@code packed_documents}; {@code decisionJson} may be null. */
-  static byte[] pack(byte[] contextJson, byte[] decisionJson) {
-    return PackedBytes.pack(
-        List.of(contextJson, decisionJson == null ? new byte[0] : decisionJson));
-  }
 
   /** The context's JSON: from the packed value when there is one, else the text column. */
   static String context(byte[] packed, String contextText) {

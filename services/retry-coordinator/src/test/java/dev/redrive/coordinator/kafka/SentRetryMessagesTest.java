@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.redrive.avro.CommandEvent;
 import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.RetryCommand;
+import dev.redrive.coordinator.app.SentRetries;
 import dev.redrive.coordinator.domain.AttemptSummary;
 import dev.redrive.coordinator.domain.CheckOutcome;
 import dev.redrive.coordinator.domain.DecisionExplanation;
@@ -17,13 +18,13 @@ import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.support.avro.InMemorySchemaRegistry;
-import dev.redrive.support.avro.RedriveAvroDeserializer;
 import dev.redrive.support.avro.RedriveAvroSerializer;
 import dev.redrive.support.pack.PackedBytes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +38,12 @@ class SentRetryMessagesTest {
 
   private static final Instant NOW = Instant.parse("2026-12-07T10:00:00.123Z");
 
+  /** When a decision was made, to the microsecond, as the clock gives it. */
+  private static final Instant DECIDED = Instant.parse("2026-12-07T10:00:00.123456Z");
+
   private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
   private final RedriveAvroSerializer serializer = new RedriveAvroSerializer(registry);
-  private final SentRetryMessages sent =
-      new SentRetryMessages(specificReader(new RedriveAvroDeserializer(registry)));
-
-  private static RedriveAvroDeserializer specificReader(RedriveAvroDeserializer deserializer) {
-    deserializer.configure(Map.of("specific.avro.reader", true), false);
-    return deserializer;
-  }
+  private final SentRetryMessages sent = new SentRetryMessages(registry);
 
   @Test
   void shouldReadTheContextAndTheDecisionAsTheyWereMade() {
@@ -72,8 +70,8 @@ class SentRetryMessagesTest {
                     "a-2",
                     2,
                     FailureType.TIMEOUT,
-                    null,
-                    null,
+                    "",
+                    "",
                     null,
                     List.of(new CheckOutcome("rows", false, null)),
                     30_000,
@@ -92,7 +90,7 @@ class SentRetryMessagesTest {
             ExplainedDecision.RETRY,
             null,
             "SOFT failure TIMEOUT: 2 failures counted, 4 attempts allowed",
-            NOW,
+            DECIDED,
             NOW.plusSeconds(4),
             new PolicyOverride(4, null, null, null, null, null, null),
             new DecisionExplanation(
@@ -108,9 +106,11 @@ class SentRetryMessagesTest {
 
     byte[] packed = send("cmd-1", context, decision);
 
-    // when they are read back, they are what was made (the phase's own policy is kept beside them)
+    // when they are read back, they are what was made (the phase's own policy is kept beside them),
+    // its time to the millisecond, as the messages carry it
     assertThat(sent.context(packed)).isEqualTo(context);
-    assertThat(sent.decision(packed, decision.declared())).isEqualTo(decision);
+    assertThat(sent.decision(packed, decision.declared()))
+        .isEqualTo(withDecidedAt(decision, DECIDED.truncatedTo(ChronoUnit.MILLIS)));
     assertThat(sent.decision(packed, decision.declared()).why().origins().keySet())
         .as("in the order of the policy's fields")
         .containsExactlyElementsOf(PolicyOverride.FIELDS);
@@ -140,12 +140,46 @@ class SentRetryMessagesTest {
   }
 
   @Test
-  void shouldRefuseAValueThatIsNotARetrysTwoMessages() {
-    byte[] one = PackedBytes.pack(List.of(new byte[] {0, 0, 0, 0, 1}));
+  void shouldSayWhenTheMessagesCannotBeReadBack() {
+    byte[] packed =
+        send(
+            "cmd-3",
+            new RetryContext("exec-3", "build", 2, 3, List.of(), List.of(), "guidance", false),
+            new ExplainedDecision(
+                "build", 1, ExplainedDecision.RETRY, null, "r", NOW, NOW, null, null));
 
-    assertThatThrownBy(() -> sent.context(one))
-        .isInstanceOf(PackedBytes.UnreadableException.class)
+    // a registry that does not know the schemas they were written with
+    assertThatThrownBy(() -> new SentRetryMessages(new InMemorySchemaRegistry()).context(packed))
+        .isInstanceOfSatisfying(
+            SentRetries.UnreadableException.class,
+            e -> assertThat(e.registryUnavailable()).isTrue())
+        .hasMessageContaining("could not be read back through the schema registry");
+    // a damaged value, or one that is not a retry's two messages
+    assertThatThrownBy(() -> sent.context(new byte[] {9, 9, 9}))
+        .isInstanceOfSatisfying(
+            SentRetries.UnreadableException.class,
+            e -> assertThat(e.registryUnavailable()).isFalse())
+        .hasMessageContaining("damaged");
+    assertThatThrownBy(() -> sent.context(PackedBytes.pack(List.of(new byte[] {0, 0, 0, 0, 1}))))
+        .isInstanceOf(SentRetries.UnreadableException.class)
         .hasMessageContaining("1 parts where a retry's command and RetryScheduled are 2");
+    byte[] swapped = PackedBytes.pack(List.of(PackedBytes.unpack(packed).get(1), new byte[0]));
+    assertThatThrownBy(() -> sent.context(swapped))
+        .isInstanceOf(SentRetries.UnreadableException.class)
+        .hasMessageContaining("a DecisionEvent where a CommandEvent");
+  }
+
+  private static ExplainedDecision withDecidedAt(ExplainedDecision d, Instant decidedAt) {
+    return new ExplainedDecision(
+        d.phase(),
+        d.attemptNumber(),
+        d.outcome(),
+        d.cause(),
+        d.reason(),
+        decidedAt,
+        d.dueAt(),
+        d.declared(),
+        d.why());
   }
 
   /** The two values the relay publishes for a retry, packed as the coordinator keeps them. */

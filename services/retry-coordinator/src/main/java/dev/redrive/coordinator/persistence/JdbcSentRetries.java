@@ -3,8 +3,6 @@ package dev.redrive.coordinator.persistence;
 import static dev.redrive.coordinator.persistence.SqlArrays.texts;
 
 import dev.redrive.coordinator.app.SentRetries;
-import dev.redrive.coordinator.domain.PolicyDocument;
-import dev.redrive.coordinator.domain.PolicyOverride;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -16,12 +14,12 @@ import tools.jackson.databind.json.JsonMapper;
  * rows.
  */
 @Repository
-public class JdbcRetryContexts implements SentRetries {
+public class JdbcSentRetries implements SentRetries {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
 
-  public JdbcRetryContexts(JdbcClient jdbc, JsonMapper json) {
+  public JdbcSentRetries(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
     this.json = json;
   }
@@ -48,16 +46,10 @@ public class JdbcRetryContexts implements SentRetries {
         .param(texts(retries, Sent::phase))
         .param(texts(retries, r -> String.valueOf(r.attemptNumber())))
         .param(messages)
-        .param(texts(retries, r -> declared(r.declared())))
+        .param(texts(retries, r -> DeclaredPolicies.json(json, r.declared())))
         .param(texts(retries, Sent::pipeline))
         .param(texts(retries, Sent::source))
         .param(texts(retries, r -> String.valueOf(r.automatic())))
         .update();
-  }
-
-  private String declared(PolicyOverride declared) {
-    return declared == null || PolicyOverride.NONE.equals(declared)
-        ? null
-        : json.writeValueAsString(PolicyDocument.of(declared));
   }
 }
