@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,7 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class JdbcWhatIfHistory implements WhatIfHistory {
 
   private static final TypeReference<List<CheckOutcome>> CHECKS = new TypeReference<>() {};
-  private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
