@@ -1,7 +1,10 @@
 package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
@@ -17,8 +20,15 @@ import dev.redrive.support.avro.InMemorySchemaRegistry;
 import dev.redrive.support.pack.PackedBytes;
 import dev.redrive.testkit.RedriveInfrastructure;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What performance step 2 (issue 16) took off the decision path, against a real database: a phase's
  * first failure is known from its counter (V14) so that its history is not read back, the phases of
  * an execution are known from its attempts instead of being written with each report, a batch
- * reuses cached plans, and the contexts and whys written before V19 are still read.
+ * writes each execution once and reuses cached plans, and the contexts and whys written before V19
+ * are still read.
  */
 class DecisionPathStoreIT {
 
@@ -175,6 +186,98 @@ class DecisionPathStoreIT {
   }
 
   @Test
+  void shouldWriteEachExecutionOfABatchOnceAndLeaveEndedAndUnchangedOnesAsTheyAre() {
+    DriverManagerDataSource dataSource = database("executions_once", MigrationVersion.LATEST);
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    JdbcExecutionStore executions = new JdbcExecutionStore(jdbc, json);
+    jdbc.sql(
+            """
+            INSERT INTO execution (execution_id, source, status, updated_at) VALUES
+              ('known-1', 'r', 'RUNNING', '2026-12-01T00:00:00Z'),
+              ('known-2', 'r', 'RUNNING', '2026-12-01T00:00:00Z'),
+              ('ended-1', 'r', 'SUCCEEDED', '2026-12-01T00:00:00Z')""")
+        .update();
+    TransactionTemplate transaction =
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+
+    List<Long> insertedAndUpdated =
+        transaction.execute(
+            status -> {
+              executions.recordExecutions(
+                  List.of(meta("new-1", "demo"), meta("known-1", "demo"), meta("ended-1", "demo")),
+                  List.of(
+                      new ExecutionUpdate(
+                          "new-1", ExecutionStatus.RETRY_SCHEDULED, "build", "exit 1", null),
+                      ExecutionUpdate.retried("new-1", "cmd-1"),
+                      new ExecutionUpdate("ended-1", ExecutionStatus.RUNNING, "build", null, null),
+                      new ExecutionUpdate("known-2", ExecutionStatus.PAUSED, "test", null, null)));
+              return jdbc.sql(
+                      """
+                      SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables
+                      WHERE relname = 'execution'""")
+                  .query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
+                  .single();
+            });
+
+    // the new execution inserted as its updates left it (the last update merged with the first),
+    // and only the known one that had an update updated: one row written each
+    assertThat(insertedAndUpdated).containsExactly(1L, 1L);
+    assertThat(row(jdbc, "new-1"))
+        .containsExactly("demo", "RETRY_SCHEDULED", "build", "exit 1", "cmd-1");
+    assertThat(row(jdbc, "known-2")).containsExactly(null, "PAUSED", "test", null, null);
+    assertThat(row(jdbc, "ended-1")).containsExactly(null, "SUCCEEDED", null, null, null);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM execution WHERE updated_at < '2026-12-02T00:00:00Z'")
+                .query(Long.class)
+                .single())
+        .as("known-1 (named, not changed) and ended-1 keep their updated_at")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void shouldApplyTheUpdateOfANewExecutionThatAnotherTransactionCreatedMeanwhile()
+      throws Exception {
+    DriverManagerDataSource dataSource = database("executions_raced", MigrationVersion.LATEST);
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    JdbcExecutionStore executions = new JdbcExecutionStore(jdbc, json);
+    ExecutorService batch = Executors.newSingleThreadExecutor();
+    try (Connection other = dataSource.getConnection()) {
+      other.setAutoCommit(false);
+      try (var insert = other.createStatement()) {
+        // what a process event's consumer does with the first event of the same execution
+        insert.executeUpdate(
+            "INSERT INTO execution (execution_id, pipeline, source, status)"
+                + " VALUES ('race-1', 'demo', 'runner', 'RUNNING')");
+      }
+      Future<?> recorded =
+          batch.submit(
+              () ->
+                  executions.recordExecutions(
+                      List.of(meta("race-1", "demo")),
+                      List.of(
+                          new ExecutionUpdate(
+                              "race-1", ExecutionStatus.PAUSED, "build", "exit 1", null))));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  jdbc.sql(
+                              """
+                          SELECT count(*) FROM pg_stat_activity
+                          WHERE wait_event_type = 'Lock' AND query LIKE 'WITH u AS%'""")
+                          .query(Long.class)
+                          .single()
+                      == 1);
+      other.commit();
+      recorded.get(10, TimeUnit.SECONDS);
+    } finally {
+      batch.shutdownNow();
+    }
+
+    assertThat(row(jdbc, "race-1")).containsExactly("demo", "PAUSED", "build", "exit 1", null);
+  }
+
+  @Test
   void shouldReuseCachedPlansForTheWritesOnlyAndPlanWhatFollowsAfresh() {
     DriverManagerDataSource dataSource = database("plans", MigrationVersion.LATEST);
     JdbcClient jdbc = JdbcClient.create(dataSource);
@@ -190,6 +293,29 @@ class DecisionPathStoreIT {
 
     assertThat(modes).containsExactly("force_generic_plan", "force_custom_plan");
     assertThat(planCacheMode(jdbc)).as("after the transaction").isEqualTo("auto");
+  }
+
+  private static EventMeta meta(String executionId, String pipeline) {
+    return new EventMeta(
+        "event-" + executionId, executionId, pipeline, "runner", Instant.now(), null);
+  }
+
+  /** pipeline, status, current phase, last error, last retry command */
+  private static List<String> row(JdbcClient jdbc, String executionId) {
+    return jdbc.sql(
+            """
+            SELECT pipeline, status, current_phase, last_error, last_retry_command
+            FROM execution WHERE execution_id = ?""")
+        .param(executionId)
+        .query(
+            (rs, n) ->
+                java.util.Arrays.asList(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5)))
+        .single();
   }
 
   /** Rows of retries as sent are read in SentRetryMessagesTest and AttemptHandlingIT. */

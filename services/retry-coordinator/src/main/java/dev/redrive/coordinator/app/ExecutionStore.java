@@ -13,11 +13,15 @@ public interface ExecutionStore {
 
   /** Creates the execution the first time any event names it (external executions included). */
   default void ensureExecution(EventMeta meta) {
-    ensureExecutions(List.of(meta));
+    recordExecutions(List.of(meta), List.of());
   }
 
-  /** {@link #ensureExecution} for many at once; the first event of an execution wins. */
-  void ensureExecutions(List<EventMeta> metas);
+  /**
+   * What a batch of events did to its executions: creates those the events name that are not known
+   * yet (the first event of each wins) and applies the updates as {@link #updateExecutions} does.
+   * Each execution is written once: a new one is created as the updates leave it.
+   */
+  void recordExecutions(List<EventMeta> metas, Collection<ExecutionUpdate> updates);
 
   /**
    * Updates executions that have not ended, one update per execution. An ended execution

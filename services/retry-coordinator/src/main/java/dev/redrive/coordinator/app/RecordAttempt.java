@@ -158,7 +158,6 @@ public class RecordAttempt {
       return null;
     }
     List<EventMeta> metas = fresh.stream().map(AttemptReport::meta).toList();
-    executions.ensureExecutions(metas);
     PolicySet policiesNow = policies.current();
     BatchWrites writes = new BatchWrites(metas, policiesNow, events.batch(), lockBudgetFirst);
     for (List<AttemptReport> round : Rounds.of(fresh)) {
@@ -173,7 +172,7 @@ public class RecordAttempt {
           attempts.recordDecisions(writes.failureDecisions);
           writes.events.write();
         });
-    executions.updateExecutions(writes.executions.values());
+    executions.recordExecutions(metas, writes.executions.values());
     // last: every consumer of the coordinator updates the same budget rows, so their locks are
     // held only from here to the commit
     if (!lockBudgetFirst) {

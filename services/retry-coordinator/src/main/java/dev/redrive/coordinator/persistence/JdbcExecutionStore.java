@@ -36,21 +36,75 @@ public class JdbcExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public void ensureExecutions(List<EventMeta> metas) {
-    Map<String, EventMeta> first = new LinkedHashMap<>();
-    metas.forEach(meta -> first.putIfAbsent(meta.executionId(), meta));
-    if (first.isEmpty()) {
+  public void recordExecutions(List<EventMeta> metas, Collection<ExecutionUpdate> updates) {
+    Map<String, ExecutionWrite> writes = new LinkedHashMap<>();
+    metas.forEach(meta -> writes.putIfAbsent(meta.executionId(), new ExecutionWrite(meta, null)));
+    updates.forEach(
+        update ->
+            writes.merge(
+                update.executionId(),
+                new ExecutionWrite(null, update),
+                (first, later) ->
+                    new ExecutionWrite(
+                        first.meta,
+                        first.update == null ? later.update : first.update.then(later.update))));
+    if (writes.isEmpty()) {
       return;
     }
-    jdbc.sql(
-            """
-            INSERT INTO execution (execution_id, pipeline, source, status)
-            SELECT e, p, s, 'RUNNING' FROM unnest(?::text[], ?::text[], ?::text[]) AS t(e, p, s)
-            ON CONFLICT (execution_id) DO NOTHING""")
-        .param(texts(first.values(), EventMeta::executionId))
-        .param(texts(first.values(), EventMeta::pipeline))
-        .param(texts(first.values(), EventMeta::source))
-        .update();
+    Collection<ExecutionWrite> rows = writes.values();
+    // one statement: the updates of the executions known (a late event does not reopen an ended
+    // one), and the new ones inserted as their updates leave them. It answers the updates that
+    // found no row in its snapshot and whose insert met one that another transaction committed
+    // meanwhile: those are applied again, to the row that is there now.
+    List<String> raced =
+        jdbc.sql(
+                """
+                WITH u AS (
+                  SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    AS u(e, pl, so, changed, s, p, l, t, d, r)),
+                known AS (SELECT x.execution_id FROM execution x JOIN u ON x.execution_id = u.e),
+                updated AS (
+                  UPDATE execution x SET status = coalesce(u.s, x.status),
+                    current_phase = coalesce(u.p, x.current_phase),
+                    last_error = coalesce(u.l, x.last_error),
+                    last_failure_type = coalesce(u.t, x.last_failure_type),
+                    last_decision = coalesce(u.d, x.last_decision),
+                    last_retry_command = coalesce(u.r, x.last_retry_command), updated_at = now()
+                  FROM u WHERE x.execution_id = u.e AND u.changed::boolean
+                    AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')),
+                created AS (
+                  INSERT INTO execution (execution_id, pipeline, source, status, current_phase,
+                    last_error, last_failure_type, last_decision, last_retry_command)
+                  SELECT e, pl, so, coalesce(s, 'RUNNING'), p, l, t, d, r FROM u
+                  WHERE so IS NOT NULL AND e NOT IN (SELECT execution_id FROM known)
+                  ON CONFLICT (execution_id) DO NOTHING
+                  RETURNING execution_id)
+                SELECT e FROM u WHERE u.changed::boolean
+                  AND e NOT IN (SELECT execution_id FROM known)
+                  AND e NOT IN (SELECT execution_id FROM created)""")
+            .param(texts(rows, w -> w.executionId()))
+            .param(texts(rows, w -> w.meta == null ? null : w.meta.pipeline()))
+            .param(texts(rows, w -> w.meta == null ? null : w.meta.source()))
+            .param(texts(rows, w -> String.valueOf(w.update != null)))
+            .param(texts(rows, w -> w.update == null ? null : text(w.update.status())))
+            .param(texts(rows, w -> w.update == null ? null : w.update.currentPhase()))
+            .param(texts(rows, w -> w.update == null ? null : w.update.lastError()))
+            .param(texts(rows, w -> w.update == null ? null : text(w.update.lastFailureType())))
+            .param(texts(rows, w -> w.update == null ? null : lastDecision(w.update)))
+            .param(texts(rows, w -> w.update == null ? null : w.update.lastRetryCommand()))
+            .query(String.class)
+            .list();
+    if (!raced.isEmpty()) {
+      updateExecutions(raced.stream().map(id -> writes.get(id).update).toList());
+    }
+  }
+
+  /** An execution a batch names: the first event that named it (null: none), its update (null). */
+  private record ExecutionWrite(EventMeta meta, ExecutionUpdate update) {
+    String executionId() {
+      return meta != null ? meta.executionId() : update.executionId();
+    }
   }
 
   @Override
@@ -74,12 +128,13 @@ public class JdbcExecutionStore implements ExecutionStore {
         .param(texts(updates, ExecutionUpdate::currentPhase))
         .param(texts(updates, ExecutionUpdate::lastError))
         .param(texts(updates, u -> text(u.lastFailureType())))
-        .param(
-            texts(
-                updates,
-                u -> u.lastDecision() == null ? null : json.writeValueAsString(u.lastDecision())))
+        .param(texts(updates, this::lastDecision))
         .param(texts(updates, ExecutionUpdate::lastRetryCommand))
         .update();
+  }
+
+  private String lastDecision(ExecutionUpdate update) {
+    return update.lastDecision() == null ? null : json.writeValueAsString(update.lastDecision());
   }
 
   @Override

@@ -55,7 +55,7 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
   }
 
   @Override
-  public void ensureExecutions(List<EventMeta> metas) {
+  public void recordExecutions(List<EventMeta> metas, Collection<ExecutionUpdate> updates) {
     metas.forEach(
         meta ->
             executions.putIfAbsent(
@@ -70,6 +70,7 @@ final class InMemoryExecutions implements ExecutionStore, ExecutionQueries {
                     null,
                     CREATED,
                     CREATED)));
+    updateExecutions(updates);
   }
 
   @Override
