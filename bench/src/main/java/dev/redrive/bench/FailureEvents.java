@@ -6,6 +6,7 @@ import dev.redrive.avro.CheckResult;
 import dev.redrive.avro.FailureType;
 import dev.redrive.avro.Retryability;
 import dev.redrive.support.avro.RedriveAvroSerializer;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Instant;
 import java.util.List;
@@ -70,14 +71,15 @@ final class FailureEvents implements AutoCloseable {
     String executionId = prefix + "-" + (i % executions);
     String phase = "phase-" + (i / executions);
     return AttemptEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
+        .setEventId(TimeOrderedIds.uuid())
         .setExecutionId(executionId)
         .setOccurredAt(Instant.now())
         .setSource(SOURCE)
         .setPipeline(PIPELINE)
         .setPayload(
             AttemptFailed.newBuilder()
-                .setAttemptId(executionId + "-" + phase + "-1")
+                // ids as the runner makes them: they sort by the millisecond they were made
+                .setAttemptId(TimeOrderedIds.prefixed("att_"))
                 .setPhase(phase)
                 .setAttemptNumber(1)
                 .setFailureType(FailureType.EXIT_CRITERIA_NOT_MET)

@@ -25,13 +25,13 @@ import dev.redrive.runner.domain.AttemptOutcome;
 import dev.redrive.runner.domain.LoopState;
 import dev.redrive.runner.domain.PhaseRetryPolicy;
 import dev.redrive.runner.domain.Pipeline;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Writes the runner's attempt and process events as Avro to the outbox. */
 public class OutboxRunnerEvents implements RunnerEvents {
@@ -233,7 +233,7 @@ public class OutboxRunnerEvents implements RunnerEvents {
     outbox.publish(
         RedriveTopics.ATTEMPTS,
         AttemptEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(TimeOrderedIds.uuid())
             .setExecutionId(executionId)
             .setOccurredAt(clock.instant())
             .setSource(source)
@@ -246,7 +246,7 @@ public class OutboxRunnerEvents implements RunnerEvents {
     outbox.publish(
         RedriveTopics.PROCESS_EVENTS,
         ProcessEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(TimeOrderedIds.uuid())
             .setExecutionId(executionId)
             .setOccurredAt(clock.instant())
             .setSource(source)

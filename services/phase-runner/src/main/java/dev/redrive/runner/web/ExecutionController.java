@@ -18,6 +18,7 @@ import dev.redrive.runner.app.UnknownExecutionException;
 import dev.redrive.runner.app.UnknownPhaseException;
 import dev.redrive.runner.app.UnknownPipelineException;
 import dev.redrive.runner.domain.Phase;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.limits.InputLimits;
 import dev.redrive.support.web.RequestedBy;
 import jakarta.validation.Valid;
@@ -27,7 +28,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -156,7 +156,7 @@ class ExecutionController {
     limits.id("requestId", blankToNull(request.requestId()));
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
+            ? TimeOrderedIds.uuid()
             : request.requestId();
     RollbackResult result =
         rollBacks.rollback(
@@ -195,7 +195,7 @@ class ExecutionController {
     String requestedBy = RequestedBy.resolve(caller, request.requestedBy());
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
+            ? TimeOrderedIds.uuid()
             : request.requestId();
     String reason =
         request.reason() == null || request.reason().isBlank()

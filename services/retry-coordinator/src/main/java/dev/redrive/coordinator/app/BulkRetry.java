@@ -1,12 +1,12 @@
 package dev.redrive.coordinator.app;
 
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.log.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -94,7 +94,7 @@ public class BulkRetry {
     Instant start = clock.instant();
     List<String> requestIds = new ArrayList<>();
     for (int i = 0; i < executions.size(); i++) {
-      String requestId = UUID.randomUUID().toString();
+      String requestId = TimeOrderedIds.uuid();
       requestRetry.request(
           new RetryRequest(
               requestId,

@@ -16,6 +16,7 @@ import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.coordinator.domain.whatif.RecordedDecision;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,7 +329,7 @@ final class FailureDecisions {
             pending.maxAttempts(),
             pending.history(),
             notes);
-    String commandId = UUID.randomUUID().toString();
+    String commandId = TimeOrderedIds.uuid();
     Instant notBefore = DueTimes.atMillis(clock.instant().plus(retry.delay()));
     ExplainedDecision decision =
         new ExplainedDecision(

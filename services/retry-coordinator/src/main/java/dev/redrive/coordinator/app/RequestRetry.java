@@ -16,6 +16,7 @@ import dev.redrive.coordinator.domain.RetryContextAssembler;
 import dev.redrive.coordinator.domain.RetryPolicy;
 import dev.redrive.coordinator.domain.RetryRequestRules;
 import dev.redrive.coordinator.domain.RetryRequestRules.Refusal;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -83,7 +84,7 @@ public class RequestRetry {
   public RetryAnswer request(RetryRequest request) {
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
+            ? TimeOrderedIds.uuid()
             : request.requestId();
     // two requests for one execution at once: the second waits here and then sees the first's
     // retry (RETRY_SCHEDULED), so it is refused instead of becoming a second command
@@ -268,7 +269,7 @@ public class RequestRetry {
                     attempts.failedAttempts(execution.executionId(), phase)))));
     events.resumeRequested(
         cause,
-        UUID.randomUUID().toString(),
+        TimeOrderedIds.uuid(),
         phase,
         attemptNumber,
         maxAttempts,
@@ -301,7 +302,7 @@ public class RequestRetry {
             history,
             attempts.succeededAttempts(execution.executionId(), phase),
             notes.notes(execution.executionId(), phase));
-    String commandId = UUID.randomUUID().toString();
+    String commandId = TimeOrderedIds.uuid();
     String reason =
         "retry requested by %s%s%s"
             .formatted(

@@ -24,6 +24,7 @@ import dev.redrive.coordinator.domain.Failure;
 import dev.redrive.coordinator.domain.PauseScope;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryPolicy;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.outbox.OutboxHolds;
 import dev.redrive.support.topic.RedriveTopics;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -256,7 +256,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
                 .setNewExecutionId(newExecutionId)
                 .setRequestedBy(requester.requestedBy())
                 .build());
-    String commandId = UUID.randomUUID().toString();
+    String commandId = TimeOrderedIds.uuid();
     Outbox.Message start =
         command(
             cause,
@@ -347,7 +347,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
 
   private DecisionEvent pauseDecision(PauseScope scope, Object payload) {
     return DecisionEvent.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
+        .setEventId(TimeOrderedIds.uuid())
         .setExecutionId(scope.executionId() != null ? scope.executionId() : PAUSES_KEY)
         .setOccurredAt(clock.instant())
         .setSource(source)
@@ -422,7 +422,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
     return new Outbox.Message(
         RedriveTopics.DECISIONS,
         DecisionEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(TimeOrderedIds.uuid())
             .setExecutionId(cause.executionId())
             .setOccurredAt(decidedAt)
             .setSource(source)

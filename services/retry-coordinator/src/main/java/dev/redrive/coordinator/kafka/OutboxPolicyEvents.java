@@ -4,10 +4,10 @@ import dev.redrive.avro.DecisionEvent;
 import dev.redrive.avro.PolicyChanged;
 import dev.redrive.coordinator.app.policy.PolicyEvents;
 import dev.redrive.coordinator.config.CoordinatorProperties;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +32,7 @@ class OutboxPolicyEvents implements PolicyEvents {
     outbox.publish(
         RedriveTopics.DECISIONS,
         DecisionEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(TimeOrderedIds.uuid())
             .setExecutionId(change.executionId() == null ? KEY : change.executionId())
             .setOccurredAt(clock.instant())
             .setSource(source)

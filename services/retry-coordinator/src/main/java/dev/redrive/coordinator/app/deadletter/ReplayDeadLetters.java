@@ -5,6 +5,7 @@ import dev.redrive.coordinator.domain.deadletter.DeadLetterCoordinates;
 import dev.redrive.coordinator.domain.deadletter.DeadLetterSelection;
 import dev.redrive.coordinator.domain.deadletter.ReplayPace;
 import dev.redrive.coordinator.domain.deadletter.ReplayPlan;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.log.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +153,7 @@ public class ReplayDeadLetters {
 
   /** Plans the replay, refuses it when it would take too long, then counts or sends each step. */
   public Result replay(Request request) {
-    String replayId = UUID.randomUUID().toString();
+    String replayId = TimeOrderedIds.uuid();
     Selected selected = select(request);
     ReplayPlan plan =
         ReplayPlan.of(

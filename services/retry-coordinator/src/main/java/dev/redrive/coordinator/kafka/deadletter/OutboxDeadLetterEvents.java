@@ -7,10 +7,10 @@ import dev.redrive.coordinator.app.deadletter.ReplayDeadLetters;
 import dev.redrive.coordinator.config.CoordinatorProperties;
 import dev.redrive.coordinator.domain.deadletter.DeadLetterCoordinates;
 import dev.redrive.coordinator.domain.deadletter.DeadLetterSelection;
+import dev.redrive.support.id.TimeOrderedIds;
 import dev.redrive.support.outbox.Outbox;
 import dev.redrive.support.topic.RedriveTopics;
 import java.time.Clock;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +35,7 @@ class OutboxDeadLetterEvents implements DeadLetterEvents {
     outbox.publish(
         RedriveTopics.DECISIONS,
         DecisionEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(TimeOrderedIds.uuid())
             .setExecutionId(KEY)
             .setOccurredAt(clock.instant())
             .setSource(source)
