@@ -17,7 +17,6 @@ public interface SentRetries {
    * A retry as sent.
    *
    * @param attemptNumber the attempt the retry's command starts
-   * @param automatic whether the policy made it (what the retry budget counts), not a person
    * @param declared the phase's own policy as the failure declared it, or null (the messages do not
    *     carry it)
    * @param sentMessages the command's and the RetryScheduled's values as published, packed
@@ -27,9 +26,6 @@ public interface SentRetries {
       String executionId,
       String phase,
       int attemptNumber,
-      String pipeline,
-      String source,
-      boolean automatic,
       PolicyOverride declared,
       byte[] sentMessages) {}
 

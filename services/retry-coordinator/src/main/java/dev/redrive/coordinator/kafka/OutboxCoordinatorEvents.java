@@ -94,14 +94,7 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
         ExplainedDecision decision) {
       dev.redrive.avro.RetryContext avroContext = AvroMapping.context(context);
       retries.add(
-          new KeptRetry(
-              messages.size(),
-              messages.size() + 2,
-              cause,
-              commandId,
-              context,
-              requester,
-              decision));
+          new KeptRetry(messages.size(), messages.size() + 2, commandId, context, decision));
       messages.add(
           decision(
               cause,
@@ -181,10 +174,8 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
   private record KeptRetry(
       int scheduledAt,
       int commandAt,
-      EventMeta cause,
       String commandId,
       RetryContext context,
-      Requester requester,
       ExplainedDecision decision) {
 
     SentRetries.Sent sent(List<byte[]> values) {
@@ -193,9 +184,6 @@ class OutboxCoordinatorEvents implements CoordinatorEvents {
           context.executionId(),
           context.phase(),
           context.currentAttempt(),
-          cause.pipeline(),
-          cause.source(),
-          requester == null,
           decision.declared(),
           SentRetryMessages.pack(values.get(commandAt), values.get(scheduledAt)));
     }

@@ -37,19 +37,16 @@ public class JdbcSentRetries implements SentRetries {
     jdbc.sql(
             """
             INSERT INTO retry_context (command_id, execution_id, phase, attempt_number,
-              sent_messages, declared_policy, pipeline, source, automatic)
-            SELECT c, e, p, n::int, x, d, pl, s, a::boolean
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[],
-              ?::text[], ?::text[], ?::text[]) AS t(c, e, p, n, x, d, pl, s, a)""")
+              sent_messages, declared_policy)
+            SELECT c, e, p, n::int, x, d
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[])
+              AS t(c, e, p, n, x, d)""")
         .param(texts(retries, Sent::commandId))
         .param(texts(retries, Sent::executionId))
         .param(texts(retries, Sent::phase))
         .param(texts(retries, r -> String.valueOf(r.attemptNumber())))
         .param(messages)
         .param(texts(retries, r -> DeclaredPolicies.json(json, r.declared())))
-        .param(texts(retries, Sent::pipeline))
-        .param(texts(retries, Sent::source))
-        .param(texts(retries, r -> String.valueOf(r.automatic())))
         .update();
   }
 }
