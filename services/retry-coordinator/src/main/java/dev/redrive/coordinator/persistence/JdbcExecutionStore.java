@@ -54,16 +54,15 @@ public class JdbcExecutionStore implements ExecutionStore {
     Collection<ExecutionWrite> rows = writes.values();
     // one statement: the updates of the executions known (a late event does not reopen an ended
     // one), and the new ones inserted as their updates leave them. It answers the updates that
-    // found no row in its snapshot and whose insert met one that another transaction committed
-    // meanwhile: those are applied again, to the row that is there now.
-    List<String> raced =
+    // changed no row and inserted none: those of an ended execution, and those whose insert met a
+    // row that another transaction committed meanwhile, which are applied again to the row there.
+    List<String> unapplied =
         jdbc.sql(
                 """
                 WITH u AS (
                   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                     AS u(e, pl, so, changed, s, p, l, t, d, r)),
-                known AS (SELECT x.execution_id FROM execution x JOIN u ON x.execution_id = u.e),
                 updated AS (
                   UPDATE execution x SET status = coalesce(u.s, x.status),
                     current_phase = coalesce(u.p, x.current_phase),
@@ -72,16 +71,17 @@ public class JdbcExecutionStore implements ExecutionStore {
                     last_decision = coalesce(u.d, x.last_decision),
                     last_retry_command = coalesce(u.r, x.last_retry_command), updated_at = now()
                   FROM u WHERE x.execution_id = u.e AND u.changed::boolean
-                    AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')),
+                    AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')
+                  RETURNING x.execution_id),
                 created AS (
                   INSERT INTO execution (execution_id, pipeline, source, status, current_phase,
                     last_error, last_failure_type, last_decision, last_retry_command)
                   SELECT e, pl, so, coalesce(s, 'RUNNING'), p, l, t, d, r FROM u
-                  WHERE so IS NOT NULL AND e NOT IN (SELECT execution_id FROM known)
+                  WHERE so IS NOT NULL AND e NOT IN (SELECT execution_id FROM updated)
                   ON CONFLICT (execution_id) DO NOTHING
                   RETURNING execution_id)
                 SELECT e FROM u WHERE u.changed::boolean
-                  AND e NOT IN (SELECT execution_id FROM known)
+                  AND e NOT IN (SELECT execution_id FROM updated)
                   AND e NOT IN (SELECT execution_id FROM created)""")
             .param(texts(rows, w -> w.executionId()))
             .param(texts(rows, w -> w.meta == null ? null : w.meta.pipeline()))
@@ -95,8 +95,8 @@ public class JdbcExecutionStore implements ExecutionStore {
             .param(texts(rows, w -> w.update == null ? null : w.update.lastRetryCommand()))
             .query(String.class)
             .list();
-    if (!raced.isEmpty()) {
-      updateExecutions(raced.stream().map(id -> writes.get(id).update).toList());
+    if (!unapplied.isEmpty()) {
+      updateExecutions(unapplied.stream().map(id -> writes.get(id).update).toList());
     }
   }
 
