@@ -53,9 +53,10 @@ public class JdbcExecutionStore implements ExecutionStore {
     }
     Collection<ExecutionWrite> rows = writes.values();
     // one statement: the updates of the executions known (a late event does not reopen an ended
-    // one), and the new ones inserted as their updates leave them. It answers the updates that
-    // changed no row and inserted none: those of an ended execution, and those whose insert met a
-    // row that another transaction committed meanwhile, which are applied again to the row there.
+    // one), and the new ones inserted as their updates leave them. It answers the updates of named
+    // executions that changed no row and inserted none: those of an ended execution, and those
+    // whose insert met a row that another transaction committed meanwhile, which are applied again
+    // (as updates only) to the row there.
     List<String> unapplied =
         jdbc.sql(
                 """
@@ -80,7 +81,7 @@ public class JdbcExecutionStore implements ExecutionStore {
                   WHERE so IS NOT NULL AND e NOT IN (SELECT execution_id FROM updated)
                   ON CONFLICT (execution_id) DO NOTHING
                   RETURNING execution_id)
-                SELECT e FROM u WHERE u.changed::boolean
+                SELECT e FROM u WHERE u.changed::boolean AND so IS NOT NULL
                   AND e NOT IN (SELECT execution_id FROM updated)
                   AND e NOT IN (SELECT execution_id FROM created)""")
             .param(texts(rows, w -> w.executionId()))
@@ -96,7 +97,7 @@ public class JdbcExecutionStore implements ExecutionStore {
             .query(String.class)
             .list();
     if (!unapplied.isEmpty()) {
-      updateExecutions(unapplied.stream().map(id -> writes.get(id).update).toList());
+      recordExecutions(List.of(), unapplied.stream().map(id -> writes.get(id).update).toList());
     }
   }
 
@@ -109,28 +110,7 @@ public class JdbcExecutionStore implements ExecutionStore {
 
   @Override
   public void updateExecutions(Collection<ExecutionUpdate> updates) {
-    if (updates.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            """
-            UPDATE execution x SET status = coalesce(u.s, x.status),
-              current_phase = coalesce(u.p, x.current_phase),
-              last_error = coalesce(u.l, x.last_error),
-              last_failure_type = coalesce(u.t, x.last_failure_type),
-              last_decision = coalesce(u.d, x.last_decision),
-              last_retry_command = coalesce(u.r, x.last_retry_command), updated_at = now()
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-              ?::text[]) AS u(e, s, p, l, t, d, r)
-            WHERE x.execution_id = u.e AND x.status NOT IN ('SUCCEEDED', 'CANCELLED')""")
-        .param(texts(updates, ExecutionUpdate::executionId))
-        .param(texts(updates, u -> text(u.status())))
-        .param(texts(updates, ExecutionUpdate::currentPhase))
-        .param(texts(updates, ExecutionUpdate::lastError))
-        .param(texts(updates, u -> text(u.lastFailureType())))
-        .param(texts(updates, this::lastDecision))
-        .param(texts(updates, ExecutionUpdate::lastRetryCommand))
-        .update();
+    recordExecutions(List.of(), updates);
   }
 
   private String lastDecision(ExecutionUpdate update) {
