@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * ids share, instead of on any page of the index as a random id (a version 4 UUID) lands: the
  * index's hot part stays small, and after each checkpoint only those pages are written whole to the
  * WAL. Measured with 300,000-row inserts into a table of 0.3-0.6 million: 2.6 s against 3.7 s with
- * random ids (docs/performance.md, "time-ordered ids").
+ * random ids (docs/performance.md, "Issue 16: ids that sort by time").
  *
  * <p>The random bits come from {@link ThreadLocalRandom}: these ids are unique, not secret (none of
  * them grants anything).
