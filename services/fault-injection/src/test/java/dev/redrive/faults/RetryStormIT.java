@@ -101,7 +101,7 @@ class RetryStormIT extends FaultCase {
       long counterSum =
           StreamCheck.count(
               coordinatorDb,
-              "SELECT coalesce(sum(failed_attempts), 0) FROM coordinator.phase_counter"
+              "SELECT coalesce(sum(failed_attempts), 0) FROM coordinator.phase_failure_count"
                   + " WHERE execution_id LIKE ?",
               prefix + "-%");
       long paused =

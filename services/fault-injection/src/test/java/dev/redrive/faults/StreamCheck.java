@@ -208,7 +208,7 @@ record StreamCheck(
     try (Connection connection = Postgres.connect(Postgres.port(), database);
         PreparedStatement statement =
             connection.prepareStatement(
-                "SELECT execution_id, phase, failed_attempts FROM coordinator.phase_counter"
+                "SELECT execution_id, phase, failed_attempts FROM coordinator.phase_failure_count"
                     + " WHERE execution_id LIKE ?")) {
       statement.setString(1, prefix + "-%");
       try (ResultSet rows = statement.executeQuery()) {

@@ -374,7 +374,7 @@ class AttemptHandlingIT {
   private static int failedAttempts(String executionId) {
     return coordinator
         .jdbc()
-        .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id = ?")
+        .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
         .param(executionId)
         .query(Integer.class)
         .single();

@@ -137,7 +137,7 @@ class BatchedAttemptsIT {
     assertThat(
             coordinator
                 .jdbc()
-                .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id = ?")
+                .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
                 .param(id)
                 .query(Integer.class)
                 .single())

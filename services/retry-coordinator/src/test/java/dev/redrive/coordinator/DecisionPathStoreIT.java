@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.redrive.contract.ExecutionStatus;
+import dev.redrive.coordinator.app.AttemptLog;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,19 +59,49 @@ class DecisionPathStoreIT {
     JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
     PhaseKey review = new PhaseKey("exec-1", "review");
 
-    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
-        .containsEntry(BUILD, new FailureCount(1, true));
-    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
-        .containsEntry(BUILD, new FailureCount(2, false));
-    // a failure the loop handled is not counted, but it is in the phase's history
-    assertThat(attempts.countFailures(List.of(), List.of(review)))
-        .containsEntry(review, new FailureCount(0, true));
-    assertThat(attempts.countFailures(List.of(review), List.of()))
-        .containsEntry(review, new FailureCount(1, false));
+    assertThat(count(jdbc, attempts, BUILD, "b-1", true)).isEqualTo(new FailureCount(1, true));
+    assertThat(count(jdbc, attempts, BUILD, "b-2", true)).isEqualTo(new FailureCount(2, false));
+    // a failure the loop handles is not counted, but it is in the phase's history
+    assertThat(count(jdbc, attempts, review, "r-1", false)).isEqualTo(new FailureCount(0, true));
+    assertThat(count(jdbc, attempts, review, "r-2", true)).isEqualTo(new FailureCount(1, false));
     // a reset starts the count again, not the history
-    attempts.resetCount("exec-1", "build");
-    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
-        .containsEntry(BUILD, new FailureCount(1, false));
+    assertThat(attempts.resetCount("exec-1", "build")).isEqualTo(2);
+    assertThat(count(jdbc, attempts, BUILD, "b-3", true)).isEqualTo(new FailureCount(1, false));
+    assertThat(attempts.failedAttempts("exec-1", "build")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldWriteNoCounterForAPhasesFirstCountedFailureAndCountItFromItsAttempt() {
+    JdbcClient jdbc =
+        JdbcClient.create(database("first_failure_unwritten", MigrationVersion.LATEST));
+    JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
+    PhaseKey deploy = new PhaseKey("exec-1", "deploy");
+    PhaseKey test = new PhaseKey("exec-1", "test");
+
+    assertThat(count(jdbc, attempts, BUILD, "b-1", true)).isEqualTo(new FailureCount(1, true));
+    assertThat(counterRow(jdbc, BUILD)).as("no row for a first failure").isEmpty();
+    assertThat(attempts.failedAttempts("exec-1", "build")).isEqualTo(1);
+    assertThat(queries(jdbc).counters("exec-1")).containsExactly(Map.entry("build", 1));
+    // its second failure finds the first among the phase's attempts
+    assertThat(count(jdbc, attempts, BUILD, "b-2", true)).isEqualTo(new FailureCount(2, false));
+    assertThat(counterRow(jdbc, BUILD)).containsExactly(2, 2);
+
+    // a reset of a phase that failed once writes its row
+    count(jdbc, attempts, deploy, "d-1", true);
+    assertThat(attempts.resetCount("exec-1", "deploy")).isEqualTo(1);
+    assertThat(counterRow(jdbc, deploy)).containsExactly(0, 1);
+    assertThat(count(jdbc, attempts, deploy, "d-2", true)).isEqualTo(new FailureCount(1, false));
+    assertThat(counterRow(jdbc, deploy)).containsExactly(1, 2);
+    // a phase that never failed: nothing to reset, nothing written
+    assertThat(attempts.resetCount("exec-1", "package")).isZero();
+    assertThat(counterRow(jdbc, new PhaseKey("exec-1", "package"))).isEmpty();
+
+    // failures that may come out of order (a source topic) always write the row
+    assertThat(attempts.countFailures(List.of(failure(jdbc, test, "t-1", true)), false))
+        .containsEntry(test, new FailureCount(1, true));
+    assertThat(counterRow(jdbc, test)).containsExactly(1, 1);
+    assertThat(queries(jdbc).counters("exec-1"))
+        .containsOnly(Map.entry("build", 2), Map.entry("deploy", 1), Map.entry("test", 1));
   }
 
   @Test
@@ -103,11 +135,10 @@ class DecisionPathStoreIT {
     JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
 
     // how many failures the phase had is not known: not its first, so its history is read
-    assertThat(attempts.countFailures(List.of(BUILD), List.of()))
-        .containsEntry(BUILD, new FailureCount(2, false));
+    assertThat(count(jdbc, attempts, BUILD, "a-2", true)).isEqualTo(new FailureCount(2, false));
     assertThat(attempts.failures("exec-1", "build"))
         .extracting(Failure::attemptId)
-        .containsExactly("a-1");
+        .containsExactly("a-1", "a-2");
   }
 
   @Test
@@ -354,6 +385,38 @@ class DecisionPathStoreIT {
             VALUES (?, ?, ?, 1, 'STARTED', ?::timestamptz)""")
         .params(execution + "-" + phase + "-" + at, execution, phase, at)
         .update();
+  }
+
+  /** Records a FAILED attempt of the phase and counts it, as a batch of the attempts topic does. */
+  private static FailureCount count(
+      JdbcClient jdbc, JdbcAttemptLog attempts, PhaseKey phase, String attemptId, boolean counted) {
+    return attempts
+        .countFailures(List.of(failure(jdbc, phase, attemptId, counted)), true)
+        .get(phase);
+  }
+
+  private static AttemptLog.PhaseFailure failure(
+      JdbcClient jdbc, PhaseKey phase, String attemptId, boolean counted) {
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              failure_type, hard, occurred_at)
+            VALUES (?, ?, ?, 1, 'FAILED', 'COMMAND_FAILED', false, now())""")
+        .params(attemptId, phase.executionId(), phase.phase())
+        .update();
+    return new AttemptLog.PhaseFailure(phase, attemptId, counted);
+  }
+
+  /** The phase's counter row: failed_attempts and failures; empty without one. */
+  private static List<Integer> counterRow(JdbcClient jdbc, PhaseKey phase) {
+    return jdbc.sql(
+            """
+            SELECT failed_attempts, failures FROM phase_counter
+            WHERE execution_id = ? AND phase = ?""")
+        .params(phase.executionId(), phase.phase())
+        .query((rs, n) -> List.of(rs.getInt(1), rs.getInt(2)))
+        .optional()
+        .orElse(List.of());
   }
 
   private DriverManagerDataSource database(String name, MigrationVersion version) {

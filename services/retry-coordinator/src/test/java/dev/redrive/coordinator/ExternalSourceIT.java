@@ -373,7 +373,7 @@ class ExternalSourceIT {
   private static List<Integer> failuresCounted(List<String> orders) {
     return coordinator
         .jdbc()
-        .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id IN (:ids)")
+        .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id IN (:ids)")
         .param("ids", orders)
         .query(Integer.class)
         .list();

@@ -188,7 +188,7 @@ class RetryRequestIT {
     assertThat(
             coordinator
                 .jdbc()
-                .sql("SELECT failed_attempts FROM phase_counter WHERE execution_id = ?")
+                .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
                 .param(id)
                 .query(Integer.class)
                 .single())

@@ -39,11 +39,25 @@ public interface AttemptLog {
   void recordDecisions(List<DecidedFailure> decided);
 
   /**
-   * Adds one to the failure count of each {@code counted} phase, notes the failure of each {@code
-   * uncounted} one (a failure the pipeline's loop handles), and returns the counts of both (each
-   * phase named at most once in all).
+   * Adds one to the failure count of the phase of each failure that counts, notes the others (a
+   * failure the pipeline's loop handles), and returns the phases' counts (each phase named at most
+   * once). The failures are recorded first ({@link #recordFailures}).
+   *
+   * @param inOrder the failures of a phase reach the log one at a time (reports keyed by execution,
+   *     one consumer per partition): the first failure of a phase, counted, then needs no counter
+   *     of its own, its attempt is its count. Reports of another system's topic may be keyed
+   *     otherwise: two consumers may count failures of one phase at once, which only a counter's
+   *     row puts in order.
    */
-  Map<PhaseKey, FailureCount> countFailures(List<PhaseKey> counted, List<PhaseKey> uncounted);
+  Map<PhaseKey, FailureCount> countFailures(List<PhaseFailure> failures, boolean inOrder);
+
+  /**
+   * A failure just recorded, to count against its phase.
+   *
+   * @param counted false for a failure the pipeline's loop handles: in the phase's history, not in
+   *     its count
+   */
+  record PhaseFailure(PhaseKey phase, String attemptId, boolean counted) {}
 
   /** Every failure of the phase, oldest first. */
   default List<Failure> failures(String executionId, String phase) {

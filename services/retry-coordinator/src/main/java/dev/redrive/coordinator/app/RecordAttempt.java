@@ -161,7 +161,7 @@ public class RecordAttempt {
     PolicySet policiesNow = policies.current();
     BatchWrites writes = new BatchWrites(metas, policiesNow, events.batch(), lockBudgetFirst);
     for (List<AttemptReport> round : Rounds.of(fresh)) {
-      recordRound(round, writes);
+      recordRound(round, writes, fromSource);
     }
     plans.withCachedPlans(
         () -> {
@@ -245,7 +245,7 @@ public class RecordAttempt {
   }
 
   /** One round: every execution and attempt in it at most once. */
-  private void recordRound(List<AttemptReport> reports, BatchWrites writes) {
+  private void recordRound(List<AttemptReport> reports, BatchWrites writes, boolean fromSource) {
     List<AttemptReport> round = numbered(reports);
     List<AttemptReport.Started> started = ofType(round, AttemptReport.Started.class);
     List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
@@ -254,14 +254,18 @@ public class RecordAttempt {
     Set<String> startedNow = attempts.recordStarted(started);
     Map<String, Boolean> succeededNow = attempts.recordSucceeded(succeeded);
     Set<String> recorded = attempts.recordFailures(failed);
-    List<PhaseKey> counted = new ArrayList<>();
-    List<PhaseKey> loopHandled = new ArrayList<>();
+    List<AttemptLog.PhaseFailure> toCount = new ArrayList<>();
     for (AttemptReport.Failed f : failed) {
       if (recorded.contains(f.failure().attemptId())) {
-        (FailureDecisions.loopHandles(f) ? loopHandled : counted).add(FailureDecisions.key(f));
+        toCount.add(
+            new AttemptLog.PhaseFailure(
+                FailureDecisions.key(f),
+                f.failure().attemptId(),
+                !FailureDecisions.loopHandles(f)));
       }
     }
-    Map<PhaseKey, FailureCount> counts = attempts.countFailures(counted, loopHandled);
+    // the attempts topic is keyed by execution; a source topic may not be
+    Map<PhaseKey, FailureCount> counts = attempts.countFailures(toCount, !fromSource);
     Map<PhaseKey, List<Failure>> histories = histories(failed, recorded, counts);
     List<PendingRetry> retries = new ArrayList<>();
     for (AttemptReport report : round) {

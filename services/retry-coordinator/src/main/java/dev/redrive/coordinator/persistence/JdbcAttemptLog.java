@@ -16,11 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -185,30 +185,48 @@ public class JdbcAttemptLog implements AttemptLog {
     return duration == null ? null : String.valueOf(duration.toMillis());
   }
 
+  /**
+   * One statement for the batch. A phase's counter row is written from its second failure on (or
+   * from its first when the loop handles it, or when the failures may come out of order): until
+   * then its one FAILED attempt is its count ({@code phase_failure_count}, V21), and the first
+   * failure of most phases writes a row less. Whether a failure is the phase's first is read from
+   * the counter's row and the phase's other FAILED attempts; on a conflict (a row another
+   * transaction wrote meanwhile: a reset, or a consumer out of order) the increment is applied to
+   * that row. The inserted values are {@code (counted + earlier, 1 + earlier)}, so the increment is
+   * {@code failed_attempts - failures + 1}.
+   */
   @Override
-  public Map<PhaseKey, FailureCount> countFailures(
-      List<PhaseKey> counted, List<PhaseKey> uncounted) {
+  public Map<PhaseKey, FailureCount> countFailures(List<PhaseFailure> failures, boolean inOrder) {
     Map<PhaseKey, FailureCount> counts = new HashMap<>();
-    if (counted.isEmpty() && uncounted.isEmpty()) {
+    if (failures.isEmpty()) {
       return counts;
     }
-    List<PhaseKey> phases = new ArrayList<>(counted);
-    phases.addAll(uncounted);
-    String[] adds = new String[phases.size()];
-    Arrays.fill(adds, 0, counted.size(), "1");
-    Arrays.fill(adds, counted.size(), adds.length, "0");
     // failures counts every failure the phase ever had (null on rows older than V14: not known)
     jdbc.sql(
             """
-            INSERT INTO phase_counter (execution_id, phase, failed_attempts, failures)
-            SELECT e, p, c::int, 1 FROM unnest(?::text[], ?::text[], ?::text[]) AS t(e, p, c)
-            ON CONFLICT (execution_id, phase)
-            DO UPDATE SET failed_attempts = phase_counter.failed_attempts + excluded.failed_attempts,
-              failures = phase_counter.failures + 1
-            RETURNING execution_id, phase, failed_attempts, failures""")
-        .param(texts(phases, PhaseKey::executionId))
-        .param(texts(phases, PhaseKey::phase))
-        .param(adds)
+            WITH u AS (
+              SELECT e, p, c::int AS c,
+                EXISTS (SELECT 1 FROM phase_counter k WHERE k.execution_id = t.e AND k.phase = t.p)
+                  OR EXISTS (SELECT 1 FROM attempt x WHERE x.execution_id = t.e AND x.phase = t.p
+                    AND x.outcome = 'FAILED' AND x.attempt_id <> t.a) AS earlier
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS t(e, p, a, c)),
+            counted AS (
+              INSERT INTO phase_counter (execution_id, phase, failed_attempts, failures)
+              SELECT e, p, c + earlier::int, 1 + earlier::int FROM u
+              WHERE earlier OR c = 0 OR NOT ?::boolean
+              ON CONFLICT (execution_id, phase) DO UPDATE SET failed_attempts =
+                  phase_counter.failed_attempts + excluded.failed_attempts - excluded.failures + 1,
+                failures = phase_counter.failures + 1
+              RETURNING execution_id, phase, failed_attempts, failures)
+            SELECT execution_id, phase, failed_attempts, failures FROM counted
+            UNION ALL
+            SELECT e, p, 1, 1 FROM u WHERE NOT (earlier OR c = 0 OR NOT ?::boolean)""")
+        .param(texts(failures, f -> f.phase().executionId()))
+        .param(texts(failures, f -> f.phase().phase()))
+        .param(texts(failures, PhaseFailure::attemptId))
+        .param(texts(failures, f -> f.counted() ? "1" : "0"))
+        .param(inOrder)
+        .param(inOrder)
         .query(
             (rs, n) ->
                 counts.put(
@@ -279,26 +297,51 @@ public class JdbcAttemptLog implements AttemptLog {
   @Override
   public int failedAttempts(String executionId, String phase) {
     return jdbc.sql(
-            "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ?")
+            "SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ? AND phase = ?")
         .params(executionId, phase)
         .query(Integer.class)
         .optional()
         .orElse(0);
   }
 
+  /**
+   * Zeroes the phase's counter row, holding its lock; a phase without one (no failure, or a first
+   * failure only) gets a row of 0 when it had a failure, unless a failure of another transaction
+   * wrote the row meanwhile: then the row's lock is taken as above.
+   */
   @Override
   public int resetCount(String executionId, String phase) {
-    Integer previous =
+    while (true) {
+      Optional<Integer> previous =
+          jdbc.sql(
+                  """
+                  SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ?
+                  FOR UPDATE""")
+              .params(executionId, phase)
+              .query(Integer.class)
+              .optional();
+      if (previous.isPresent()) {
         jdbc.sql(
-                "SELECT failed_attempts FROM phase_counter WHERE execution_id = ? AND phase = ? FOR UPDATE")
+                "UPDATE phase_counter SET failed_attempts = 0 WHERE execution_id = ? AND phase = ?")
             .params(executionId, phase)
-            .query(Integer.class)
-            .optional()
-            .orElse(0);
-    jdbc.sql("UPDATE phase_counter SET failed_attempts = 0 WHERE execution_id = ? AND phase = ?")
-        .params(executionId, phase)
-        .update();
-    return previous;
+            .update();
+        return previous.get();
+      }
+      int failed = failedAttempts(executionId, phase);
+      if (failed == 0) {
+        return 0;
+      }
+      int inserted =
+          jdbc.sql(
+                  """
+                  INSERT INTO phase_counter (execution_id, phase, failed_attempts, failures)
+                  VALUES (?, ?, 0, ?) ON CONFLICT (execution_id, phase) DO NOTHING""")
+              .params(executionId, phase, failed)
+              .update();
+      if (inserted == 1) {
+        return failed;
+      }
+    }
   }
 
   /** A FAILED attempt row as a failure (without a Retry-After: the row does not keep it). */

@@ -155,7 +155,7 @@ public class JdbcExecutionQueries implements ExecutionQueries {
   @Override
   public Map<String, Integer> counters(String executionId) {
     return jdbc
-        .sql("SELECT phase, failed_attempts FROM phase_counter WHERE execution_id = ?")
+        .sql("SELECT phase, failed_attempts FROM phase_failure_count WHERE execution_id = ?")
         .param(executionId)
         .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
         .list()

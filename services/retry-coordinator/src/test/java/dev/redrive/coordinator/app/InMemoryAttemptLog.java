@@ -105,22 +105,18 @@ final class InMemoryAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Map<PhaseKey, FailureCount> countFailures(
-      List<PhaseKey> counted, List<PhaseKey> uncounted) {
+  public Map<PhaseKey, FailureCount> countFailures(List<PhaseFailure> failures, boolean inOrder) {
     Map<PhaseKey, FailureCount> result = new HashMap<>();
-    counted.forEach(
-        phase ->
-            result.put(
-                phase,
-                new FailureCount(
-                    counts.merge(phase, 1, Integer::sum),
-                    failuresOf.merge(phase, 1, Integer::sum) == 1)));
-    uncounted.forEach(
-        phase ->
-            result.put(
-                phase,
-                new FailureCount(
-                    counts.getOrDefault(phase, 0), failuresOf.merge(phase, 1, Integer::sum) == 1)));
+    for (PhaseFailure failure : failures) {
+      PhaseKey phase = failure.phase();
+      result.put(
+          phase,
+          new FailureCount(
+              failure.counted()
+                  ? counts.merge(phase, 1, Integer::sum)
+                  : counts.getOrDefault(phase, 0),
+              failuresOf.merge(phase, 1, Integer::sum) == 1));
+    }
     return result;
   }
 
