@@ -18,6 +18,8 @@ import dev.redrive.coordinator.domain.FailureType;
 import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.support.topic.RedriveTopics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -163,6 +166,74 @@ class CoordinatorResilienceIT {
       assertThat(meters.find("redrive.retries.scheduled").tag("phase", "charge").counter())
           .as("the retry of the rolled-back decision is not counted")
           .isNull();
+    }
+  }
+
+  @Test
+  void aBatchOneOfWhoseFailuresAnotherConsumerRecordedMeanwhileIsDecidedAgain() throws Exception {
+    try (CoordinatorUnderTest coordinator = new CoordinatorUnderTest()) {
+      String id = "meanwhile-" + UUID.randomUUID();
+      AttemptReport.Failed failed = failure(id, "pipeline-" + id, "runner");
+      // given another consumer that recorded the same failure and has not committed yet (the same
+      // report, redelivered to the partition's new owner during a rebalance)
+      DataSource dataSource = coordinator.context().getBean(DataSource.class);
+      try (Connection other = dataSource.getConnection()) {
+        other.setAutoCommit(false);
+        try (PreparedStatement insert =
+            other.prepareStatement(
+                """
+                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+                  failure_type, hard, occurred_at, decision)
+                VALUES (?, ?, 'charge', 1, 'FAILED', 'COMMAND_FAILED', false, now(), 'RETRY')""")) {
+          insert.setString(1, failed.failure().attemptId());
+          insert.setString(2, id);
+          insert.executeUpdate();
+        }
+
+        // when this consumer decides it meanwhile (it finds the attempt not ended, and waits for
+        // the other's row when it records its failure)
+        RecordAttempt recordAttempt = coordinator.context().getBean(RecordAttempt.class);
+        CompletableFuture<Void> decided =
+            CompletableFuture.runAsync(() -> recordAttempt.record(List.of(failed)));
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> waitingForALock(coordinator) > 0);
+        other.commit();
+        decided.get(30, TimeUnit.SECONDS);
+      }
+
+      // then its batch is rolled back and decided again, and finds the failure recorded: nothing
+      // is written twice, and no second retry is scheduled
+      MeterRegistry meters = coordinator.context().getBean(MeterRegistry.class);
+      assertThat(meters.get("redrive.attempts.recorded.meanwhile").counter().count())
+          .isEqualTo(1.0);
+      assertThat(
+              meters
+                  .get("redrive.attempt.reports.repeated")
+                  .tag("report", "failed")
+                  .counter()
+                  .count())
+          .isEqualTo(1.0);
+      assertThat(meters.find("redrive.retries.scheduled").tag("phase", "charge").counter())
+          .as("the retry of the rolled-back decision is not counted, and none follows")
+          .isNull();
+      assertThat(
+              coordinator
+                  .jdbc()
+                  .sql("SELECT coalesce(error_type, 'none') FROM attempt WHERE attempt_id = ?")
+                  .param(failed.failure().attemptId())
+                  .query(String.class)
+                  .single())
+          .as("the other consumer's row, as it wrote it")
+          .isEqualTo("none");
+      assertThat(
+              coordinator
+                  .jdbc()
+                  .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
+                  .param(id)
+                  .query(Integer.class)
+                  .list())
+          .containsExactly(1);
     }
   }
 

@@ -1,22 +1,32 @@
 package dev.redrive.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.redrive.contract.ExecutionStatus;
 import dev.redrive.coordinator.app.AttemptLog;
+import dev.redrive.coordinator.app.AttemptReport;
+import dev.redrive.coordinator.app.DecidedFailure;
 import dev.redrive.coordinator.app.EventMeta;
 import dev.redrive.coordinator.app.ExecutionUpdate;
 import dev.redrive.coordinator.app.FailureCount;
 import dev.redrive.coordinator.app.PhaseKey;
+import dev.redrive.coordinator.app.whatif.WhatIfQuery;
+import dev.redrive.coordinator.domain.Decision;
 import dev.redrive.coordinator.domain.Failure;
+import dev.redrive.coordinator.domain.FailureType;
+import dev.redrive.coordinator.domain.PolicyOverride;
 import dev.redrive.coordinator.domain.RetryContext;
 import dev.redrive.coordinator.domain.RetryContextAssembler;
+import dev.redrive.coordinator.domain.whatif.PastEvent;
+import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import dev.redrive.coordinator.kafka.SentRetryMessages;
 import dev.redrive.coordinator.persistence.JdbcAttemptLog;
 import dev.redrive.coordinator.persistence.JdbcExecutionQueries;
 import dev.redrive.coordinator.persistence.JdbcExecutionStore;
 import dev.redrive.coordinator.persistence.JdbcStatementPlans;
+import dev.redrive.coordinator.persistence.JdbcWhatIfHistory;
 import dev.redrive.support.avro.InMemorySchemaRegistry;
 import dev.redrive.support.pack.PackedBytes;
 import dev.redrive.testkit.RedriveInfrastructure;
@@ -102,6 +112,66 @@ class DecisionPathStoreIT {
     assertThat(counterRow(jdbc, test)).containsExactly(1, 1);
     assertThat(queries(jdbc).counters("exec-1"))
         .containsOnly(Map.entry("build", 2), Map.entry("deploy", 1), Map.entry("test", 1));
+  }
+
+  @Test
+  void shouldKeepEachDecisionOnItsAttemptAndStillReadThoseKeptBeforeV22() {
+    JdbcClient jdbc = JdbcClient.create(database("decision_on_attempt", MigrationVersion.LATEST));
+    JdbcAttemptLog attempts = new JdbcAttemptLog(jdbc, json);
+    Instant now = Instant.now();
+    // a failure decided before V22: its decision in failure_decision
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              failure_type, hard, occurred_at, checks)
+            VALUES ('a-1', 'exec-1', 'build', 1, 'FAILED', 'COMMAND_FAILED', false, ?, '[]')""")
+        .param(java.sql.Timestamp.from(now.minusSeconds(2)))
+        .update();
+    jdbc.sql(
+            """
+            INSERT INTO failure_decision (attempt_id, decision, delay_ms, retry_after_ms)
+            VALUES ('a-1', 'RETRY', 1000, 500)""")
+        .update();
+    jdbc.sql(
+            "INSERT INTO execution (execution_id, source, status) VALUES ('exec-1', 'r', 'RUNNING')")
+        .update();
+    // and one decided now, recorded with its decision; a STARTED row turns FAILED
+    jdbc.sql(
+            """
+            INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
+              occurred_at)
+            VALUES ('a-2', 'exec-1', 'build', 2, 'STARTED', now())""")
+        .update();
+    AttemptReport.Failed second = failedReport("a-2", 2, now.minusSeconds(1));
+
+    assertThat(attempts.ended(List.of("a-1", "a-2", "a-3"))).containsExactly("a-1");
+    attempts.recordFailures(
+        List.of(
+            new DecidedFailure(
+                second,
+                RecordedDecision.of(
+                    new Decision.Intervene(
+                        Decision.Cause.ATTEMPTS_EXHAUSTED, "attempts exhausted", "retry it")))));
+    assertThat(attempts.ended(List.of("a-2"))).containsExactly("a-2");
+    // recording an attempt that ended meanwhile (another consumer's) is refused
+    assertThatThrownBy(
+            () ->
+                attempts.recordFailures(List.of(new DecidedFailure(second, RecordedDecision.LOOP))))
+        .isInstanceOf(AttemptLog.RecordedMeanwhile.class);
+
+    List<PastEvent> replayed =
+        new JdbcWhatIfHistory(jdbc, json)
+            .read(new WhatIfQuery(now.minusSeconds(60), now.plusSeconds(60), null, null, null), 10)
+            .events();
+    assertThat(replayed)
+        .map(event -> ((PastEvent.Failed) event).actual().kind())
+        .containsExactly(RecordedDecision.Kind.RETRY, RecordedDecision.Kind.INTERVENE);
+    assertThat(((PastEvent.Failed) replayed.get(0)).actual().delay())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(((PastEvent.Failed) replayed.get(0)).failure().retryAfter())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(((PastEvent.Failed) replayed.get(1)).actual().cause())
+        .isEqualTo(Decision.Cause.ATTEMPTS_EXHAUSTED);
   }
 
   @Test
@@ -385,6 +455,29 @@ class DecisionPathStoreIT {
             VALUES (?, ?, ?, 1, 'STARTED', ?::timestamptz)""")
         .params(execution + "-" + phase + "-" + at, execution, phase, at)
         .update();
+  }
+
+  private static AttemptReport.Failed failedReport(String attemptId, int number, Instant at) {
+    return new AttemptReport.Failed(
+        new EventMeta("evt-" + attemptId, "exec-1", "payments", "r", at, null),
+        new Failure(
+            attemptId,
+            "build",
+            number,
+            FailureType.COMMAND_FAILED,
+            false,
+            "exit",
+            "exit 1",
+            1,
+            List.of(),
+            10,
+            null,
+            at,
+            null,
+            null),
+        PolicyOverride.NONE,
+        null,
+        Map.of());
   }
 
   /** Records a FAILED attempt of the phase and counts it, as a batch of the attempts topic does. */

@@ -253,7 +253,7 @@ class WhatIfIT {
             () ->
                 coordinator
                         .jdbc()
-                        .sql("SELECT count(*) FROM failure_decision")
+                        .sql("SELECT count(*) FROM attempt WHERE decision IS NOT NULL")
                         .query(Long.class)
                         .single()
                     == count);

@@ -29,19 +29,39 @@ public interface AttemptLog {
   Map<String, Boolean> recordSucceeded(List<AttemptReport.Succeeded> succeeded);
 
   /**
-   * Records failures (at most one report per attempt id and per execution) with their checks;
-   * returns the attempt ids recorded. An attempt that already ended (a duplicate report under
-   * another event id) is not among them, and nothing of it is counted.
+   * The attempts among these that already ended (succeeded or failed): a report of their end is a
+   * redelivery, or the same report under another event id, and is not recorded again.
    */
-  Set<String> recordFailures(List<AttemptReport.Failed> failed);
+  Set<String> ended(List<String> attemptIds);
 
-  /** Keeps what each failure got (at most one entry per attempt id), for the what-if replay. */
-  void recordDecisions(List<DecidedFailure> decided);
+  /**
+   * Records failures that {@link #ended} did not find ended (at most one report per attempt id and
+   * per execution) with their checks and what was decided about each (for the what-if replay),
+   * after the decision: what decided them read the log without them.
+   *
+   * @throws RecordedMeanwhile when another transaction recorded the end of one of them since: the
+   *     batch is to be rolled back and decided again
+   */
+  void recordFailures(List<DecidedFailure> decided);
+
+  /**
+   * Another transaction recorded the end of an attempt between {@link #ended} and {@link
+   * #recordFailures} (two consumers with the same report, during a rebalance).
+   */
+  final class RecordedMeanwhile extends RuntimeException {
+    public RecordedMeanwhile(int recorded, int expected) {
+      super(
+          expected - recorded + " of " + expected + " failures were recorded meanwhile",
+          null,
+          false,
+          false);
+    }
+  }
 
   /**
    * Adds one to the failure count of the phase of each failure that counts, notes the others (a
    * failure the pipeline's loop handles), and returns the phases' counts (each phase named at most
-   * once). The failures are recorded first ({@link #recordFailures}).
+   * once). A failure counted here is recorded after its decision ({@link #recordFailures}).
    *
    * @param inOrder the failures of a phase reach the log one at a time (reports keyed by execution,
    *     one consumer per partition): the first failure of a phase, counted, then needs no counter

@@ -26,8 +26,8 @@ final class BatchWrites {
   /** The batch's failures, numbered, in the order of its rounds. */
   final List<AttemptReport.Failed> failures = new ArrayList<>();
 
-  /** What each failure got, kept for the what-if replay. */
-  final List<DecidedFailure> failureDecisions = new ArrayList<>();
+  /** The round's failures with what each got: recorded together at the round's end. */
+  final List<DecidedFailure> decided = new ArrayList<>();
 
   final Map<String, ExecutionUpdate> executions = new LinkedHashMap<>();
 

@@ -5,20 +5,23 @@ import dev.redrive.coordinator.domain.whatif.RecordedDecision;
 import java.time.Duration;
 
 /**
- * What the coordinator decided about a failure, kept for the what-if replay, with the facts the
- * decision weighed that the attempt row does not keep.
- *
- * @param declared the phase's own policy the failure carried ({@link PolicyOverride#NONE} if none)
- * @param retryAfter the reporter's own delay, or null
+ * A failure and what the coordinator decided about it: recorded together, on the failure's attempt
+ * row, with the facts the decision weighed that the failure alone does not say (kept for the
+ * what-if replay).
  */
-public record DecidedFailure(
-    String attemptId, RecordedDecision decision, PolicyOverride declared, Duration retryAfter) {
+public record DecidedFailure(AttemptReport.Failed report, RecordedDecision decision) {
 
-  static DecidedFailure of(AttemptReport.Failed report, RecordedDecision decision) {
-    return new DecidedFailure(
-        report.failure().attemptId(),
-        decision,
-        report.declaredPolicy() == null ? PolicyOverride.NONE : report.declaredPolicy(),
-        report.failure().retryAfter());
+  public String attemptId() {
+    return report.failure().attemptId();
+  }
+
+  /** The phase's own policy the failure carried ({@link PolicyOverride#NONE} if none). */
+  public PolicyOverride declared() {
+    return report.declaredPolicy() == null ? PolicyOverride.NONE : report.declaredPolicy();
+  }
+
+  /** The reporter's own delay, or null. */
+  public Duration retryAfter() {
+    return report.failure().retryAfter();
   }
 }

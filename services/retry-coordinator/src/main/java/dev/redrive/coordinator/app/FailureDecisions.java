@@ -158,7 +158,7 @@ final class FailureDecisions {
                   LogText.escape(meta.executionId()),
                   LogText.escape(failure.phase()),
                   LogText.escape(report.loop().target())));
-      writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.LOOP));
+      writes.decided.add(new DecidedFailure(report, RecordedDecision.LOOP));
       return;
     }
     int failedAttempts = counts.get(key(report)).counted();
@@ -180,7 +180,7 @@ final class FailureDecisions {
           repeated.check(meta.executionId(), countedSinceReset(history, failedAttempts), failure);
       decision = same != null ? same : withinBudget(meta, failure, decision, writes, budgetWeighed);
     }
-    writes.failureDecisions.add(DecidedFailure.of(report, RecordedDecision.of(decision)));
+    writes.decided.add(new DecidedFailure(report, RecordedDecision.of(decision)));
     DecisionExplanation why =
         Explanations.of(
             meta.executionId(),

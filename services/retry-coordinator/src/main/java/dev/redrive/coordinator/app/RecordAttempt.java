@@ -39,6 +39,12 @@ public class RecordAttempt {
 
   private static final Logger log = LoggerFactory.getLogger(RecordAttempt.class);
 
+  /**
+   * How often a batch is decided when other consumers keep recording its failures meanwhile, before
+   * it is left to the listener's error handler (which polls it again).
+   */
+  private static final int MAX_DECIDED = 3;
+
   private final ExecutionStore executions;
   private final AttemptLog attempts;
   private final BudgetStore budgets;
@@ -51,6 +57,7 @@ public class RecordAttempt {
   private final TransactionTemplate transactions;
   private final StatementPlans plans;
   private final Counter budgetOvertaken;
+  private final Counter recordedMeanwhile;
   private final DistributionSummary attemptsUntilSuccess;
 
   public RecordAttempt(
@@ -92,6 +99,12 @@ public class RecordAttempt {
                 "Batches decided again, holding the retry budget's lock, because other consumers"
                     + " spent the budget's headroom while they were decided")
             .register(meters);
+    this.recordedMeanwhile =
+        Counter.builder("redrive.attempts.recorded.meanwhile")
+            .description(
+                "Batches decided again because another consumer recorded one of their failures"
+                    + " while they were decided (the same reports, during a rebalance)")
+            .register(meters);
   }
 
   /**
@@ -127,20 +140,35 @@ public class RecordAttempt {
   }
 
   private void record(List<AttemptReport> reports, boolean fromSource) {
-    BatchWrites committed;
-    try {
-      committed = transactions.execute(status -> record(reports, fromSource, false));
-    } catch (BudgetOvertaken overtaken) {
-      budgetOvertaken.increment();
-      log.info(
-          "retry budget of {} was spent by other consumers while a batch of {} was decided;"
-              + " deciding it again, holding the budget's lock",
-          overtaken.scope,
-          reports.size());
-      committed = transactions.execute(status -> record(reports, fromSource, true));
-    }
-    if (committed != null) {
-      committed.afterCommit.forEach(Runnable::run);
+    boolean lockBudgetFirst = false;
+    for (int decided = 1; ; decided++) {
+      boolean lockFirst = lockBudgetFirst;
+      try {
+        BatchWrites committed =
+            transactions.execute(status -> record(reports, fromSource, lockFirst));
+        if (committed != null) {
+          committed.afterCommit.forEach(Runnable::run);
+        }
+        return;
+      } catch (BudgetOvertaken overtaken) {
+        budgetOvertaken.increment();
+        log.info(
+            "retry budget of {} was spent by other consumers while a batch of {} was decided;"
+                + " deciding it again, holding the budget's lock",
+            overtaken.scope,
+            reports.size());
+        lockBudgetFirst = true;
+      } catch (AttemptLog.RecordedMeanwhile meanwhile) {
+        if (decided == MAX_DECIDED) {
+          throw meanwhile;
+        }
+        recordedMeanwhile.increment();
+        log.info(
+            "{} while a batch of {} was decided (another consumer had the same reports);"
+                + " deciding it again",
+            meanwhile.getMessage(),
+            reports.size());
+      }
     }
   }
 
@@ -169,7 +197,6 @@ public class RecordAttempt {
             // numbered (a source may not number its attempts), and ahead of the decisions
             sourceFailures.republish(writes.failures);
           }
-          attempts.recordDecisions(writes.failureDecisions);
           writes.events.write();
         });
     executions.recordExecutions(metas, writes.executions.values());
@@ -253,7 +280,14 @@ public class RecordAttempt {
     writes.failures.addAll(failed);
     Set<String> startedNow = attempts.recordStarted(started);
     Map<String, Boolean> succeededNow = attempts.recordSucceeded(succeeded);
-    Set<String> recorded = attempts.recordFailures(failed);
+    // a failure is recorded with its decision, at the end of the round; those of attempts that
+    // already ended are not decided again
+    Set<String> ended = attempts.ended(failed.stream().map(AttemptReport::attemptId).toList());
+    Set<String> recorded = new HashSet<>();
+    failed.stream()
+        .map(AttemptReport::attemptId)
+        .filter(id -> !ended.contains(id))
+        .forEach(recorded::add);
     List<AttemptLog.PhaseFailure> toCount = new ArrayList<>();
     for (AttemptReport.Failed f : failed) {
       if (recorded.contains(f.failure().attemptId())) {
@@ -291,28 +325,35 @@ public class RecordAttempt {
       }
     }
     decisions.scheduleRetries(retries, writes);
+    attempts.recordFailures(List.copyOf(writes.decided));
+    writes.decided.clear();
   }
 
   /**
-   * The failures of each counted phase, oldest first and ending with the one just recorded: read
-   * back, unless that failure is the phase's first, which most are.
+   * The failures of each counted phase, oldest first and ending with the one being decided: the
+   * earlier ones read back, unless it is the phase's first, which most are.
    */
   private Map<PhaseKey, List<Failure>> histories(
       List<AttemptReport.Failed> failed, Set<String> recorded, Map<PhaseKey, FailureCount> counts) {
+    Map<PhaseKey, Failure> deciding = new HashMap<>();
     List<PhaseKey> toRead = new ArrayList<>();
-    Map<PhaseKey, List<Failure>> firsts = new HashMap<>();
     for (AttemptReport.Failed f : failed) {
       if (recorded.contains(f.failure().attemptId()) && !FailureDecisions.loopHandles(f)) {
         PhaseKey key = FailureDecisions.key(f);
-        if (counts.get(key).first()) {
-          firsts.put(key, List.of(f.failure().asRecorded()));
-        } else {
+        deciding.put(key, f.failure().asRecorded());
+        if (!counts.get(key).first()) {
           toRead.add(key);
         }
       }
     }
-    Map<PhaseKey, List<Failure>> histories = attempts.failures(toRead);
-    histories.putAll(firsts);
+    Map<PhaseKey, List<Failure>> earlier = attempts.failures(toRead);
+    Map<PhaseKey, List<Failure>> histories = new HashMap<>();
+    deciding.forEach(
+        (key, failure) -> {
+          List<Failure> history = new ArrayList<>(earlier.getOrDefault(key, List.of()));
+          history.add(failure);
+          histories.put(key, history);
+        });
     return histories;
   }
 

@@ -102,23 +102,46 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Set<String> recordFailures(List<AttemptReport.Failed> failed) {
-    if (failed.isEmpty()) {
+  public Set<String> ended(List<String> attemptIds) {
+    if (attemptIds.isEmpty()) {
       return Set.of();
     }
     return new HashSet<>(
         jdbc.sql(
                 """
+                SELECT attempt_id FROM attempt
+                WHERE attempt_id = ANY(?::text[]) AND outcome <> 'STARTED'""")
+            .param(attemptIds.toArray(String[]::new))
+            .query(String.class)
+            .list());
+  }
+
+  /**
+   * One statement for the round's failures; a STARTED row turns FAILED. A row that ended since
+   * {@link #ended} read it (another transaction's) is left as it is, and the round fails.
+   */
+  @Override
+  public void recordFailures(List<DecidedFailure> decided) {
+    if (decided.isEmpty()) {
+      return;
+    }
+    List<AttemptReport.Failed> failed = decided.stream().map(DecidedFailure::report).toList();
+    int recorded =
+        jdbc.sql(
+                """
                 INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
                   failure_type, hard, error_type, error_message, exit_code, duration_ms,
                   artifacts_location, occurred_at, pipeline, source, attributes, checks,
-                  fingerprint, inputs_digest, artifacts_digest)
+                  fingerprint, inputs_digest, artifacts_digest, decision, decision_delay_ms,
+                  retry_after_ms, declared_policy)
                 SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
-                  o::timestamptz, pl, s, at::jsonb, c, fp, id, ad
+                  o::timestamptz, pl, s, at::jsonb, c, fp, id, ad, dc, dd::bigint, ra::bigint, dp
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c, fp, id, ad)
+                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[])
+                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c, fp, id, ad, dc, dd, ra,
+                    dp)
                 ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
                   failure_type = excluded.failure_type, hard = excluded.hard,
                   error_type = excluded.error_type, error_message = excluded.error_message,
@@ -127,9 +150,11 @@ public class JdbcAttemptLog implements AttemptLog {
                   occurred_at = excluded.occurred_at, attributes = excluded.attributes,
                   checks = excluded.checks, fingerprint = excluded.fingerprint,
                   inputs_digest = excluded.inputs_digest,
-                  artifacts_digest = excluded.artifacts_digest
-                WHERE attempt.outcome = 'STARTED'
-                RETURNING attempt_id""")
+                  artifacts_digest = excluded.artifacts_digest, decision = excluded.decision,
+                  decision_delay_ms = excluded.decision_delay_ms,
+                  retry_after_ms = excluded.retry_after_ms,
+                  declared_policy = excluded.declared_policy
+                WHERE attempt.outcome = 'STARTED'""")
             .param(texts(failed, f -> f.failure().attemptId()))
             .param(texts(failed, f -> f.meta().executionId()))
             .param(texts(failed, f -> f.failure().phase()))
@@ -149,31 +174,17 @@ public class JdbcAttemptLog implements AttemptLog {
             .param(texts(failed, f -> f.failure().fingerprint().id()))
             .param(texts(failed, f -> f.failure().inputsDigest()))
             .param(texts(failed, f -> f.failure().artifactsDigest()))
-            .query(String.class)
-            .list());
-  }
-
-  @Override
-  public void recordDecisions(List<DecidedFailure> decided) {
-    if (decided.isEmpty()) {
-      return;
+            .param(texts(decided, JdbcAttemptLog::decision))
+            .param(texts(decided, d -> millis(d.decision().delay())))
+            .param(texts(decided, d -> millis(d.retryAfter())))
+            .param(texts(decided, d -> DeclaredPolicies.json(json, d.declared())))
+            .update();
+    if (recorded != decided.size()) {
+      throw new RecordedMeanwhile(recorded, decided.size());
     }
-    jdbc.sql(
-            """
-            INSERT INTO failure_decision (attempt_id, decision, delay_ms, retry_after_ms,
-              declared_policy)
-            SELECT a, d, x::bigint, r::bigint, p
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(a, d, x, r, p)
-            ON CONFLICT (attempt_id) DO NOTHING""")
-        .param(texts(decided, DecidedFailure::attemptId))
-        .param(texts(decided, JdbcAttemptLog::decision))
-        .param(texts(decided, d -> millis(d.decision().delay())))
-        .param(texts(decided, d -> millis(d.retryAfter())))
-        .param(texts(decided, d -> DeclaredPolicies.json(json, d.declared())))
-        .update();
   }
 
-  /** RETRY, LOOP or the cause of the pause, as {@code failure_decision.decision} keeps it. */
+  /** RETRY, LOOP or the cause of the pause, as {@code attempt.decision} keeps it. */
   static String decision(DecidedFailure decided) {
     RecordedDecision decision = decided.decision();
     return decision.kind() == RecordedDecision.Kind.INTERVENE

@@ -47,8 +47,10 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
     List<PastEvent> attempts =
         jdbc.sql(
                 """
-                SELECT a.*, d.decision, d.delay_ms, d.retry_after_ms,
-                  d.declared_policy::text AS declared_policy
+                SELECT a.*, coalesce(a.decision, d.decision) AS kept_decision,
+                  coalesce(a.decision_delay_ms, d.delay_ms) AS kept_delay_ms,
+                  coalesce(a.retry_after_ms, d.retry_after_ms) AS kept_retry_after_ms,
+                  coalesce(a.declared_policy, d.declared_policy::text) AS kept_declared_policy
                 FROM execution e
                 JOIN attempt a ON a.execution_id = e.execution_id
                 LEFT JOIN failure_decision d ON d.attempt_id = a.attempt_id
@@ -117,15 +119,15 @@ public class JdbcWhatIfHistory implements WhatIfHistory {
           at,
           inWindow);
     }
-    Long retryAfter = (Long) rs.getObject("retry_after_ms");
+    Long retryAfter = (Long) rs.getObject("kept_retry_after_ms");
     return new PastEvent.Failed(
         rs.getString("execution_id"),
         rs.getString("pipeline"),
         rs.getString("source"),
         JdbcAttemptLog.failure(rs, json.readValue(rs.getString("checks"), CHECKS))
             .withRetryAfter(retryAfter == null ? null : Duration.ofMillis(retryAfter)),
-        DeclaredPolicies.read(json, rs.getString("declared_policy")),
-        decision(rs.getString("decision"), (Long) rs.getObject("delay_ms")),
+        DeclaredPolicies.read(json, rs.getString("kept_declared_policy")),
+        decision(rs.getString("kept_decision"), (Long) rs.getObject("kept_delay_ms")),
         inWindow);
   }
 

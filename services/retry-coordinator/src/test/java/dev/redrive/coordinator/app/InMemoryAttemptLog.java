@@ -85,17 +85,24 @@ final class InMemoryAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Set<String> recordFailures(List<AttemptReport.Failed> failed) {
-    Set<String> recorded = new HashSet<>();
-    for (AttemptReport.Failed f : failed) {
-      if (endable(f.attemptId())) {
-        PhaseKey key = new PhaseKey(f.meta().executionId(), f.failure().phase());
-        attempts.put(
-            f.attemptId(), new Attempt(key, f.failure().attemptNumber(), "FAILED", f.failure()));
-        recorded.add(f.attemptId());
+  public Set<String> ended(List<String> attemptIds) {
+    Set<String> ended = new HashSet<>();
+    attemptIds.stream().filter(id -> !endable(id)).forEach(ended::add);
+    return ended;
+  }
+
+  @Override
+  public void recordFailures(List<DecidedFailure> decided) {
+    for (DecidedFailure d : decided) {
+      AttemptReport.Failed f = d.report();
+      if (!endable(f.attemptId())) {
+        throw new RecordedMeanwhile(0, 1);
       }
+      PhaseKey key = new PhaseKey(f.meta().executionId(), f.failure().phase());
+      attempts.put(
+          f.attemptId(), new Attempt(key, f.failure().attemptNumber(), "FAILED", f.failure()));
+      decisions.put(f.attemptId(), d);
     }
-    return recorded;
   }
 
   /** Only an attempt not seen yet, or one that started, can end (once). */
@@ -167,11 +174,6 @@ final class InMemoryAttemptLog implements AttemptLog {
   @Override
   public int failedAttempts(String executionId, String phase) {
     return counts.getOrDefault(new PhaseKey(executionId, phase), 0);
-  }
-
-  @Override
-  public void recordDecisions(List<DecidedFailure> decided) {
-    decided.forEach(d -> decisions.putIfAbsent(d.attemptId(), d));
   }
 
   @Override
