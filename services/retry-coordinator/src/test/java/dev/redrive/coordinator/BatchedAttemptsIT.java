@@ -134,14 +134,7 @@ class BatchedAttemptsIT {
 
     // then it was counted and retried once
     assertThat(commandsFor(id, 1)).hasSize(1);
-    assertThat(
-            coordinator
-                .jdbc()
-                .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
-                .param(id)
-                .query(Integer.class)
-                .single())
-        .isEqualTo(1);
+    assertThat(coordinator.failureCounts(id)).containsExactly(1);
   }
 
   @Test
@@ -188,6 +181,35 @@ class BatchedAttemptsIT {
     } finally {
       listener.resume();
     }
+  }
+
+  @Test
+  void aPhasesFirstFailureIsCountedOnItsAttemptAloneOnlyWhenTheRecordsAreKeyedByExecution()
+      throws Exception {
+    String keyed = "batch-keyed-" + UUID.randomUUID();
+    String unkeyed = "batch-unkeyed-" + UUID.randomUUID();
+
+    // when the first failure of a phase comes keyed by its execution id, as the contract asks, and
+    // another in a poll of its own keyed otherwise
+    send(failure(keyed, 1));
+    assertThat(commandsFor(keyed, 1)).hasSize(1);
+    kafka.send(ATTEMPTS, 0, "not-" + unkeyed, failure(unkeyed, 1));
+    assertThat(commandsFor(unkeyed, 1)).hasSize(1);
+
+    // then both count 1, the first on its FAILED attempt alone, the second on its phase's row
+    assertThat(coordinator.failureCounts(keyed)).containsExactly(1);
+    assertThat(coordinator.failureCounts(unkeyed)).containsExactly(1);
+    assertThat(counterRows(keyed)).isZero();
+    assertThat(counterRows(unkeyed)).isEqualTo(1);
+  }
+
+  private static int counterRows(String executionId) {
+    return coordinator
+        .jdbc()
+        .sql("SELECT count(*) FROM phase_counter WHERE execution_id = ?")
+        .param(executionId)
+        .query(Integer.class)
+        .single();
   }
 
   /** A failure of an execution with a pipeline and a source of its own (its own retry budget). */

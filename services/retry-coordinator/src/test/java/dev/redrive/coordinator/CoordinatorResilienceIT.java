@@ -226,14 +226,7 @@ class CoordinatorResilienceIT {
                   .single())
           .as("the other consumer's row, as it wrote it")
           .isEqualTo("none");
-      assertThat(
-              coordinator
-                  .jdbc()
-                  .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
-                  .param(id)
-                  .query(Integer.class)
-                  .list())
-          .containsExactly(1);
+      assertThat(coordinator.failureCounts(id)).containsExactly(1);
     }
   }
 

@@ -72,6 +72,15 @@ final class CoordinatorUnderTest implements AutoCloseable {
     return context;
   }
 
+  /** The failure counts of the execution's phases that have one ({@code phase_failure_count}). */
+  List<Integer> failureCounts(String executionId) {
+    return jdbc()
+        .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
+        .param(executionId)
+        .query(Integer.class)
+        .list();
+  }
+
   Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }

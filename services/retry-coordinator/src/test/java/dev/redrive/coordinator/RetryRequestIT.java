@@ -185,14 +185,7 @@ class RetryRequestIT {
     AttemptCountReset reset = only(decisions(id, 4), AttemptCountReset.class);
     assertThat(reset.getPreviousCount()).isEqualTo(1);
     assertThat(reset.getRequestedBy()).isEqualTo("carol");
-    assertThat(
-            coordinator
-                .jdbc()
-                .sql("SELECT failed_attempts FROM phase_failure_count WHERE execution_id = ?")
-                .param(id)
-                .query(Integer.class)
-                .single())
-        .isZero();
+    assertThat(coordinator.failureCounts(id)).containsExactly(0);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.redrive.coordinator.domain.Failure;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.dao.ConcurrencyFailureException;
 
 /**
  * Every attempt a runner (or another system) reported, and the failure count of each phase: what a
@@ -46,15 +47,13 @@ public interface AttemptLog {
 
   /**
    * Another transaction recorded the end of an attempt between {@link #ended} and {@link
-   * #recordFailures} (two consumers with the same report, during a rebalance).
+   * #recordFailures} (two consumers with the same report, during a rebalance). Transient: a batch
+   * decided again finds it recorded, and one that keeps meeting it is polled again, never sent to
+   * the dead-letter topic.
    */
-  final class RecordedMeanwhile extends RuntimeException {
+  final class RecordedMeanwhile extends ConcurrencyFailureException {
     public RecordedMeanwhile(int recorded, int expected) {
-      super(
-          expected - recorded + " of " + expected + " failures were recorded meanwhile",
-          null,
-          false,
-          false);
+      super(expected - recorded + " of " + expected + " failures were recorded meanwhile");
     }
   }
 
@@ -72,7 +71,7 @@ public interface AttemptLog {
   Map<PhaseKey, FailureCount> countFailures(List<PhaseFailure> failures, boolean inOrder);
 
   /**
-   * A failure just recorded, to count against its phase.
+   * A failure being decided, to count against its phase (it is recorded after its decision).
    *
    * @param counted false for a failure the pipeline's loop handles: in the phase's history, not in
    *     its count

@@ -41,7 +41,8 @@ public class RecordAttempt {
 
   /**
    * How often a batch is decided when other consumers keep recording its failures meanwhile, before
-   * it is left to the listener's error handler (which polls it again).
+   * it is left to the listener's error handler, which polls it again after its outage back-off
+   * ({@link AttemptLog.RecordedMeanwhile} is transient).
    */
   private static final int MAX_DECIDED = 3;
 
@@ -126,7 +127,19 @@ public class RecordAttempt {
    * the decisions are written once the batch is committed.
    */
   public void record(List<AttemptReport> reports) {
-    record(reports, false);
+    record(reports, true);
+  }
+
+  /**
+   * Records the reports of a batch like {@link #record(List)}.
+   *
+   * @param keyedByExecution the reports came keyed by their execution ids, as the contract asks, so
+   *     that a phase's failures reach one consumer, one at a time: the first failure of a phase
+   *     then needs no counter row ({@link AttemptLog#countFailures}). A batch with a report keyed
+   *     otherwise counts every failure on its phase's row.
+   */
+  public void record(List<AttemptReport> reports, boolean keyedByExecution) {
+    record(reports, false, keyedByExecution);
   }
 
   /**
@@ -136,16 +149,17 @@ public class RecordAttempt {
    * same transaction ({@link SourceFailures}).
    */
   public void recordFromSource(List<AttemptReport.Failed> failures) {
-    record(List.copyOf(failures), true);
+    // a source topic may be keyed otherwise
+    record(List.copyOf(failures), true, false);
   }
 
-  private void record(List<AttemptReport> reports, boolean fromSource) {
+  private void record(List<AttemptReport> reports, boolean fromSource, boolean inOrder) {
     boolean lockBudgetFirst = false;
     for (int decided = 1; ; decided++) {
       boolean lockFirst = lockBudgetFirst;
       try {
         BatchWrites committed =
-            transactions.execute(status -> record(reports, fromSource, lockFirst));
+            transactions.execute(status -> record(reports, fromSource, inOrder, lockFirst));
         if (committed != null) {
           committed.afterCommit.forEach(Runnable::run);
         }
@@ -174,7 +188,7 @@ public class RecordAttempt {
 
   /** One transaction for the batch; null when every report was handled before. */
   private BatchWrites record(
-      List<AttemptReport> reports, boolean fromSource, boolean lockBudgetFirst) {
+      List<AttemptReport> reports, boolean fromSource, boolean inOrder, boolean lockBudgetFirst) {
     // a report of the attempts topic is recorded once by its attempt id (the attempt log refuses
     // it again, whatever its event id); a failure from a source topic may carry no attempt id of
     // its own, so its event id makes it once, also when its republication comes back on the
@@ -189,7 +203,7 @@ public class RecordAttempt {
     PolicySet policiesNow = policies.current();
     BatchWrites writes = new BatchWrites(metas, policiesNow, events.batch(), lockBudgetFirst);
     for (List<AttemptReport> round : Rounds.of(fresh)) {
-      recordRound(round, writes, fromSource);
+      recordRound(round, writes, inOrder);
     }
     plans.withCachedPlans(
         () -> {
@@ -272,7 +286,7 @@ public class RecordAttempt {
   }
 
   /** One round: every execution and attempt in it at most once. */
-  private void recordRound(List<AttemptReport> reports, BatchWrites writes, boolean fromSource) {
+  private void recordRound(List<AttemptReport> reports, BatchWrites writes, boolean inOrder) {
     List<AttemptReport> round = numbered(reports);
     List<AttemptReport.Started> started = ofType(round, AttemptReport.Started.class);
     List<AttemptReport.Succeeded> succeeded = ofType(round, AttemptReport.Succeeded.class);
@@ -298,8 +312,7 @@ public class RecordAttempt {
                 !FailureDecisions.loopHandles(f)));
       }
     }
-    // the attempts topic is keyed by execution; a source topic may not be
-    Map<PhaseKey, FailureCount> counts = attempts.countFailures(toCount, !fromSource);
+    Map<PhaseKey, FailureCount> counts = attempts.countFailures(toCount, inOrder);
     Map<PhaseKey, List<Failure>> histories = histories(failed, recorded, counts);
     List<PendingRetry> retries = new ArrayList<>();
     for (AttemptReport report : round) {

@@ -51,7 +51,18 @@ class AttemptListener {
       properties = "fetch.min.bytes=${redrive.coordinator.attempts-fetch-min-bytes:32768}",
       batch = "true")
   void on(List<ConsumerRecord<String, Object>> records) {
-    BatchFailures.decide(records, this::report, recordAttempt::record);
+    boolean keyedByExecution = records.stream().allMatch(AttemptListener::keyedByExecution);
+    BatchFailures.decide(
+        records, this::report, reports -> recordAttempt.record(reports, keyedByExecution));
+  }
+
+  /**
+   * Whether the record is keyed by its execution id, as the contract asks (one that did not decode
+   * is left to its dead-letter topic): then every report of its execution comes on its partition.
+   */
+  private static boolean keyedByExecution(ConsumerRecord<String, Object> record) {
+    return !(record.value() instanceof AttemptEvent event)
+        || String.valueOf(event.getExecutionId()).equals(record.key());
   }
 
   /** The report a record carries; throws when it did not decode or is not a valid event. */

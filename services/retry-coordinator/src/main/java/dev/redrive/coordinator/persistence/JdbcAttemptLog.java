@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -322,7 +323,8 @@ public class JdbcAttemptLog implements AttemptLog {
    */
   @Override
   public int resetCount(String executionId, String phase) {
-    while (true) {
+    // a second pass finds the row that a failure of another transaction wrote (read committed)
+    for (int pass = 1; pass <= 2; pass++) {
       Optional<Integer> previous =
           jdbc.sql(
                   """
@@ -353,9 +355,14 @@ public class JdbcAttemptLog implements AttemptLog {
         return failed;
       }
     }
+    throw new ConcurrencyFailureException(
+        "the failure count of phase " + phase + " of " + executionId + " kept changing");
   }
 
-  /** A FAILED attempt row as a failure (without a Retry-After: the row does not keep it). */
+  /**
+   * A FAILED attempt row as a failure, without its Retry-After (a history does not need it; the
+   * what-if reads it with the decision).
+   */
   static Failure failure(ResultSet rs, List<CheckOutcome> checks) throws SQLException {
     return new Failure(
         rs.getString("attempt_id"),

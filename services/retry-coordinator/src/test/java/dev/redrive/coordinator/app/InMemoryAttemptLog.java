@@ -26,7 +26,7 @@ final class InMemoryAttemptLog implements AttemptLog {
   /** Every failure of the phase, counted or handled by its loop (phase_counter.failures). */
   final Map<PhaseKey, Integer> failuresOf = new HashMap<>();
 
-  /** What each failure got, by attempt id (the first entry wins, as in the table). */
+  /** What each failure got, by attempt id (recorded with the failure, as on its row). */
   final Map<String, DecidedFailure> decisions = new LinkedHashMap<>();
 
   /** A failure recorded (and counted) before the test, as an earlier batch would have. */
@@ -93,11 +93,12 @@ final class InMemoryAttemptLog implements AttemptLog {
 
   @Override
   public void recordFailures(List<DecidedFailure> decided) {
+    long endable = decided.stream().filter(d -> endable(d.attemptId())).count();
+    if (endable < decided.size()) {
+      throw new RecordedMeanwhile((int) endable, decided.size());
+    }
     for (DecidedFailure d : decided) {
       AttemptReport.Failed f = d.report();
-      if (!endable(f.attemptId())) {
-        throw new RecordedMeanwhile(0, 1);
-      }
       PhaseKey key = new PhaseKey(f.meta().executionId(), f.failure().phase());
       attempts.put(
           f.attemptId(), new Attempt(key, f.failure().attemptNumber(), "FAILED", f.failure()));

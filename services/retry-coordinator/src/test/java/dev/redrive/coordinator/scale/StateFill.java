@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * the pause). The history is a day old, so it is outside the retry budget's window. Fourteen rows
  * per execution in eight tables: execution, attempt (2), phase_counter, execution_phase,
  * retry_context, failure_decision, phase_checkpoint, processed_event (6: the four attempt events
- * and two process events of the story).
+ * and two process events of the story). The counter and decision rows are a history as the version
+ * before V21 and V22 wrote it, which the coordinator still reads (a failure decided since keeps its
+ * decision on its attempt row, and a phase that failed once has no counter row).
  *
  * <p>Shared by the benchmark's scale scenario and {@code StatePlansIT}, which checks that no
  * statement of the decision path scans one of {@link #TABLES} whole. Rows go in by chunks of {@link
