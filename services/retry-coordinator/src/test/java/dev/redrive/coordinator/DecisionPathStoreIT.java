@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,20 +145,26 @@ class DecisionPathStoreIT {
         .update();
     AttemptReport.Failed second = failedReport("a-2", 2, now.minusSeconds(1));
 
-    assertThat(attempts.ended(List.of("a-1", "a-2", "a-3"))).containsExactly("a-1");
+    assertThat(attempts.known(List.of("a-1", "a-2", "a-3")))
+        .isEqualTo(new AttemptLog.KnownAttempts(Set.of("a-1"), Set.of("a-2")));
     attempts.recordFailures(
         List.of(
             new DecidedFailure(
                 second,
                 RecordedDecision.of(
                     new Decision.Intervene(
-                        Decision.Cause.ATTEMPTS_EXHAUSTED, "attempts exhausted", "retry it")))));
-    assertThat(attempts.ended(List.of("a-2"))).containsExactly("a-2");
-    // recording an attempt that ended meanwhile (another consumer's) is refused
-    assertThatThrownBy(
-            () ->
-                attempts.recordFailures(List.of(new DecidedFailure(second, RecordedDecision.LOOP))))
-        .isInstanceOf(AttemptLog.RecordedMeanwhile.class);
+                        Decision.Cause.ATTEMPTS_EXHAUSTED, "attempts exhausted", "retry it")))),
+        Set.of("a-2"));
+    assertThat(attempts.known(List.of("a-2")).ended()).containsExactly("a-2");
+    // recording an attempt that ended meanwhile (another consumer's) is refused, whether it was
+    // known started or not known at all
+    for (Set<String> started : List.of(Set.of("a-2"), Set.<String>of())) {
+      assertThatThrownBy(
+              () ->
+                  attempts.recordFailures(
+                      List.of(new DecidedFailure(second, RecordedDecision.LOOP)), started))
+          .isInstanceOf(AttemptLog.RecordedMeanwhile.class);
+    }
 
     List<PastEvent> replayed =
         new JdbcWhatIfHistory(jdbc, json)

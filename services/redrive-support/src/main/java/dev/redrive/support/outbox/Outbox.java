@@ -45,6 +45,12 @@ public class Outbox {
   private final int shards;
 
   /**
+   * What the payloads of the last rows written packed to, as a share of their bytes: how many
+   * messages the next rows can take ({@link OutboxRows#pack}). 1 until a row was packed.
+   */
+  private volatile double payloadRatio = 1;
+
+  /**
    * @param maxMessageBytes the largest record, in bytes, that an event may become ({@code
    *     redrive.outbox.max-message-bytes}); keep it below the producer's {@code max.request.size}
    *     and the broker's and topics' {@code message.max.bytes}
@@ -101,8 +107,8 @@ public class Outbox {
 
   /**
    * Publishes each event when its due time has come, never before, and the events due at the same
-   * time in the order given. The events are packed into as few rows as {@link OutboxRows} allows
-   * and written with one statement.
+   * time in the order given. The events are packed into as few rows as {@link OutboxRows} allows,
+   * their payloads compressed, and written with one statement.
    *
    * @return each message's value as the relay will publish it (Confluent wire format), in the order
    *     given: a caller that keeps what it sent stores these bytes instead of encoding again
@@ -123,7 +129,11 @@ public class Outbox {
         encoded.add(encode(message));
       }
     }
-    List<OutboxRows.Row> rows = OutboxRows.pack(encoded, clock.instant(), shards);
+    List<PackedRow> rows = new ArrayList<>();
+    for (OutboxRows.Row row : OutboxRows.pack(encoded, clock.instant(), shards, payloadRatio)) {
+      packInto(row, rows);
+    }
+    learnPayloadRatio(rows);
     int size = messages.size();
     String[] rowNumbers = new String[size];
     String[] topics = new String[size];
@@ -136,20 +146,19 @@ public class Outbox {
     Integer[] rowShards = new Integer[rows.size()];
     int i = 0;
     for (int row = 0; row < rows.size(); row++) {
-      List<byte[]> payloads = new ArrayList<>(rows.get(row).messages().size());
-      for (OutboxRows.Encoded message : rows.get(row).messages()) {
+      OutboxRows.Row messagesOfRow = rows.get(row).row();
+      for (OutboxRows.Encoded message : messagesOfRow.messages()) {
         rowNumbers[i] = Integer.toString(row + 1);
         topics[i] = message.topic();
         keys[i] = message.key();
         eventIds[i] = message.eventId();
         types[i] = message.eventType();
-        payloads.add(message.payload());
         i++;
       }
-      packed[row] = OutboxPayloads.pack(payloads);
-      dueAt[row] = rows.get(row).dueAt().toString();
-      holdScopes[row] = String.join(String.valueOf(SCOPE_SEPARATOR), rows.get(row).holdScopes());
-      rowShards[row] = rows.get(row).shard();
+      packed[row] = rows.get(row).packedPayloads();
+      dueAt[row] = messagesOfRow.dueAt().toString();
+      holdScopes[row] = String.join(String.valueOf(SCOPE_SEPARATOR), messagesOfRow.holdScopes());
+      rowShards[row] = messagesOfRow.shard();
     }
     // one row per packed row, in their order (ids follow it), its messages in their order
     jdbc.sql(
@@ -188,6 +197,47 @@ public class Outbox {
       values.add(message.payload());
     }
     return values;
+  }
+
+  /** A row with its payloads packed. */
+  private record PackedRow(OutboxRows.Row row, byte[] packedPayloads) {}
+
+  /**
+   * Adds {@code row} with its payloads packed to {@code rows}, or, when they pack larger than its
+   * cut expected and it has several messages, its {@linkplain OutboxRows.Row#halves halves}.
+   */
+  private static void packInto(OutboxRows.Row row, List<PackedRow> rows) {
+    List<byte[]> payloads = new ArrayList<>(row.messages().size());
+    for (OutboxRows.Encoded message : row.messages()) {
+      payloads.add(message.payload());
+    }
+    byte[] packed = OutboxPayloads.pack(payloads);
+    if (row.messages().size() > 1 && row.storedBytes(packed.length) > OutboxRows.ROW_BYTES) {
+      for (OutboxRows.Row half : row.halves()) {
+        packInto(half, rows);
+      }
+      return;
+    }
+    rows.add(new PackedRow(row, packed));
+  }
+
+  /**
+   * Keeps the share of their payloads' bytes that {@code rows} packed to, for the next cut: the
+   * events of a service repeat their schema's values, so the next ones pack alike (shared by the
+   * threads that write, a guess that {@link #packInto} corrects when it is wrong).
+   */
+  private void learnPayloadRatio(List<PackedRow> rows) {
+    long plain = 0;
+    long packed = 0;
+    for (PackedRow row : rows) {
+      for (OutboxRows.Encoded message : row.row().messages()) {
+        plain += message.payload().length;
+      }
+      packed += row.packedPayloads().length;
+    }
+    if (plain > 0) {
+      payloadRatio = Math.min(1, (double) packed / plain);
+    }
   }
 
   private OutboxRows.Encoded encode(Message message) {

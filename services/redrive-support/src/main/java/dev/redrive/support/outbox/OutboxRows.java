@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * How the messages of one transaction are packed into outbox rows: the messages with the same due
- * time share rows, in the order given, up to {@link #ROW_BYTES} a row. A message already due is due
- * now, so every message that is due at once shares rows.
+ * time share rows, in the order given, up to {@link #ROW_BYTES} a row as stored, with their
+ * payloads compressed ({@link OutboxPayloads}). A message already due is due now, so every message
+ * that is due at once shares rows.
  *
  * <p>PostgreSQL spends about as much to insert, read and delete a row whether it holds one small
  * message or several, and a decision writes three. The relay sends due rows in id order and the
@@ -20,12 +21,17 @@ import java.util.Map;
 final class OutboxRows {
 
   /**
-   * At most this many bytes of messages (before their payloads are packed, {@link OutboxPayloads})
-   * share a row, so that even a row whose payloads do not compress stays below the outbox table's
-   * {@code toast_tuple_target} (8,160) and is stored in its page. A larger message gets a row of
-   * its own.
+   * At most this many bytes of messages share a row as it is stored (their payloads packed, {@link
+   * OutboxPayloads}), so that a row stays below the outbox table's {@code toast_tuple_target}
+   * (8,160) and is stored in its page. A larger message gets a row of its own.
    */
   static final int ROW_BYTES = 7_000;
+
+  /**
+   * The packed share of a payload's bytes that a cut into rows may expect at best: a row holds at
+   * most {@code ROW_BYTES / MIN_PAYLOAD_RATIO} bytes of payloads before they are packed.
+   */
+  static final double MIN_PAYLOAD_RATIO = 0.1;
 
   /** What PostgreSQL stores for each element of the row's arrays besides its bytes, about. */
   private static final int ELEMENT_OVERHEAD = 4;
@@ -42,13 +48,18 @@ final class OutboxRows {
       Instant dueAt,
       List<String> holdScopes) {
 
-    int bytes() {
-      return payload.length
-          + utf8Length(topic)
+    /** What the row stores of this message besides its payload. */
+    int metadataBytes() {
+      return utf8Length(topic)
           + utf8Length(key)
           + utf8Length(eventId)
           + utf8Length(eventType)
           + 5 * ELEMENT_OVERHEAD;
+    }
+
+    /** What the row stores of this message if its payload packs to {@code payloadRatio}. */
+    int bytes(double payloadRatio) {
+      return metadataBytes() + (int) Math.ceil(payload.length * payloadRatio);
     }
   }
 
@@ -56,7 +67,25 @@ final class OutboxRows {
    * An outbox row: its messages in order, when it is due, the scopes that can hold it, and the
    * shard of its messages' keys ({@link OutboxShards}).
    */
-  record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes, int shard) {}
+  record Row(List<Encoded> messages, Instant dueAt, List<String> holdScopes, int shard) {
+
+    /** The row's size as stored when its payloads pack to {@code packedPayloadBytes}. */
+    int storedBytes(int packedPayloadBytes) {
+      int bytes = packedPayloadBytes;
+      for (Encoded message : messages) {
+        bytes += message.metadataBytes();
+      }
+      return bytes;
+    }
+
+    /** Its messages in two rows, in their order: the first half's and the second's. */
+    List<Row> halves() {
+      int half = messages.size() / 2;
+      return List.of(
+          new Row(messages.subList(0, half), dueAt, holdScopes, shard),
+          new Row(messages.subList(half, messages.size()), dueAt, holdScopes, shard));
+    }
+  }
 
   /** Messages that may share a row: the same due time, hold scopes and shard. */
   private record Group(Instant dueAt, List<String> holdScopes, int shard) {}
@@ -65,17 +94,21 @@ final class OutboxRows {
    * The rows for {@code messages}: one group per due time (a message due at or before {@code now}
    * is due {@code now}), hold scopes (a held row must hold no message that nobody paused) and shard
    * of the key among {@code shards} (a row is published by its shard's relay), in the order the
-   * groups first appear, each cut into rows of at most {@link #ROW_BYTES}. A message joins an
-   * earlier group only if no earlier message of its key went to a later group with other hold
-   * scopes: a held row holds the later rows of its key, so the message must not be sent ahead of
-   * it.
+   * groups first appear, each cut into rows of at most {@link #ROW_BYTES} as stored, expecting each
+   * payload to pack to {@code payloadRatio} of its bytes (the share the last rows packed to, at
+   * least {@link #MIN_PAYLOAD_RATIO}; 1 when not known: a row of payloads that do not compress
+   * still fits). A row that packs larger than expected is split by {@link Row#halves}. A message
+   * joins an earlier group only if no earlier message of its key went to a later group with other
+   * hold scopes: a held row holds the later rows of its key, so the message must not be sent ahead
+   * of it.
    *
    * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
    * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
    * 10.0007 s would carry 10.000 s and look early to anyone who compares. Rounded up, it is sent at
    * 10.001 s or later and carries a timestamp no earlier than its due time.
    */
-  static List<Row> pack(List<Encoded> messages, Instant now, int shards) {
+  static List<Row> pack(List<Encoded> messages, Instant now, int shards, double payloadRatio) {
+    double ratio = Math.min(1, Math.max(MIN_PAYLOAD_RATIO, payloadRatio));
     List<Group> groupKeys = new ArrayList<>();
     List<List<Encoded>> groups = new ArrayList<>();
     Map<Group, Integer> latest = new HashMap<>();
@@ -100,7 +133,7 @@ final class OutboxRows {
       List<Encoded> row = new ArrayList<>();
       int bytes = 0;
       for (Encoded message : groups.get(g)) {
-        int size = message.bytes();
+        int size = message.bytes(ratio);
         if (!row.isEmpty() && bytes + size > ROW_BYTES) {
           rows.add(new Row(List.copyOf(row), key.dueAt(), key.holdScopes(), key.shard()));
           row.clear();

@@ -41,11 +41,11 @@ public final class PackedBytes {
   private static final LZ4Compressor COMPRESSOR = compressor();
 
   /**
-   * Pure Java, bounds-checked: it reads what the database gives back, which a damaged row may make
-   * anything.
+   * A safe decompressor (never reads or writes past its arrays, whatever the input: it reads what
+   * the database gives back, which a damaged row may make anything), native where it loads: the
+   * pure Java one took a seventh of the outbox relay's CPU in the benchmark.
    */
-  private static final LZ4SafeDecompressor DECOMPRESSOR =
-      LZ4Factory.safeInstance().safeDecompressor();
+  private static final LZ4SafeDecompressor DECOMPRESSOR = decompressor();
 
   /**
    * Each thread's buffers for the parts and their compressed block, kept between values: two new
@@ -72,6 +72,18 @@ public final class PackedBytes {
           "native LZ4 is not available on this platform ({}); packing with the pure Java LZ4",
           unavailable.toString());
       return LZ4Factory.safeInstance().fastCompressor();
+    }
+  }
+
+  /**
+   * The native safe decompressor ({@code LZ4_decompress_safe}, with lz4-java's bounds checks of the
+   * arrays before it), else the pure Java safe one.
+   */
+  private static LZ4SafeDecompressor decompressor() {
+    try {
+      return LZ4Factory.nativeInstance().safeDecompressor();
+    } catch (Throwable unavailable) {
+      return LZ4Factory.safeInstance().safeDecompressor();
     }
   }
 

@@ -228,6 +228,48 @@ class OutboxRelayIT {
   }
 
   @Test
+  void shouldFitMoreEventsInARowOnceTheirPayloadsPackSmallAndSplitRowsOfPayloadsThatDoNot() {
+    String executionId = "exec-" + UUID.randomUUID();
+    Random random = new Random(7);
+    List<String> sent = new ArrayList<>();
+    List<Integer> rows = new ArrayList<>();
+    // twice alike (the second cut knows how they pack), then payloads that do not compress
+    for (boolean compressible : List.of(true, true, false)) {
+      List<Outbox.Message> messages = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        RetryRequested event = request(executionId);
+        StringBuilder note = new StringBuilder(event.getNote()).append(' ');
+        for (int c = 0; c < 600; c++) {
+          note.append(compressible ? 'z' : (char) (0x4e00 + random.nextInt(0x5000)));
+        }
+        event.setNote(note.toString());
+        messages.add(new Outbox.Message(RedriveTopics.REQUESTS, event, Instant.now()));
+        sent.add(event.getNote());
+      }
+      transaction.executeWithoutResult(
+          status -> {
+            int before = rowsLeft();
+            outbox.scheduleAll(messages);
+            rows.add(rowsLeft() - before);
+            // stored in their pages: no row past ROW_BYTES, with its other columns
+            assertThat(
+                    jdbc.sql("SELECT max(pg_column_size(o.*)) FROM outbox o")
+                        .query(Integer.class)
+                        .single())
+                .isLessThan(8_160);
+          });
+    }
+
+    assertThat(rows.get(1)).isLessThan(rows.get(0) / 2);
+    // 200 messages of about 1,800 bytes each that do not compress: at least 52 rows
+    assertThat(rows.get(2)).isGreaterThanOrEqualTo(200 * 1_800 / OutboxRows.ROW_BYTES);
+    startRelay();
+    List<ConsumerRecord<String, Object>> records = readUntil(executionId, 600);
+    assertThat(records.stream().map(r -> ((RetryRequested) r.value()).getNote()))
+        .containsExactlyElementsOf(sent);
+  }
+
+  @Test
   void shouldRefuseToWriteOutsideATransaction() {
     assertThatThrownBy(() -> outbox.publish(RedriveTopics.REQUESTS, request("exec-x")))
         .isInstanceOf(IllegalStateException.class)

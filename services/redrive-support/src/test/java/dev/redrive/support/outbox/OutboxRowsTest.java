@@ -16,7 +16,7 @@ class OutboxRowsTest {
   @Test
   void messagesDueAtOnceShareARowInTheirOrderWhateverTheirDueTimeInThePast() {
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 message("a", NOW.minusSeconds(5), 100),
                 message("b", NOW, 100),
@@ -35,7 +35,7 @@ class OutboxRowsTest {
     Instant evenLater = NOW.plusSeconds(60);
 
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 message("command-1", later, 100),
                 message("decision-1", NOW, 100),
@@ -57,7 +57,7 @@ class OutboxRowsTest {
     Instant wholeMillisecond = NOW.plusSeconds(3);
 
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 message("between", halfAMillisecondIn, 100),
                 message("whole", wholeMillisecond, 100),
@@ -77,13 +77,13 @@ class OutboxRowsTest {
       messages.add(message("m" + i, NOW, 1_000));
     }
 
-    List<Row> rows = OutboxRows.pack(messages, NOW, 1);
+    List<Row> rows = pack(messages, NOW, 1);
 
     assertThat(rows).hasSizeGreaterThan(2);
     assertThat(rows)
         .allSatisfy(
             row ->
-                assertThat(row.messages().stream().mapToInt(Encoded::bytes).sum())
+                assertThat(row.messages().stream().mapToInt(m -> m.bytes(1)).sum())
                     .isLessThanOrEqualTo(OutboxRows.ROW_BYTES));
     assertThat(rows.stream().flatMap(row -> names(row).stream()))
         .containsExactlyElementsOf(messages.stream().map(Encoded::eventId).toList());
@@ -92,7 +92,7 @@ class OutboxRowsTest {
   @Test
   void aMessageLargerThanARowGetsARowOfItsOwn() {
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 message("small-1", NOW, 100),
                 message("large", NOW, OutboxRows.ROW_BYTES * 2),
@@ -118,7 +118,7 @@ class OutboxRowsTest {
   void aMessageThatCanBeHeldNeverSharesARowWithOneThatCannotAndTheOrderStays() {
     Instant now = Instant.parse("2026-12-06T10:00:00Z");
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 message("scheduled", now, 100),
                 held("command", now, List.of("all", "pipeline\u001fdemo")),
@@ -139,7 +139,7 @@ class OutboxRowsTest {
     Instant now = Instant.parse("2026-12-06T10:00:00Z");
     List<String> scopes = List.of("all", "pipeline\u001fdemo");
     List<Row> rows =
-        OutboxRows.pack(
+        pack(
             List.of(
                 keyed("s1", "exec-1", List.of()),
                 keyed("c1", "exec-1", List.of()),
@@ -163,7 +163,7 @@ class OutboxRowsTest {
       messages.add(keyed("e" + i, "exec-" + (i % 8), List.of()));
     }
 
-    List<Row> rows = OutboxRows.pack(messages, now, 4);
+    List<Row> rows = pack(messages, now, 4);
 
     assertThat(rows).hasSizeBetween(2, 4);
     for (Row row : rows) {
@@ -171,11 +171,7 @@ class OutboxRowsTest {
           .allSatisfy(m -> assertThat(OutboxShards.of(m.key(), 4)).isEqualTo(row.shard()));
     }
     assertThat(rows.stream().mapToInt(r -> r.messages().size()).sum()).isEqualTo(40);
-    assertThat(OutboxRows.pack(messages, now, 1))
-        .hasSize(1)
-        .first()
-        .extracting(Row::shard)
-        .isEqualTo(0);
+    assertThat(pack(messages, now, 1)).hasSize(1).first().extracting(Row::shard).isEqualTo(0);
   }
 
   private static Encoded keyed(String eventId, String key, List<String> holdScopes) {
@@ -187,6 +183,67 @@ class OutboxRowsTest {
         new byte[100],
         Instant.parse("2026-12-06T10:00:00Z"),
         holdScopes);
+  }
+
+  @Test
+  void payloadsExpectedToPackSmallerLetARowTakeMoreMessagesAsStored() {
+    List<Encoded> messages = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      messages.add(message("m" + i, NOW, 1_000));
+    }
+
+    List<Row> plain = OutboxRows.pack(messages, NOW, 1, 1);
+    List<Row> packed = OutboxRows.pack(messages, NOW, 1, 0.25);
+
+    assertThat(packed.size() * 3).isLessThanOrEqualTo(plain.size());
+    assertThat(packed)
+        .allSatisfy(
+            row ->
+                assertThat(row.messages().stream().mapToInt(m -> m.bytes(0.25)).sum())
+                    .isLessThanOrEqualTo(OutboxRows.ROW_BYTES));
+    assertThat(packed.stream().flatMap(row -> names(row).stream()))
+        .containsExactlyElementsOf(messages.stream().map(Encoded::eventId).toList());
+  }
+
+  @Test
+  void noRowExpectsItsPayloadsToPackSmallerThanTheLeastRatioNorLargerThanTheirBytes() {
+    List<Encoded> messages = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      messages.add(message("m" + i, NOW, 1_000));
+    }
+
+    assertThat(OutboxRows.pack(messages, NOW, 1, 0.001))
+        .isEqualTo(OutboxRows.pack(messages, NOW, 1, OutboxRows.MIN_PAYLOAD_RATIO));
+    assertThat(OutboxRows.pack(messages, NOW, 1, 3))
+        .isEqualTo(OutboxRows.pack(messages, NOW, 1, 1));
+  }
+
+  @Test
+  void aRowsHalvesKeepItsMessagesInOrderAndItsDueTimeHoldsAndShard() {
+    Row row =
+        new Row(
+            List.of(message("a", NOW, 10), message("b", NOW, 10), message("c", NOW, 10)),
+            NOW,
+            List.of("pipeline:p"),
+            2);
+
+    assertThat(row.halves())
+        .extracting(OutboxRowsTest::names)
+        .containsExactly(List.of("a"), List.of("b", "c"));
+    assertThat(row.halves())
+        .allSatisfy(
+            half -> {
+              assertThat(half.dueAt()).isEqualTo(NOW);
+              assertThat(half.holdScopes()).containsExactly("pipeline:p");
+              assertThat(half.shard()).isEqualTo(2);
+            });
+    assertThat(row.storedBytes(100))
+        .isEqualTo(100 + row.messages().stream().mapToInt(Encoded::metadataBytes).sum());
+  }
+
+  /** The rows as if no payload packed smaller than its bytes. */
+  private static List<Row> pack(List<Encoded> messages, Instant now, int shards) {
+    return OutboxRows.pack(messages, now, shards, 1);
   }
 
   private static Encoded message(String eventId, Instant dueAt, int payloadBytes) {

@@ -91,6 +91,32 @@ class PackedBytesTest {
         .hasMessageContaining("missing");
   }
 
+  @Test
+  void unpacksADamagedValueToItsPartsOrRefusesIt_neverReadingOrWritingPastItsArrays() {
+    Random random = new Random(42);
+    byte[] packed =
+        PackedBytes.pack(
+            List.of(
+                bytes("{\"executionId\": \"exec-1\", \"phase\": \"build\", \"attempt\": 1}"),
+                bytes("{\"executionId\": \"exec-1\", \"phase\": \"build\", \"attempt\": 2}")));
+    for (int i = 0; i < 5_000; i++) {
+      byte[] damaged = packed.clone();
+      // the block only: the header has its own checks
+      for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+        int at = 5 + random.nextInt(damaged.length - 5);
+        damaged[at] = (byte) random.nextInt(256);
+      }
+      byte[] cut = Arrays.copyOf(damaged, 5 + random.nextInt(damaged.length - 4));
+      for (byte[] value : List.of(damaged, cut)) {
+        try {
+          assertThat(PackedBytes.unpack(value)).isNotNull();
+        } catch (UnreadableException refused) {
+          assertThat(refused).hasMessageStartingWith("the packed value cannot be read");
+        }
+      }
+    }
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

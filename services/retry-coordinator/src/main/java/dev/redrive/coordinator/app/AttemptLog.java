@@ -30,30 +30,45 @@ public interface AttemptLog {
   Map<String, Boolean> recordSucceeded(List<AttemptReport.Succeeded> succeeded);
 
   /**
-   * The attempts among these that already ended (succeeded or failed): a report of their end is a
-   * redelivery, or the same report under another event id, and is not recorded again.
+   * What the log holds of these attempts: those that ended (succeeded or failed), whose end
+   * reported again is a redelivery, or the same report under another event id, and is not recorded
+   * again; and those that only started.
    */
-  Set<String> ended(List<String> attemptIds);
+  KnownAttempts known(List<String> attemptIds);
+
+  /** The attempts of a {@link #known} read that ended, and those that only started. */
+  record KnownAttempts(Set<String> ended, Set<String> started) {
+
+    public KnownAttempts {
+      ended = Set.copyOf(ended);
+      started = Set.copyOf(started);
+    }
+  }
 
   /**
-   * Records failures that {@link #ended} did not find ended (at most one report per attempt id and
+   * Records failures that {@link #known} did not find ended (at most one report per attempt id and
    * per execution) with their checks and what was decided about each (for the what-if replay),
    * after the decision: what decided them read the log without them.
    *
-   * @throws RecordedMeanwhile when another transaction recorded the end of one of them since: the
-   *     batch is to be rolled back and decided again
+   * @param started the attempts among them that {@link #known} found started: their rows turn
+   *     FAILED; the others are new rows
+   * @throws RecordedMeanwhile when another transaction recorded one of them since (its end, or its
+   *     start): the batch is to be rolled back and decided again
    */
-  void recordFailures(List<DecidedFailure> decided);
+  void recordFailures(List<DecidedFailure> decided, Set<String> started);
 
   /**
-   * Another transaction recorded the end of an attempt between {@link #ended} and {@link
-   * #recordFailures} (two consumers with the same report, during a rebalance). Transient: a batch
-   * decided again finds it recorded, and one that keeps meeting it is polled again, never sent to
-   * the dead-letter topic.
+   * Another transaction recorded an attempt between {@link #known} and {@link #recordFailures} (two
+   * consumers with the same report, during a rebalance). Transient: a batch decided again finds it
+   * recorded, and one that keeps meeting it is polled again, never sent to the dead-letter topic.
    */
   final class RecordedMeanwhile extends ConcurrencyFailureException {
     public RecordedMeanwhile(int recorded, int expected) {
       super(expected - recorded + " of " + expected + " failures were recorded meanwhile");
+    }
+
+    public RecordedMeanwhile(int expected, Throwable duplicateKey) {
+      super("one of " + expected + " failures was recorded meanwhile", duplicateKey);
     }
   }
 

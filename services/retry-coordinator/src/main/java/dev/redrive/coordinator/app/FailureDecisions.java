@@ -352,13 +352,18 @@ final class FailureDecisions {
     writes.afterCommit.add(
         () -> {
           meters.counter("redrive.retries.scheduled", "phase", failure.phase()).increment();
-          log.info(
-              "execution {} phase {}: retry {} scheduled in {} ms ({})",
-              LogText.escape(meta.executionId()),
-              LogText.escape(failure.phase()),
-              retry.nextAttempt(),
-              retry.delay().toMillis(),
-              LogText.escape(retry.reason()));
+          // DEBUG: a retry is an event (RetryScheduled), an audit entry and a meter already; at
+          // thousands of decisions a second a line each would be most of the log and a few
+          // percent of the coordinator's CPU (the local launcher shows them)
+          if (log.isDebugEnabled()) {
+            log.debug(
+                "execution {} phase {}: retry {} scheduled in {} ms ({})",
+                LogText.escape(meta.executionId()),
+                LogText.escape(failure.phase()),
+                retry.nextAttempt(),
+                retry.delay().toMillis(),
+                LogText.escape(retry.reason()));
+          }
           decisionLatency.record(latency);
         });
   }

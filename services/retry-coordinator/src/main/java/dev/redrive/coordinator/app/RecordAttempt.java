@@ -296,11 +296,12 @@ public class RecordAttempt {
     Map<String, Boolean> succeededNow = attempts.recordSucceeded(succeeded);
     // a failure is recorded with its decision, at the end of the round; those of attempts that
     // already ended are not decided again
-    Set<String> ended = attempts.ended(failed.stream().map(AttemptReport::attemptId).toList());
+    AttemptLog.KnownAttempts known =
+        attempts.known(failed.stream().map(AttemptReport::attemptId).toList());
     Set<String> recorded = new HashSet<>();
     failed.stream()
         .map(AttemptReport::attemptId)
-        .filter(id -> !ended.contains(id))
+        .filter(id -> !known.ended().contains(id))
         .forEach(recorded::add);
     List<AttemptLog.PhaseFailure> toCount = new ArrayList<>();
     for (AttemptReport.Failed f : failed) {
@@ -338,7 +339,7 @@ public class RecordAttempt {
       }
     }
     decisions.scheduleRetries(retries, writes);
-    attempts.recordFailures(List.copyOf(writes.decided));
+    attempts.recordFailures(List.copyOf(writes.decided), known.started());
     writes.decided.clear();
   }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -103,86 +104,116 @@ public class JdbcAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Set<String> ended(List<String> attemptIds) {
+  public KnownAttempts known(List<String> attemptIds) {
     if (attemptIds.isEmpty()) {
-      return Set.of();
+      return new KnownAttempts(Set.of(), Set.of());
     }
-    return new HashSet<>(
-        jdbc.sql(
-                """
-                SELECT attempt_id FROM attempt
-                WHERE attempt_id = ANY(?::text[]) AND outcome <> 'STARTED'""")
-            .param(attemptIds.toArray(String[]::new))
-            .query(String.class)
-            .list());
+    Set<String> ended = new HashSet<>();
+    Set<String> started = new HashSet<>();
+    jdbc.sql(
+            """
+            SELECT attempt_id, outcome = 'STARTED' AS started FROM attempt
+            WHERE attempt_id = ANY(?::text[])""")
+        .param(attemptIds.toArray(String[]::new))
+        .query(
+            (RowCallbackHandler)
+                row -> (row.getBoolean("started") ? started : ended).add(row.getString(1)));
+    return new KnownAttempts(ended, started);
   }
 
+  /** The columns of a failure and its decision, as both statements of {@link #recordFailures}. */
+  private static final String FAILURE_COLUMNS =
+      """
+      SELECT a, e, p, n::int, ft, h::boolean, et, m, x::int, d::bigint, al, o::timestamptz, pl, s,
+        at::jsonb, c, fp, id, ad, dc, dd::bigint, ra::bigint, dp
+      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+        AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c, fp, id, ad, dc, dd, ra, dp)
+      """;
+
   /**
-   * One statement for the round's failures; a STARTED row turns FAILED. A row that ended since
-   * {@link #ended} read it (another transaction's) is left as it is, and the round fails.
+   * The failures of attempts that have no row are inserted, plainly: an insert that may meet a row
+   * (ON CONFLICT) first probes the primary key for each and confirms each row with a WAL record of
+   * its own, a tenth of the statement's time. Those of started attempts turn their rows FAILED. A
+   * row that another transaction wrote since {@link #known} read (a duplicate key, or a started row
+   * that ended) fails the round.
    */
   @Override
-  public void recordFailures(List<DecidedFailure> decided) {
-    if (decided.isEmpty()) {
-      return;
+  public void recordFailures(List<DecidedFailure> decided, Set<String> started) {
+    List<DecidedFailure> inserted = new ArrayList<>();
+    List<DecidedFailure> ofStarted = new ArrayList<>();
+    for (DecidedFailure failure : decided) {
+      (started.contains(failure.attemptId()) ? ofStarted : inserted).add(failure);
     }
-    List<AttemptReport.Failed> failed = decided.stream().map(DecidedFailure::report).toList();
-    int recorded =
+    if (!inserted.isEmpty()) {
+      try {
         jdbc.sql(
                 """
-                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, outcome,
-                  failure_type, hard, error_type, error_message, exit_code, duration_ms,
-                  artifacts_location, occurred_at, pipeline, source, attributes, checks,
-                  fingerprint, inputs_digest, artifacts_digest, decision, decision_delay_ms,
-                  retry_after_ms, declared_policy)
-                SELECT a, e, p, n::int, 'FAILED', ft, h::boolean, et, m, x::int, d::bigint, al,
-                  o::timestamptz, pl, s, at::jsonb, c, fp, id, ad, dc, dd::bigint, ra::bigint, dp
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[])
-                  AS t(a, e, p, n, ft, h, et, m, x, d, al, o, pl, s, at, c, fp, id, ad, dc, dd, ra,
-                    dp)
-                ON CONFLICT (attempt_id) DO UPDATE SET outcome = 'FAILED',
-                  failure_type = excluded.failure_type, hard = excluded.hard,
-                  error_type = excluded.error_type, error_message = excluded.error_message,
-                  exit_code = excluded.exit_code, duration_ms = excluded.duration_ms,
-                  artifacts_location = excluded.artifacts_location,
-                  occurred_at = excluded.occurred_at, attributes = excluded.attributes,
-                  checks = excluded.checks, fingerprint = excluded.fingerprint,
-                  inputs_digest = excluded.inputs_digest,
-                  artifacts_digest = excluded.artifacts_digest, decision = excluded.decision,
-                  decision_delay_ms = excluded.decision_delay_ms,
-                  retry_after_ms = excluded.retry_after_ms,
-                  declared_policy = excluded.declared_policy
-                WHERE attempt.outcome = 'STARTED'""")
-            .param(texts(failed, f -> f.failure().attemptId()))
-            .param(texts(failed, f -> f.meta().executionId()))
-            .param(texts(failed, f -> f.failure().phase()))
-            .param(texts(failed, f -> String.valueOf(f.failure().attemptNumber())))
-            .param(texts(failed, f -> f.failure().type().name()))
-            .param(texts(failed, f -> String.valueOf(f.failure().hard())))
-            .param(texts(failed, f -> f.failure().errorType()))
-            .param(texts(failed, f -> f.failure().message()))
-            .param(texts(failed, f -> text(f.failure().exitCode())))
-            .param(texts(failed, f -> String.valueOf(f.failure().durationMs())))
-            .param(texts(failed, f -> f.failure().artifactsLocation()))
-            .param(texts(failed, f -> f.failure().occurredAt().toString()))
-            .param(texts(failed, f -> f.meta().pipeline()))
-            .param(texts(failed, f -> f.meta().source()))
-            .param(texts(failed, f -> json.writeValueAsString(f.attributes())))
-            .param(texts(failed, f -> json.writeValueAsString(f.failure().checks())))
-            .param(texts(failed, f -> f.failure().fingerprint().id()))
-            .param(texts(failed, f -> f.failure().inputsDigest()))
-            .param(texts(failed, f -> f.failure().artifactsDigest()))
-            .param(texts(decided, JdbcAttemptLog::decision))
-            .param(texts(decided, d -> millis(d.decision().delay())))
-            .param(texts(decided, d -> millis(d.retryAfter())))
-            .param(texts(decided, d -> DeclaredPolicies.json(json, d.declared())))
+                INSERT INTO attempt (attempt_id, execution_id, phase, attempt_number, failure_type,
+                  hard, error_type, error_message, exit_code, duration_ms, artifacts_location,
+                  occurred_at, pipeline, source, attributes, checks, fingerprint, inputs_digest,
+                  artifacts_digest, decision, decision_delay_ms, retry_after_ms, declared_policy,
+                  outcome)
+                SELECT *, 'FAILED' FROM (
+                """
+                    + FAILURE_COLUMNS
+                    + ") f")
+            .params(failureParameters(inserted))
             .update();
-    if (recorded != decided.size()) {
-      throw new RecordedMeanwhile(recorded, decided.size());
+      } catch (DuplicateKeyException meanwhile) {
+        throw new RecordedMeanwhile(inserted.size(), meanwhile);
+      }
     }
+    if (!ofStarted.isEmpty()) {
+      int updated =
+          jdbc.sql(
+                  "WITH f AS ("
+                      + FAILURE_COLUMNS
+                      + """
+                      )
+                      UPDATE attempt SET outcome = 'FAILED', failure_type = f.ft, hard = f.h,
+                        error_type = f.et, error_message = f.m, exit_code = f.x,
+                        duration_ms = f.d, artifacts_location = f.al, occurred_at = f.o,
+                        attributes = f.at, checks = f.c, fingerprint = f.fp,
+                        inputs_digest = f.id, artifacts_digest = f.ad, decision = f.dc,
+                        decision_delay_ms = f.dd, retry_after_ms = f.ra, declared_policy = f.dp
+                      FROM f WHERE attempt.attempt_id = f.a AND attempt.outcome = 'STARTED'""")
+              .params(failureParameters(ofStarted))
+              .update();
+      if (updated != ofStarted.size()) {
+        throw new RecordedMeanwhile(updated, ofStarted.size());
+      }
+    }
+  }
+
+  /** The arrays of {@link #FAILURE_COLUMNS}, in its order. */
+  private List<Object> failureParameters(List<DecidedFailure> decided) {
+    List<AttemptReport.Failed> failed = decided.stream().map(DecidedFailure::report).toList();
+    return List.of(
+        texts(failed, f -> f.failure().attemptId()),
+        texts(failed, f -> f.meta().executionId()),
+        texts(failed, f -> f.failure().phase()),
+        texts(failed, f -> String.valueOf(f.failure().attemptNumber())),
+        texts(failed, f -> f.failure().type().name()),
+        texts(failed, f -> String.valueOf(f.failure().hard())),
+        texts(failed, f -> f.failure().errorType()),
+        texts(failed, f -> f.failure().message()),
+        texts(failed, f -> text(f.failure().exitCode())),
+        texts(failed, f -> String.valueOf(f.failure().durationMs())),
+        texts(failed, f -> f.failure().artifactsLocation()),
+        texts(failed, f -> f.failure().occurredAt().toString()),
+        texts(failed, f -> f.meta().pipeline()),
+        texts(failed, f -> f.meta().source()),
+        texts(failed, f -> json.writeValueAsString(f.attributes())),
+        texts(failed, f -> json.writeValueAsString(f.failure().checks())),
+        texts(failed, f -> f.failure().fingerprint().id()),
+        texts(failed, f -> f.failure().inputsDigest()),
+        texts(failed, f -> f.failure().artifactsDigest()),
+        texts(decided, JdbcAttemptLog::decision),
+        texts(decided, d -> millis(d.decision().delay())),
+        texts(decided, d -> millis(d.retryAfter())),
+        texts(decided, d -> DeclaredPolicies.json(json, d.declared())));
   }
 
   /** RETRY, LOOP or the cause of the pause, as {@code attempt.decision} keeps it. */

@@ -85,17 +85,32 @@ final class InMemoryAttemptLog implements AttemptLog {
   }
 
   @Override
-  public Set<String> ended(List<String> attemptIds) {
+  public KnownAttempts known(List<String> attemptIds) {
     Set<String> ended = new HashSet<>();
-    attemptIds.stream().filter(id -> !endable(id)).forEach(ended::add);
-    return ended;
+    Set<String> started = new HashSet<>();
+    for (String id : attemptIds) {
+      if (!endable(id)) {
+        ended.add(id);
+      } else if (attempts.containsKey(id)) {
+        started.add(id);
+      }
+    }
+    return new KnownAttempts(ended, started);
   }
 
   @Override
-  public void recordFailures(List<DecidedFailure> decided) {
-    long endable = decided.stream().filter(d -> endable(d.attemptId())).count();
-    if (endable < decided.size()) {
-      throw new RecordedMeanwhile((int) endable, decided.size());
+  public void recordFailures(List<DecidedFailure> decided, Set<String> started) {
+    // as the database: a new row where none was known, a started row turned FAILED
+    long recordable =
+        decided.stream()
+            .filter(
+                d ->
+                    started.contains(d.attemptId())
+                        ? endable(d.attemptId()) && attempts.containsKey(d.attemptId())
+                        : !attempts.containsKey(d.attemptId()))
+            .count();
+    if (recordable < decided.size()) {
+      throw new RecordedMeanwhile((int) recordable, decided.size());
     }
     for (DecidedFailure d : decided) {
       AttemptReport.Failed f = d.report();
