@@ -298,7 +298,9 @@ public final class Benchmark {
     Report.result(
         "coordinator: defaults (one attempts consumer per partition, outbox batch 500, poll 500 ms) except"
             + " back-off 0 s without jitter and a budget that never refuses%s",
-        options.coordinatorSettings().isEmpty() ? "" : "; plus " + options.coordinatorSettings());
+        options.coordinatorSettings().isEmpty()
+            ? ""
+            : "; set with --coordinator (these win): " + options.coordinatorSettings());
   }
 
   private static String cpuModel() {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -67,10 +68,14 @@ final class CoordinatorUnderBench implements AutoCloseable {
     args.add("--server.port=0");
     args.add("--spring.profiles.active=local");
     args.add("--redrive.kafka.partitions=" + partitions);
-    args.add("--redrive.coordinator.policy.initial-interval=0s");
-    args.add("--redrive.coordinator.policy.jitter=NONE");
-    args.add("--redrive.coordinator.budget.min-retries=100000000");
-    settings.forEach((key, value) -> args.add("--" + key + "=" + value));
+    // the benchmark's policy unless --coordinator sets it otherwise (a key given twice on the
+    // command line would be read as both values, comma-joined)
+    Map<String, String> merged = new LinkedHashMap<>();
+    merged.put("redrive.coordinator.policy.initial-interval", "0s");
+    merged.put("redrive.coordinator.policy.jitter", "NONE");
+    merged.put("redrive.coordinator.budget.min-retries", "100000000");
+    merged.putAll(settings);
+    merged.forEach((key, value) -> args.add("--" + key + "=" + value));
     SpringApplicationBuilder builder = RetryCoordinatorApplication.builder();
     if (fixedClockAt != null) {
       builder.sources(FixedClock.class);

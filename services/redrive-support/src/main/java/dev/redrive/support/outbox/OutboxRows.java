@@ -1,7 +1,6 @@
 package dev.redrive.support.outbox;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,10 +101,13 @@ final class OutboxRows {
    * hold scopes: a held row holds the later rows of its key, so the message must not be sent ahead
    * of it.
    *
-   * <p>A due time in the future is rounded up to a whole millisecond. A Kafka record's timestamp is
-   * the send time in whole milliseconds, rounded down, so a message due at 10.0005 s and sent at
-   * 10.0007 s would carry 10.000 s and look early to anyone who compares. Rounded up, it is sent at
-   * 10.001 s or later and carries a timestamp no earlier than its due time.
+   * <p>A due time in the future is rounded up to the next {@link #DUE_STEP_MILLIS} milliseconds, so
+   * that messages due within the same few milliseconds share a row: with the default back-off and
+   * its jitter every retry command is due at a millisecond of its own, and would be a row of its
+   * own. Rounded up, never down: a Kafka record's timestamp is the send time in whole milliseconds,
+   * rounded down, so a message due at 10.0005 s and sent at 10.0007 s would carry 10.000 s and look
+   * early to anyone who compares; it is sent at 10.010 s or later instead and carries a timestamp
+   * no earlier than its due time.
    */
   static List<Row> pack(List<Encoded> messages, Instant now, int shards, double payloadRatio) {
     double ratio = Math.min(1, Math.max(MIN_PAYLOAD_RATIO, payloadRatio));
@@ -114,7 +116,7 @@ final class OutboxRows {
     Map<Group, Integer> latest = new HashMap<>();
     Map<String, List<Integer>> groupsOfKey = new HashMap<>();
     for (Encoded message : messages) {
-      Instant due = message.dueAt().isAfter(now) ? roundUpToMillis(message.dueAt()) : now;
+      Instant due = message.dueAt().isAfter(now) ? roundUpToStep(message.dueAt()) : now;
       Group key = new Group(due, message.holdScopes(), OutboxShards.of(message.key(), shards));
       Integer index = latest.get(key);
       List<Integer> earlier = groupsOfKey.computeIfAbsent(message.key(), k -> new ArrayList<>());
@@ -160,9 +162,18 @@ final class OutboxRows {
     return false;
   }
 
-  static Instant roundUpToMillis(Instant instant) {
-    Instant millis = instant.truncatedTo(ChronoUnit.MILLIS);
-    return millis.equals(instant) ? instant : millis.plusMillis(1);
+  /**
+   * The step that due times in the future are rounded up to: a retry is sent at most this much
+   * later than it is due (and never earlier), and the retries of a batch due within it share rows.
+   */
+  static final long DUE_STEP_MILLIS = 10;
+
+  /** {@code instant}, or the next multiple of {@link #DUE_STEP_MILLIS} since the epoch after it. */
+  static Instant roundUpToStep(Instant instant) {
+    long stepNanos = DUE_STEP_MILLIS * 1_000_000;
+    long nanosIntoSecond = instant.getNano();
+    long intoStep = nanosIntoSecond % stepNanos;
+    return intoStep == 0 ? instant : instant.plusNanos(stepNanos - intoStep);
   }
 
   /** The length of {@code value} in UTF-8, without encoding it. */

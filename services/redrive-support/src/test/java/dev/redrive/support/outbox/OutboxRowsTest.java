@@ -52,22 +52,44 @@ class OutboxRowsTest {
   }
 
   @Test
-  void aDueTimeInTheFutureIsRoundedUpToAWholeMillisecondSoTheKafkaTimestampIsNeverEarly() {
+  void aDueTimeInTheFutureIsRoundedUpToTheNextStepSoTheKafkaTimestampIsNeverEarly() {
     Instant halfAMillisecondIn = NOW.plusSeconds(2).plusNanos(500_000);
-    Instant wholeMillisecond = NOW.plusSeconds(3);
+    Instant onAStep = NOW.plusSeconds(3).plusMillis(OutboxRows.DUE_STEP_MILLIS);
 
     List<Row> rows =
         pack(
             List.of(
                 message("between", halfAMillisecondIn, 100),
-                message("whole", wholeMillisecond, 100),
+                message("on a step", onAStep, 100),
                 message("now", NOW.plusNanos(1).minusNanos(1), 100)),
             NOW,
             1);
 
     assertThat(rows)
         .extracting(Row::dueAt)
-        .containsExactly(NOW.plusSeconds(2).plusMillis(1), wholeMillisecond, NOW);
+        .containsExactly(NOW.plusSeconds(2).plusMillis(OutboxRows.DUE_STEP_MILLIS), onAStep, NOW);
+  }
+
+  @Test
+  void messagesDueWithinOneStepShareARowInTheirOrderAndNoneIsDueEarlier() {
+    Instant stepStart = NOW.plusSeconds(1);
+    List<Encoded> messages = new ArrayList<>();
+    for (int i = 1; i < OutboxRows.DUE_STEP_MILLIS; i++) {
+      // jittered back-offs: each due at a millisecond of its own, the later first
+      messages.add(message("m" + i, stepStart.plusMillis(OutboxRows.DUE_STEP_MILLIS - i), 100));
+    }
+    messages.add(message("next step", stepStart.plusMillis(OutboxRows.DUE_STEP_MILLIS + 1), 100));
+
+    List<Row> rows = pack(messages, NOW, 1);
+
+    assertThat(rows).hasSize(2);
+    assertThat(names(rows.get(0))).hasSize((int) OutboxRows.DUE_STEP_MILLIS - 1).startsWith("m1");
+    assertThat(rows.get(0).dueAt()).isEqualTo(stepStart.plusMillis(OutboxRows.DUE_STEP_MILLIS));
+    assertThat(rows.get(1).dueAt()).isEqualTo(stepStart.plusMillis(2 * OutboxRows.DUE_STEP_MILLIS));
+    for (Row row : rows) {
+      assertThat(row.messages())
+          .allSatisfy(m -> assertThat(m.dueAt()).isBeforeOrEqualTo(row.dueAt()));
+    }
   }
 
   @Test
