@@ -43,9 +43,10 @@ for i in $(seq 1 "$pairs"); do
         "$(grep -m1 'raw transactional pipe' "$file" | awk '{print $4}')"
       printf '%s | ' "$(grep -m1 'machine:' "$file" | sed 's/.*s; //')"
       printf 'WAL %s B/failure | ' "$(grep -m1 -oE 'writing [0-9,]+ bytes of WAL per failure' "$file" | awk '{print $2}')"
+      printf '%s' "$(grep -m1 -oE 'lateness \(record timestamp - notBefore\): .*' "$file" | sed 's/$/ | /')"
       grep -E '^ +[0-9.]+% +[0-9.]+ us/failure' "$file" | head -5 \
         | sed -E 's/^ +([0-9.]+%) +([0-9.]+) us\/failure.* rows  (.{1,32}).*/\1 \2 us \3; /' \
-        | tr -d '\n'
+        | tr -d '\n' || true # a scenario without the statement table (scheduling) has none
       echo
     } >>"$out-summary.txt"
   done
