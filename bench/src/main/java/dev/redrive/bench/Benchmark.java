@@ -943,7 +943,9 @@ public final class Benchmark {
         long counted = start + options.latencyWarmupSeconds() * 1_000_000_000L;
         latencies.countFrom(counted);
         CpuProfile cpu = new CpuProfile(brokerPid);
-        try (ActivityTimeline timeline = new ActivityTimeline(coordinator.connect(), counted)) {
+        JitMark jitBefore = jitMark();
+        try (ActivityTimeline timeline =
+            new ActivityTimeline(coordinator.connect(), counted, brokerPid)) {
           events.sendPaced(
               count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
           commands.awaitExpected(start, STALL, "Redrive latency");
@@ -956,9 +958,16 @@ public final class Benchmark {
             }
             shown = second + 1;
           }
+          Report.result(
+              "  JIT compilers (this JVM's and the broker's), ms of CPU in each second from the"
+                  + " first not counted: %s",
+              timeline.jitSeries(
+                  -options.latencyWarmupSeconds(),
+                  options.latencySeconds() - options.latencyWarmupSeconds()));
         }
         Report.result(
-            "  Where the CPU went during the paced run (the sender and the reader included):");
+            "  Where the CPU went during the paced run (the sender and the reader included)%s:",
+            jitSince(jitBefore, System.nanoTime() - start));
         for (String line : cpu.summary(count, 10)) {
           Report.result("%s", line);
         }
@@ -1011,6 +1020,7 @@ public final class Benchmark {
       rawPipe.start();
       rawPipe.awaitAssigned(Duration.ofSeconds(30));
       long start = System.nanoTime();
+      JitMark jitBefore = jitMark();
       latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
       events.sendPaced(
           count,
@@ -1018,7 +1028,9 @@ public final class Benchmark {
           i -> FailureEvents.failure("latpipe" + transactional, (int) i, executions, null),
           sent);
       out.awaitExpected(start, STALL, "pipe latency");
-      Report.result("    (pipe: %s)", rawPipe.transactionStats());
+      Report.result(
+          "    (pipe: %s)%s",
+          rawPipe.transactionStats(), jitSince(jitBefore, System.nanoTime() - start));
       Report.result("    (pipe, the slowest seconds: %s)", latencies.worstSeconds(5));
     }
     return latencies.received();
