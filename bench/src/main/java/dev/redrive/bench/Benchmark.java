@@ -1021,6 +1021,8 @@ public final class Benchmark {
       rawPipe.awaitAssigned(Duration.ofSeconds(30));
       long start = System.nanoTime();
       JitMark jitBefore = jitMark();
+      CpuProfile cpu = new CpuProfile(brokerPid);
+      long pipeTicks = CpuProfile.processTicks(pipes.pid());
       latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
       events.sendPaced(
           count,
@@ -1031,6 +1033,7 @@ public final class Benchmark {
       Report.result(
           "    (pipe: %s)%s",
           rawPipe.transactionStats(), jitSince(jitBefore, System.nanoTime() - start));
+      Report.result("    (pipe: %s)", cpu.pipeLine(count, pipes.pid(), pipeTicks));
       Report.result("    (pipe, the slowest seconds: %s)", latencies.worstSeconds(5));
     }
     return latencies.received();

@@ -45,6 +45,38 @@ final class CpuProfile {
     machineAtStart = machineTicks();
   }
 
+  /**
+   * One line for a run of the pipe: the machine, this JVM (the benchmark's sender and reader), the
+   * broker's JVM and the pipe's, per record; what the coordinator's figures are set against.
+   *
+   * @param pipePid the process id of the pipe's JVM
+   * @param pipeTicksAtStart {@link #processTicks} of the pipe's JVM when this profile started
+   */
+  String pipeLine(long records, long pipePid, long pipeTicksAtStart) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double broker = (ticks(brokerStat) - brokerTicksAtStart) / TICKS_PER_SECOND * 1e9;
+    double pipe = (processTicks(pipePid) - pipeTicksAtStart) / TICKS_PER_SECOND * 1e9;
+    long[] machine = machineTicks();
+    double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
+    double all = (machine[2] - machineAtStart[2]) / TICKS_PER_SECOND;
+    return String.format(
+        "machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;"
+            + " this JVM (the sender and the reader) %.0f us per record, the broker's %.0f us,"
+            + " the pipe's JVM %.0f us",
+        busy,
+        all,
+        all == 0 ? 0 : 100 * busy / all,
+        seconds,
+        (processCpuNanos() - processCpuAtStart) / 1e3 / records,
+        broker / 1e3 / records,
+        pipe / 1e3 / records);
+  }
+
+  /** utime + stime of a process, in clock ticks (0 where /proc is absent). */
+  static long processTicks(long pid) {
+    return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
   /** One line per group with its CPU per decision, biggest first. */
   List<String> summary(long decisions, int top) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
