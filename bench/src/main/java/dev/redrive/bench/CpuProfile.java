@@ -53,23 +53,29 @@ final class CpuProfile {
    * @param pipeTicksAtStart {@link #processTicks} of the pipe's JVM when this profile started
    */
   String pipeLine(long records, long pipePid, long pipeTicksAtStart) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    double broker = (ticks(brokerStat) - brokerTicksAtStart) / TICKS_PER_SECOND * 1e9;
     double pipe = (processTicks(pipePid) - pipeTicksAtStart) / TICKS_PER_SECOND * 1e9;
+    return machineLine()
+        + String.format(
+            " this JVM (the sender and the reader) %.0f us per record, the broker's %.0f us,"
+                + " the pipe's JVM %.0f us",
+            (processCpuNanos() - processCpuAtStart) / 1e3 / records,
+            brokerNanos() / 1e3 / records,
+            pipe / 1e3 / records);
+  }
+
+  /** The machine's busy share since this profile started, as the first part of a line. */
+  private String machineLine() {
     long[] machine = machineTicks();
     double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
     double all = (machine[2] - machineAtStart[2]) / TICKS_PER_SECOND;
     return String.format(
-        "machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;"
-            + " this JVM (the sender and the reader) %.0f us per record, the broker's %.0f us,"
-            + " the pipe's JVM %.0f us",
-        busy,
-        all,
-        all == 0 ? 0 : 100 * busy / all,
-        seconds,
-        (processCpuNanos() - processCpuAtStart) / 1e3 / records,
-        broker / 1e3 / records,
-        pipe / 1e3 / records);
+        "machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;",
+        busy, all, all == 0 ? 0 : 100 * busy / all, (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** The broker's CPU since this profile started, in nanoseconds. */
+  private double brokerNanos() {
+    return (ticks(brokerStat) - brokerTicksAtStart) / TICKS_PER_SECOND * 1e9;
   }
 
   /** utime + stime of a process, in clock ticks (0 where /proc is absent). */
@@ -79,7 +85,6 @@ final class CpuProfile {
 
   /** One line per group with its CPU per decision, biggest first. */
   List<String> summary(long decisions, int top) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
     Map<String, Long> byGroup = new HashMap<>();
     for (long id : threads.getAllThreadIds()) {
       var info = threads.getThreadInfo(id);
@@ -92,22 +97,16 @@ final class CpuProfile {
     }
     long jvm = byGroup.values().stream().mapToLong(Long::longValue).sum();
     double postgres = (postgresTicks() - postgresTicksAtStart) / TICKS_PER_SECOND * 1e9;
-    double broker = (ticks(brokerStat) - brokerTicksAtStart) / TICKS_PER_SECOND * 1e9;
-    long[] machine = machineTicks();
-    double busy = (machine[0] - machineAtStart[0]) / TICKS_PER_SECOND;
-    double all = (machine[2] - machineAtStart[2]) / TICKS_PER_SECOND;
+    double broker = brokerNanos();
     List<String> lines = new ArrayList<>();
     lines.add(
-        String.format(
-            "    machine: %.1f of %.1f core-seconds busy (%.0f%%, other tenants included) in %.1f s;"
-                + " this JVM %.0f us per decision, the broker's %.0f us, PostgreSQL %.0f us",
-            busy,
-            all,
-            all == 0 ? 0 : 100 * busy / all,
-            seconds,
-            (processCpuNanos() - processCpuAtStart) / 1e3 / decisions,
-            broker / 1e3 / decisions,
-            postgres / 1e3 / decisions));
+        "    "
+            + machineLine()
+            + String.format(
+                " this JVM %.0f us per decision, the broker's %.0f us, PostgreSQL %.0f us",
+                (processCpuNanos() - processCpuAtStart) / 1e3 / decisions,
+                broker / 1e3 / decisions,
+                postgres / 1e3 / decisions));
     lines.add(
         String.format(
             "    %8.0f us/decision  the broker's JVM (all its threads)", broker / 1e3 / decisions));
