@@ -16,6 +16,7 @@ import java.util.Set;
  *     another phase of one of them)
  * @param warmupEvents failure events each contender of the throughput measurement handles first,
  *     not counted, so that none is measured with cold code (0 = no warm-up)
+ * @param warmupRuns the most warm-up runs a contender gets before it counts as warm anyway
  * @param rounds measured runs of the coordinator in the throughput measurement, each between two
  *     runs of the pipe; the median ratio is the figure
  * @param partitions partitions of every topic (the input topic, the command topic, the pipe's and
@@ -38,6 +39,7 @@ record BenchOptions(
     int events,
     int executions,
     int warmupEvents,
+    int warmupRuns,
     int rounds,
     int partitions,
     int latencySeconds,
@@ -76,9 +78,10 @@ record BenchOptions(
         --executions N           executions they belong to (default 10000)
         --warmup N               failures each contender of the throughput run handles just
                                  before its run, not counted, again until the JIT compilers of
-                                 its JVM used less than 10% of its time, at most 4 times
-                                 (default 100000, at most --events; 0 = none); each scale run
-                                 is warmed up with --scale-events
+                                 its JVM used less than 10% of its time, at most
+                                 --warmup-runs times (default 100000, at most --events;
+                                 0 = none); each scale run is warmed up with --scale-events
+        --warmup-runs N          the most warm-up runs of a contender (default 4)
         --rounds N               measured runs of the coordinator in the throughput scenario,
                                  each between two runs of the pipe (default 3); the median
                                  ratio to the pipe (of an even N the lower middle one) is
@@ -110,6 +113,7 @@ record BenchOptions(
         100_000,
         10_000,
         100_000,
+        4,
         3,
         3,
         45,
@@ -138,6 +142,7 @@ record BenchOptions(
     int events = d.events();
     int executions = d.executions();
     int warmupEvents = d.warmupEvents();
+    int warmupRuns = d.warmupRuns();
     int rounds = d.rounds();
     int partitions = d.partitions();
     int latencySeconds = d.latencySeconds();
@@ -170,6 +175,7 @@ record BenchOptions(
         case "--events" -> events = positive(option, value);
         case "--executions" -> executions = positive(option, value);
         case "--warmup" -> warmupEvents = notNegative(option, value);
+        case "--warmup-runs" -> warmupRuns = positive(option, value);
         case "--rounds" -> rounds = positive(option, value);
         case "--partitions" -> partitions = positive(option, value);
         case "--latency-seconds" -> latencySeconds = positive(option, value);
@@ -209,6 +215,7 @@ record BenchOptions(
         events,
         executions,
         warmupEvents,
+        warmupRuns,
         rounds,
         partitions,
         latencySeconds,

@@ -54,13 +54,11 @@ public final class Benchmark {
   /**
    * A contender is warm once the JIT compilers of its JVM (this one, or the pipe's) used less CPU
    * than this share of its last warm-up run's time (counted from the first record to the last, not
-   * while the contender starts), or after {@link #MAX_WARMUPS} runs. Until 2026-12-07 it was 25% of
-   * this JVM's compile time, which let the pipe (in a JVM of its own, short runs) through after one
-   * or two runs while it still doubled its rate over the measured ones.
+   * while the contender starts), or after {@code --warmup-runs} runs. Until 2026-12-07 it was 25%
+   * of this JVM's compile time, which let the pipe (in a JVM of its own, short runs) through after
+   * one or two runs while it still doubled its rate over the measured ones.
    */
   private static final double WARM_JIT_SHARE = 0.10;
-
-  private static final int MAX_WARMUPS = 4;
 
   /** The JVM a contender runs in: this one, or the pipe's ({@link PipeProcess}). */
   private enum ContenderJvm {
@@ -594,7 +592,7 @@ public final class Benchmark {
     for (int i = 1; ; i++) {
       run.call();
       double share = lastRunJitShares.getOrDefault(jvm, Double.POSITIVE_INFINITY);
-      if (share < WARM_JIT_SHARE || i == MAX_WARMUPS) {
+      if (share < WARM_JIT_SHARE || i == options.warmupRuns()) {
         Report.result(
             "  %s: %d warm-up run(s), the JIT compilers of its JVM used %s of the last one's"
                 + " time%s",

@@ -23,6 +23,7 @@ class BenchOptionsTest {
     assertThat(options.scenarios()).isEqualTo(EnumSet.allOf(Scenario.class));
     assertThat(options.retryTopicsDefaults()).isFalse();
     assertThat(options.warmupEvents()).isEqualTo(100_000);
+    assertThat(options.warmupRuns()).isEqualTo(4);
     assertThat(options.rounds()).isEqualTo(3);
   }
 
@@ -45,6 +46,7 @@ class BenchOptionsTest {
             "defaults",
             "--warmup",
             "0",
+            "--warmup-runs=9",
             "--rounds=5");
 
     assertThat(options.events()).isEqualTo(20_000);
@@ -57,7 +59,14 @@ class BenchOptionsTest {
     assertThat(options.latencyRate()).isEqualTo(250.5);
     assertThat(options.retryTopicsDefaults()).isTrue();
     assertThat(options.warmupEvents()).isZero();
+    assertThat(options.warmupRuns()).isEqualTo(9);
     assertThat(options.rounds()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldRefuseNoWarmUpRuns() {
+    assertThatThrownBy(() -> BenchOptions.parse("--warmup-runs", "0"))
+        .hasMessage("--warmup-runs must be at least 1, was 0");
   }
 
   @Test
