@@ -94,6 +94,28 @@ class BudgetLockIT {
         .isEqualTo(new BudgetCounts(3, 3));
   }
 
+  @Test
+  void theWindowSumsTheBucketsInsideItOnceForEachScopeAskedFor() {
+    DriverManagerDataSource dataSource = migratedDatabase();
+    JdbcClient jdbc = JdbcClient.create(dataSource);
+    JdbcBudgetStore store = new JdbcBudgetStore(jdbc);
+    BudgetScope unknown = new BudgetScope("pipeline", "never-seen");
+    // two buckets inside the window, one outside it; a version from a batch that locked the scope
+    insertBucket(jdbc, PIPELINE, "10 seconds");
+    insertBucket(jdbc, PIPELINE, "30 seconds");
+    insertBucket(jdbc, PIPELINE, "90 seconds");
+    store.lockBudgets(List.of(PIPELINE));
+
+    // asked for the same scope twice and for one with no rows at all
+    var window = store.budgetWindow(List.of(PIPELINE, unknown, PIPELINE), WINDOW);
+
+    assertThat(window.counts())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(PIPELINE, new BudgetCounts(10, 10), unknown, new BudgetCounts(0, 0)));
+    assertThat(window.versions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of(PIPELINE, 1L, unknown, 0L));
+  }
+
   private static void insertBucket(JdbcClient jdbc, BudgetScope scope, String age) {
     jdbc.sql(
             "INSERT INTO budget_bucket (scope, name, bucket_start, attempts, retries)"
