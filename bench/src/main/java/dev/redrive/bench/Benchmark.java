@@ -355,14 +355,7 @@ public final class Benchmark {
             "  warm-up, not counted: each contender handles %,d failures just before its runs,"
                 + " the coordinator new ones each time",
             warmup);
-        int[] round = {0};
-        warmUp(
-            "Redrive",
-            ContenderJvm.THIS,
-            () -> {
-              produce("tw" + (++round[0]), warmup, Math.min(options.executions(), warmup), null);
-              return measureThenPause(coordinator, "warm-up", warmup, false);
-            });
+        warmUpCoordinator(coordinator, "tw", warmup);
         warmUp("raw pipe", ContenderJvm.PIPE, () -> pipe(warmup, warmupStart));
       }
       // the machine's speed drifts over minutes (a run of 2026-12-02 measured Redrive in a slow
@@ -582,6 +575,22 @@ public final class Benchmark {
       }
     }
     return rate;
+  }
+
+  /**
+   * Warms a coordinator that stays up for the measured runs after: each warm-up run decides {@code
+   * count} new failures (the coordinator records each attempt once), then the coordinator pauses.
+   */
+  private void warmUpCoordinator(CoordinatorUnderBench coordinator, String prefix, int count)
+      throws Exception {
+    int[] round = {0};
+    warmUp(
+        "Redrive",
+        ContenderJvm.THIS,
+        () -> {
+          produce(prefix + (++round[0]), count, Math.min(options.executions(), count), null);
+          return measureThenPause(coordinator, "warm-up", count, false);
+        });
   }
 
   /**
@@ -895,14 +904,7 @@ public final class Benchmark {
                 + " is then paced%s",
             warmup, figures.containsKey("redrive") ? "" : " (and the pipe's)");
         Map<TopicPartition, Long> warmupStart = kafka.endOffsets(ATTEMPTS);
-        int[] round = {0};
-        warmUp(
-            "Redrive",
-            ContenderJvm.THIS,
-            () -> {
-              produce("lw" + (++round[0]), warmup, Math.min(options.executions(), warmup), null);
-              return measureThenPause(coordinator, "warm-up", warmup, false);
-            });
+        warmUpCoordinator(coordinator, "lw", warmup);
         if (!figures.containsKey("redrive")) {
           // run alone, the pipe is cold too; after the throughput scenario it is warm
           warmUp("raw pipe", ContenderJvm.PIPE, () -> pipe(warmup, warmupStart));
