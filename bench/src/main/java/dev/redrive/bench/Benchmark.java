@@ -60,6 +60,12 @@ public final class Benchmark {
    */
   private static final double WARM_JIT_SHARE = 0.10;
 
+  /**
+   * The least history whose plans the target checks: StatePlansIT's 50,000 executions (700,000
+   * rows), enough for a sequential scan to lose against any index.
+   */
+  private static final int PLANS_CHECKED_FROM = 50_000;
+
   /** The JVM a contender runs in: this one, or the pipe's ({@link PipeProcess}). */
   private enum ContenderJvm {
     THIS,
@@ -489,7 +495,7 @@ public final class Benchmark {
       kafka.positionGroup(CoordinatorUnderBench.ATTEMPTS_LISTENER, inputStart);
       double rate = measure(coordinator, name, count, profile);
       if (history > 0) {
-        statementsWithHistory(coordinator, count);
+        statementsWithHistory(coordinator, count, history);
       }
       if (heap) {
         long with = heapAfterGc();
@@ -661,9 +667,12 @@ public final class Benchmark {
 
   /**
    * After a run on a history: where PostgreSQL spent its time, and whether every statement the
-   * coordinator ran still reads the state tables through indexes (the check of StatePlansIT).
+   * coordinator ran still reads the state tables through indexes (the check of StatePlansIT). The
+   * target counts the scans of histories of at least {@link #PLANS_CHECKED_FROM} executions only: a
+   * table of a few hundred rows is rightly read whole (at 1,000 executions `phase_counter` holds
+   * one row per retried phase, a page or two).
    */
-  private void statementsWithHistory(CoordinatorUnderBench coordinator, int count)
+  private void statementsWithHistory(CoordinatorUnderBench coordinator, int count, int history)
       throws SQLException {
     try (Connection connection = coordinator.connect()) {
       Report.result("  PostgreSQL time by statement (pg_stat_statements):");
@@ -679,7 +688,14 @@ public final class Benchmark {
           statements.size(),
           scans.isEmpty() ? "no sequential scan of a state table" : scans.size() + " scan(s):");
       scans.forEach(scan -> Report.result("    %s", scan));
-      figures.merge("scaleSeqScans", (double) scans.size(), Double::sum);
+      if (history >= PLANS_CHECKED_FROM) {
+        figures.merge("scaleSeqScans", (double) scans.size(), Double::sum);
+      } else if (!scans.isEmpty()) {
+        Report.result(
+            "    (not counted in the target: a history of fewer than %,d executions may be read"
+                + " whole)",
+            PLANS_CHECKED_FROM);
+      }
     }
   }
 
@@ -1319,7 +1335,7 @@ public final class Benchmark {
     target("Redrive >= 0.5 x retry topics", ratio("redrive", "retryTopics"), 0.5, true);
     target("p99 latency <= 3 x pipe p99", figures.get("latencyRatio"), 3.0, false);
     target(scaleTarget, figures.get("scaleRatio"), 0.9, true);
-    target("seq scans of state tables with history", figures.get("scaleSeqScans"), 0.0, false);
+    target("seq scans of state tables, history >= 50k", figures.get("scaleSeqScans"), 0.0, false);
     Double heap = figures.get("heapCoordinator");
     target("coordinator heap < 512 MiB", heap == null ? null : heap / (1 << 20), 512.0, false);
     Double early = figures.get("early");
