@@ -49,6 +49,13 @@ import org.apache.kafka.common.utils.AppInfoParser;
 public final class Benchmark {
 
   static final String PIPE_OUTPUT = "bench.pipe-out";
+
+  /**
+   * The pipe's input while a paused coordinator listens on redrive.attempts (it would decide the
+   * pipe's failures once resumed).
+   */
+  static final String PIPE_INPUT = "bench.pipe-in";
+
   private static final Duration STALL = Duration.ofSeconds(120);
 
   /**
@@ -223,6 +230,7 @@ public final class Benchmark {
       topics.add(topic.deadLetterTopic());
     }
     topics.add(PIPE_OUTPUT);
+    topics.add(PIPE_INPUT);
     kafka.createTopics(topics, options.partitions());
     if (options.runs(Scenario.THROUGHPUT)) {
       throughput();
@@ -907,6 +915,7 @@ public final class Benchmark {
     int count;
     int executions;
     double pacedRate;
+    Percentiles pipeBefore;
     LatencyObserver redrive;
     try (CoordinatorUnderBench coordinator =
         new CoordinatorUnderBench(
@@ -934,6 +943,12 @@ public final class Benchmark {
           "== 2. Latency: failure sent -> retry command received (read_committed), zero back-off,"
               + " at %,.0f failures/s for %d s (%,d failures; the first %d s not counted)",
           pacedRate, options.latencySeconds(), count, options.latencyWarmupSeconds());
+      // the pipe's paced runs on either side of Redrive's, as the throughput scenario measures
+      // it: the first paced run of this JVM (its sender and reader) and the broker pays for their
+      // change from full-rate to paced profiles, which Redrive's run alone paid before
+      // (docs/performance.md, "the pipe paced on either side")
+      pipeBefore = pipeLatency(count, pacedRate, executions, true, PIPE_INPUT);
+      Report.result("  raw transactional pipe, before Redrive's run: %s", pipeBefore.describe());
       redrive = redrivePaced(coordinator, pacedRate, count, executions);
     }
     Report.result("  Redrive: %s", redrive.received().describe());
@@ -943,12 +958,20 @@ public final class Benchmark {
         "  Redrive, by the command record's timestamp - the failure's occurredAt: %s",
         redrive.byRecordTimestamp().describe());
 
-    Percentiles pipe = pipeLatency(count, pacedRate, executions, true);
-    Report.result("  raw transactional pipe: %s", pipe.describe());
-    Percentiles plain = pipeLatency(count, pacedRate, executions, false);
+    Percentiles pipeAfter = pipeLatency(count, pacedRate, executions, true, ATTEMPTS);
+    Report.result("  raw transactional pipe, after Redrive's run: %s", pipeAfter.describe());
+    Percentiles plain = pipeLatency(count, pacedRate, executions, false, ATTEMPTS);
     Report.result("  (for reference) the same pipe without transactions: %s", plain.describe());
-    double ratio = redrive.received().p99() / pipe.p99();
-    Report.result("  Redrive p99 / pipe p99: %.2f   (target <= 3)", ratio);
+    double pipeP99 = (pipeBefore.p99() + pipeAfter.p99()) / 2;
+    double ratio = redrive.received().p99() / pipeP99;
+    Report.result(
+        "  raw transactional pipe p99: %.1f ms (mean of %.1f before Redrive's run and %.1f after)",
+        pipeP99, pipeBefore.p99(), pipeAfter.p99());
+    Report.result(
+        "  Redrive p99 / pipe p99: %.2f   (target <= 3; against the run before %.2f, after %.2f)",
+        ratio,
+        redrive.received().p99() / pipeBefore.p99(),
+        redrive.received().p99() / pipeAfter.p99());
     figures.put("latencyRatio", ratio);
   }
 
@@ -1003,7 +1026,11 @@ public final class Benchmark {
       try (ActivityTimeline timeline =
           new ActivityTimeline(coordinator.connect(), counted, brokerPid)) {
         events.sendPaced(
-            count, rate, i -> FailureEvents.failure("lat", (int) i, executions, null), sent);
+            ATTEMPTS,
+            count,
+            rate,
+            i -> FailureEvents.failure("lat", (int) i, executions, null),
+            sent);
         commands.awaitExpected(start, STALL, "Redrive latency");
         Report.result(
             "  what the machine did in the 5 slowest seconds (by send time) and the one after:");
@@ -1039,10 +1066,11 @@ public final class Benchmark {
   }
 
   /** The pipe's latency at the same paced rate. */
-  private Percentiles pipeLatency(int count, double rate, int executions, boolean transactional)
+  private Percentiles pipeLatency(
+      int count, double rate, int executions, boolean transactional, String input)
       throws Exception {
-    String pipeGroup = "bench-pipe-latency" + (transactional ? "" : "-plain");
-    kafka.positionGroup(pipeGroup, kafka.endOffsets(ATTEMPTS));
+    String pipeGroup = "bench-pipe-latency-" + input + (transactional ? "" : "-plain");
+    kafka.positionGroup(pipeGroup, kafka.endOffsets(input));
     Map<String, FailureEvents.Sent> sent = new ConcurrentHashMap<>();
     LatencyObserver latencies = new LatencyObserver(sent, false);
     try (TopicCounter out =
@@ -1052,7 +1080,7 @@ public final class Benchmark {
                 kafka.endOffsets(PIPE_OUTPUT),
                 count,
                 latencies);
-        PipeProcess.Pipe rawPipe = pipes.open(ATTEMPTS, PIPE_OUTPUT, pipeGroup, transactional);
+        PipeProcess.Pipe rawPipe = pipes.open(input, PIPE_OUTPUT, pipeGroup, transactional);
         FailureEvents events =
             new FailureEvents(
                 infrastructure.kafkaBootstrapServers(),
@@ -1066,9 +1094,10 @@ public final class Benchmark {
       long pipeTicks = CpuProfile.processTicks(pipes.pid());
       latencies.countFrom(start + options.latencyWarmupSeconds() * 1_000_000_000L);
       events.sendPaced(
+          input,
           count,
           rate,
-          i -> FailureEvents.failure("latpipe" + transactional, (int) i, executions, null),
+          i -> FailureEvents.failure("latpipe-" + pipeGroup, (int) i, executions, null),
           sent);
       out.awaitExpected(start, STALL, "pipe latency");
       Report.result(

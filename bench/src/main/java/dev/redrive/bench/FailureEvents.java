@@ -114,11 +114,16 @@ final class FailureEvents implements AutoCloseable {
   record Sent(long nanos, long millis) {}
 
   /**
-   * Sends {@code count} failures at {@code perSecond}, noting in {@code sentAt} when each one was
-   * sent, by event id (before it is sent, so that a reader never sees an event it cannot place).
+   * Sends {@code count} failures to {@code topic} at {@code perSecond}, noting in {@code sentAt}
+   * when each one was sent, by event id (before it is sent, so that a reader never sees an event it
+   * cannot place).
    */
   void sendPaced(
-      int count, double perSecond, LongFunction<AttemptEvent> event, Map<String, Sent> sentAt) {
+      String topic,
+      int count,
+      double perSecond,
+      LongFunction<AttemptEvent> event,
+      Map<String, Sent> sentAt) {
     long start = System.nanoTime();
     double interval = 1e9 / perSecond;
     for (int i = 0; i < count; i++) {
@@ -129,7 +134,7 @@ final class FailureEvents implements AutoCloseable {
       }
       AttemptEvent e = event.apply(i);
       sentAt.put(e.getEventId(), new Sent(System.nanoTime(), e.getOccurredAt().toEpochMilli()));
-      producer.send(new ProducerRecord<>(RedriveTopics.ATTEMPTS.name(), e.getExecutionId(), e));
+      producer.send(new ProducerRecord<>(topic, e.getExecutionId(), e));
     }
     producer.flush();
   }
