@@ -33,6 +33,7 @@ import java.util.Set;
  *     Redrive against the pipe matters)
  * @param scenarios which measurements run
  * @param coordinatorSettings further settings of the coordinator under test ({@code key=value})
+ * @param postgresSettings further settings of the embedded PostgreSQL server ({@code key=value})
  * @param report file the summary is also written to (markdown); null = none
  */
 record BenchOptions(
@@ -52,6 +53,7 @@ record BenchOptions(
     String retryTopics,
     Set<Scenario> scenarios,
     Map<String, String> coordinatorSettings,
+    Map<String, String> postgresSettings,
     String report) {
 
   /** The measurements, in the order they run. */
@@ -104,6 +106,8 @@ record BenchOptions(
                                  outbox)
         --coordinator KEY=VALUE  a further setting of the coordinator under test (repeatable),
                                  e.g. --coordinator spring.kafka.listener.concurrency=3
+        --postgres KEY=VALUE     a further setting of the embedded PostgreSQL (repeatable),
+                                 e.g. --postgres shared_buffers=1GB
         --report FILE            also write the summary to FILE (markdown)
         --help                   this text
       """;
@@ -125,6 +129,7 @@ record BenchOptions(
         0,
         "tuned",
         EnumSet.allOf(Scenario.class),
+        Map.of(),
         Map.of(),
         null);
   }
@@ -155,6 +160,7 @@ record BenchOptions(
     String retryTopics = d.retryTopics();
     Set<Scenario> scenarios = d.scenarios();
     Map<String, String> coordinator = new LinkedHashMap<>();
+    Map<String, String> postgres = new LinkedHashMap<>();
     String report = null;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
@@ -193,13 +199,8 @@ record BenchOptions(
           retryTopics = value;
         }
         case "--scenarios" -> scenarios = scenarios(value);
-        case "--coordinator" -> {
-          int eq = value.indexOf('=');
-          if (eq <= 0) {
-            throw new UsageException("--coordinator needs KEY=VALUE, was: " + value);
-          }
-          coordinator.put(value.substring(0, eq), value.substring(eq + 1));
-        }
+        case "--coordinator" -> setting(option, value, coordinator);
+        case "--postgres" -> setting(option, value, postgres);
         case "--report" -> report = value;
         default -> throw new UsageException("unknown option " + option);
       }
@@ -228,6 +229,7 @@ record BenchOptions(
         retryTopics,
         scenarios,
         Map.copyOf(coordinator),
+        Map.copyOf(postgres),
         report);
   }
 
@@ -248,6 +250,15 @@ record BenchOptions(
   /** Phases per execution in the throughput run (each failing once). */
   int phasesPerExecution() {
     return (events + executions - 1) / executions;
+  }
+
+  /** A {@code KEY=VALUE} of a repeatable settings option, put into {@code settings}. */
+  private static void setting(String option, String value, Map<String, String> settings) {
+    int eq = value.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageException(option + " needs KEY=VALUE, was: " + value);
+    }
+    settings.put(value.substring(0, eq), value.substring(eq + 1));
   }
 
   private static int positive(String option, String value) {

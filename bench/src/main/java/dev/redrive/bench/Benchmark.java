@@ -172,7 +172,9 @@ public final class Benchmark {
       long start = System.nanoTime();
       BrokerProcess broker =
           BrokerProcess.launch(childCommand(childLog(log, "broker"), List.of(SERVE_BROKER)));
-      infrastructure = EmbeddedInfrastructure.start(StatementProfile.SERVER_SETTINGS, broker);
+      Map<String, String> postgres = new HashMap<>(StatementProfile.SERVER_SETTINGS);
+      postgres.putAll(options.postgresSettings());
+      infrastructure = EmbeddedInfrastructure.start(postgres, broker);
       pipes =
           PipeProcess.launch(
               childCommand(

@@ -40,6 +40,8 @@ class BenchOptionsTest {
             "throughput,scale",
             "--coordinator",
             "spring.kafka.listener.concurrency=3",
+            "--postgres",
+            "shared_buffers=1GB",
             "--latency-rate",
             "250.5",
             "--retry-topics",
@@ -56,6 +58,7 @@ class BenchOptionsTest {
     assertThat(options.runs(Scenario.LATENCY)).isFalse();
     assertThat(options.coordinatorSettings())
         .isEqualTo(Map.of("spring.kafka.listener.concurrency", "3"));
+    assertThat(options.postgresSettings()).isEqualTo(Map.of("shared_buffers", "1GB"));
     assertThat(options.latencyRate()).isEqualTo(250.5);
     assertThat(options.retryTopicsDefaults()).isTrue();
     assertThat(options.warmupEvents()).isZero();
@@ -98,6 +101,8 @@ class BenchOptionsTest {
         .hasMessageContaining("unknown scenario 'speed'");
     assertThatThrownBy(() -> BenchOptions.parse("--coordinator", "novalue"))
         .hasMessageContaining("KEY=VALUE");
+    assertThatThrownBy(() -> BenchOptions.parse("--postgres", "=1GB"))
+        .hasMessageContaining("--postgres needs KEY=VALUE");
     assertThatThrownBy(() -> BenchOptions.parse("--frobnicate", "1"))
         .hasMessageContaining("unknown option --frobnicate");
     assertThatThrownBy(() -> BenchOptions.parse("--events")).hasMessageContaining("needs a value");
